@@ -1,0 +1,104 @@
+//! The eframe application: the top bar, the tabs, and the settings that persist.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+use crate::ui::fonts::install_fonts;
+use crate::ui::udp_tab::{UdpSettings, UdpTab};
+
+/// Everything remembered across restarts. `serde(default)` lets an old or
+/// partial settings file load, field by field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub lang: Lang,
+    pub tab: Tab,
+    pub udp: UdpSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            lang: Lang::detect(),
+            tab: Tab::Udp,
+            udp: UdpSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Tab {
+    #[default]
+    Udp,
+}
+
+pub struct NetdbgApp {
+    lang: Lang,
+    tab: Tab,
+    udp: UdpTab,
+}
+
+impl NetdbgApp {
+    /// Builds the app from eframe's context, restoring saved settings when there are any.
+    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let settings = cc
+            .storage
+            .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY))
+            .unwrap_or_default();
+        Self::with_settings(&cc.egui_ctx, settings)
+    }
+
+    pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
+        install_fonts(ctx);
+        Self {
+            lang: settings.lang,
+            tab: settings.tab,
+            udp: UdpTab::new(settings.udp, ctx.clone()),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            lang: self.lang,
+            tab: self.tab,
+            udp: self.udp.settings.clone(),
+        }
+    }
+
+    pub fn udp(&self) -> &UdpTab {
+        &self.udp
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let texts = self.lang.texts();
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                egui::ComboBox::from_label(texts.language)
+                    .selected_text(self.lang.native_name())
+                    .show_ui(ui, |ui| {
+                        for lang in Lang::ALL {
+                            ui.selectable_value(&mut self.lang, lang, lang.native_name());
+                        }
+                    });
+            });
+        });
+    }
+}
+
+impl eframe::App for NetdbgApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.udp.logic(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+        match self.tab {
+            Tab::Udp => self.udp.ui(ui, self.lang),
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings());
+    }
+}

@@ -1,0 +1,100 @@
+//! The engine without a window: `netdbg udp listen|send`. Human-readable lines
+//! by default, one JSON object per event with `--json`.
+//! Exit codes: 0 done, 1 network failure, 2 bad input.
+
+mod output;
+mod udp;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::codec::TextEncoding;
+use crate::i18n::Lang;
+
+pub use output::Printer;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netdbg",
+    version,
+    about = "netdbg — 网络调试助手: a network debugging assistant. \
+             Without a subcommand it opens the window."
+)]
+pub struct Cli {
+    /// Language of messages: zh or en (default: NETDBG_LANG, then the system locale)
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// UDP: listen on a port, or send datagrams
+    #[command(subcommand)]
+    Udp(udp::UdpCommand),
+}
+
+/// A failure, already worded for the user, and the exit code it maps to.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad input: exit code 2.
+    Input(String),
+    /// The network (or the OS) failed: exit code 1.
+    Network(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Input(_) => ExitCode::from(2),
+            CliError::Network(_) => ExitCode::from(1),
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            CliError::Input(message) | CliError::Network(message) => message,
+        }
+    }
+}
+
+/// Runs a subcommand and turns its outcome into an exit code.
+pub fn run(cli: Cli, command: Command) -> ExitCode {
+    let lang = cli
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_else(Lang::detect);
+    let result = match command {
+        Command::Udp(command) => udp::run(command, lang),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netdbg: {}", error.message());
+            error.exit_code()
+        }
+    }
+}
+
+/// `--encoding`: a label like GBK or utf-8; default from the system locale.
+fn parse_encoding(label: Option<&str>, lang: Lang) -> Result<TextEncoding, CliError> {
+    let Some(label) = label else {
+        return Ok(TextEncoding::default_for_locale(
+            sys_locale::get_locale().as_deref(),
+        ));
+    };
+    TextEncoding::from_label(label).ok_or_else(|| {
+        let known: Vec<&str> = TextEncoding::ALL.iter().map(|e| e.label()).collect();
+        CliError::Input(match lang {
+            Lang::Zh => format!("不认识的编码“{label}”— 可用：{}", known.join(", ")),
+            Lang::En => format!(
+                "Unknown encoding \"{label}\" — use one of: {}",
+                known.join(", ")
+            ),
+        })
+    })
+}

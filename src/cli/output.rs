@@ -1,0 +1,88 @@
+//! How the CLI prints events: a line a human reads, or one JSON object per line.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Local};
+use serde_json::{Value, json};
+
+use crate::codec::{TextEncoding, format_hex, format_hex_compact, visible_text};
+use crate::i18n::Lang;
+
+pub struct Printer {
+    pub json: bool,
+    /// Show payloads as HEX instead of text in human-readable lines.
+    pub hex: bool,
+    pub lang: Lang,
+    pub encoding: TextEncoding,
+}
+
+/// Which way a payload went.
+#[derive(Debug, Clone, Copy)]
+pub enum Flow {
+    Received,
+    Sent,
+}
+
+impl Printer {
+    pub fn payload(&self, flow: Flow, peer: SocketAddr, data: &[u8], at: SystemTime) {
+        let time: DateTime<Local> = at.into();
+        let text = self.encoding.decode(data);
+        if self.json {
+            let event = match flow {
+                Flow::Received => "received",
+                Flow::Sent => "sent",
+            };
+            self.emit_json(json!({
+                "event": event,
+                "peer": peer.to_string(),
+                "len": data.len(),
+                "hex": format_hex_compact(data),
+                "text": text,
+                "time": time.to_rfc3339(),
+            }));
+            return;
+        }
+        let texts = self.lang.texts();
+        let direction = match flow {
+            Flow::Received => texts.rx,
+            Flow::Sent => texts.tx,
+        };
+        let shown = if self.hex {
+            format_hex(data)
+        } else {
+            visible_text(&text)
+        };
+        self.emit_line(&format!(
+            "{} {direction} {peer} {} {} | {shown}",
+            time.format("%H:%M:%S%.3f"),
+            data.len(),
+            texts.bytes
+        ));
+    }
+
+    /// A non-payload event: `fields` go to JSON as they are, `line` to humans.
+    pub fn event(&self, name: &str, fields: Value, line: &str) {
+        if self.json {
+            let mut object = json!({ "event": name });
+            if let (Some(target), Value::Object(extra)) = (object.as_object_mut(), fields) {
+                target.extend(extra);
+            }
+            self.emit_json(object);
+        } else {
+            self.emit_line(line);
+        }
+    }
+
+    fn emit_json(&self, value: Value) {
+        self.emit_line(&value.to_string());
+    }
+
+    fn emit_line(&self, line: &str) {
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (e.g. `| head`) is not worth a panic; the next event ends the run anyway.
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+}

@@ -1,0 +1,17 @@
+//! Conversion between what the user types or sees and the bytes on the wire:
+//! text encodings, hex dumps and backslash escapes. Pure functions, no I/O.
+
+pub mod encoding;
+mod error;
+pub mod escapes;
+pub mod hex;
+mod locale;
+pub mod payload;
+mod stream_decoder;
+mod visible;
+
+pub use encoding::{StreamDecoder, TextEncoding};
+pub use error::CodecError;
+pub use hex::{format_hex, format_hex_compact, parse_hex};
+pub use payload::{PayloadMode, build_payload};
+pub use visible::visible_text;

@@ -1,0 +1,57 @@
+//! Turns the send box contents into the exact bytes to transmit.
+
+use super::encoding::TextEncoding;
+use super::error::CodecError;
+use super::escapes::{LocatedSegment, Segment, split_escapes_located};
+use super::hex::parse_hex;
+
+/// How the send box is interpreted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PayloadMode {
+    Text,
+    Hex,
+}
+
+/// `escapes` only applies to `Text`; hex input has no use for them.
+pub fn build_payload(
+    input: &str,
+    mode: PayloadMode,
+    encoding: TextEncoding,
+    escapes: bool,
+) -> Result<Vec<u8>, CodecError> {
+    match mode {
+        PayloadMode::Hex => parse_hex(input),
+        PayloadMode::Text if escapes => encode_escaped(input, encoding),
+        PayloadMode::Text => encoding.encode(input),
+    }
+}
+
+fn encode_escaped(input: &str, encoding: TextEncoding) -> Result<Vec<u8>, CodecError> {
+    let mut bytes = Vec::with_capacity(input.len());
+    for LocatedSegment { start, segment } in split_escapes_located(input)? {
+        match segment {
+            Segment::Bytes(raw) => bytes.extend_from_slice(&raw),
+            Segment::Text(text) => {
+                let encoded = encoding.encode(&text).map_err(|err| relocate(err, start))?;
+                bytes.extend_from_slice(&encoded);
+            }
+        }
+    }
+    Ok(bytes)
+}
+
+/// Shifts a position relative to a segment to one in the whole input.
+fn relocate(err: CodecError, segment_start: usize) -> CodecError {
+    match err {
+        CodecError::Unmappable {
+            ch,
+            position,
+            encoding,
+        } => CodecError::Unmappable {
+            ch,
+            position: segment_start + position - 1,
+            encoding,
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,85 @@
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+
+/// What went wrong in a worker. Structured, so the one place that talks to the
+/// user (`crate::i18n`) can say it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("port {port} is already in use")]
+    AddrInUse { port: u16 },
+    #[error("{ip} is not an address of this machine")]
+    AddrNotAvailable { ip: IpAddr },
+    #[error("permission denied for port {port}")]
+    PermissionDenied { port: u16 },
+    #[error("cannot resolve host {host}")]
+    Unresolvable { host: String },
+    #[error("{host} has no {family} address")]
+    FamilyMismatch { host: String, family: IpFamily },
+    #[error("payload of {len} bytes is larger than the UDP maximum of {max}")]
+    PayloadTooLarge { len: usize, max: usize },
+    #[error("{peer:?} refused the datagram (nothing listens on that port)")]
+    PeerUnreachable { peer: Option<SocketAddr> },
+    #[error("{op} failed: {message}")]
+    Io {
+        op: IoOp,
+        kind: io::ErrorKind,
+        message: String,
+    },
+    #[error("could not start a worker thread: {message}")]
+    Thread { message: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpFamily {
+    V4,
+    V6,
+}
+
+impl std::fmt::Display for IpFamily {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IpFamily::V4 => "IPv4",
+            IpFamily::V6 => "IPv6",
+        })
+    }
+}
+
+/// Which socket operation an [`EngineError::Io`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoOp {
+    Bind,
+    Send,
+    Receive,
+    Resolve,
+}
+
+impl std::fmt::Display for IoOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IoOp::Bind => "bind",
+            IoOp::Send => "send",
+            IoOp::Receive => "receive",
+            IoOp::Resolve => "resolve",
+        })
+    }
+}
+
+impl EngineError {
+    pub fn io(op: IoOp, err: &io::Error) -> Self {
+        EngineError::Io {
+            op,
+            kind: err.kind(),
+            message: err.to_string(),
+        }
+    }
+
+    /// Turns a failed bind into the error a user can act on.
+    pub fn from_bind(addr: SocketAddr, err: &io::Error) -> Self {
+        match err.kind() {
+            io::ErrorKind::AddrInUse => EngineError::AddrInUse { port: addr.port() },
+            io::ErrorKind::AddrNotAvailable => EngineError::AddrNotAvailable { ip: addr.ip() },
+            io::ErrorKind::PermissionDenied => EngineError::PermissionDenied { port: addr.port() },
+            _ => EngineError::io(IoOp::Bind, err),
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! This machine's addresses, each labelled with the kind of network it belongs to.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// What kind of address an IP is, in the words the tutorial uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressScope {
+    /// 0.0.0.0 or `::`: every interface of this machine.
+    Any,
+    /// 127.0.0.0/8 or ::1: this machine only.
+    Loopback,
+    /// 10/8, 172.16/12, 192.168/16 or IPv6 fc00::/7: a LAN, not routed on the internet.
+    Private,
+    /// 169.254/16 or fe80::/10: self-assigned, this link only.
+    LinkLocal,
+    /// Anything else: reachable from the internet (unless a firewall says otherwise).
+    Public,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalAddress {
+    pub ip: IpAddr,
+    /// The interface name, e.g. `eth0`; empty for the wildcard addresses.
+    pub interface: String,
+    pub scope: AddressScope,
+}
+
+pub fn classify(ip: IpAddr) -> AddressScope {
+    match ip {
+        IpAddr::V4(v4) => classify_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => classify_v4(v4),
+            None => classify_v6(v6),
+        },
+    }
+}
+
+fn classify_v4(ip: Ipv4Addr) -> AddressScope {
+    if ip.is_unspecified() {
+        AddressScope::Any
+    } else if ip.is_loopback() {
+        AddressScope::Loopback
+    } else if ip.is_private() {
+        AddressScope::Private
+    } else if ip.is_link_local() {
+        AddressScope::LinkLocal
+    } else {
+        AddressScope::Public
+    }
+}
+
+fn classify_v6(ip: Ipv6Addr) -> AddressScope {
+    let first = ip.segments()[0];
+    if ip.is_unspecified() {
+        AddressScope::Any
+    } else if ip.is_loopback() {
+        AddressScope::Loopback
+    } else if first & 0xfe00 == 0xfc00 {
+        AddressScope::Private
+    } else if first & 0xffc0 == 0xfe80 {
+        AddressScope::LinkLocal
+    } else {
+        AddressScope::Public
+    }
+}
+
+/// The addresses a socket can bind to: the two wildcards first, then every
+/// interface address (loopback first). If the OS will not list interfaces,
+/// the wildcards and loopback addresses are still offered.
+pub fn bindable_addresses() -> Vec<LocalAddress> {
+    let wildcard = |ip: IpAddr| LocalAddress {
+        ip,
+        interface: String::new(),
+        scope: AddressScope::Any,
+    };
+    let mut found: Vec<LocalAddress> = if_addrs::get_if_addrs()
+        .map(|interfaces| {
+            interfaces
+                .into_iter()
+                .map(|iface| LocalAddress {
+                    ip: iface.ip(),
+                    scope: classify(iface.ip()),
+                    interface: iface.name,
+                })
+                .collect()
+        })
+        .unwrap_or_else(|_| {
+            vec![
+                LocalAddress {
+                    ip: Ipv4Addr::LOCALHOST.into(),
+                    interface: String::new(),
+                    scope: AddressScope::Loopback,
+                },
+                LocalAddress {
+                    ip: Ipv6Addr::LOCALHOST.into(),
+                    interface: String::new(),
+                    scope: AddressScope::Loopback,
+                },
+            ]
+        });
+    found.sort_by_key(|addr| (addr.scope != AddressScope::Loopback, addr.ip.is_ipv6()));
+    found.dedup_by_key(|addr| addr.ip);
+    let mut all = vec![
+        wildcard(Ipv4Addr::UNSPECIFIED.into()),
+        wildcard(Ipv6Addr::UNSPECIFIED.into()),
+    ];
+    all.extend(found);
+    all
+}

@@ -1,0 +1,29 @@
+//! Network workers on plain `std::net` threads. Nothing here knows about egui:
+//! workers report through crossbeam channels and poke a [`Waker`] so a UI can repaint.
+
+pub mod address;
+pub mod counters;
+pub mod error;
+pub mod interfaces;
+pub mod udp;
+
+use std::sync::Arc;
+
+pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
+pub use counters::{CounterSnapshot, Counters};
+pub use error::EngineError;
+pub use udp::{Datagram, UdpCommand, UdpConfig, UdpEndpoint, UdpEvent};
+
+/// Called by a worker after it has queued events, so the consumer can wake up
+/// (the GUI passes `ctx.request_repaint`, the CLI a no-op).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A waker for consumers that block on the channel themselves.
+pub fn no_waker() -> Waker {
+    Arc::new(|| {})
+}
+
+/// The largest UDP payload an IPv4 datagram can carry (65,535 − 8 UDP − 20 IP header).
+pub const MAX_UDP_PAYLOAD_V4: usize = 65_507;
+/// The largest UDP payload an IPv6 datagram can carry without jumbograms (65,535 − 8).
+pub const MAX_UDP_PAYLOAD_V6: usize = 65_527;

@@ -1,0 +1,362 @@
+//! A UDP endpoint: one socket, a receive thread that drains it without pause and a
+//! send thread fed by commands. Both use the same socket, so it is full duplex.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, SystemTime};
+
+use crossbeam_channel::{Receiver, Sender};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::error::{IoOp, IpFamily};
+use super::{Counters, EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, Waker};
+
+/// The kernel's default receive buffer loses datagrams above ~50k/s; 4 MiB loses none.
+pub const DEFAULT_RECV_BUFFER: usize = 4 * 1024 * 1024;
+
+/// How often a blocked receive looks at the stop flag if the wake-up datagram was lost.
+const STOP_POLL: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Clone)]
+pub struct UdpConfig {
+    pub bind: SocketAddr,
+    pub recv_buffer: usize,
+    pub broadcast: bool,
+}
+
+impl UdpConfig {
+    pub fn new(bind: SocketAddr) -> Self {
+        Self {
+            bind,
+            recv_buffer: DEFAULT_RECV_BUFFER,
+            broadcast: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Datagram {
+    pub peer: SocketAddr,
+    pub data: Vec<u8>,
+    pub at: SystemTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UdpEvent {
+    Bound {
+        local: SocketAddr,
+    },
+    Received(Datagram),
+    Sent(Datagram),
+    Error(EngineError),
+    /// The endpoint has stopped; no more events follow.
+    Closed,
+}
+
+#[derive(Debug, Clone)]
+pub enum UdpCommand {
+    /// Send to `target` (`host:port` text; resolved on the send thread, never on the caller's).
+    SendTo {
+        host: String,
+        port: u16,
+        data: Vec<u8>,
+    },
+}
+
+/// The handle of an open UDP socket. Dropping it closes the socket and ends its threads.
+pub struct UdpEndpoint {
+    local: SocketAddr,
+    commands: Option<Sender<UdpCommand>>,
+    counters: Arc<Counters>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+struct Reporter {
+    events: Sender<UdpEvent>,
+    waker: Waker,
+}
+
+impl Reporter {
+    fn report(&self, event: UdpEvent) {
+        // A consumer that went away no longer cares; the workers notice via the stop flag.
+        if self.events.send(event).is_ok() {
+            (self.waker)();
+        }
+    }
+}
+
+impl UdpEndpoint {
+    /// Binds the socket and starts its threads. Bind failures are returned, so the
+    /// caller can say what to fix; later failures arrive as [`UdpEvent::Error`].
+    pub fn open(
+        config: &UdpConfig,
+        events: Sender<UdpEvent>,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
+        let socket = bind_socket(config)?;
+        let local = socket
+            .local_addr()
+            .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
+        let send_socket = socket
+            .try_clone()
+            .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
+        let reporter = Arc::new(Reporter { events, waker });
+        let counters = Arc::new(Counters::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let (command_tx, command_rx) = crossbeam_channel::unbounded();
+
+        reporter.report(UdpEvent::Bound { local });
+        let receiver = {
+            let (reporter, counters, stop) = (reporter.clone(), counters.clone(), stop.clone());
+            thread::Builder::new()
+                .name(format!("udp-rx {local}"))
+                .spawn(move || receive_loop(&socket, &reporter, &counters, &stop))
+                .map_err(|err| EngineError::Thread {
+                    message: err.to_string(),
+                })?
+        };
+        let mut endpoint = UdpEndpoint {
+            local,
+            commands: Some(command_tx),
+            counters: counters.clone(),
+            stop,
+            threads: vec![receiver],
+        };
+        let sender = thread::Builder::new()
+            .name(format!("udp-tx {local}"))
+            .spawn(move || send_loop(&send_socket, &command_rx, &reporter, &counters))
+            .map_err(|err| EngineError::Thread {
+                message: err.to_string(),
+            })?;
+        endpoint.threads.push(sender);
+        Ok(endpoint)
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Queues a datagram; the outcome arrives as `Sent` or `Error`.
+    pub fn send_to(&self, host: impl Into<String>, port: u16, data: Vec<u8>) {
+        if let Some(commands) = &self.commands {
+            // The send thread only ends when we drop `commands`, so this cannot fail.
+            let _ = commands.send(UdpCommand::SendTo {
+                host: host.into(),
+                port,
+                data,
+            });
+        }
+    }
+
+    /// Closes the socket and waits (briefly) for both threads to end.
+    pub fn close(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.commands = None;
+        wake_receiver(self.local);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for UdpEndpoint {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn bind_socket(config: &UdpConfig) -> Result<UdpSocket, EngineError> {
+    let fail = |err: io::Error| EngineError::from_bind(config.bind, &err);
+    let socket = Socket::new(
+        Domain::for_address(config.bind),
+        Type::DGRAM,
+        Some(Protocol::UDP),
+    )
+    .map_err(fail)?;
+    if config.bind.is_ipv6() {
+        // `::` should take IPv4 peers too, as users expect from "all interfaces".
+        let _ = socket.set_only_v6(false);
+    }
+    // Best effort: a smaller buffer still works, it only loses datagrams sooner.
+    let _ = socket.set_recv_buffer_size(config.recv_buffer);
+    if config.broadcast {
+        let _ = socket.set_broadcast(true);
+    }
+    socket.bind(&config.bind.into()).map_err(fail)?;
+    let socket: UdpSocket = socket.into();
+    socket
+        .set_read_timeout(Some(STOP_POLL))
+        .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
+    Ok(socket)
+}
+
+fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, stop: &AtomicBool) {
+    let mut buf = vec![0u8; 65_536];
+    while !stop.load(Ordering::Relaxed) {
+        match socket.recv_from(&mut buf) {
+            Ok((len, peer)) => {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                counters.record_rx(len);
+                reporter.report(UdpEvent::Received(Datagram {
+                    peer: canonical(peer),
+                    data: buf[..len].to_vec(),
+                    at: SystemTime::now(),
+                }));
+            }
+            Err(err) => match err.kind() {
+                io::ErrorKind::WouldBlock
+                | io::ErrorKind::TimedOut
+                | io::ErrorKind::Interrupted => {}
+                // Windows reports an ICMP "port unreachable" for an earlier send this way;
+                // the socket is fine and must keep receiving.
+                io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionRefused => {
+                    reporter.report(UdpEvent::Error(EngineError::PeerUnreachable { peer: None }));
+                }
+                _ => {
+                    reporter.report(UdpEvent::Error(EngineError::io(IoOp::Receive, &err)));
+                    break;
+                }
+            },
+        }
+    }
+    reporter.report(UdpEvent::Closed);
+}
+
+fn send_loop(
+    socket: &UdpSocket,
+    commands: &Receiver<UdpCommand>,
+    reporter: &Reporter,
+    counters: &Counters,
+) {
+    let local_is_v6 = socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
+    let mut resolved: HashMap<(String, u16), SocketAddr> = HashMap::new();
+    for UdpCommand::SendTo { host, port, data } in commands {
+        let key = (host, port);
+        let target = match resolved.get(&key) {
+            Some(addr) => Ok(*addr),
+            None => resolve(&key.0, key.1, local_is_v6),
+        };
+        let result = target.and_then(|target| {
+            resolved.insert(key, target);
+            send_one(socket, target, &data, local_is_v6)
+        });
+        match result {
+            Ok(peer) => {
+                counters.record_tx(data.len());
+                reporter.report(UdpEvent::Sent(Datagram {
+                    peer,
+                    data,
+                    at: SystemTime::now(),
+                }));
+            }
+            Err(error) => reporter.report(UdpEvent::Error(error)),
+        }
+    }
+}
+
+fn send_one(
+    socket: &UdpSocket,
+    target: SocketAddr,
+    data: &[u8],
+    local_is_v6: bool,
+) -> Result<SocketAddr, EngineError> {
+    let max = if local_is_v6 && target.is_ipv6() && target_is_real_v6(target) {
+        MAX_UDP_PAYLOAD_V6
+    } else {
+        MAX_UDP_PAYLOAD_V4
+    };
+    if data.len() > max {
+        return Err(EngineError::PayloadTooLarge {
+            len: data.len(),
+            max,
+        });
+    }
+    match socket.send_to(data, target) {
+        Ok(_) => Ok(canonical(target)),
+        Err(err) if matches!(err.kind(), io::ErrorKind::ConnectionRefused) => {
+            Err(EngineError::PeerUnreachable {
+                peer: Some(canonical(target)),
+            })
+        }
+        Err(err) => Err(EngineError::io(IoOp::Send, &err)),
+    }
+}
+
+fn target_is_real_v6(target: SocketAddr) -> bool {
+    match target.ip() {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().is_none(),
+        IpAddr::V4(_) => false,
+    }
+}
+
+/// Resolves `host:port` to an address the socket's family can reach: an IPv6
+/// socket reaches IPv4 peers through v4-mapped addresses.
+fn resolve(host: &str, port: u16, local_is_v6: bool) -> Result<SocketAddr, EngineError> {
+    let candidates: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|_| EngineError::Unresolvable {
+            host: host.to_owned(),
+        })?
+        .collect();
+    if candidates.is_empty() {
+        return Err(EngineError::Unresolvable {
+            host: host.to_owned(),
+        });
+    }
+    let wanted = candidates
+        .iter()
+        .find(|addr| addr.is_ipv6() == local_is_v6)
+        .copied();
+    match (wanted, local_is_v6) {
+        (Some(addr), _) => Ok(addr),
+        (None, true) => {
+            let v4 = candidates[0];
+            let mapped = match v4.ip() {
+                IpAddr::V4(ip) => ip.to_ipv6_mapped(),
+                IpAddr::V6(ip) => ip,
+            };
+            Ok(SocketAddr::new(mapped.into(), port))
+        }
+        (None, false) => Err(EngineError::FamilyMismatch {
+            host: host.to_owned(),
+            family: IpFamily::V4,
+        }),
+    }
+}
+
+/// Shows v4-mapped peers of a dual-stack socket as the IPv4 address they are.
+fn canonical(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::new(addr.ip().to_canonical(), addr.port())
+}
+
+/// Unblocks the receive thread at once by sending it an empty datagram.
+fn wake_receiver(local: SocketAddr) {
+    let target_ip: IpAddr = match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => Ipv4Addr::LOCALHOST.into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    let from: SocketAddr = if target_ip.is_ipv6() {
+        (Ipv6Addr::UNSPECIFIED, 0).into()
+    } else {
+        (Ipv4Addr::UNSPECIFIED, 0).into()
+    };
+    if let Ok(socket) = UdpSocket::bind(from) {
+        let _ = socket.send_to(&[], (target_ip, local.port()));
+    }
+}

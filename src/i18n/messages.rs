@@ -1,0 +1,170 @@
+//! The one place that turns errors into sentences for the user.
+
+use super::Lang;
+use crate::codec::CodecError;
+use crate::engine::{EngineError, InputError};
+
+/// Says what happened and what to do, in the user's language.
+pub trait Describe {
+    fn describe(&self, lang: Lang) -> String;
+}
+
+impl Describe for EngineError {
+    fn describe(&self, lang: Lang) -> String {
+        use EngineError::*;
+        match (self, lang) {
+            (AddrInUse { port }, Lang::Zh) => {
+                format!("端口 {port} 已被占用 — 换一个端口或关闭占用它的程序")
+            }
+            (AddrInUse { port }, Lang::En) => format!(
+                "Port {port} is already in use — pick another port or close the program using it"
+            ),
+            (AddrNotAvailable { ip }, Lang::Zh) => {
+                format!("{ip} 不是本机的地址 — 从列表中选一个本机地址，或用 0.0.0.0")
+            }
+            (AddrNotAvailable { ip }, Lang::En) => format!(
+                "{ip} is not an address of this machine — pick one from the list, or 0.0.0.0"
+            ),
+            (PermissionDenied { port }, Lang::Zh) => format!(
+                "没有权限使用端口 {port} — 1024 以下的端口需要管理员权限，请换一个大于 1024 的端口"
+            ),
+            (PermissionDenied { port }, Lang::En) => format!(
+                "No permission to use port {port} — ports below 1024 need administrator rights; pick one above 1024"
+            ),
+            (Unresolvable { host }, Lang::Zh) => {
+                format!("无法解析主机名 {host} — 检查拼写、网络和 DNS")
+            }
+            (Unresolvable { host }, Lang::En) => {
+                format!("Cannot resolve host {host} — check the spelling, the network and DNS")
+            }
+            (FamilyMismatch { host, family }, Lang::Zh) => format!(
+                "{host} 没有 {family} 地址 — 本地地址与目标须同为 IPv4 或 IPv6（本地选 :: 可两者兼用）"
+            ),
+            (FamilyMismatch { host, family }, Lang::En) => format!(
+                "{host} has no {family} address — local and target must both be IPv4 or IPv6 (local :: serves both)"
+            ),
+            (PayloadTooLarge { len, max }, Lang::Zh) => {
+                format!("数据有 {len} 字节，超过 UDP 单包上限 {max} 字节 — 请分几次发送")
+            }
+            (PayloadTooLarge { len, max }, Lang::En) => format!(
+                "The payload is {len} bytes, over the UDP limit of {max} bytes — split it into several sends"
+            ),
+            (PeerUnreachable { peer: Some(peer) }, Lang::Zh) => {
+                format!("{peer} 端口不可达 — 对方没有程序在这个端口上接收")
+            }
+            (PeerUnreachable { peer: Some(peer) }, Lang::En) => {
+                format!("{peer} is unreachable — nothing there receives on that port")
+            }
+            (PeerUnreachable { peer: None }, Lang::Zh) => {
+                "对方端口不可达 — 先前发往的地址上没有程序在接收".to_owned()
+            }
+            (PeerUnreachable { peer: None }, Lang::En) => {
+                "A peer was unreachable — nothing received on a port we sent to".to_owned()
+            }
+            (Io { op, message, .. }, Lang::Zh) => format!("{}失败：{message}", op_zh(*op)),
+            (Io { op, message, .. }, Lang::En) => format!("{op} failed: {message}"),
+            (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),
+            (Thread { message }, Lang::En) => format!("Could not start a worker thread: {message}"),
+        }
+    }
+}
+
+fn op_zh(op: crate::engine::error::IoOp) -> &'static str {
+    use crate::engine::error::IoOp;
+    match op {
+        IoOp::Bind => "绑定端口",
+        IoOp::Send => "发送",
+        IoOp::Receive => "接收",
+        IoOp::Resolve => "解析地址",
+    }
+}
+
+impl Describe for InputError {
+    fn describe(&self, lang: Lang) -> String {
+        use InputError::*;
+        match (self, lang) {
+            (PortEmpty, Lang::Zh) => "请填写端口号（1–65535）".to_owned(),
+            (PortEmpty, Lang::En) => "Enter a port number (1–65535)".to_owned(),
+            (PortNotNumber { text }, Lang::Zh) => {
+                format!("端口“{text}”不是数字 — 请填 1–65535 之间的整数")
+            }
+            (PortNotNumber { text }, Lang::En) => {
+                format!("Port \"{text}\" is not a number — enter a whole number from 1 to 65535")
+            }
+            (PortOutOfRange { text }, Lang::Zh) => {
+                format!("端口 {text} 超出范围 — 端口号只能是 1–65535")
+            }
+            (PortOutOfRange { text }, Lang::En) => {
+                format!("Port {text} is out of range — ports go from 1 to 65535")
+            }
+            (PortZero, Lang::Zh) => "这里需要一个固定端口，不能填 0".to_owned(),
+            (PortZero, Lang::En) => "A fixed port is needed here; 0 is not allowed".to_owned(),
+            (AddressEmpty, Lang::Zh) => "请填写地址".to_owned(),
+            (AddressEmpty, Lang::En) => "Enter an address".to_owned(),
+            (BadIp { text }, Lang::Zh) => {
+                format!("“{text}”不是 IP 地址 — 例如 0.0.0.0、127.0.0.1 或 ::")
+            }
+            (BadIp { text }, Lang::En) => {
+                format!("\"{text}\" is not an IP address — e.g. 0.0.0.0, 127.0.0.1 or ::")
+            }
+            (MissingPort { text }, Lang::Zh) => {
+                format!("“{text}”缺少端口 — 请写成 主机:端口，例如 127.0.0.1:7788")
+            }
+            (MissingPort { text }, Lang::En) => {
+                format!("\"{text}\" has no port — write host:port, e.g. 127.0.0.1:7788")
+            }
+            (Ipv6NeedsBrackets { text }, Lang::Zh) => {
+                format!("“{text}”：IPv6 地址要加方括号，例如 [::1]:7788")
+            }
+            (Ipv6NeedsBrackets { text }, Lang::En) => {
+                format!("\"{text}\": put an IPv6 address in brackets, e.g. [::1]:7788")
+            }
+        }
+    }
+}
+
+impl Describe for CodecError {
+    fn describe(&self, lang: Lang) -> String {
+        use CodecError::*;
+        match (self, lang) {
+            (HexOddDigits { digits }, Lang::Zh) => {
+                format!("HEX 位数是奇数（{digits} 位）— 每个字节要两位，例如 0A")
+            }
+            (HexOddDigits { digits }, Lang::En) => {
+                format!("Odd number of HEX digits ({digits}) — each byte needs two, e.g. 0A")
+            }
+            (HexInvalidChar { ch, position }, Lang::Zh) => {
+                format!("第 {position} 个字符“{ch}”不是十六进制数字（0–9、A–F）")
+            }
+            (HexInvalidChar { ch, position }, Lang::En) => {
+                format!("Character {position} ('{ch}') is not a HEX digit (0–9, A–F)")
+            }
+            (BadEscape { position, sequence }, Lang::Zh) => format!(
+                "第 {position} 个字符处的转义“{sequence}”无效 — 支持 \\r \\n \\t \\\\ \\0 \\xNN"
+            ),
+            (BadEscape { position, sequence }, Lang::En) => format!(
+                "Invalid escape \"{sequence}\" at character {position} — use \\r \\n \\t \\\\ \\0 \\xNN"
+            ),
+            (
+                Unmappable {
+                    ch,
+                    position,
+                    encoding,
+                },
+                Lang::Zh,
+            ) => {
+                format!("第 {position} 个字符“{ch}”无法用 {encoding} 编码 — 换用 UTF-8 或 GB18030")
+            }
+            (
+                Unmappable {
+                    ch,
+                    position,
+                    encoding,
+                },
+                Lang::En,
+            ) => format!(
+                "Character {position} ('{ch}') cannot be encoded in {encoding} — use UTF-8 or GB18030"
+            ),
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The bounded list of lines a log view shows. Decoding happens once, when a
+//! line arrives (or when the user picks another encoding), never per frame.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use crate::codec::{TextEncoding, visible_text};
+
+/// A line keeps at most this many payload bytes for display; the counters and
+/// the length column still tell the full size.
+pub const MAX_SHOWN_BYTES: usize = 4096;
+
+pub const DEFAULT_LOG_CAP: usize = 100_000;
+pub const MIN_LOG_CAP: usize = 100;
+pub const MAX_LOG_CAP: usize = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Rx,
+    Tx,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub at: SystemTime,
+    pub direction: Direction,
+    pub peer: SocketAddr,
+    /// The payload's full length, even when `data` was cut to [`MAX_SHOWN_BYTES`].
+    pub len: usize,
+    pub data: Vec<u8>,
+    /// `data` decoded, with control characters made visible so a row stays one line.
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub struct LogModel {
+    lines: VecDeque<LogLine>,
+    cap: usize,
+    /// Every line offered, including those dropped by the cap or while paused.
+    offered: u64,
+    encoding: TextEncoding,
+}
+
+impl LogModel {
+    pub fn new(cap: usize, encoding: TextEncoding) -> Self {
+        Self {
+            lines: VecDeque::new(),
+            cap: cap.clamp(MIN_LOG_CAP, MAX_LOG_CAP),
+            offered: 0,
+            encoding,
+        }
+    }
+
+    pub fn push(&mut self, at: SystemTime, direction: Direction, peer: SocketAddr, payload: &[u8]) {
+        self.offered += 1;
+        let data = payload[..payload.len().min(MAX_SHOWN_BYTES)].to_vec();
+        let text = visible_text(&self.encoding.decode(&data));
+        if self.lines.len() >= self.cap {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(LogLine {
+            at,
+            direction,
+            peer,
+            len: payload.len(),
+            data,
+            text,
+        });
+    }
+
+    /// Counts a line the display will never show (paused, or skipped under a flood).
+    pub fn count_unshown(&mut self, lines: u64) {
+        self.offered += lines;
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn offered(&self) -> u64 {
+        self.offered
+    }
+
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
+    pub fn get(&self, index: usize) -> Option<&LogLine> {
+        self.lines.get(index)
+    }
+
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap.clamp(MIN_LOG_CAP, MAX_LOG_CAP);
+        while self.lines.len() > self.cap {
+            self.lines.pop_front();
+        }
+    }
+
+    pub fn encoding(&self) -> TextEncoding {
+        self.encoding
+    }
+
+    /// Re-decodes every kept line, so switching GBK ⇄ UTF-8 fixes what is on screen.
+    pub fn set_encoding(&mut self, encoding: TextEncoding) {
+        if encoding == self.encoding {
+            return;
+        }
+        self.encoding = encoding;
+        for line in &mut self.lines {
+            line.text = visible_text(&encoding.decode(&line.data));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.offered = 0;
+    }
+}

@@ -1,0 +1,76 @@
+//! Draws a [`LogModel`]: only the visible rows are laid out, so a log of a
+//! million lines costs the same per frame as one of ten.
+
+use chrono::{DateTime, Local};
+use egui::{Color32, RichText, ScrollArea, TextStyle};
+use serde::{Deserialize, Serialize};
+
+use super::log_model::{Direction, LogLine, LogModel};
+use crate::codec::format_hex;
+use crate::i18n::Texts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ShowMode {
+    #[default]
+    Text,
+    Hex,
+    Both,
+}
+
+pub struct LogViewOptions {
+    pub show: ShowMode,
+    pub auto_scroll: bool,
+}
+
+pub fn log_view_ui(ui: &mut egui::Ui, model: &LogModel, options: &LogViewOptions, texts: &Texts) {
+    if model.is_empty() {
+        ui.weak(texts.log_empty);
+        return;
+    }
+    let row_height = ui.text_style_height(&TextStyle::Monospace);
+    ScrollArea::both()
+        .id_salt("log")
+        .auto_shrink([false, false])
+        .stick_to_bottom(options.auto_scroll)
+        .show_rows(ui, row_height, model.len(), |ui, rows| {
+            for index in rows {
+                if let Some(line) = model.get(index) {
+                    row_ui(ui, line, options.show, texts);
+                }
+            }
+        });
+}
+
+fn row_ui(ui: &mut egui::Ui, line: &LogLine, show: ShowMode, texts: &Texts) {
+    let time: DateTime<Local> = line.at.into();
+    let (arrow, color) = match line.direction {
+        Direction::Rx => (texts.rx, Color32::from_rgb(0x2e, 0x8b, 0x57)),
+        Direction::Tx => (texts.tx, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
+    };
+    let payload = match show {
+        ShowMode::Text => line.text.clone(),
+        ShowMode::Hex => format_hex(&line.data),
+        ShowMode::Both => format!("{}  |  {}", format_hex(&line.data), line.text),
+    };
+    let cut = if line.data.len() < line.len {
+        " …"
+    } else {
+        ""
+    };
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 8.0;
+        ui.label(
+            RichText::new(time.format("%H:%M:%S%.3f").to_string())
+                .monospace()
+                .weak(),
+        );
+        ui.label(RichText::new(arrow).monospace().strong().color(color));
+        ui.label(RichText::new(format!("{:<22}", line.peer.to_string())).monospace());
+        ui.label(
+            RichText::new(format!("{:>6} B", line.len))
+                .monospace()
+                .weak(),
+        );
+        ui.add(egui::Label::new(RichText::new(format!("{payload}{cut}")).monospace()).extend());
+    });
+}

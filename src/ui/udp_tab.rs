@@ -1,0 +1,430 @@
+//! The UDP tab: open a local port, send to host:port, watch what comes and goes.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use egui::{ComboBox, DragValue, RichText};
+use serde::{Deserialize, Serialize};
+
+use super::log_model::{DEFAULT_LOG_CAP, Direction, LogModel, MAX_LOG_CAP, MIN_LOG_CAP};
+use super::log_view::{LogViewOptions, ShowMode, log_view_ui};
+use super::send_box::SendBox;
+use super::waker::RepaintWaker;
+use super::{error_ui, labelled_field_ui};
+use crate::codec::{PayloadMode, TextEncoding};
+use crate::engine::address::is_privileged_port;
+use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
+use crate::engine::{
+    EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, UdpConfig, UdpEndpoint,
+    UdpEvent, parse_bind_addr, parse_host_port,
+};
+use crate::i18n::{Describe, Lang, Texts};
+
+/// How long one frame may spend turning events into log lines.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// What the UDP tab remembers across restarts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UdpSettings {
+    pub local_ip: String,
+    pub local_port: String,
+    pub target: String,
+    pub encoding: TextEncoding,
+    pub send_mode: PayloadMode,
+    pub escapes: bool,
+    pub show: ShowMode,
+    pub log_cap: usize,
+    pub auto_scroll: bool,
+}
+
+impl Default for UdpSettings {
+    fn default() -> Self {
+        Self {
+            local_ip: "0.0.0.0".to_owned(),
+            local_port: "7788".to_owned(),
+            target: "127.0.0.1:8080".to_owned(),
+            encoding: TextEncoding::default_for_locale(sys_locale::get_locale().as_deref()),
+            send_mode: PayloadMode::Text,
+            escapes: false,
+            show: ShowMode::Text,
+            log_cap: DEFAULT_LOG_CAP,
+            auto_scroll: true,
+        }
+    }
+}
+
+/// The tab's state line; kept structured so a language switch re-words it.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Closed,
+    Open(SocketAddr),
+    Engine(EngineError),
+    Input(InputError),
+    NotOpen,
+}
+
+/// What the user asked for in this frame.
+enum Action {
+    Open,
+    Close,
+    Send(Vec<u8>),
+    Clear,
+    ResetCounters,
+}
+
+pub struct UdpTab {
+    pub settings: UdpSettings,
+    endpoint: Option<UdpEndpoint>,
+    events: Option<Receiver<UdpEvent>>,
+    waker: RepaintWaker,
+    log: LogModel,
+    send_box: SendBox,
+    status: Status,
+    port_error: Option<InputError>,
+    target_error: Option<InputError>,
+    addresses: Vec<LocalAddress>,
+    paused: bool,
+}
+
+impl UdpTab {
+    pub fn new(settings: UdpSettings, ctx: egui::Context) -> Self {
+        Self {
+            log: LogModel::new(settings.log_cap, settings.encoding),
+            send_box: SendBox::new(settings.send_mode, settings.escapes),
+            settings,
+            endpoint: None,
+            events: None,
+            waker: RepaintWaker::new(ctx),
+            status: Status::Closed,
+            port_error: None,
+            target_error: None,
+            addresses: bindable_addresses(),
+            paused: false,
+        }
+    }
+
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.endpoint.as_ref().map(UdpEndpoint::local_addr)
+    }
+
+    /// Drains the engine's events into the log, within a time budget.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let Some(events) = self.events.clone() else {
+            return;
+        };
+        self.waker.rearm();
+        // Under a flood, lines that would scroll out of the capped log before
+        // anyone sees them are only counted (the engine's counters stay exact).
+        let mut skip = events.len().saturating_sub(self.log.cap());
+        let deadline = Instant::now() + DRAIN_BUDGET;
+        let mut handled = 0u32;
+        while let Ok(event) = events.try_recv() {
+            let skipping = skip > 0;
+            skip = skip.saturating_sub(1);
+            self.apply(event, skipping);
+            handled += 1;
+            if handled % 256 == 0 && Instant::now() > deadline {
+                ctx.request_repaint();
+                break;
+            }
+        }
+    }
+
+    fn apply(&mut self, event: UdpEvent, skipping: bool) {
+        match event {
+            UdpEvent::Bound { local } => self.status = Status::Open(local),
+            UdpEvent::Received(datagram) | UdpEvent::Sent(datagram) if skipping || self.paused => {
+                let _ = datagram;
+                self.log.count_unshown(1);
+            }
+            UdpEvent::Received(datagram) => {
+                self.log
+                    .push(datagram.at, Direction::Rx, datagram.peer, &datagram.data)
+            }
+            UdpEvent::Sent(datagram) => {
+                // A send that works clears the error of an earlier one.
+                if let (Status::Engine(_), Some(local)) = (&self.status, self.local_addr()) {
+                    self.status = Status::Open(local);
+                }
+                self.log
+                    .push(datagram.at, Direction::Tx, datagram.peer, &datagram.data)
+            }
+            UdpEvent::Error(error) => self.status = Status::Engine(error),
+            UdpEvent::Closed => {
+                self.endpoint = None;
+                if matches!(self.status, Status::Open(_)) {
+                    self.status = Status::Closed;
+                }
+            }
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let texts = lang.texts();
+        let mut actions = Vec::new();
+        egui::Panel::left("udp_settings")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| self.settings_ui(ui, lang, &mut actions));
+        egui::Panel::bottom("udp_send")
+            .resizable(true)
+            .show(ui, |ui| self.send_ui(ui, lang, &mut actions));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            self.toolbar_ui(ui, texts, &mut actions);
+            ui.separator();
+            let options = LogViewOptions {
+                show: self.settings.show,
+                auto_scroll: self.settings.auto_scroll,
+            };
+            log_view_ui(ui, &self.log, &options, texts);
+        });
+        for action in actions {
+            self.handle(action);
+        }
+    }
+
+    fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        let is_open = self.endpoint.is_some();
+        ui.add_space(4.0);
+        ui.add_enabled_ui(!is_open, |ui| {
+            ui.horizontal(|ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.local_address,
+                    &mut self.settings.local_ip,
+                    "0.0.0.0",
+                    130.0,
+                );
+                ComboBox::from_id_salt("local_address_pick")
+                    .selected_text("")
+                    .width(24.0)
+                    .show_ui(ui, |ui| {
+                        for address in &self.addresses {
+                            let label = address_label(address, texts);
+                            ui.selectable_value(
+                                &mut self.settings.local_ip,
+                                address.ip.to_string(),
+                                label,
+                            );
+                        }
+                    })
+                    .response
+                    .on_hover_text(texts.local_address);
+            });
+            ui.horizontal(|ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.local_port,
+                    &mut self.settings.local_port,
+                    "7788",
+                    80.0,
+                );
+            });
+        });
+        if let Some(error) = &self.port_error {
+            error_ui(ui, &error.describe(lang));
+        } else if let Ok(port) = self.settings.local_port.trim().parse::<u16>() {
+            if is_privileged_port(port) {
+                ui.weak(texts.privileged_port_hint);
+            } else if port == 0 {
+                ui.weak(texts.port_zero_hint);
+            }
+        }
+        let (label, action) = if is_open {
+            (texts.close, Action::Close)
+        } else {
+            (texts.open, Action::Open)
+        };
+        if ui
+            .add_sized([120.0, 28.0], egui::Button::new(label))
+            .clicked()
+        {
+            actions.push(action);
+        }
+        ui.separator();
+        ComboBox::from_label(texts.encoding)
+            .selected_text(self.settings.encoding.label())
+            .show_ui(ui, |ui| {
+                for encoding in TextEncoding::ALL {
+                    ui.selectable_value(&mut self.settings.encoding, encoding, encoding.label());
+                }
+            });
+        self.log.set_encoding(self.settings.encoding);
+        ui.separator();
+        ui.label(texts.show);
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut self.settings.show, ShowMode::Text, texts.show_text);
+            ui.radio_value(&mut self.settings.show, ShowMode::Hex, texts.show_hex);
+            ui.radio_value(&mut self.settings.show, ShowMode::Both, texts.show_both);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(texts.log_limit);
+            ui.add(
+                DragValue::new(&mut self.settings.log_cap)
+                    .range(MIN_LOG_CAP..=MAX_LOG_CAP)
+                    .speed(100),
+            )
+            .labelled_by(label.id);
+        });
+        self.log.set_cap(self.settings.log_cap);
+    }
+
+    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            labelled_field_ui(
+                ui,
+                texts.target,
+                &mut self.settings.target,
+                texts.target_hint,
+                260.0,
+            );
+            if let Some(error) = &self.target_error {
+                error_ui(ui, &error.describe(lang));
+            }
+        });
+        let max_len = self.max_payload();
+        if self.send_box.ui(ui, self.settings.encoding, lang, max_len) {
+            if let Ok(bytes) = self.send_box.payload(self.settings.encoding) {
+                actions.push(Action::Send(bytes.clone()));
+            }
+        }
+        self.settings.send_mode = self.send_box.mode;
+        self.settings.escapes = self.send_box.escapes;
+        ui.add_space(2.0);
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, actions: &mut Vec<Action>) {
+        ui.horizontal_wrapped(|ui| {
+            ui.toggle_value(&mut self.paused, texts.pause_display);
+            ui.checkbox(&mut self.settings.auto_scroll, texts.auto_scroll);
+            if ui.button(texts.clear).clicked() {
+                actions.push(Action::Clear);
+            }
+            ui.separator();
+            let counters = self
+                .endpoint
+                .as_ref()
+                .map(|endpoint| endpoint.counters().snapshot())
+                .unwrap_or_default();
+            ui.label(format!(
+                "{} {} {} / {} {}   {} {} {} / {} {}",
+                texts.rx,
+                counters.rx_packets,
+                texts.packets,
+                counters.rx_bytes,
+                texts.bytes,
+                texts.tx,
+                counters.tx_packets,
+                texts.packets,
+                counters.tx_bytes,
+                texts.bytes
+            ));
+            if ui.button(texts.reset_counters).clicked() {
+                actions.push(Action::ResetCounters);
+            }
+            ui.separator();
+            ui.label(texts.showing(self.log.len(), self.log.offered()));
+        });
+        self.status_ui(ui, texts);
+    }
+
+    fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let lang = texts.lang;
+        match &self.status {
+            Status::Closed => {
+                ui.weak(texts.status_closed);
+            }
+            Status::Open(local) => {
+                ui.label(RichText::new(texts.opened_on(*local)).strong());
+            }
+            Status::Engine(error) => error_ui(ui, &error.describe(lang)),
+            Status::Input(error) => error_ui(ui, &error.describe(lang)),
+            Status::NotOpen => error_ui(ui, texts.not_open),
+        }
+        if self.paused {
+            ui.weak(texts.paused);
+        }
+    }
+
+    fn handle(&mut self, action: Action) {
+        match action {
+            Action::Open => self.open(),
+            Action::Close => {
+                self.endpoint = None;
+                self.events = None;
+                self.status = Status::Closed;
+            }
+            Action::Send(bytes) => self.send(bytes),
+            Action::Clear => self.log.clear(),
+            Action::ResetCounters => {
+                if let Some(endpoint) = &self.endpoint {
+                    endpoint.counters().reset();
+                }
+            }
+        }
+    }
+
+    fn open(&mut self) {
+        self.port_error = None;
+        let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {
+            Ok(bind) => bind,
+            Err(error) => {
+                self.status = Status::Input(error.clone());
+                self.port_error = Some(error);
+                return;
+            }
+        };
+        let (tx, rx) = crossbeam_channel::unbounded();
+        match UdpEndpoint::open(&UdpConfig::new(bind), tx, self.waker.waker()) {
+            Ok(endpoint) => {
+                self.status = Status::Open(endpoint.local_addr());
+                self.endpoint = Some(endpoint);
+                self.events = Some(rx);
+            }
+            Err(error) => self.status = Status::Engine(error),
+        }
+    }
+
+    fn send(&mut self, bytes: Vec<u8>) {
+        self.target_error = None;
+        let Some(endpoint) = &self.endpoint else {
+            self.status = Status::NotOpen;
+            return;
+        };
+        match parse_host_port(&self.settings.target) {
+            Ok((host, port)) => endpoint.send_to(host, port, bytes),
+            Err(error) => self.target_error = Some(error),
+        }
+    }
+
+    fn max_payload(&self) -> usize {
+        let v6_target = parse_host_port(&self.settings.target)
+            .is_ok_and(|(host, _)| host.parse::<std::net::Ipv6Addr>().is_ok());
+        let v6_local = self.local_addr().is_some_and(|local| local.is_ipv6());
+        if v6_local && v6_target {
+            MAX_UDP_PAYLOAD_V6
+        } else {
+            MAX_UDP_PAYLOAD_V4
+        }
+    }
+}
+
+fn address_label(address: &LocalAddress, texts: &Texts) -> String {
+    let scope = match address.scope {
+        AddressScope::Any => texts.scope_any,
+        AddressScope::Loopback => texts.scope_loopback,
+        AddressScope::Private => texts.scope_private,
+        AddressScope::LinkLocal => texts.scope_link_local,
+        AddressScope::Public => texts.scope_public,
+    };
+    if address.interface.is_empty() {
+        format!("{}  ({scope})", address.ip)
+    } else {
+        format!("{}  ({scope}, {})", address.ip, address.interface)
+    }
+}
