@@ -1,0 +1,166 @@
+//! `netdbg udp listen` and `netdbg udp send` as separate processes on loopback.
+
+use std::io::{BufRead, BufReader};
+use std::net::UdpSocket;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use serde_json::Value;
+
+fn netdbg() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
+    command.env("NETDBG_LANG", "en");
+    command
+}
+
+struct Listener {
+    child: Child,
+    lines: BufReader<ChildStdout>,
+    port: u16,
+}
+
+/// Starts `udp listen` on an OS-picked port and reads the port from its first JSON line.
+fn listen(extra: &[&str]) -> Listener {
+    let mut child = netdbg()
+        .args(["udp", "listen", "--bind", "127.0.0.1:0", "--json", "--timeout", "20"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start netdbg udp listen");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
+    let bound = read_json(&mut lines);
+    assert_eq!(bound["event"], "bound");
+    let local = bound["local"].as_str().expect("local address");
+    let port = local.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    Listener { child, lines, port }
+}
+
+fn read_json(lines: &mut impl BufRead) -> Value {
+    let mut line = String::new();
+    lines.read_line(&mut line).expect("read a line");
+    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"))
+}
+
+#[test]
+fn send_reaches_listen_as_json() {
+    let mut listener = listen(&["--count", "2", "--encoding", "gbk"]);
+    let to = format!("127.0.0.1:{}", listener.port);
+    let status = netdbg()
+        .args(["udp", "send", "--to", &to, "--encoding", "gbk", "你好"])
+        .status()
+        .expect("run send");
+    assert!(status.success());
+    let status = netdbg()
+        .args(["udp", "send", "--to", &to, "--hex", "48 65 6c 6c 6f"])
+        .status()
+        .expect("run send");
+    assert!(status.success());
+
+    let first = read_json(&mut listener.lines);
+    assert_eq!(first["event"], "received");
+    assert_eq!(first["hex"], "c4e3bac3");
+    assert_eq!(first["text"], "你好");
+    assert_eq!(first["len"], 4);
+    assert!(first["peer"].as_str().expect("peer").starts_with("127.0.0.1:"));
+    let second = read_json(&mut listener.lines);
+    assert_eq!(second["text"], "Hello");
+    assert!(listener.child.wait().expect("listen exits").success(), "--count 2 ends listen");
+}
+
+#[test]
+fn listen_prints_human_lines_and_stops_when_idle() {
+    let mut child = netdbg()
+        .args(["udp", "listen", "--bind", "127.0.0.1:0", "--timeout", "0.5"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut bound = String::new();
+    lines.read_line(&mut bound).expect("first line");
+    assert!(bound.contains("UDP open on 127.0.0.1:"), "{bound}");
+    let port: u16 = bound.trim().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    let peer = UdpSocket::bind("127.0.0.1:0").expect("peer");
+    peer.send_to(b"line\r\n", ("127.0.0.1", port)).expect("send");
+    let mut received = String::new();
+    lines.read_line(&mut received).expect("received line");
+    assert!(received.contains("RX"), "{received}");
+    assert!(received.contains("line\\r\\n"), "control characters shown as escapes: {received}");
+    assert!(child.wait().expect("exit").success(), "idle timeout is a normal end");
+}
+
+#[test]
+fn send_repeats_and_prints_the_reply() {
+    let echo = UdpSocket::bind("127.0.0.1:0").expect("echo");
+    let port = echo.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        for _ in 0..3 {
+            let (len, from) = echo.recv_from(&mut buf).expect("echo receives");
+            echo.send_to(&buf[..len], from).expect("echo replies");
+        }
+    });
+    let output = netdbg()
+        .args(["udp", "send", "--to", &format!("127.0.0.1:{port}"), "--json"])
+        .args(["--repeat", "3", "--interval", "10", "--wait", "0.5", "--escapes", "a\\x00b"])
+        .output()
+        .expect("run send");
+    assert!(output.status.success());
+    server.join().expect("echo thread");
+    let events: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let count = |name: &str| events.iter().filter(|e| e["event"] == name).count();
+    assert_eq!(count("sent"), 3);
+    assert_eq!(count("received"), 3);
+    assert!(events.iter().filter(|e| e["event"] == "sent").all(|e| e["hex"] == "610062"));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_clear_line() {
+    let cases: [&[&str]; 5] = [
+        &["udp", "send", "--to", "127.0.0.1", "x"],
+        &["udp", "send", "--to", "127.0.0.1:65536", "x"],
+        &["udp", "send", "--to", "127.0.0.1:9", "--hex", "4G"],
+        &["udp", "listen", "--bind", "127.0.0.1:abc"],
+        &["udp", "send", "--to", "127.0.0.1:9", "--encoding", "klingon", "x"],
+    ];
+    for args in cases {
+        let output = netdbg().args(args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn messages_follow_the_language() {
+    let output = netdbg()
+        .args(["--lang", "zh", "udp", "send", "--to", "127.0.0.1:70000", "x"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("超出范围"));
+}
+
+#[test]
+fn port_in_use_exits_1() {
+    let holder = UdpSocket::bind("127.0.0.1:0").expect("holder");
+    let port = holder.local_addr().expect("addr").port();
+    let output = netdbg()
+        .args(["udp", "listen", "--bind", &format!("127.0.0.1:{port}")])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("Port {port} is already in use")), "{stderr}");
+}
+
+#[test]
+fn help_and_version() {
+    let help = netdbg().arg("--help").output().expect("run");
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("udp"));
+    let version = netdbg().arg("--version").output().expect("run");
+    assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
