@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 use crate::ui::fonts::install_fonts;
+use crate::ui::probe::Probe;
 use crate::ui::udp_tab::{UdpSettings, UdpTab};
 
 /// Everything remembered across restarts. `serde(default)` lets an old or
@@ -34,6 +35,7 @@ pub enum Tab {
 
 pub struct NetdbgApp {
     lang: Lang,
+    probe: Option<Probe>,
     tab: Tab,
     udp: UdpTab,
 }
@@ -52,9 +54,16 @@ impl NetdbgApp {
         install_fonts(ctx);
         Self {
             lang: settings.lang,
+            probe: None,
             tab: settings.tab,
             udp: UdpTab::new(settings.udp, ctx.clone()),
         }
+    }
+
+    /// Turns on the benchmark measurements (see [`Probe`]).
+    pub fn with_probe(mut self, probe: Option<Probe>) -> Self {
+        self.probe = probe;
+        self
     }
 
     pub fn settings(&self) -> Settings {
@@ -87,7 +96,10 @@ impl NetdbgApp {
 }
 
 impl eframe::App for NetdbgApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        if let Some(probe) = &mut self.probe {
+            probe.frame(frame.info().cpu_usage);
+        }
         self.udp.logic(ctx);
     }
 

@@ -50,7 +50,7 @@ fn row_ui(ui: &mut egui::Ui, line: &LogLine, show: ShowMode, texts: &Texts) {
     let payload = match show {
         ShowMode::Text => line.text.clone(),
         ShowMode::Hex => format_hex(&line.data),
-        ShowMode::Both => format!("{}  |  {}", format_hex(&line.data), line.text),
+        ShowMode::Both => format!("{}  |  {}", line.text, format_hex(&line.data)),
     };
     let cut = if line.data.len() < line.len {
         " …"

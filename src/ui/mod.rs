@@ -3,6 +3,7 @@
 pub mod fonts;
 pub mod log_model;
 pub mod log_view;
+pub mod probe;
 pub mod send_box;
 pub mod udp_tab;
 pub mod waker;
