@@ -545,9 +545,18 @@ fn run(options: &Options) -> io::Result<()> {
     header();
     let mut results = Vec::new();
     for &rate in &options.rates {
-        let engine = run_engine(rate, u64::MAX, duration)?;
+        // A paced run sends exactly rate × secs datagrams, with a little grace time in
+        // case the sender falls behind; `max` sends for exactly `secs`.
+        let (count, limit) = match rate {
+            Rate::Paced(rate) => (
+                (rate as f64 * options.secs).ceil() as u64,
+                duration + (duration / 10).max(Duration::from_millis(200)),
+            ),
+            Rate::Max => (u64::MAX, duration),
+        };
+        let engine = run_engine(rate, count, limit)?;
         row("engine", rate, &engine, None);
-        let plain = run_plain(rate, u64::MAX, duration)?;
+        let plain = run_plain(rate, count, limit)?;
         let ratio = if plain.rx_rate() > 0.0 {
             engine.rx_rate() / plain.rx_rate()
         } else {

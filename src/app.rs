@@ -98,7 +98,7 @@ impl NetdbgApp {
 impl eframe::App for NetdbgApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         if let Some(probe) = &mut self.probe {
-            probe.frame(frame.info().cpu_usage);
+            probe.frame(frame.info().cpu_usage, self.udp.counters().rx_packets);
         }
         self.udp.logic(ctx);
     }

@@ -21,7 +21,15 @@ struct Listener {
 /// Starts `udp listen` on an OS-picked port and reads the port from its first JSON line.
 fn listen(extra: &[&str]) -> Listener {
     let mut child = netdbg()
-        .args(["udp", "listen", "--bind", "127.0.0.1:0", "--json", "--timeout", "20"])
+        .args([
+            "udp",
+            "listen",
+            "--bind",
+            "127.0.0.1:0",
+            "--json",
+            "--timeout",
+            "20",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .spawn()
@@ -30,7 +38,11 @@ fn listen(extra: &[&str]) -> Listener {
     let bound = read_json(&mut lines);
     assert_eq!(bound["event"], "bound");
     let local = bound["local"].as_str().expect("local address");
-    let port = local.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    let port = local
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
     Listener { child, lines, port }
 }
 
@@ -60,10 +72,18 @@ fn send_reaches_listen_as_json() {
     assert_eq!(first["hex"], "c4e3bac3");
     assert_eq!(first["text"], "你好");
     assert_eq!(first["len"], 4);
-    assert!(first["peer"].as_str().expect("peer").starts_with("127.0.0.1:"));
+    assert!(
+        first["peer"]
+            .as_str()
+            .expect("peer")
+            .starts_with("127.0.0.1:")
+    );
     let second = read_json(&mut listener.lines);
     assert_eq!(second["text"], "Hello");
-    assert!(listener.child.wait().expect("listen exits").success(), "--count 2 ends listen");
+    assert!(
+        listener.child.wait().expect("listen exits").success(),
+        "--count 2 ends listen"
+    );
 }
 
 #[test]
@@ -77,14 +97,26 @@ fn listen_prints_human_lines_and_stops_when_idle() {
     let mut bound = String::new();
     lines.read_line(&mut bound).expect("first line");
     assert!(bound.contains("UDP open on 127.0.0.1:"), "{bound}");
-    let port: u16 = bound.trim().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    let port: u16 = bound
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
     let peer = UdpSocket::bind("127.0.0.1:0").expect("peer");
-    peer.send_to(b"line\r\n", ("127.0.0.1", port)).expect("send");
+    peer.send_to(b"line\r\n", ("127.0.0.1", port))
+        .expect("send");
     let mut received = String::new();
     lines.read_line(&mut received).expect("received line");
     assert!(received.contains("RX"), "{received}");
-    assert!(received.contains("line\\r\\n"), "control characters shown as escapes: {received}");
-    assert!(child.wait().expect("exit").success(), "idle timeout is a normal end");
+    assert!(
+        received.contains("line\\r\\n"),
+        "control characters shown as escapes: {received}"
+    );
+    assert!(
+        child.wait().expect("exit").success(),
+        "idle timeout is a normal end"
+    );
 }
 
 #[test]
@@ -99,8 +131,23 @@ fn send_repeats_and_prints_the_reply() {
         }
     });
     let output = netdbg()
-        .args(["udp", "send", "--to", &format!("127.0.0.1:{port}"), "--json"])
-        .args(["--repeat", "3", "--interval", "10", "--wait", "0.5", "--escapes", "a\\x00b"])
+        .args([
+            "udp",
+            "send",
+            "--to",
+            &format!("127.0.0.1:{port}"),
+            "--json",
+        ])
+        .args([
+            "--repeat",
+            "3",
+            "--interval",
+            "10",
+            "--wait",
+            "0.5",
+            "--escapes",
+            "a\\x00b",
+        ])
         .output()
         .expect("run send");
     assert!(output.status.success());
@@ -112,7 +159,12 @@ fn send_repeats_and_prints_the_reply() {
     let count = |name: &str| events.iter().filter(|e| e["event"] == name).count();
     assert_eq!(count("sent"), 3);
     assert_eq!(count("received"), 3);
-    assert!(events.iter().filter(|e| e["event"] == "sent").all(|e| e["hex"] == "610062"));
+    assert!(
+        events
+            .iter()
+            .filter(|e| e["event"] == "sent")
+            .all(|e| e["hex"] == "610062")
+    );
 }
 
 #[test]
@@ -122,7 +174,15 @@ fn bad_input_exits_2_with_one_clear_line() {
         &["udp", "send", "--to", "127.0.0.1:65536", "x"],
         &["udp", "send", "--to", "127.0.0.1:9", "--hex", "4G"],
         &["udp", "listen", "--bind", "127.0.0.1:abc"],
-        &["udp", "send", "--to", "127.0.0.1:9", "--encoding", "klingon", "x"],
+        &[
+            "udp",
+            "send",
+            "--to",
+            "127.0.0.1:9",
+            "--encoding",
+            "klingon",
+            "x",
+        ],
     ];
     for args in cases {
         let output = netdbg().args(args).output().expect("run");
@@ -136,7 +196,15 @@ fn bad_input_exits_2_with_one_clear_line() {
 #[test]
 fn messages_follow_the_language() {
     let output = netdbg()
-        .args(["--lang", "zh", "udp", "send", "--to", "127.0.0.1:70000", "x"])
+        .args([
+            "--lang",
+            "zh",
+            "udp",
+            "send",
+            "--to",
+            "127.0.0.1:70000",
+            "x",
+        ])
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
@@ -153,7 +221,10 @@ fn port_in_use_exits_1() {
         .expect("run");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(&format!("Port {port} is already in use")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("Port {port} is already in use")),
+        "{stderr}"
+    );
 }
 
 #[test]

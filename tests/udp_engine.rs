@@ -48,7 +48,11 @@ fn both_directions_on_one_socket() {
     let mut buf = [0u8; 64];
     let (len, from) = peer.recv_from(&mut buf).expect("peer receives");
     assert_eq!(&buf[..len], b"ping");
-    assert_eq!(from, endpoint.local_addr(), "sent from the listening socket itself");
+    assert_eq!(
+        from,
+        endpoint.local_addr(),
+        "sent from the listening socket itself"
+    );
     match next_matching(&rx, |e| matches!(e, UdpEvent::Sent(_))) {
         UdpEvent::Sent(d) => {
             assert_eq!(d.peer, peer_addr);
@@ -58,7 +62,8 @@ fn both_directions_on_one_socket() {
     }
 
     // Peer → engine, answered on the same socket.
-    peer.send_to("你好".as_bytes(), endpoint.local_addr()).expect("peer sends");
+    peer.send_to("你好".as_bytes(), endpoint.local_addr())
+        .expect("peer sends");
     match next_matching(&rx, |e| matches!(e, UdpEvent::Received(_))) {
         UdpEvent::Received(d) => {
             assert_eq!(d.peer, peer_addr);
@@ -78,7 +83,8 @@ fn counters_exact_over_ten_thousand_datagrams() {
     const COUNT: u64 = 10_000;
     for i in 0..COUNT {
         let payload = format!("datagram {i:05}");
-        peer.send_to(payload.as_bytes(), endpoint.local_addr()).expect("send");
+        peer.send_to(payload.as_bytes(), endpoint.local_addr())
+            .expect("send");
         // Stay under what a loaded CI machine can absorb; the point here is exact counting.
         if i % 500 == 499 {
             std::thread::sleep(Duration::from_millis(2));
@@ -132,7 +138,11 @@ fn binding_a_foreign_address_says_it_is_not_local() {
 fn oversized_payload_is_refused_before_sending() {
     let (endpoint, rx) = open("127.0.0.1:0");
     let peer = UdpSocket::bind("127.0.0.1:0").expect("peer");
-    endpoint.send_to("127.0.0.1", peer.local_addr().expect("addr").port(), vec![0u8; 65_508]);
+    endpoint.send_to(
+        "127.0.0.1",
+        peer.local_addr().expect("addr").port(),
+        vec![0u8; 65_508],
+    );
     match next_matching(&rx, |e| matches!(e, UdpEvent::Error(_) | UdpEvent::Sent(_))) {
         UdpEvent::Error(EngineError::PayloadTooLarge { len, max }) => {
             assert_eq!((len, max), (65_508, 65_507))
@@ -148,7 +158,11 @@ fn largest_payload_goes_through_whole() {
     let peer = UdpSocket::bind("127.0.0.1:0").expect("peer");
     peer.set_read_timeout(Some(WAIT)).expect("timeout");
     let payload: Vec<u8> = (0..65_507u32).map(|i| (i % 251) as u8).collect();
-    endpoint.send_to("127.0.0.1", peer.local_addr().expect("addr").port(), payload.clone());
+    endpoint.send_to(
+        "127.0.0.1",
+        peer.local_addr().expect("addr").port(),
+        payload.clone(),
+    );
     let mut buf = vec![0u8; 70_000];
     let (len, _) = peer.recv_from(&mut buf).expect("receive");
     assert_eq!(&buf[..len], &payload[..]);
@@ -160,7 +174,11 @@ fn localhost_name_resolves() {
     let (endpoint, rx) = open("127.0.0.1:0");
     let peer = UdpSocket::bind("127.0.0.1:0").expect("peer");
     peer.set_read_timeout(Some(WAIT)).expect("timeout");
-    endpoint.send_to("localhost", peer.local_addr().expect("addr").port(), b"hi".to_vec());
+    endpoint.send_to(
+        "localhost",
+        peer.local_addr().expect("addr").port(),
+        b"hi".to_vec(),
+    );
     let mut buf = [0u8; 8];
     let (len, _) = peer.recv_from(&mut buf).expect("receive");
     assert_eq!(&buf[..len], b"hi");
@@ -170,8 +188,11 @@ fn localhost_name_resolves() {
 #[test]
 fn dual_stack_socket_talks_to_ipv4_peers() {
     let (tx, rx) = crossbeam_channel::unbounded();
-    let Ok(endpoint) = UdpEndpoint::open(&UdpConfig::new("[::]:0".parse().expect("addr")), tx, no_waker())
-    else {
+    let Ok(endpoint) = UdpEndpoint::open(
+        &UdpConfig::new("[::]:0".parse().expect("addr")),
+        tx,
+        no_waker(),
+    ) else {
         eprintln!("IPv6 unavailable here; skipping");
         return;
     };
@@ -180,10 +201,18 @@ fn dual_stack_socket_talks_to_ipv4_peers() {
     let port = endpoint.local_addr().port();
     peer.send_to(b"v4", ("127.0.0.1", port)).expect("send");
     match next_matching(&rx, |e| matches!(e, UdpEvent::Received(_))) {
-        UdpEvent::Received(d) => assert_eq!(d.peer, peer.local_addr().expect("addr"), "shown as plain IPv4"),
+        UdpEvent::Received(d) => assert_eq!(
+            d.peer,
+            peer.local_addr().expect("addr"),
+            "shown as plain IPv4"
+        ),
         _ => unreachable!(),
     }
-    endpoint.send_to("127.0.0.1", peer.local_addr().expect("addr").port(), b"back".to_vec());
+    endpoint.send_to(
+        "127.0.0.1",
+        peer.local_addr().expect("addr").port(),
+        b"back".to_vec(),
+    );
     let mut buf = [0u8; 8];
     let (len, _) = peer.recv_from(&mut buf).expect("receive");
     assert_eq!(&buf[..len], b"back");
@@ -195,7 +224,10 @@ fn close_ends_threads_and_frees_the_port() {
     let addr = endpoint.local_addr();
     let started = Instant::now();
     endpoint.close();
-    assert!(started.elapsed() < Duration::from_secs(2), "close is prompt");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "close is prompt"
+    );
     next_matching(&rx, |e| matches!(e, UdpEvent::Closed));
     UdpSocket::bind(addr).expect("port is free again after close");
 }

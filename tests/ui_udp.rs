@@ -1,4 +1,4 @@
-//! Headless UI tests of the UDP tab: a real window (egui_kittest), real sockets on
+//! Headless UI tests of the UDP tab: a real window (`egui_kittest`), real sockets on
 //! loopback, and assertions on what the user sees.
 //!
 //! The engine runs on its own threads, so everything that depends on network

@@ -250,9 +250,7 @@ fn print_event(printer: &Printer, event: &UdpEvent) -> Option<String> {
 fn parse_seconds(value: Option<f64>, lang: Lang) -> Result<Option<Duration>, CliError> {
     match value {
         None => Ok(None),
-        Some(secs) if secs.is_finite() && secs >= 0.0 && secs < 1e9 => {
-            Ok(Some(Duration::from_secs_f64(secs)))
-        }
+        Some(secs) if (0.0..1e9).contains(&secs) => Ok(Some(Duration::from_secs_f64(secs))),
         Some(secs) => Err(CliError::Input(match lang {
             Lang::Zh => format!("时间 {secs} 无效 — 请填不小于 0 的秒数"),
             Lang::En => format!("Invalid time {secs} — give a number of seconds, 0 or more"),

@@ -68,15 +68,10 @@ pub fn parse_host_port(text: &str) -> Result<(String, u16), InputError> {
         .ok_or_else(|| InputError::MissingPort {
             text: text.to_owned(),
         })?;
+    // "fe80::1:7788" could be an address with or without a port: brackets settle it.
     if host.contains(':') {
-        return Err(if text.parse::<IpAddr>().is_ok() {
-            InputError::MissingPort {
-                text: text.to_owned(),
-            }
-        } else {
-            InputError::Ipv6NeedsBrackets {
-                text: text.to_owned(),
-            }
+        return Err(InputError::Ipv6NeedsBrackets {
+            text: text.to_owned(),
         });
     }
     if host.is_empty() {

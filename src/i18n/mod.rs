@@ -29,10 +29,11 @@ impl Lang {
 
     /// `NETDBG_LANG` (zh/en) wins, then the system locale.
     pub fn detect() -> Self {
-        if let Ok(forced) = std::env::var("NETDBG_LANG") {
-            if let Some(lang) = Self::from_code(&forced) {
-                return lang;
-            }
+        if let Some(lang) = std::env::var("NETDBG_LANG")
+            .ok()
+            .and_then(|code| Self::from_code(&code))
+        {
+            return lang;
         }
         Self::from_locale(sys_locale::get_locale().as_deref())
     }

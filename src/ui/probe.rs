@@ -1,6 +1,7 @@
 //! Opt-in measurements for the benchmarks, enabled with `NETDBG_PROBE=1`:
 //! the time from process start to the first presented frame, and once a second
-//! the slowest and mean CPU time of the frames drawn. Printed to stderr.
+//! the slowest and mean CPU time of the frames drawn, with the datagrams
+//! received so far. Printed to stderr.
 
 use std::time::{Duration, Instant};
 
@@ -26,8 +27,9 @@ impl Probe {
         })
     }
 
-    /// Call once per frame with eframe's CPU time of the previous frame.
-    pub fn frame(&mut self, previous_frame_cpu: Option<f32>) {
+    /// Call once per frame with eframe's CPU time of the previous frame and
+    /// the engine's count of datagrams received so far.
+    pub fn frame(&mut self, previous_frame_cpu: Option<f32>, rx_packets: u64) {
         self.frames += 1;
         // The second frame starts after the first was presented.
         if self.frames == 2 {
@@ -41,7 +43,7 @@ impl Probe {
         }
         if self.window_start.elapsed() >= Duration::from_secs(1) && self.counted > 0 {
             eprintln!(
-                "probe frames={} worst_ms={:.2} mean_ms={:.2}",
+                "probe frames={} worst_ms={:.2} mean_ms={:.2} rx_packets={rx_packets}",
                 self.counted,
                 self.worst * 1000.0,
                 self.sum * 1000.0 / self.counted as f32

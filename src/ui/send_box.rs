@@ -68,7 +68,9 @@ impl SendBox {
         let mut wants_send = ui.memory(|m| m.has_focus(editor_id))
             && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
 
+        let mut label_id = None;
         ui.horizontal(|ui| {
+            label_id = Some(ui.label(texts.send_box).id);
             ui.radio_value(&mut self.mode, PayloadMode::Text, texts.mode_text);
             ui.radio_value(&mut self.mode, PayloadMode::Hex, texts.mode_hex);
             ui.add_enabled(
@@ -85,7 +87,10 @@ impl SendBox {
                 .desired_rows(3)
                 .code_editor()
                 .desired_width(ui.available_width() - button_width - 8.0);
-            ui.add(editor);
+            let response = ui.add(editor);
+            if let Some(label_id) = label_id {
+                response.labelled_by(label_id);
+            }
             if ui
                 .add_sized([button_width, 40.0], egui::Button::new(texts.send))
                 .clicked()

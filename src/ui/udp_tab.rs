@@ -16,8 +16,8 @@ use crate::codec::{PayloadMode, TextEncoding};
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
 use crate::engine::{
-    EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, UdpConfig, UdpEndpoint,
-    UdpEvent, parse_bind_addr, parse_host_port,
+    CounterSnapshot, EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, UdpConfig,
+    UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -86,6 +86,8 @@ pub struct UdpTab {
     target_error: Option<InputError>,
     addresses: Vec<LocalAddress>,
     paused: bool,
+    /// The counters of the last socket, kept on screen after it closed.
+    closed_counters: CounterSnapshot,
 }
 
 impl UdpTab {
@@ -102,11 +104,27 @@ impl UdpTab {
             target_error: None,
             addresses: bindable_addresses(),
             paused: false,
+            closed_counters: CounterSnapshot::default(),
         }
     }
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.endpoint.as_ref().map(UdpEndpoint::local_addr)
+    }
+
+    /// The engine's exact counters (zero while closed).
+    pub fn counters(&self) -> CounterSnapshot {
+        self.endpoint
+            .as_ref()
+            .map(|endpoint| endpoint.counters().snapshot())
+            .unwrap_or(self.closed_counters)
+    }
+
+    /// Drops the socket (its threads end) but keeps its counters on screen.
+    fn drop_endpoint(&mut self) {
+        if let Some(endpoint) = self.endpoint.take() {
+            self.closed_counters = endpoint.counters().snapshot();
+        }
     }
 
     /// Drains the engine's events into the log, within a time budget.
@@ -125,7 +143,7 @@ impl UdpTab {
             skip = skip.saturating_sub(1);
             self.apply(event, skipping);
             handled += 1;
-            if handled % 256 == 0 && Instant::now() > deadline {
+            if handled.is_multiple_of(256) && Instant::now() > deadline {
                 ctx.request_repaint();
                 break;
             }
@@ -153,7 +171,7 @@ impl UdpTab {
             }
             UdpEvent::Error(error) => self.status = Status::Engine(error),
             UdpEvent::Closed => {
-                self.endpoint = None;
+                self.drop_endpoint();
                 if matches!(self.status, Status::Open(_)) {
                     self.status = Status::Closed;
                 }
@@ -288,10 +306,10 @@ impl UdpTab {
             }
         });
         let max_len = self.max_payload();
-        if self.send_box.ui(ui, self.settings.encoding, lang, max_len) {
-            if let Ok(bytes) = self.send_box.payload(self.settings.encoding) {
-                actions.push(Action::Send(bytes.clone()));
-            }
+        if self.send_box.ui(ui, self.settings.encoding, lang, max_len)
+            && let Ok(bytes) = self.send_box.payload(self.settings.encoding)
+        {
+            actions.push(Action::Send(bytes.clone()));
         }
         self.settings.send_mode = self.send_box.mode;
         self.settings.escapes = self.send_box.escapes;
@@ -306,11 +324,7 @@ impl UdpTab {
                 actions.push(Action::Clear);
             }
             ui.separator();
-            let counters = self
-                .endpoint
-                .as_ref()
-                .map(|endpoint| endpoint.counters().snapshot())
-                .unwrap_or_default();
+            let counters = self.counters();
             ui.label(format!(
                 "{} {} {} / {} {}   {} {} {} / {} {}",
                 texts.rx,
@@ -355,7 +369,7 @@ impl UdpTab {
         match action {
             Action::Open => self.open(),
             Action::Close => {
-                self.endpoint = None;
+                self.drop_endpoint();
                 self.events = None;
                 self.status = Status::Closed;
             }
@@ -365,6 +379,7 @@ impl UdpTab {
                 if let Some(endpoint) = &self.endpoint {
                     endpoint.counters().reset();
                 }
+                self.closed_counters = CounterSnapshot::default();
             }
         }
     }

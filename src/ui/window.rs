@@ -26,7 +26,11 @@ pub fn run(started: Instant) -> ExitCode {
     let result = eframe::run_native(
         "netdbg",
         options,
-        Box::new(move |cc| Ok(Box::new(NetdbgApp::new(cc).with_probe(Probe::from_env(started))))),
+        Box::new(move |cc| {
+            Ok(Box::new(
+                NetdbgApp::new(cc).with_probe(Probe::from_env(started)),
+            ))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The real window under a UDP flood: does it stay responsive, and is anything lost?
+#
+#   benches/flood_gui.sh [BINARY]        (default: target/release/netdbg)
+#   RATE=250000 SECS=10 PORT=7788 benches/flood_gui.sh
+#
+# Starts netdbg in its own Xvfb display with NETDBG_PROBE=1 and a fresh settings
+# folder, clicks "Open" (UDP on 0.0.0.0:PORT), blasts 64-byte datagrams at RATE/s
+# for SECS from a paced Python sender on 127.0.0.1, then prints the frame times the
+# app measured, the datagrams it counted against those sent, and its RSS.
+# Needs xvfb, xdotool and python3 (apt-get install -y xvfb xdotool).
+set -euo pipefail
+bin=$(realpath "${1:-target/release/netdbg}")
+rate=${RATE:-250000} secs=${SECS:-10} port=${PORT:-7788}
+work=$(mktemp -d)
+disp=:$((300 + RANDOM % 500))
+cleanup() { kill "${app:-}" "${xvfb:-}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+sleep 1
+HOME=$work XDG_DATA_HOME=$work DISPLAY=$disp NETDBG_PROBE=1 NETDBG_LANG=en "$bin" 2>"$work/probe.log" & app=$!
+wid=$(DISPLAY=$disp xdotool search --sync --onlyvisible --name netdbg | head -n1)
+sleep 1
+# "Open" sits at the top of the settings panel (default layout, English).
+DISPLAY=$disp xdotool mousemove --window "$wid" 68 91 click 1
+sleep 1
+
+python3 - "$rate" "$secs" "$port" >"$work/sent.txt" <<'PY'
+import socket, sys, time
+rate, secs, port = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+payload = b"x" * 64
+burst = max(1, rate // 1000)
+start = time.perf_counter()
+sent = 0
+while True:
+    now = time.perf_counter() - start
+    if now >= secs:
+        break
+    due = int(now * rate)
+    while sent < due:
+        for _ in range(min(burst, due - sent)):
+            s.sendto(payload, ("127.0.0.1", port))
+        sent += min(burst, due - sent)
+print(sent)
+PY
+sent=$(cat "$work/sent.txt")
+sleep 3
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
+counted=$(grep -o 'rx_packets=[0-9]*' "$work/probe.log" | tail -n1 | cut -d= -f2)
+echo "--- frame times during the run (probe, CPU time per frame) ---"
+grep 'probe frames' "$work/probe.log" | tail -n $((secs + 3))
+worst=$(grep 'probe frames' "$work/probe.log" | awk -F'worst_ms=' '{split($2,a," "); if (a[1]>m) m=a[1]} END {print m+0}')
+echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst rss_kb=$rss hwm_kb=$hwm"
