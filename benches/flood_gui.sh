@@ -22,10 +22,13 @@ sleep 1
 HOME=$work XDG_DATA_HOME=$work DISPLAY=$disp NETDBG_PROBE=1 NETDBG_LANG=en "$bin" 2>"$work/probe.log" & app=$!
 wid=$(DISPLAY=$disp xdotool search --sync --onlyvisible --name netdbg | head -n1)
 sleep 1
-# "Open" sits at the top of the settings panel (default layout, English).
+# Port field, then "Open", at the top of the settings panel (default layout, English).
+DISPLAY=$disp xdotool mousemove --window "$wid" 107 63 click 1
+DISPLAY=$disp xdotool windowfocus --sync "$wid" key --window "$wid" ctrl+a type --window "$wid" "$port"
 DISPLAY=$disp xdotool mousemove --window "$wid" 68 91 click 1
 sleep 1
 
+before=$(grep -c 'probe frames' "$work/probe.log" || true)
 python3 - "$rate" "$secs" "$port" >"$work/sent.txt" <<'PY'
 import socket, sys, time
 rate, secs, port = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
@@ -50,7 +53,7 @@ sleep 3
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
 counted=$(grep -o 'rx_packets=[0-9]*' "$work/probe.log" | tail -n1 | cut -d= -f2)
-echo "--- frame times during the run (probe, CPU time per frame) ---"
-grep 'probe frames' "$work/probe.log" | tail -n $((secs + 3))
-worst=$(grep 'probe frames' "$work/probe.log" | awk -F'worst_ms=' '{split($2,a," "); if (a[1]>m) m=a[1]} END {print m+0}')
+echo "--- frame times during the flood (probe: CPU time per frame, once a second) ---"
+grep 'probe frames' "$work/probe.log" | tail -n +$((before + 1)) | tee "$work/flood.log"
+worst=$(awk -F'worst_ms=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} END {print m+0}' "$work/flood.log")
 echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst rss_kb=$rss hwm_kb=$hwm"

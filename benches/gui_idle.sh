@@ -126,12 +126,17 @@ export DISPLAY=":$DISPLAY_NUM"
 # Settings persistence goes to a throwaway dir, so runs do not see each other.
 export XDG_DATA_HOME="$WORK/data"
 mkdir -p "$XDG_DATA_HOME"
+# like a desktop session (else Mesa's Vulkan WSI prints "XDG_RUNTIME_DIR is invalid")
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
+    export XDG_RUNTIME_DIR="$WORK/run"
+    mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+fi
 
 # ---- one launch ------------------------------------------------------------
 # Sets R_* variables; returns 1 if the app failed to show a window / frame.
 launch() { # run_index  measure(0|1)
     local idx=$1 measure=$2 err="$WORK/stderr.$1" t0 deadline sync_out
-    R_FIRST=NA R_WIN=NA R_SYNC=NA R_RSS=NA R_HWM=NA R_CPU=NA R_XCPU=NA R_FRAMES=NA R_LOAD=$(load1)
+    R_THREADS=NA R_DRIVERS=NA R_FIRST=NA R_WIN=NA R_SYNC=NA R_RSS=NA R_HWM=NA R_CPU=NA R_XCPU=NA R_FRAMES=NA R_LOAD=$(load1)
     : >"$err"
     t0=$(now_ms)
     env NETDBG_PROBE=1 NETDBG_LANG=en "${APP_ENV[@]}" "$BIN" 2>"$err" >/dev/null &
@@ -170,6 +175,10 @@ launch() { # run_index  measure(0|1)
         nap "$IDLE_S"
         R_RSS=$(status_kb "$APP_PID" VmRSS)
         R_HWM=$(status_kb "$APP_PID" VmHWM)
+        R_THREADS=$(status_kb "$APP_PID" Threads)
+        # which Mesa drivers the process mapped (llvmpipe GL = swrast_dri, lavapipe = lvp)
+        R_DRIVERS=$(grep -oE '(libvulkan_lvp|swrast_dri|libEGL_mesa|libGLX_mesa)' "/proc/$APP_PID/maps" \
+            | sort -u | paste -sd+ -)
         local lines0 c0 x0 w0 c1 x1 w1
         lines0=$(wc -l <"$err")
         c0=$(cpu_ticks "$APP_PID"); x0=$(cpu_ticks "$XVFB_PID"); w0=$(date +%s%N)
@@ -221,7 +230,7 @@ if [ $status = ok ]; then
         printf '%-4s %9s %9s %8s %9s %9s %8s %9s %7s %6s\n' \
             "$i" "$R_FIRST" "$R_WIN" "$R_SYNC" "$R_RSS" "$R_HWM" "$R_CPU" "$R_XCPU" "$R_FRAMES" "$R_LOAD"
         echo "RESULT label=$LABEL run=$i first_frame_ms=$R_FIRST window_ms=$R_WIN sync_ms=$R_SYNC" \
-             "rss_kb=$R_RSS hwm_kb=$R_HWM cpu_pct=$R_CPU xvfb_cpu_pct=$R_XCPU idle_frames=$R_FRAMES load1=$R_LOAD" >>"$WORK/results"
+             "rss_kb=$R_RSS hwm_kb=$R_HWM cpu_pct=$R_CPU xvfb_cpu_pct=$R_XCPU idle_frames=$R_FRAMES threads=$R_THREADS drivers=${R_DRIVERS:-none} load1=$R_LOAD" >>"$WORK/results"
         FF+=("$R_FIRST") WIN+=("$R_WIN") SYN+=("$R_SYNC") RSS+=("$R_RSS") HWM+=("$R_HWM")
         CPU+=("$R_CPU") XCPU+=("$R_XCPU") FR+=("$R_FRAMES") LD+=("$R_LOAD")
     done
@@ -243,6 +252,7 @@ if [ "$n" -gt 0 ]; then
     printf '  %-32s %s\n' "idle CPU, % of a core (median/max)" "$(agg median "${CPU[@]}") / $(agg max "${CPU[@]}")  (Xvfb $(agg median "${XCPU[@]}"))"
     printf '  %-32s %s\n' "frames drawn while idle (median)" "$(agg median "${FR[@]}") in ${CPU_S}s"
     printf '  %-32s %s\n' "binary size" "$SIZE bytes"
+    printf '  %-32s %s\n' "Mesa drivers mapped (last run)" "${R_DRIVERS:-none}, $R_THREADS threads"
 fi
 echo "RESULT label=$LABEL summary=1 status=$status runs=$n" \
      "first_frame_ms_median=$(agg median "${FF[@]}") first_frame_ms_max=$(agg max "${FF[@]}")" \
@@ -250,7 +260,7 @@ echo "RESULT label=$LABEL summary=1 status=$status runs=$n" \
      "rss_kb_median=$(agg median "${RSS[@]}") hwm_kb_median=$(agg median "${HWM[@]}") hwm_kb_max=$(agg max "${HWM[@]}")" \
      "cpu_pct_median=$(agg median "${CPU[@]}") cpu_pct_max=$(agg max "${CPU[@]}")" \
      "xvfb_cpu_pct_median=$(agg median "${XCPU[@]}") idle_frames_median=$(agg median "${FR[@]}")" \
-     "size_bytes=$SIZE load1_median=$(agg median "${LD[@]}")"
+     "size_bytes=$SIZE drivers=${R_DRIVERS:-NA} load1_median=$(agg median "${LD[@]}")"
 if [ $status = fail ]; then
     echo "RESULT label=$LABEL error=\"${err1:-see stderr above}\""
     exit 1

@@ -61,7 +61,6 @@ enum Status {
     Closed,
     Open(SocketAddr),
     Engine(EngineError),
-    Input(InputError),
     NotOpen,
 }
 
@@ -357,7 +356,6 @@ impl UdpTab {
                 ui.label(RichText::new(texts.opened_on(*local)).strong());
             }
             Status::Engine(error) => error_ui(ui, &error.describe(lang)),
-            Status::Input(error) => error_ui(ui, &error.describe(lang)),
             Status::NotOpen => error_ui(ui, texts.not_open),
         }
         if self.paused {
@@ -389,7 +387,6 @@ impl UdpTab {
         let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {
             Ok(bind) => bind,
             Err(error) => {
-                self.status = Status::Input(error.clone());
                 self.port_error = Some(error);
                 return;
             }
