@@ -21,12 +21,13 @@ Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
 sleep 1
 HOME=$work XDG_DATA_HOME=$work DISPLAY=$disp NETDBG_PROBE=1 NETDBG_LANG=en "$bin" 2>"$work/probe.log" & app=$!
 wid=$(DISPLAY=$disp xdotool search --sync --onlyvisible --name netdbg | head -n1)
-sleep 1
+sleep 2
 # Port field, then "Open", at the top of the settings panel (default layout, English).
 DISPLAY=$disp xdotool mousemove --window "$wid" 107 63 click 1
 DISPLAY=$disp xdotool windowfocus --sync "$wid" key --window "$wid" ctrl+a type --window "$wid" "$port"
 DISPLAY=$disp xdotool mousemove --window "$wid" 68 91 click 1
-sleep 1
+for _ in $(seq 50); do ss -Huln "sport = :$port" | grep -q . && break; sleep 0.1; done
+ss -Huln "sport = :$port" | grep -q . || { echo "netdbg did not open UDP port $port" >&2; exit 1; }
 
 before=$(grep -c 'probe frames' "$work/probe.log" || true)
 python3 - "$rate" "$secs" "$port" >"$work/sent.txt" <<'PY'
@@ -49,7 +50,10 @@ while True:
 print(sent)
 PY
 sent=$(cat "$work/sent.txt")
-sleep 3
+# The probe reports when a frame is drawn; once idle, a mouse move draws one more.
+sleep 1.5
+DISPLAY=$disp xdotool mousemove --window "$wid" 600 300 mousemove --window "$wid" 610 310
+sleep 1
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
 counted=$(grep -o 'rx_packets=[0-9]*' "$work/probe.log" | tail -n1 | cut -d= -f2)

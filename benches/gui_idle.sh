@@ -20,7 +20,10 @@
 #   cpu_pct         % of one core over CPU_S (10) s of idle, from the utime+stime
 #                   delta in /proc/PID/stat (all threads) / CLK_TCK;
 #   xvfb_cpu_pct    the X server's share over the same window;
-#   idle_frames     frames the app drew during that window (from the probe).
+#   idle_frames     frames the app drew during that window (from the probe);
+#   threads/drivers thread count, and which Mesa drivers are mapped
+#                   (swrast_dri = llvmpipe GL, libvulkan_lvp = lavapipe).
+# cpu_pct resolution is one clock tick over CPU_S: 0.10 % with the defaults.
 # No input is sent and no socket is opened: the window just sits there.
 #
 # Prints a table, then `RESULT key=value ...` lines (one per run, one summary).
@@ -163,7 +166,8 @@ launch() { # run_index  measure(0|1)
     done
     R_FIRST=$(sed -n 's/.*probe first_frame_ms=\([0-9.]*\).*/\1/p' "$err" | head -n1)
     R_FIRST=${R_FIRST:-NA}
-    wait "$SYNC_PID" 2>/dev/null; SYNC_PID=""
+    if [ "$R_WIN" = NA ]; then stop_pid "$SYNC_PID"; else wait "$SYNC_PID" 2>/dev/null; fi
+    SYNC_PID=""
     [ -s "$sync_out" ] && R_SYNC=$(( $(cat "$sync_out") - t0 ))
     if [ "$R_WIN" = NA ] || [ "$R_FIRST" = NA ] || ! kill -0 "$APP_PID" 2>/dev/null; then
         stop_pid "$APP_PID"; APP_PID=""
@@ -202,7 +206,7 @@ launch() { # run_index  measure(0|1)
 # median / max of the numeric arguments (NA skipped)
 agg() { # median|max values...
     local what=$1; shift
-    printf '%s\n' "$@" | grep -v '^NA$' | sort -g | awk -v w="$what" '
+    printf '%s\n' "$@" | grep -vE '^(NA)?$' | sort -g | awk -v w="$what" '
         { v[NR] = $1 }
         END {
             if (NR == 0) { print "NA"; exit }
