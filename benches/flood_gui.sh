@@ -30,6 +30,8 @@ for _ in $(seq 50); do ss -Huln "sport = :$port" | grep -q . && break; sleep 0.1
 ss -Huln "sport = :$port" | grep -q . || { echo "netdbg did not open UDP port $port" >&2; exit 1; }
 
 before=$(grep -c 'probe frames' "$work/probe.log" || true)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }
+ticks_before=$(cpu_ticks)
 python3 - "$rate" "$secs" "$port" >"$work/sent.txt" <<'PY'
 import socket, sys, time
 rate, secs, port = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
@@ -50,14 +52,18 @@ while True:
 print(sent)
 PY
 sent=$(cat "$work/sent.txt")
+cpu_pct=$(awk -v t=$(( $(cpu_ticks) - ticks_before )) -v hz="$(getconf CLK_TCK)" -v s="$secs" 'BEGIN {printf "%.1f", 100 * t / hz / s}')
 # The probe reports when a frame is drawn; once idle, a mouse move draws one more.
 sleep 1.5
 DISPLAY=$disp xdotool mousemove --window "$wid" 600 300 mousemove --window "$wid" 610 310
 sleep 1
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
+anon=$(awk '/RssAnon/ {print $2}' "/proc/$app/status")
+# Without a GPU, Mesa's llvmpipe (libLLVM + swrast) is mapped into the process.
+mesa=$(awk '/^[0-9a-f]+-/ {name=$6} /^Rss:/ && (name ~ /libLLVM|_dri\.so|swrast/) {kb += $2} END {print kb + 0}' "/proc/$app/smaps")
 counted=$(grep -o 'rx_packets=[0-9]*' "$work/probe.log" | tail -n1 | cut -d= -f2)
 echo "--- frame times during the flood (probe: CPU time per frame, once a second) ---"
 grep 'probe frames' "$work/probe.log" | tail -n +$((before + 1)) | tee "$work/flood.log"
 worst=$(awk -F'worst_ms=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} END {print m+0}' "$work/flood.log")
-echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst rss_kb=$rss hwm_kb=$hwm"
+echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst cpu_pct_of_one_core=$cpu_pct rss_kb=$rss hwm_kb=$hwm anon_kb=$anon mesa_software_renderer_kb=$mesa"

@@ -24,7 +24,7 @@ fn keeps_the_newest_lines_and_counts_every_one() {
     log.count_unshown(7);
     assert_eq!(log.len(), MIN_LOG_CAP);
     assert_eq!(log.offered(), (MIN_LOG_CAP + 57) as u64);
-    assert_eq!(log.get(0).expect("first").text, "50");
+    assert_eq!(log.get(0).expect("first").text(), "50");
     log.set_cap(1);
     assert_eq!(log.len(), MIN_LOG_CAP, "cap never goes below the minimum");
 }
@@ -38,16 +38,16 @@ fn switching_encoding_redecodes_what_is_on_screen() {
         peer(),
         &[0xc4, 0xe3, 0xba, 0xc3],
     );
-    assert!(log.get(0).expect("line").text.contains('\u{fffd}'));
+    assert!(log.get(0).expect("line").text().contains('\u{fffd}'));
     log.set_encoding(TextEncoding::Gbk);
-    assert_eq!(log.get(0).expect("line").text, "你好");
+    assert_eq!(log.get(0).expect("line").text(), "你好");
 }
 
 #[test]
 fn control_characters_stay_on_one_line_and_big_payloads_are_cut() {
     let mut log = LogModel::new(1000, TextEncoding::Utf8);
     log.push(SystemTime::now(), Direction::Tx, peer(), b"a\r\nb\x01");
-    assert_eq!(log.get(0).expect("line").text, "a\\r\\nb\\x01");
+    assert_eq!(log.get(0).expect("line").text(), "a\\r\\nb\\x01");
     let big = vec![b'x'; 60_000];
     log.push(SystemTime::now(), Direction::Rx, peer(), &big);
     let line = log.get(1).expect("line");

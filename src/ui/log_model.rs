@@ -28,9 +28,26 @@ pub struct LogLine {
     pub peer: SocketAddr,
     /// The payload's full length, even when `data` was cut to [`MAX_SHOWN_BYTES`].
     pub len: usize,
-    pub data: Vec<u8>,
-    /// `data` decoded, with control characters made visible so a row stays one line.
-    pub text: String,
+    pub data: Box<[u8]>,
+    /// `data` decoded for display; `None` when that is `data` itself (plain
+    /// ASCII/UTF-8 text, the flood case), which halves the allocations per line.
+    decoded: Option<Box<str>>,
+}
+
+impl LogLine {
+    /// The payload decoded, with control characters made visible so a row stays one line.
+    pub fn text(&self) -> &str {
+        match &self.decoded {
+            Some(text) => text,
+            None => std::str::from_utf8(&self.data).unwrap_or_default(),
+        }
+    }
+}
+
+/// Decodes `data`, keeping nothing extra when the shown text equals the bytes.
+fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Option<Box<str>> {
+    let text = visible_text(&encoding.decode(data));
+    (text.as_bytes() != data).then(|| text.into_boxed_str())
 }
 
 #[derive(Debug)]
@@ -54,8 +71,8 @@ impl LogModel {
 
     pub fn push(&mut self, at: SystemTime, direction: Direction, peer: SocketAddr, payload: &[u8]) {
         self.offered += 1;
-        let data = payload[..payload.len().min(MAX_SHOWN_BYTES)].to_vec();
-        let text = visible_text(&self.encoding.decode(&data));
+        let data: Box<[u8]> = payload[..payload.len().min(MAX_SHOWN_BYTES)].into();
+        let decoded = decode_for_display(self.encoding, &data);
         if self.lines.len() >= self.cap {
             self.lines.pop_front();
         }
@@ -65,7 +82,7 @@ impl LogModel {
             peer,
             len: payload.len(),
             data,
-            text,
+            decoded,
         });
     }
 
@@ -112,7 +129,7 @@ impl LogModel {
         }
         self.encoding = encoding;
         for line in &mut self.lines {
-            line.text = visible_text(&encoding.decode(&line.data));
+            line.decoded = decode_for_display(encoding, &line.data);
         }
     }
 

@@ -48,9 +48,9 @@ fn row_ui(ui: &mut egui::Ui, line: &LogLine, show: ShowMode, texts: &Texts) {
         Direction::Tx => (texts.tx, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
     };
     let payload = match show {
-        ShowMode::Text => line.text.clone(),
+        ShowMode::Text => line.text().to_owned(),
         ShowMode::Hex => format_hex(&line.data),
-        ShowMode::Both => format!("{}  |  {}", line.text, format_hex(&line.data)),
+        ShowMode::Both => format!("{}  |  {}", line.text(), format_hex(&line.data)),
     };
     let cut = if line.data.len() < line.len {
         " …"

@@ -23,6 +23,8 @@ use crate::i18n::{Describe, Lang, Texts};
 
 /// How long one frame may spend turning events into log lines.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+/// How soon to continue when a frame's budget ran out with events still queued.
+const BACKLOG_REFRESH: Duration = Duration::from_millis(16);
 
 /// What the UDP tab remembers across restarts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,7 +145,8 @@ impl UdpTab {
             self.apply(event, skipping);
             handled += 1;
             if handled.is_multiple_of(256) && Instant::now() > deadline {
-                ctx.request_repaint();
+                // More is waiting: come back soon, but leave the frame loop room to breathe.
+                ctx.request_repaint_after(BACKLOG_REFRESH);
                 break;
             }
         }

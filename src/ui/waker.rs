@@ -1,8 +1,16 @@
 //! The engine's [`Waker`] for the window: asks egui for a frame, at most once
-//! per drained batch, so a flood of datagrams does not flood the event loop.
+//! per drained batch and no sooner than [`TRAFFIC_REFRESH`], so traffic alone
+//! never drives the window at full frame rate. (Without a GPU a frame costs
+//! ~12 ms of CPU; at 85 frames/s a mere 1,000 datagrams/s took a whole core,
+//! at 10 frames/s still 15%.)
+//! Input from the user still repaints at once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// The longest a new datagram waits before it is on screen.
+pub const TRAFFIC_REFRESH: Duration = Duration::from_millis(200);
 
 use crate::engine::Waker;
 
@@ -24,7 +32,7 @@ impl RepaintWaker {
         let this = self.clone();
         Arc::new(move || {
             if !this.pending.swap(true, Ordering::AcqRel) {
-                this.ctx.request_repaint();
+                this.ctx.request_repaint_after(TRAFFIC_REFRESH);
             }
         })
     }
