@@ -235,3 +235,62 @@ fn help_and_version() {
     let version = netdbg().arg("--version").output().expect("run");
     assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// The tutorial's receiver (`recvfrom(1024)`, `decode('gbk')`) against `netdbg udp send`,
+/// and its sender (`sendto(...encode('gbk'))`) against `netdbg udp listen`.
+#[test]
+fn tutorial_python_peers_both_ways() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 not installed; skipping");
+        return;
+    }
+    let receiver = "from socket import *\n\
+        s = socket(AF_INET, SOCK_DGRAM)\n\
+        s.bind(('127.0.0.1', 0))\n\
+        print(s.getsockname()[1], flush=True)\n\
+        data, addr = s.recvfrom(1024)\n\
+        print(data.decode('gbk'), flush=True)\n";
+    let mut python = Command::new("python3")
+        .args(["-c", receiver])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python receiver");
+    let mut lines = BufReader::new(python.stdout.take().expect("stdout"));
+    let mut port = String::new();
+    lines.read_line(&mut port).expect("port line");
+    let status = netdbg()
+        .args([
+            "udp",
+            "send",
+            "--to",
+            &format!("127.0.0.1:{}", port.trim()),
+            "--encoding",
+            "gbk",
+            "收到 你好",
+        ])
+        .status()
+        .expect("send");
+    assert!(status.success());
+    let mut text = String::new();
+    lines.read_line(&mut text).expect("decoded line");
+    assert_eq!(text.trim_end(), "收到 你好");
+    assert!(python.wait().expect("python exits").success());
+
+    let mut listener = listen(&["--count", "1", "--encoding", "gbk"]);
+    let sender = format!(
+        "from socket import *\n\
+         s = socket(AF_INET, SOCK_DGRAM)\n\
+         s.sendto('你好，网络调试助手'.encode('gbk'), ('127.0.0.1', {}))\n",
+        listener.port
+    );
+    assert!(
+        Command::new("python3")
+            .args(["-c", &sender])
+            .status()
+            .expect("python sender")
+            .success()
+    );
+    let received = read_json(&mut listener.lines);
+    assert_eq!(received["text"], "你好，网络调试助手");
+    assert!(listener.child.wait().expect("listen exits").success());
+}
