@@ -83,9 +83,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
 /// `--encoding`: a label like GBK or utf-8; default from the system locale.
 fn parse_encoding(label: Option<&str>, lang: Lang) -> Result<TextEncoding, CliError> {
     let Some(label) = label else {
-        return Ok(TextEncoding::default_for_locale(
-            sys_locale::get_locale().as_deref(),
-        ));
+        return Ok(crate::platform::default_encoding());
     };
     TextEncoding::from_label(label).ok_or_else(|| {
         let known: Vec<&str> = TextEncoding::ALL.iter().map(|e| e.label()).collect();

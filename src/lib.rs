@@ -6,4 +6,5 @@ pub mod cli;
 pub mod codec;
 pub mod engine;
 pub mod i18n;
+pub mod platform;
 pub mod ui;

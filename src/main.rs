@@ -1,3 +1,6 @@
+// A double-clicked exe opens no console window on Windows; the CLI borrows the caller's.
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -5,6 +8,8 @@ use netdbg::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // Before parsing, so `--help` and clap's errors reach a Windows console too.
+    netdbg::platform::attach_parent_console();
     let mut cli = Cli::parse();
     match cli.command.take() {
         Some(command) => cli::run(cli, command),

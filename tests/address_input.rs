@@ -119,3 +119,13 @@ fn bindable_addresses_offer_wildcards_then_loopback() {
             .any(|a| a.ip.to_string() == "127.0.0.1" && a.scope == AddressScope::Loopback)
     );
 }
+
+#[test]
+fn windows_code_pages_pick_the_encoding_programs_send() {
+    use netdbg::codec::TextEncoding;
+    use netdbg::platform::encoding_for_code_page;
+    assert_eq!(encoding_for_code_page(936), TextEncoding::Gbk);
+    assert_eq!(encoding_for_code_page(950), TextEncoding::Big5);
+    assert_eq!(encoding_for_code_page(65001), TextEncoding::Utf8);
+    assert_eq!(encoding_for_code_page(437), TextEncoding::Utf8);
+}

@@ -47,7 +47,7 @@ impl Default for UdpSettings {
             local_ip: "0.0.0.0".to_owned(),
             local_port: "7788".to_owned(),
             target: "127.0.0.1:8080".to_owned(),
-            encoding: TextEncoding::default_for_locale(sys_locale::get_locale().as_deref()),
+            encoding: crate::platform::default_encoding(),
             send_mode: PayloadMode::Text,
             escapes: false,
             show: ShowMode::Text,
