@@ -132,11 +132,12 @@ udp_bound() {
 
 # --- a. GUI ----------------------------------------------------------------------------------
 check_gui() {
-  local start=$SECONDS pid wid="" alive
+  local start=$SECONDS t_start pid wid="" alive
+  t_start=$(date +%s.%N)
   (cd "$tmp" && NETDBG_LANG=zh exec wine ./netdbg.exe >"$tmp/gui.out" 2>"$tmp/gui.err") &
   pid=$!; pids+=("$pid")
   while ((SECONDS - start < 90)); do
-    wid=$(xdotool search --name netdbg 2>/dev/null | head -n1)
+    wid=$(xdotool search --onlyvisible --name netdbg 2>/dev/null | head -n1)
     [[ -n $wid ]] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
@@ -145,13 +146,13 @@ check_gui() {
     result gui FAIL "no window named netdbg (process $(kill -0 "$pid" 2>/dev/null && echo alive || echo exited)); stderr: $(tail -c 400 "$tmp/gui.err" | tr '\n' ' ')"
     return
   fi
-  local appeared=$((SECONDS - start))
+  local appeared; appeared=$(awk -v a="$(date +%s.%N)" -v b="$t_start" 'BEGIN { printf "%.1f", a - b }')
+  local title; title=$(xdotool getwindowname "$wid" 2>/dev/null || echo '?')
   sleep 5
   kill -0 "$pid" 2>/dev/null && alive=1 || alive=0
   "$import_bin" -window root "$shot" 2>/dev/null
   local colours; colours=$("$identify_bin" -format '%k' "$shot" 2>/dev/null || echo 0)
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  local title; title=$(xdotool getwindowname "$wid" 2>/dev/null || echo '?')
   if ((alive == 0)); then
     result gui FAIL "window appeared after ${appeared}s but the process died within 5 s; stderr: $(tail -c 400 "$tmp/gui.err" | tr '\n' ' ')"
   elif ((colours < 16)); then
@@ -181,7 +182,7 @@ EOF
   for _ in $(seq 50); do [[ -s $tmp/b.port ]] && break; sleep 0.1; done
   port=$(cat "$tmp/b.port" 2>/dev/null)
   [[ -n $port ]] || { result wine-to-linux FAIL "the python listener did not start"; return; }
-  (cd "$tmp" && timeout 60 wine ./netdbg.exe udp send --to "127.0.0.1:$port" "$msg" >"$tmp/b.out" 2>"$tmp/b.err")
+  (cd "$tmp" && timeout 60 wine ./netdbg.exe udp send --bind 127.0.0.1:0 --to "127.0.0.1:$port" "$msg" >"$tmp/b.out" 2>"$tmp/b.err")
   rc=$?
   for _ in $(seq 50); do [[ -f $tmp/b.got ]] && break; sleep 0.1; done
   kill "$lpid" 2>/dev/null

@@ -18,9 +18,10 @@ pub fn run(started: Instant) -> ExitCode {
     if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
         viewport = viewport.with_icon(icon);
     }
+    let renderer = renderer_choice();
     let options = eframe::NativeOptions {
         viewport,
-        renderer: renderer_choice(),
+        renderer,
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -36,16 +37,46 @@ pub fn run(started: Instant) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("netdbg: cannot open the window: {error}");
+            if renderer == eframe::Renderer::Glow {
+                return relaunch_with_wgpu();
+            }
             ExitCode::from(1)
         }
     }
 }
 
-/// glow by default (see README, "Renderer"); a build with the `wgpu-renderer`
-/// feature can be switched with `NETDBG_RENDERER=wgpu` to compare the two.
+/// winit allows one event loop per process, so trying the other renderer
+/// means starting ourselves again.
+#[cfg(any(windows, feature = "wgpu-renderer"))]
+fn relaunch_with_wgpu() -> ExitCode {
+    eprintln!("netdbg: trying again with wgpu");
+    let Ok(exe) = std::env::current_exe() else {
+        return ExitCode::from(1);
+    };
+    match std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(RENDERER_ENV, "wgpu")
+        .status()
+    {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
+#[cfg(not(any(windows, feature = "wgpu-renderer")))]
+fn relaunch_with_wgpu() -> ExitCode {
+    ExitCode::from(1)
+}
+
+#[cfg(any(windows, feature = "wgpu-renderer"))]
+const RENDERER_ENV: &str = "NETDBG_RENDERER";
+
+/// glow by default (see README, "Renderer"). Builds with wgpu too (Windows, where
+/// a PC without GPU drivers has only OpenGL 1.1 but DX12's software adapter;
+/// or the `wgpu-renderer` feature) fall back to it, or use it with `NETDBG_RENDERER=wgpu`.
 fn renderer_choice() -> eframe::Renderer {
-    #[cfg(feature = "wgpu-renderer")]
-    if std::env::var("NETDBG_RENDERER").is_ok_and(|v| v == "wgpu") {
+    #[cfg(any(windows, feature = "wgpu-renderer"))]
+    if std::env::var(RENDERER_ENV).is_ok_and(|v| v == "wgpu") {
         return eframe::Renderer::Wgpu;
     }
     eframe::Renderer::Glow
