@@ -198,6 +198,7 @@ fn wait_for_send(
             _ => {}
         }
     }
+    failure.get_or_insert_with(|| "no answer from the send thread".to_owned());
     false
 }
 

@@ -15,7 +15,7 @@ pub struct SendBox {
     built: Option<(BuildKey, Result<Vec<u8>, CodecError>)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 struct BuildKey {
     text: String,
     mode: PayloadMode,
@@ -35,20 +35,23 @@ impl SendBox {
 
     /// The bytes that would go out now, or why they cannot.
     pub fn payload(&mut self, encoding: TextEncoding) -> &Result<Vec<u8>, CodecError> {
-        let key = BuildKey {
-            text: self.text.clone(),
-            mode: self.mode,
-            escapes: self.escapes,
-            encoding,
-        };
-        let stale = self
-            .built
-            .as_ref()
-            .is_none_or(|(built_for, _)| *built_for != key);
+        // Compared in place: cloning a large message every frame would cost more than it saves.
+        let stale = self.built.as_ref().is_none_or(|(key, _)| {
+            key.text != self.text
+                || key.mode != self.mode
+                || key.escapes != self.escapes
+                || key.encoding != encoding
+        });
         if stale {
             self.built = None;
         }
         let (_, result) = self.built.get_or_insert_with(|| {
+            let key = BuildKey {
+                text: self.text.clone(),
+                mode: self.mode,
+                escapes: self.escapes,
+                encoding,
+            };
             let result = build_payload(&key.text, key.mode, key.encoding, key.escapes);
             (key, result)
         });
