@@ -1,11 +1,13 @@
-//! The engine without a window: `netdbg udp listen|send`. Human-readable lines
+//! The engine without a window: `netdbg udp listen|send`, `netdbg tcp connect`. Human-readable lines
 //! by default, one JSON object per event with `--json`.
 //! Exit codes: 0 done, 1 network failure, 2 bad input.
 
 mod output;
+mod tcp;
 mod udp;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +37,9 @@ pub enum Command {
     /// UDP: listen on a port, or send datagrams
     #[command(subcommand)]
     Udp(udp::UdpCommand),
+    /// TCP: connect to a server and talk to it
+    #[command(subcommand)]
+    Tcp(tcp::TcpCommand),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -70,6 +75,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         .unwrap_or_else(Lang::detect);
     let result = match command {
         Command::Udp(command) => udp::run(command, lang),
+        Command::Tcp(command) => tcp::run(command, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,4 +101,16 @@ fn parse_encoding(label: Option<&str>, lang: Lang) -> Result<TextEncoding, CliEr
             ),
         })
     })
+}
+
+/// A number of seconds from the command line: 0 or more.
+fn parse_seconds(value: Option<f64>, lang: Lang) -> Result<Option<Duration>, CliError> {
+    match value {
+        None => Ok(None),
+        Some(secs) if (0.0..1e9).contains(&secs) => Ok(Some(Duration::from_secs_f64(secs))),
+        Some(secs) => Err(CliError::Input(match lang {
+            Lang::Zh => format!("时间 {secs} 无效 — 请填不小于 0 的秒数"),
+            Lang::En => format!("Invalid time {secs} — give a number of seconds, 0 or more"),
+        })),
+    }
 }

@@ -27,8 +27,19 @@ pub enum Flow {
 
 impl Printer {
     pub fn payload(&self, flow: Flow, peer: SocketAddr, data: &[u8], at: SystemTime) {
+        self.stream_payload(flow, peer, data, &self.encoding.decode(data), at);
+    }
+
+    /// Like [`Self::payload`], with `text` already decoded (by a stream's own decoder).
+    pub fn stream_payload(
+        &self,
+        flow: Flow,
+        peer: SocketAddr,
+        data: &[u8],
+        text: &str,
+        at: SystemTime,
+    ) {
         let time: DateTime<Local> = at.into();
-        let text = self.encoding.decode(data);
         if self.json {
             let event = match flow {
                 Flow::Received => "received",
@@ -52,7 +63,7 @@ impl Printer {
         let shown = if self.hex {
             format_hex(data)
         } else {
-            visible_text(&text)
+            visible_text(text)
         };
         self.emit_line(&format!(
             "{} {direction} {peer} {} {} | {shown}",

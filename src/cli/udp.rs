@@ -8,7 +8,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde_json::json;
 
 use super::output::{Flow, Printer};
-use super::{CliError, parse_encoding};
+use super::{CliError, parse_encoding, parse_seconds};
 use crate::codec::{PayloadMode, build_payload};
 use crate::engine::address::parse_bind_arg;
 use crate::engine::{UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port};
@@ -245,16 +245,5 @@ fn print_event(printer: &Printer, event: &UdpEvent) -> Option<String> {
             printer.event("closed", json!({}), texts.status_closed);
             None
         }
-    }
-}
-
-fn parse_seconds(value: Option<f64>, lang: Lang) -> Result<Option<Duration>, CliError> {
-    match value {
-        None => Ok(None),
-        Some(secs) if (0.0..1e9).contains(&secs) => Ok(Some(Duration::from_secs_f64(secs))),
-        Some(secs) => Err(CliError::Input(match lang {
-            Lang::Zh => format!("时间 {secs} 无效 — 请填不小于 0 的秒数"),
-            Lang::En => format!("Invalid time {secs} — give a number of seconds, 0 or more"),
-        })),
     }
 }

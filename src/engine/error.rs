@@ -19,6 +19,18 @@ pub enum EngineError {
     PayloadTooLarge { len: usize, max: usize },
     #[error("{peer:?} refused the datagram (nothing listens on that port)")]
     PeerUnreachable { peer: Option<SocketAddr> },
+    #[error("{peer} refused the connection (nothing listens on that port)")]
+    ConnectRefused { peer: SocketAddr },
+    #[error("no answer from {peer} within {secs} s")]
+    ConnectTimeout { peer: SocketAddr, secs: u64 },
+    #[error("{peer} is unreachable (no route)")]
+    Unreachable { peer: SocketAddr },
+    #[error("the connection was reset: {message}")]
+    ConnectionReset { message: String },
+    #[error("the send queue is full ({queued} messages waiting): the peer is not reading")]
+    SendQueueFull { queued: usize },
+    #[error("not connected")]
+    NotConnected,
     #[error("{op} failed: {message}")]
     Io {
         op: IoOp,
@@ -51,6 +63,7 @@ pub enum IoOp {
     Send,
     Receive,
     Resolve,
+    Connect,
 }
 
 impl std::fmt::Display for IoOp {
@@ -60,6 +73,7 @@ impl std::fmt::Display for IoOp {
             IoOp::Send => "send",
             IoOp::Receive => "receive",
             IoOp::Resolve => "resolve",
+            IoOp::Connect => "connect",
         })
     }
 }
@@ -80,6 +94,23 @@ impl EngineError {
             io::ErrorKind::AddrNotAvailable => EngineError::AddrNotAvailable { ip: addr.ip() },
             io::ErrorKind::PermissionDenied => EngineError::PermissionDenied { port: addr.port() },
             _ => EngineError::io(IoOp::Bind, err),
+        }
+    }
+}
+
+impl EngineError {
+    /// Turns a failed connect into words a beginner understands.
+    pub fn from_connect(peer: SocketAddr, timeout: std::time::Duration, err: &io::Error) -> Self {
+        match err.kind() {
+            io::ErrorKind::ConnectionRefused => EngineError::ConnectRefused { peer },
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => EngineError::ConnectTimeout {
+                peer,
+                secs: timeout.as_secs().max(1),
+            },
+            io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+                EngineError::Unreachable { peer }
+            }
+            _ => EngineError::io(IoOp::Connect, err),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod address;
 pub mod counters;
 pub mod error;
 pub mod interfaces;
+pub mod tcp_client;
 pub mod udp;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
+pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent};
 pub use udp::{Datagram, UdpCommand, UdpConfig, UdpEndpoint, UdpEvent};
 
 /// Called by a worker after it has queued events, so the consumer can wake up

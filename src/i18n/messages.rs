@@ -61,6 +61,36 @@ impl Describe for EngineError {
             (PeerUnreachable { peer: None }, Lang::En) => {
                 "A peer was unreachable — nothing received on a port we sent to".to_owned()
             }
+            (ConnectRefused { peer }, Lang::Zh) => {
+                format!("{peer} 拒绝连接 — 对方主机在，但这个端口上没有程序在监听")
+            }
+            (ConnectRefused { peer }, Lang::En) => format!(
+                "{peer} refused the connection — the host is up, but nothing listens on that port"
+            ),
+            (ConnectTimeout { peer, secs }, Lang::Zh) => {
+                format!("连接 {peer} 超时（{secs} 秒无应答）— 可能被防火墙拦截，或主机不在线")
+            }
+            (ConnectTimeout { peer, secs }, Lang::En) => format!(
+                "No answer from {peer} within {secs} s — a firewall may drop it, or the host is down"
+            ),
+            (Unreachable { peer }, Lang::Zh) => {
+                format!("无法到达 {peer} — 没有通往该地址的路由，检查网线、IP 和子网")
+            }
+            (Unreachable { peer }, Lang::En) => format!(
+                "{peer} is unreachable — no route to it; check the cable, the IP and the subnet"
+            ),
+            (ConnectionReset { message }, Lang::Zh) => format!("连接被对方重置：{message}"),
+            (ConnectionReset { message }, Lang::En) => {
+                format!("The peer reset the connection: {message}")
+            }
+            (SendQueueFull { queued }, Lang::Zh) => {
+                format!("发送队列已满（{queued} 条待发）— 对方没有在读数据，这条没有发出")
+            }
+            (SendQueueFull { queued }, Lang::En) => format!(
+                "The send queue is full ({queued} waiting) — the peer is not reading; this one was not sent"
+            ),
+            (NotConnected, Lang::Zh) => "尚未连接 — 请先连接".to_owned(),
+            (NotConnected, Lang::En) => "Not connected — connect first".to_owned(),
             (Io { op, message, .. }, Lang::Zh) => format!("{}失败：{message}", op_zh(*op)),
             (Io { op, message, .. }, Lang::En) => format!("{op} failed: {message}"),
             (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),
@@ -76,6 +106,7 @@ fn op_zh(op: crate::engine::error::IoOp) -> &'static str {
         IoOp::Send => "发送",
         IoOp::Receive => "接收",
         IoOp::Resolve => "解析地址",
+        IoOp::Connect => "连接",
     }
 }
 

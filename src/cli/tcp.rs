@@ -1,0 +1,216 @@
+//! `netdbg tcp connect`: talk to a TCP server from a script.
+
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use crossbeam_channel::Receiver;
+use serde_json::json;
+
+use super::output::{Flow, Printer};
+use super::{CliError, parse_encoding, parse_seconds};
+use crate::codec::{PayloadMode, StreamDecoder, build_payload};
+use crate::engine::{TcpClient, TcpClientConfig, TcpClientEvent, no_waker, parse_host_port};
+use crate::i18n::{Describe, Lang};
+
+#[derive(Debug, Subcommand)]
+pub enum TcpCommand {
+    /// Connect to HOST:PORT, send each --send in order, print what comes back
+    Connect(ConnectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The server: host:port or [v6]:port
+    #[arg(value_name = "HOST:PORT")]
+    target: String,
+    /// A message to send once connected; repeat for several, sent in order
+    #[arg(long = "send", value_name = "TEXT")]
+    messages: Vec<String>,
+    /// Text encoding on the wire (UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE)
+    #[arg(long, value_name = "E")]
+    encoding: Option<String>,
+    /// The messages are HEX, and received data is printed as HEX
+    #[arg(long)]
+    hex: bool,
+    /// Understand \r \n \t \\ \0 \xNN in the messages
+    #[arg(long)]
+    escapes: bool,
+    /// Close after SECS without data from the server
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    wait: f64,
+    /// Give up connecting after SECS
+    #[arg(long = "connect-timeout", value_name = "SECS", default_value_t = 5.0)]
+    connect_timeout: f64,
+    /// Local port to connect from (default: the OS picks one)
+    #[arg(long = "local-port", value_name = "PORT")]
+    local_port: Option<String>,
+    /// One JSON object per event
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(command: TcpCommand, lang: Lang) -> Result<(), CliError> {
+    match command {
+        TcpCommand::Connect(args) => connect(args, lang),
+    }
+}
+
+fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
+    let input = |e: &dyn Describe| CliError::Input(e.describe(lang));
+    let (host, port) = parse_host_port(&args.target).map_err(|e| input(&e))?;
+    let local_port = match &args.local_port {
+        Some(text) => Some(crate::engine::parse_port(text, false).map_err(|e| input(&e))?),
+        None => None,
+    };
+    let encoding = parse_encoding(args.encoding.as_deref(), lang)?;
+    let mode = if args.hex {
+        PayloadMode::Hex
+    } else {
+        PayloadMode::Text
+    };
+    let payloads = args
+        .messages
+        .iter()
+        .map(|m| build_payload(m, mode, encoding, args.escapes).map_err(|e| input(&e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let wait = parse_seconds(Some(args.wait), lang)?.unwrap_or_default();
+    let connect_timeout = parse_seconds(Some(args.connect_timeout), lang)?
+        .filter(|t| !t.is_zero())
+        .unwrap_or(Duration::from_secs(5));
+    let printer = Printer {
+        json: args.json,
+        hex: args.hex,
+        lang,
+        encoding,
+    };
+    let (tx, events) = crossbeam_channel::unbounded();
+    let config = TcpClientConfig {
+        host,
+        port,
+        local_port,
+        connect_timeout,
+    };
+    let client = TcpClient::connect(config, tx, no_waker())
+        .map_err(|e| CliError::Network(e.describe(lang)))?;
+    let mut session = Session {
+        printer,
+        decoder: StreamDecoder::new(encoding),
+        peer: None,
+        target: args.target.clone(),
+    };
+    // Connecting: up to the timeout, plus a little for the thread to report.
+    match session.next(
+        &events,
+        Instant::now() + connect_timeout + Duration::from_secs(1),
+    )? {
+        Some(TcpClientEvent::Connected { .. }) => {}
+        _ => return Err(CliError::Network(texts_not_connected(lang))),
+    }
+    for payload in payloads {
+        client
+            .send(payload)
+            .map_err(|e| CliError::Network(e.describe(lang)))?;
+        loop {
+            match session.next(&events, Instant::now() + Duration::from_secs(30))? {
+                Some(TcpClientEvent::Sent { .. }) => break,
+                Some(TcpClientEvent::ClosedByPeer) | None => return Ok(()),
+                Some(_) => {}
+            }
+        }
+    }
+    // Print what comes back until the server is silent for `wait`, or hangs up.
+    loop {
+        match session.next(&events, Instant::now() + wait)? {
+            Some(TcpClientEvent::ClosedByPeer) => return Ok(()),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    // Hang up politely: FIN first, then read what the server still says.
+    client.shutdown_write();
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while let Some(event) = session.next(&events, deadline)? {
+        if event == TcpClientEvent::ClosedByPeer {
+            return Ok(());
+        }
+    }
+    client.close();
+    let _ = session.next(&events, Instant::now() + Duration::from_secs(1));
+    Ok(())
+}
+
+fn texts_not_connected(lang: Lang) -> String {
+    crate::engine::EngineError::NotConnected.describe(lang)
+}
+
+/// Prints events as they come and keeps the per-connection decoder, so a
+/// character split across two reads prints once, whole.
+struct Session {
+    printer: Printer,
+    decoder: StreamDecoder,
+    peer: Option<std::net::SocketAddr>,
+    /// What the user asked for, named in errors before a peer address is known.
+    target: String,
+}
+
+impl Session {
+    /// The next event (printed), `None` at the deadline; a failure ends the run.
+    fn next(
+        &mut self,
+        events: &Receiver<TcpClientEvent>,
+        deadline: Instant,
+    ) -> Result<Option<TcpClientEvent>, CliError> {
+        let Ok(event) = events.recv_deadline(deadline) else {
+            return Ok(None);
+        };
+        let lang = self.printer.lang;
+        let texts = lang.texts();
+        let peer_text = self
+            .peer
+            .map_or_else(|| self.target.clone(), |p| p.to_string());
+        match &event {
+            TcpClientEvent::Connected { local, peer } => {
+                self.peer = Some(*peer);
+                self.printer.event(
+                    "connected",
+                    json!({ "local": local.to_string(), "peer": peer.to_string() }),
+                    &texts.tcp_connected(*local, *peer),
+                );
+            }
+            TcpClientEvent::Received { data, at } => {
+                let text = self.decoder.decode_chunk(data);
+                if let Some(peer) = self.peer {
+                    self.printer
+                        .stream_payload(Flow::Received, peer, data, &text, *at);
+                }
+            }
+            TcpClientEvent::Sent { data, at } => {
+                if let Some(peer) = self.peer {
+                    let text = self.printer.encoding.decode(data);
+                    self.printer
+                        .stream_payload(Flow::Sent, peer, data, &text, *at);
+                }
+            }
+            TcpClientEvent::ClosedByPeer => self.printer.event(
+                "closed",
+                json!({ "by": "peer", "peer": peer_text }),
+                &texts.tcp_closed_by_peer(&peer_text),
+            ),
+            TcpClientEvent::ClosedByUs => self.printer.event(
+                "closed",
+                json!({ "by": "us", "peer": peer_text }),
+                &texts.tcp_closed_by_us(&peer_text),
+            ),
+            TcpClientEvent::Failed(error) | TcpClientEvent::SendFailed(error) => {
+                let message = error.describe(lang);
+                self.printer.event(
+                    "error",
+                    json!({ "message": message, "peer": peer_text }),
+                    &message,
+                );
+                return Err(CliError::Network(message));
+            }
+        }
+        Ok(Some(event))
+    }
+}

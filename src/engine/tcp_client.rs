@@ -1,0 +1,303 @@
+//! A TCP client: connect with a timeout, then a reader thread and a writer thread
+//! on the one connection. Sends are queued (bounded), so a peer that never reads
+//! fills the queue and is reported, instead of blocking the caller.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread;
+use std::time::{Duration, SystemTime};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::error::IoOp;
+use super::{Counters, EngineError, Waker};
+
+/// Messages waiting for a slow peer before new ones are refused.
+pub const SEND_QUEUE_LEN: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub struct TcpClientConfig {
+    pub host: String,
+    pub port: u16,
+    /// A fixed local port; `None` lets the OS pick one (what the tutorial recommends).
+    pub local_port: Option<u16>,
+    pub connect_timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TcpClientEvent {
+    Connected {
+        local: SocketAddr,
+        peer: SocketAddr,
+    },
+    Received {
+        data: Vec<u8>,
+        at: SystemTime,
+    },
+    Sent {
+        data: Vec<u8>,
+        at: SystemTime,
+    },
+    /// The peer closed its side: `recv` returned 0.
+    ClosedByPeer,
+    /// We closed the connection.
+    ClosedByUs,
+    /// Connecting failed, or the connection broke (reset); no more data follows.
+    Failed(EngineError),
+    /// A send could not go out; the connection may still be up.
+    SendFailed(EngineError),
+}
+
+/// The handle of one client connection. Dropping it closes the connection;
+/// its threads end by themselves (a connect in progress ends at its timeout).
+pub struct TcpClient {
+    commands: Sender<Vec<u8>>,
+    stream: Arc<OnceLock<TcpStream>>,
+    stop: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+    events: Sender<TcpClientEvent>,
+    waker: Waker,
+}
+
+struct Link {
+    events: Sender<TcpClientEvent>,
+    waker: Waker,
+    stop: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+}
+
+impl Link {
+    fn report(&self, event: TcpClientEvent) {
+        if self.events.send(event).is_ok() {
+            (self.waker)();
+        }
+    }
+}
+
+impl TcpClient {
+    /// Starts connecting in the background; the outcome arrives as `Connected` or `Failed`.
+    pub fn connect(
+        config: TcpClientConfig,
+        events: Sender<TcpClientEvent>,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
+        let (commands, queue) = crossbeam_channel::bounded(SEND_QUEUE_LEN);
+        let stream = Arc::new(OnceLock::new());
+        let link = Link {
+            events: events.clone(),
+            waker: waker.clone(),
+            stop: Arc::new(AtomicBool::new(false)),
+            counters: Arc::new(Counters::default()),
+        };
+        let client = TcpClient {
+            commands,
+            stream: stream.clone(),
+            stop: link.stop.clone(),
+            counters: link.counters.clone(),
+            events,
+            waker,
+        };
+        thread::Builder::new()
+            .name(format!("tcp-client {}:{}", config.host, config.port))
+            .stack_size(256 * 1024)
+            .spawn(move || run_connection(&config, &link, &stream, queue))
+            .map_err(|err| EngineError::Thread {
+                message: err.to_string(),
+            })?;
+        Ok(client)
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Queues `data`; `Sent` or `SendFailed` follows. A full queue is refused at once.
+    pub fn send(&self, data: Vec<u8>) -> Result<(), EngineError> {
+        if self.stream.get().is_none() || self.stop.load(Ordering::Relaxed) {
+            return Err(EngineError::NotConnected);
+        }
+        self.commands.try_send(data).map_err(|err| match err {
+            TrySendError::Full(_) => EngineError::SendQueueFull {
+                queued: SEND_QUEUE_LEN,
+            },
+            TrySendError::Disconnected(_) => EngineError::NotConnected,
+        })
+    }
+
+    /// Says "no more from us" (FIN) but keeps reading, so the peer's last words
+    /// (the tutorial's server answers a close with 再见!) still arrive.
+    pub fn shutdown_write(&self) {
+        if let Some(stream) = self.stream.get() {
+            let _ = stream.shutdown(Shutdown::Write);
+        }
+    }
+
+    /// Closes the connection (both directions) without waiting.
+    pub fn close(&self) {
+        if self.stop.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        match self.stream.get() {
+            // The reader wakes up and reports `ClosedByUs`.
+            Some(stream) => {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+            // Still connecting: the connect thread sees the flag when it returns.
+            None => {
+                if self.events.send(TcpClientEvent::ClosedByUs).is_ok() {
+                    (self.waker)();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TcpClient {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn run_connection(
+    config: &TcpClientConfig,
+    link: &Link,
+    shared: &OnceLock<TcpStream>,
+    queue: Receiver<Vec<u8>>,
+) {
+    let stream = match open_stream(config) {
+        Ok(stream) => stream,
+        Err(error) => {
+            if !link.stop.load(Ordering::SeqCst) {
+                link.report(TcpClientEvent::Failed(error));
+            }
+            return;
+        }
+    };
+    if link.stop.load(Ordering::SeqCst) {
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
+    }
+    let (Ok(local), Ok(peer), Ok(writer)) =
+        (stream.local_addr(), stream.peer_addr(), stream.try_clone())
+    else {
+        link.report(TcpClientEvent::Failed(EngineError::NotConnected));
+        return;
+    };
+    let _ = stream.set_nodelay(true);
+    if let Ok(handle) = stream.try_clone() {
+        let _ = shared.set(handle);
+    }
+    link.report(TcpClientEvent::Connected { local, peer });
+    let writer_link = Link {
+        events: link.events.clone(),
+        waker: link.waker.clone(),
+        stop: link.stop.clone(),
+        counters: link.counters.clone(),
+    };
+    let spawned = thread::Builder::new()
+        .name(format!("tcp-client-tx {peer}"))
+        .stack_size(256 * 1024)
+        .spawn(move || write_loop(writer, &queue, &writer_link));
+    if let Err(err) = spawned {
+        link.report(TcpClientEvent::Failed(EngineError::Thread {
+            message: err.to_string(),
+        }));
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
+    }
+    read_loop(stream, link);
+}
+
+/// Resolves the host and tries each address until one accepts.
+fn open_stream(config: &TcpClientConfig) -> Result<TcpStream, EngineError> {
+    let addresses: Vec<SocketAddr> = (config.host.as_str(), config.port)
+        .to_socket_addrs()
+        .map_err(|_| EngineError::Unresolvable {
+            host: config.host.clone(),
+        })?
+        .collect();
+    let mut last_error = EngineError::Unresolvable {
+        host: config.host.clone(),
+    };
+    for peer in addresses {
+        match connect_one(peer, config) {
+            Ok(stream) => return Ok(stream),
+            Err(error) => last_error = error,
+        }
+    }
+    Err(last_error)
+}
+
+fn connect_one(peer: SocketAddr, config: &TcpClientConfig) -> Result<TcpStream, EngineError> {
+    let socket = Socket::new(Domain::for_address(peer), Type::STREAM, Some(Protocol::TCP))
+        .map_err(|err| EngineError::io(IoOp::Connect, &err))?;
+    if let Some(port) = config.local_port {
+        let local: SocketAddr = if peer.is_ipv6() {
+            (std::net::Ipv6Addr::UNSPECIFIED, port).into()
+        } else {
+            (std::net::Ipv4Addr::UNSPECIFIED, port).into()
+        };
+        socket
+            .bind(&local.into())
+            .map_err(|err| EngineError::from_bind(local, &err))?;
+    }
+    socket
+        .connect_timeout(&peer.into(), config.connect_timeout)
+        .map_err(|err| EngineError::from_connect(peer, config.connect_timeout, &err))?;
+    Ok(socket.into())
+}
+
+fn read_loop(mut stream: TcpStream, link: &Link) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let end = loop {
+        match stream.read(&mut buf) {
+            Ok(0) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
+            Ok(0) => break TcpClientEvent::ClosedByPeer,
+            Ok(len) => {
+                link.counters.record_rx(len);
+                link.report(TcpClientEvent::Received {
+                    data: buf[..len].to_vec(),
+                    at: SystemTime::now(),
+                });
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
+            Err(err) => {
+                break TcpClientEvent::Failed(EngineError::ConnectionReset {
+                    message: err.to_string(),
+                });
+            }
+        }
+    };
+    link.stop.store(true, Ordering::SeqCst);
+    let _ = stream.shutdown(Shutdown::Both);
+    link.report(end);
+}
+
+fn write_loop(mut stream: TcpStream, queue: &Receiver<Vec<u8>>, link: &Link) {
+    for data in queue {
+        if link.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        match stream.write_all(&data) {
+            Ok(()) => {
+                link.counters.record_tx(data.len());
+                link.report(TcpClientEvent::Sent {
+                    data,
+                    at: SystemTime::now(),
+                });
+            }
+            Err(_) if link.stop.load(Ordering::SeqCst) => break,
+            Err(err) => {
+                link.report(TcpClientEvent::SendFailed(EngineError::io(
+                    IoOp::Send,
+                    &err,
+                )));
+                break;
+            }
+        }
+    }
+}
