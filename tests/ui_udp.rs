@@ -15,6 +15,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{NetdbgApp, Settings, Tab};
 use netdbg::codec::{PayloadMode, TextEncoding};
 use netdbg::i18n::Lang;
+use netdbg::ui::log_panel::DisplaySettings;
 use netdbg::ui::log_view::ShowMode;
 use netdbg::ui::udp_tab::UdpSettings;
 
@@ -35,10 +36,13 @@ fn settings(lang: Lang) -> Settings {
             local_port: "0".to_owned(),
             // Never used as is: tests that send point it at their own peer.
             target: "127.0.0.1:9".to_owned(),
-            encoding: TextEncoding::Utf8,
             send_mode: PayloadMode::Text,
             escapes: false,
-            show: ShowMode::Text,
+            display: DisplaySettings {
+                encoding: TextEncoding::Utf8,
+                show: ShowMode::Text,
+                ..DisplaySettings::default()
+            },
             ..UdpSettings::default()
         },
     }
@@ -267,7 +271,7 @@ fn english_open_send_and_log() {
 #[test]
 fn gbk_text_then_hex_display() {
     let mut settings = settings(Lang::En);
-    settings.udp.encoding = TextEncoding::Gbk;
+    settings.udp.display.encoding = TextEncoding::Gbk;
     let mut harness = harness(settings);
     let local = open(&mut harness, "Open");
 
@@ -283,7 +287,7 @@ fn gbk_text_then_hex_display() {
     radio_beside(&harness, "HEX", "Text+HEX").click();
     let row = wait_for_row(&mut harness, &["RX", "C4 E3 BA C3"]);
     assert!(!row.contains("你好"), "HEX display shows no text: {row:?}");
-    assert_eq!(harness.state().settings().udp.show, ShowMode::Hex);
+    assert_eq!(harness.state().settings().udp.display.show, ShowMode::Hex);
     assert_eq!(
         harness.state().settings().udp.send_mode,
         PayloadMode::Text,
@@ -356,7 +360,7 @@ fn bad_hex_is_explained_and_not_sent() {
     harness.step();
     assert_eq!(harness.state().settings().udp.send_mode, PayloadMode::Hex);
     assert_eq!(
-        harness.state().settings().udp.show,
+        harness.state().settings().udp.display.show,
         ShowMode::Text,
         "the display's HEX radio was left alone"
     );

@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 
+use crate::engine::CounterSnapshot;
+
 use super::Lang;
 
 pub struct Texts {
@@ -181,5 +183,22 @@ impl Texts {
             Lang::Zh => format!("已断开与 {peer} 的连接"),
             Lang::En => format!("closed the connection to {peer}"),
         }
+    }
+
+    /// "RX 3 pkts / 11 bytes   TX 1 pkts / 5 bytes"
+    pub fn counters(&self, c: &CounterSnapshot) -> String {
+        format!(
+            "{} {} {} / {} {}   {} {} {} / {} {}",
+            self.rx,
+            c.rx_packets,
+            self.packets,
+            c.rx_bytes,
+            self.bytes,
+            self.tx,
+            c.tx_packets,
+            self.packets,
+            c.tx_bytes,
+            self.bytes
+        )
     }
 }

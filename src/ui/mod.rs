@@ -2,6 +2,7 @@
 
 pub mod fonts;
 pub mod log_model;
+pub mod log_panel;
 pub mod log_view;
 pub mod probe;
 pub mod send_box;

@@ -4,15 +4,15 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
-use egui::{ComboBox, DragValue, RichText};
+use egui::{ComboBox, RichText};
 use serde::{Deserialize, Serialize};
 
-use super::log_model::{DEFAULT_LOG_CAP, Direction, LogModel, MAX_LOG_CAP, MIN_LOG_CAP};
-use super::log_view::{LogViewOptions, ShowMode, log_view_ui};
+use super::log_model::Direction;
+use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use super::send_box::SendBox;
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
-use crate::codec::{PayloadMode, TextEncoding};
+use crate::codec::PayloadMode;
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
 use crate::engine::{
@@ -33,12 +33,9 @@ pub struct UdpSettings {
     pub local_ip: String,
     pub local_port: String,
     pub target: String,
-    pub encoding: TextEncoding,
     pub send_mode: PayloadMode,
     pub escapes: bool,
-    pub show: ShowMode,
-    pub log_cap: usize,
-    pub auto_scroll: bool,
+    pub display: DisplaySettings,
 }
 
 impl Default for UdpSettings {
@@ -47,12 +44,9 @@ impl Default for UdpSettings {
             local_ip: "0.0.0.0".to_owned(),
             local_port: "7788".to_owned(),
             target: "127.0.0.1:8080".to_owned(),
-            encoding: crate::platform::default_encoding(),
             send_mode: PayloadMode::Text,
             escapes: false,
-            show: ShowMode::Text,
-            log_cap: DEFAULT_LOG_CAP,
-            auto_scroll: true,
+            display: DisplaySettings::default(),
         }
     }
 }
@@ -80,13 +74,12 @@ pub struct UdpTab {
     endpoint: Option<UdpEndpoint>,
     events: Option<Receiver<UdpEvent>>,
     waker: RepaintWaker,
-    log: LogModel,
+    panel: LogPanel,
     send_box: SendBox,
     status: Status,
     port_error: Option<InputError>,
     target_error: Option<InputError>,
     addresses: Vec<LocalAddress>,
-    paused: bool,
     /// The counters of the last socket, kept on screen after it closed.
     closed_counters: CounterSnapshot,
 }
@@ -94,7 +87,7 @@ pub struct UdpTab {
 impl UdpTab {
     pub fn new(settings: UdpSettings, ctx: egui::Context) -> Self {
         Self {
-            log: LogModel::new(settings.log_cap, settings.encoding),
+            panel: LogPanel::new(&settings.display),
             send_box: SendBox::new(settings.send_mode, settings.escapes),
             settings,
             endpoint: None,
@@ -104,7 +97,6 @@ impl UdpTab {
             port_error: None,
             target_error: None,
             addresses: bindable_addresses(),
-            paused: false,
             closed_counters: CounterSnapshot::default(),
         }
     }
@@ -136,7 +128,7 @@ impl UdpTab {
         self.waker.rearm();
         // Under a flood, lines that would scroll out of the capped log before
         // anyone sees them are only counted (the engine's counters stay exact).
-        let mut skip = events.len().saturating_sub(self.log.cap());
+        let mut skip = events.len().saturating_sub(self.panel.log.cap());
         let deadline = Instant::now() + DRAIN_BUDGET;
         let mut handled = 0u32;
         while let Ok(event) = events.try_recv() {
@@ -155,12 +147,15 @@ impl UdpTab {
     fn apply(&mut self, event: UdpEvent, skipping: bool) {
         match event {
             UdpEvent::Bound { local } => self.status = Status::Open(local),
-            UdpEvent::Received(datagram) | UdpEvent::Sent(datagram) if skipping || self.paused => {
+            UdpEvent::Received(datagram) | UdpEvent::Sent(datagram)
+                if skipping || self.panel.paused =>
+            {
                 let _ = datagram;
-                self.log.count_unshown(1);
+                self.panel.log.count_unshown(1);
             }
             UdpEvent::Received(datagram) => {
-                self.log
+                self.panel
+                    .log
                     .push(datagram.at, Direction::Rx, datagram.peer, &datagram.data)
             }
             UdpEvent::Sent(datagram) => {
@@ -168,7 +163,8 @@ impl UdpTab {
                 if let (Status::Engine(_), Some(local)) = (&self.status, self.local_addr()) {
                     self.status = Status::Open(local);
                 }
-                self.log
+                self.panel
+                    .log
                     .push(datagram.at, Direction::Tx, datagram.peer, &datagram.data)
             }
             UdpEvent::Error(error) => self.status = Status::Engine(error),
@@ -192,13 +188,18 @@ impl UdpTab {
             .resizable(true)
             .show(ui, |ui| self.send_ui(ui, lang, &mut actions));
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            self.toolbar_ui(ui, texts, &mut actions);
+            let counters = self.counters();
+            match self
+                .panel
+                .toolbar_ui(ui, texts, &mut self.settings.display, counters)
+            {
+                Some(ToolbarAction::Clear) => actions.push(Action::Clear),
+                Some(ToolbarAction::ResetCounters) => actions.push(Action::ResetCounters),
+                None => {}
+            }
+            self.status_ui(ui, texts);
             ui.separator();
-            let options = LogViewOptions {
-                show: self.settings.show,
-                auto_scroll: self.settings.auto_scroll,
-            };
-            log_view_ui(ui, &self.log, &options, texts);
+            self.panel.log_ui(ui, texts, &self.settings.display);
         });
         for action in actions {
             self.handle(action);
@@ -265,31 +266,8 @@ impl UdpTab {
             actions.push(action);
         }
         ui.separator();
-        ComboBox::from_label(texts.encoding)
-            .selected_text(self.settings.encoding.label())
-            .show_ui(ui, |ui| {
-                for encoding in TextEncoding::ALL {
-                    ui.selectable_value(&mut self.settings.encoding, encoding, encoding.label());
-                }
-            });
-        self.log.set_encoding(self.settings.encoding);
-        ui.separator();
-        ui.label(texts.show);
-        ui.horizontal(|ui| {
-            ui.radio_value(&mut self.settings.show, ShowMode::Text, texts.show_text);
-            ui.radio_value(&mut self.settings.show, ShowMode::Hex, texts.show_hex);
-            ui.radio_value(&mut self.settings.show, ShowMode::Both, texts.show_both);
-        });
-        ui.horizontal(|ui| {
-            let label = ui.label(texts.log_limit);
-            ui.add(
-                DragValue::new(&mut self.settings.log_cap)
-                    .range(MIN_LOG_CAP..=MAX_LOG_CAP)
-                    .speed(100),
-            )
-            .labelled_by(label.id);
-        });
-        self.log.set_cap(self.settings.log_cap);
+        self.panel
+            .display_settings_ui(ui, texts, &mut self.settings.display);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
@@ -308,45 +286,16 @@ impl UdpTab {
             }
         });
         let max_len = self.max_payload();
-        if self.send_box.ui(ui, self.settings.encoding, lang, max_len)
-            && let Ok(bytes) = self.send_box.payload(self.settings.encoding)
+        if self
+            .send_box
+            .ui(ui, self.settings.display.encoding, lang, max_len)
+            && let Ok(bytes) = self.send_box.payload(self.settings.display.encoding)
         {
             actions.push(Action::Send(bytes.clone()));
         }
         self.settings.send_mode = self.send_box.mode;
         self.settings.escapes = self.send_box.escapes;
         ui.add_space(2.0);
-    }
-
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, actions: &mut Vec<Action>) {
-        ui.horizontal_wrapped(|ui| {
-            ui.toggle_value(&mut self.paused, texts.pause_display);
-            ui.checkbox(&mut self.settings.auto_scroll, texts.auto_scroll);
-            if ui.button(texts.clear).clicked() {
-                actions.push(Action::Clear);
-            }
-            ui.separator();
-            let counters = self.counters();
-            ui.label(format!(
-                "{} {} {} / {} {}   {} {} {} / {} {}",
-                texts.rx,
-                counters.rx_packets,
-                texts.packets,
-                counters.rx_bytes,
-                texts.bytes,
-                texts.tx,
-                counters.tx_packets,
-                texts.packets,
-                counters.tx_bytes,
-                texts.bytes
-            ));
-            if ui.button(texts.reset_counters).clicked() {
-                actions.push(Action::ResetCounters);
-            }
-            ui.separator();
-            ui.label(texts.showing(self.log.len(), self.log.offered()));
-        });
-        self.status_ui(ui, texts);
     }
 
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
@@ -361,9 +310,6 @@ impl UdpTab {
             Status::Engine(error) => error_ui(ui, &error.describe(lang)),
             Status::NotOpen => error_ui(ui, texts.not_open),
         }
-        if self.paused {
-            ui.weak(texts.paused);
-        }
     }
 
     fn handle(&mut self, action: Action) {
@@ -375,7 +321,7 @@ impl UdpTab {
                 self.status = Status::Closed;
             }
             Action::Send(bytes) => self.send(bytes),
-            Action::Clear => self.log.clear(),
+            Action::Clear => self.panel.log.clear(),
             Action::ResetCounters => {
                 if let Some(endpoint) = &self.endpoint {
                     endpoint.counters().reset();
