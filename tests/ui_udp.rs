@@ -43,7 +43,6 @@ fn settings(lang: Lang) -> Settings {
                 show: ShowMode::Text,
                 ..DisplaySettings::default()
             },
-            ..UdpSettings::default()
         },
     }
 }
