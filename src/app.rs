@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Lang;
 use crate::ui::fonts::install_fonts;
 use crate::ui::probe::Probe;
+use crate::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
 use crate::ui::udp_tab::{UdpSettings, UdpTab};
 
 /// Everything remembered across restarts. `serde(default)` lets an old or
@@ -15,6 +16,7 @@ pub struct Settings {
     pub lang: Lang,
     pub tab: Tab,
     pub udp: UdpSettings,
+    pub tcp_client: TcpClientSettings,
 }
 
 impl Default for Settings {
@@ -23,6 +25,7 @@ impl Default for Settings {
             lang: Lang::detect(),
             tab: Tab::Udp,
             udp: UdpSettings::default(),
+            tcp_client: TcpClientSettings::default(),
         }
     }
 }
@@ -31,6 +34,7 @@ impl Default for Settings {
 pub enum Tab {
     #[default]
     Udp,
+    TcpClient,
 }
 
 pub struct NetdbgApp {
@@ -38,6 +42,7 @@ pub struct NetdbgApp {
     probe: Option<Probe>,
     tab: Tab,
     udp: UdpTab,
+    tcp_client: TcpClientTab,
 }
 
 impl NetdbgApp {
@@ -57,6 +62,7 @@ impl NetdbgApp {
             probe: None,
             tab: settings.tab,
             udp: UdpTab::new(settings.udp, ctx.clone()),
+            tcp_client: TcpClientTab::new(settings.tcp_client, ctx.clone()),
         }
     }
 
@@ -71,6 +77,7 @@ impl NetdbgApp {
             lang: self.lang,
             tab: self.tab,
             udp: self.udp.settings.clone(),
+            tcp_client: self.tcp_client.settings.clone(),
         }
     }
 
@@ -82,6 +89,7 @@ impl NetdbgApp {
         let texts = self.lang.texts();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
+            ui.selectable_value(&mut self.tab, Tab::TcpClient, texts.tab_tcp_client);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 egui::ComboBox::from_label(texts.language)
                     .selected_text(self.lang.native_name())
@@ -100,13 +108,16 @@ impl eframe::App for NetdbgApp {
         if let Some(probe) = &mut self.probe {
             probe.frame(frame.info().cpu_usage, self.udp.counters().rx_packets);
         }
+        // Every tab drains, shown or not: a hidden tab keeps receiving.
         self.udp.logic(ctx);
+        self.tcp_client.logic(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
         match self.tab {
             Tab::Udp => self.udp.ui(ui, self.lang),
+            Tab::TcpClient => self.tcp_client.ui(ui, self.lang),
         }
     }
 

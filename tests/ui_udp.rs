@@ -10,27 +10,25 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use netdbg::app::{NetdbgApp, Settings, Tab};
+use netdbg::app::{Settings, Tab};
 use netdbg::codec::{PayloadMode, TextEncoding};
 use netdbg::i18n::Lang;
 use netdbg::ui::log_panel::DisplaySettings;
 use netdbg::ui::log_view::ShowMode;
 use netdbg::ui::udp_tab::UdpSettings;
 
-/// How long any one expectation may take to show up.
-const DEADLINE: Duration = Duration::from_secs(8);
-/// Pause between two frames while waiting.
-const POLL: Duration = Duration::from_millis(5);
-
-type App<'a> = Harness<'a, NetdbgApp>;
+mod support;
+use support::{
+    App, DEADLINE, POLL, harness, node_text, screen_dump, shows, wait_for_text, wait_until,
+};
 
 /// Settings for a tab bound to loopback on a port the OS picks.
 fn settings(lang: Lang) -> Settings {
     Settings {
         lang,
         tab: Tab::Udp,
+        tcp_client: Default::default(),
         udp: UdpSettings {
             local_ip: "127.0.0.1".to_owned(),
             local_port: "0".to_owned(),
@@ -47,77 +45,11 @@ fn settings(lang: Lang) -> Settings {
     }
 }
 
-fn harness(settings: Settings) -> App<'static> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_eframe(move |cc| NetdbgApp::with_settings(&cc.egui_ctx, settings));
-    // Nothing is open yet, so the first frames settle; `run` also checks that
-    // every input widget has an accessible name.
-    harness.run();
-    harness
-}
-
 /// A plain socket on loopback playing the other side.
 fn peer() -> (UdpSocket, SocketAddr) {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("bind the peer socket on loopback");
     let addr = socket.local_addr().expect("peer address");
     (socket, addr)
-}
-
-/// The text a user reads on a node: a label's value, otherwise its name.
-fn node_text(node: &egui_kittest::kittest::AccessKitNode<'_>) -> Option<String> {
-    if node.role() == Role::Label {
-        node.value()
-    } else {
-        node.label()
-    }
-}
-
-/// Everything readable on screen, one item per line, for failure messages.
-fn screen_dump(harness: &App<'_>) -> String {
-    harness
-        .root()
-        .children_recursive()
-        .filter_map(|node| {
-            let node = node.accesskit_node();
-            node_text(&node).map(|text| format!("  {:?}: {text:?}", node.role()))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Steps the harness until `done` holds, or fails after [`DEADLINE`] with what was visible.
-#[track_caller]
-fn wait_until(harness: &mut App<'_>, what: &str, done: impl Fn(&App<'_>) -> bool) {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        harness.step();
-        if done(harness) {
-            harness.check_accessibility();
-            return;
-        }
-        if Instant::now() > deadline {
-            panic!(
-                "timed out after {DEADLINE:?} waiting for {what}; the screen shows:\n{}",
-                screen_dump(harness)
-            );
-        }
-        sleep(POLL);
-    }
-}
-
-/// Waits until some node's visible text contains `needle`.
-#[track_caller]
-fn wait_for_text(harness: &mut App<'_>, needle: &str) {
-    wait_until(harness, &format!("text containing {needle:?}"), |h| {
-        shows(h, needle)
-    });
-}
-
-/// Whether any node's visible text contains `needle` (it may show more than once,
-/// e.g. a port error beside the field and in the status line).
-fn shows(harness: &App<'_>, needle: &str) -> bool {
-    harness.query_all_by_label_contains(needle).next().is_some()
 }
 
 /// The log's rows as one string each (time, direction, peer, length, payload).

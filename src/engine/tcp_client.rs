@@ -135,11 +135,15 @@ impl TcpClient {
         }
     }
 
-    /// Closes the connection (both directions) without waiting.
+    /// Closes the connection (both directions) without waiting; `ClosedByUs` follows.
     pub fn close(&self) {
         if self.stop.swap(true, Ordering::SeqCst) {
             return;
         }
+        self.hang_up();
+    }
+
+    fn hang_up(&self) {
         match self.stream.get() {
             // The reader wakes up and reports `ClosedByUs`.
             Some(stream) => {
@@ -156,8 +160,13 @@ impl TcpClient {
 }
 
 impl Drop for TcpClient {
+    /// Closes quietly: whoever dropped the handle is not listening any more.
     fn drop(&mut self) {
-        self.close();
+        if !self.stop.swap(true, Ordering::SeqCst)
+            && let Some(stream) = self.stream.get()
+        {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
     }
 }
 

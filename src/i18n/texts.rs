@@ -12,6 +12,12 @@ pub struct Texts {
     pub app_title: &'static str,
     pub language: &'static str,
     pub tab_udp: &'static str,
+    pub tab_tcp_client: &'static str,
+    pub server: &'static str,
+    pub local_port_optional: &'static str,
+    pub auto: &'static str,
+    pub connect: &'static str,
+    pub disconnect: &'static str,
     pub local_address: &'static str,
     pub local_port: &'static str,
     pub open: &'static str,
@@ -57,6 +63,12 @@ pub const ZH: Texts = Texts {
     app_title: "netdbg — 网络调试助手",
     language: "语言",
     tab_udp: "UDP",
+    tab_tcp_client: "TCP 客户端",
+    server: "服务器",
+    local_port_optional: "本地端口（可选）",
+    auto: "自动",
+    connect: "连接",
+    disconnect: "断开",
     local_address: "本地地址",
     local_port: "本地端口",
     open: "打开",
@@ -102,6 +114,12 @@ pub const EN: Texts = Texts {
     app_title: "netdbg — 网络调试助手",
     language: "Language",
     tab_udp: "UDP",
+    tab_tcp_client: "TCP client",
+    server: "Server",
+    local_port_optional: "Local port (optional)",
+    auto: "auto",
+    connect: "Connect",
+    disconnect: "Disconnect",
     local_address: "Local address",
     local_port: "Local port",
     open: "Open",
@@ -200,5 +218,12 @@ impl Texts {
             c.tx_bytes,
             self.bytes
         )
+    }
+
+    pub fn tcp_connecting(&self, target: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("正在连接 {target} …"),
+            Lang::En => format!("connecting to {target} …"),
+        }
     }
 }

@@ -86,6 +86,24 @@ impl LogModel {
         });
     }
 
+    /// Like [`Self::push`], with `text` decoded by the caller's stream decoder, so a
+    /// character split across two TCP reads shows whole. Switching the encoding
+    /// later re-decodes each line on its own.
+    pub fn push_decoded(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        peer: SocketAddr,
+        payload: &[u8],
+        text: &str,
+    ) {
+        self.push(at, direction, peer, payload);
+        let shown = visible_text(text);
+        if let Some(line) = self.lines.back_mut() {
+            line.decoded = (shown.as_bytes() != &line.data[..]).then(|| shown.into_boxed_str());
+        }
+    }
+
     /// Counts a line the display will never show (paused, or skipped under a flood).
     pub fn count_unshown(&mut self, lines: u64) {
         self.offered += lines;

@@ -1,0 +1,342 @@
+//! The TCP client tab: connect to host:port, talk, see who hung up and why.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use egui::RichText;
+use serde::{Deserialize, Serialize};
+
+use super::log_model::Direction;
+use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::send_box::SendBox;
+use super::waker::RepaintWaker;
+use super::{error_ui, labelled_field_ui};
+use crate::codec::{PayloadMode, StreamDecoder};
+use crate::engine::{
+    CounterSnapshot, EngineError, InputError, TcpClient, TcpClientConfig, TcpClientEvent,
+    parse_host_port, parse_port,
+};
+use crate::i18n::{Describe, Lang, Texts};
+
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+const BACKLOG_REFRESH: Duration = Duration::from_millis(16);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// A TCP write has no datagram limit; this only keeps one send box message sane.
+const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TcpClientSettings {
+    pub target: String,
+    /// Empty: the OS picks the local port.
+    pub local_port: String,
+    pub send_mode: PayloadMode,
+    pub escapes: bool,
+    pub display: DisplaySettings,
+}
+
+impl Default for TcpClientSettings {
+    fn default() -> Self {
+        Self {
+            target: "127.0.0.1:8080".to_owned(),
+            local_port: String::new(),
+            send_mode: PayloadMode::Text,
+            escapes: false,
+            display: DisplaySettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Connecting(String),
+    Connected { local: SocketAddr, peer: SocketAddr },
+    ClosedByPeer(String),
+    ClosedByUs(String),
+    Failed(EngineError),
+}
+
+enum Action {
+    Connect,
+    Disconnect,
+    Send(Vec<u8>),
+    Clear,
+    ResetCounters,
+}
+
+pub struct TcpClientTab {
+    pub settings: TcpClientSettings,
+    client: Option<TcpClient>,
+    events: Option<Receiver<TcpClientEvent>>,
+    waker: RepaintWaker,
+    panel: LogPanel,
+    send_box: SendBox,
+    status: Status,
+    /// A send that failed while the connection stayed up.
+    send_error: Option<EngineError>,
+    target_error: Option<InputError>,
+    decoder: StreamDecoder,
+    closed_counters: CounterSnapshot,
+}
+
+impl TcpClientTab {
+    pub fn new(settings: TcpClientSettings, ctx: egui::Context) -> Self {
+        Self {
+            panel: LogPanel::new(&settings.display),
+            send_box: SendBox::new(settings.send_mode, settings.escapes),
+            decoder: StreamDecoder::new(settings.display.encoding),
+            settings,
+            client: None,
+            events: None,
+            waker: RepaintWaker::new(ctx),
+            status: Status::Idle,
+            send_error: None,
+            target_error: None,
+            closed_counters: CounterSnapshot::default(),
+        }
+    }
+
+    pub fn counters(&self) -> CounterSnapshot {
+        self.client
+            .as_ref()
+            .map(|client| client.counters().snapshot())
+            .unwrap_or(self.closed_counters)
+    }
+
+    fn peer(&self) -> Option<SocketAddr> {
+        match self.status {
+            Status::Connected { peer, .. } => Some(peer),
+            _ => None,
+        }
+    }
+
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let Some(events) = self.events.clone() else {
+            return;
+        };
+        self.waker.rearm();
+        let deadline = Instant::now() + DRAIN_BUDGET;
+        let mut handled = 0u32;
+        while let Ok(event) = events.try_recv() {
+            self.apply(event);
+            handled += 1;
+            if handled.is_multiple_of(256) && Instant::now() > deadline {
+                ctx.request_repaint_after(BACKLOG_REFRESH);
+                break;
+            }
+        }
+    }
+
+    fn apply(&mut self, event: TcpClientEvent) {
+        let peer_text = self.peer().map(|p| p.to_string()).unwrap_or_default();
+        match event {
+            TcpClientEvent::Connected { local, peer } => {
+                self.decoder = StreamDecoder::new(self.settings.display.encoding);
+                self.status = Status::Connected { local, peer };
+            }
+            TcpClientEvent::Received { data, at } => {
+                // Always through the decoder, so its state stays right while paused.
+                let text = self.decoder.decode_chunk(&data);
+                match self.peer() {
+                    Some(peer) if !self.panel.paused => {
+                        self.panel
+                            .log
+                            .push_decoded(at, Direction::Rx, peer, &data, &text)
+                    }
+                    _ => self.panel.log.count_unshown(1),
+                }
+            }
+            TcpClientEvent::Sent { data, at } => match self.peer() {
+                Some(peer) if !self.panel.paused => {
+                    self.send_error = None;
+                    self.panel.log.push(at, Direction::Tx, peer, &data)
+                }
+                _ => self.panel.log.count_unshown(1),
+            },
+            TcpClientEvent::ClosedByPeer => self.finish(Status::ClosedByPeer(peer_text)),
+            TcpClientEvent::ClosedByUs => self.finish(Status::ClosedByUs(peer_text)),
+            TcpClientEvent::Failed(error) => self.finish(Status::Failed(error)),
+            TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
+        }
+    }
+
+    fn finish(&mut self, status: Status) {
+        if let Some(client) = self.client.take() {
+            self.closed_counters = client.counters().snapshot();
+        }
+        self.status = status;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let texts = lang.texts();
+        let mut actions = Vec::new();
+        egui::Panel::left("tcp_client_settings")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| self.settings_ui(ui, lang, &mut actions));
+        egui::Panel::bottom("tcp_client_send")
+            .resizable(true)
+            .show(ui, |ui| self.send_ui(ui, lang, &mut actions));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            let counters = self.counters();
+            match self
+                .panel
+                .toolbar_ui(ui, texts, &mut self.settings.display, counters)
+            {
+                Some(ToolbarAction::Clear) => actions.push(Action::Clear),
+                Some(ToolbarAction::ResetCounters) => actions.push(Action::ResetCounters),
+                None => {}
+            }
+            self.status_ui(ui, texts);
+            ui.separator();
+            self.panel.log_ui(ui, texts, &self.settings.display);
+        });
+        for action in actions {
+            self.handle(action);
+        }
+    }
+
+    fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        let busy = self.client.is_some();
+        ui.add_space(4.0);
+        ui.add_enabled_ui(!busy, |ui| {
+            ui.horizontal(|ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.server,
+                    &mut self.settings.target,
+                    texts.target_hint,
+                    150.0,
+                );
+            });
+            if let Some(error) = &self.target_error {
+                error_ui(ui, &error.describe(lang));
+            }
+            ui.horizontal(|ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.local_port_optional,
+                    &mut self.settings.local_port,
+                    texts.auto,
+                    70.0,
+                );
+            });
+        });
+        let (label, action) = if busy {
+            (texts.disconnect, Action::Disconnect)
+        } else {
+            (texts.connect, Action::Connect)
+        };
+        if ui
+            .add_sized([120.0, 28.0], egui::Button::new(label))
+            .clicked()
+        {
+            actions.push(action);
+        }
+        ui.separator();
+        self.panel
+            .display_settings_ui(ui, texts, &mut self.settings.display);
+    }
+
+    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        ui.add_space(4.0);
+        let encoding = self.settings.display.encoding;
+        if self.send_box.ui(ui, encoding, lang, MAX_MESSAGE)
+            && let Ok(bytes) = self.send_box.payload(encoding)
+        {
+            actions.push(Action::Send(bytes.clone()));
+        }
+        self.settings.send_mode = self.send_box.mode;
+        self.settings.escapes = self.send_box.escapes;
+        ui.add_space(2.0);
+    }
+
+    fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let lang = texts.lang;
+        match &self.status {
+            Status::Idle => {
+                ui.weak(texts.status_closed);
+            }
+            Status::Connecting(target) => {
+                ui.label(texts.tcp_connecting(target));
+            }
+            Status::Connected { local, peer } => {
+                ui.label(RichText::new(texts.tcp_connected(*local, *peer)).strong());
+            }
+            Status::ClosedByPeer(peer) => {
+                ui.label(RichText::new(texts.tcp_closed_by_peer(peer)).strong());
+            }
+            Status::ClosedByUs(peer) => {
+                ui.label(texts.tcp_closed_by_us(peer));
+            }
+            Status::Failed(error) => error_ui(ui, &error.describe(lang)),
+        }
+        if let Some(error) = &self.send_error {
+            error_ui(ui, &error.describe(lang));
+        }
+    }
+
+    fn handle(&mut self, action: Action) {
+        match action {
+            Action::Connect => self.connect(),
+            Action::Disconnect => {
+                if let Some(client) = &self.client {
+                    client.close();
+                }
+            }
+            Action::Send(bytes) => {
+                let result = match &self.client {
+                    Some(client) => client.send(bytes),
+                    None => Err(EngineError::NotConnected),
+                };
+                self.send_error = result.err();
+            }
+            Action::Clear => self.panel.log.clear(),
+            Action::ResetCounters => {
+                if let Some(client) = &self.client {
+                    client.counters().reset();
+                }
+                self.closed_counters = CounterSnapshot::default();
+            }
+        }
+    }
+
+    fn connect(&mut self) {
+        self.target_error = None;
+        self.send_error = None;
+        let parsed = parse_host_port(&self.settings.target).and_then(|(host, port)| {
+            let local = self.settings.local_port.trim();
+            let local_port = if local.is_empty() {
+                None
+            } else {
+                Some(parse_port(local, false)?)
+            };
+            Ok((host, port, local_port))
+        });
+        let (host, port, local_port) = match parsed {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                self.target_error = Some(error);
+                return;
+            }
+        };
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let config = TcpClientConfig {
+            host,
+            port,
+            local_port,
+            connect_timeout: CONNECT_TIMEOUT,
+        };
+        match TcpClient::connect(config, tx, self.waker.waker()) {
+            Ok(client) => {
+                self.status = Status::Connecting(self.settings.target.trim().to_owned());
+                self.client = Some(client);
+                self.events = Some(rx);
+            }
+            Err(error) => self.status = Status::Failed(error),
+        }
+    }
+}
