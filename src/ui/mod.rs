@@ -1,5 +1,6 @@
 //! The window: one file per tab, plus the widgets they share.
 
+pub mod drain;
 pub mod fonts;
 pub mod log_model;
 pub mod log_panel;

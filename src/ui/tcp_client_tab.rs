@@ -1,12 +1,13 @@
 //! The TCP client tab: connect to host:port, talk, see who hung up and why.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam_channel::Receiver;
 use egui::RichText;
 use serde::{Deserialize, Serialize};
 
+use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use super::send_box::SendBox;
@@ -19,8 +20,6 @@ use crate::engine::{
 };
 use crate::i18n::{Describe, Lang, Texts};
 
-const DRAIN_BUDGET: Duration = Duration::from_millis(8);
-const BACKLOG_REFRESH: Duration = Duration::from_millis(16);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A TCP write has no datagram limit; this only keeps one send box message sane.
 const MAX_MESSAGE: usize = 16 * 1024 * 1024;
@@ -117,19 +116,14 @@ impl TcpClientTab {
             return;
         };
         self.waker.rearm();
-        let deadline = Instant::now() + DRAIN_BUDGET;
-        let mut handled = 0u32;
-        while let Ok(event) = events.try_recv() {
-            self.apply(event);
-            handled += 1;
-            if handled.is_multiple_of(256) && Instant::now() > deadline {
-                ctx.request_repaint_after(BACKLOG_REFRESH);
-                break;
-            }
-        }
+        let keep = self.panel.log.cap();
+        drain_events(ctx, &events, keep, |event, backlog| {
+            self.apply(event, backlog)
+        });
     }
 
-    fn apply(&mut self, event: TcpClientEvent) {
+    /// `backlog`: too old to be seen under a flood, so only counted (but still decoded).
+    fn apply(&mut self, event: TcpClientEvent, backlog: bool) {
         let peer_text = self.peer().map(|p| p.to_string()).unwrap_or_default();
         match event {
             TcpClientEvent::Connected { local, peer } => {
@@ -140,7 +134,7 @@ impl TcpClientTab {
                 // Always through the decoder, so its state stays right while paused.
                 let text = self.decoder.decode_chunk(&data);
                 match self.peer() {
-                    Some(peer) if !self.panel.paused => {
+                    Some(peer) if !self.panel.paused && !backlog => {
                         self.panel
                             .log
                             .push_decoded(at, Direction::Rx, peer, &data, &text)
@@ -148,13 +142,16 @@ impl TcpClientTab {
                     _ => self.panel.log.count_unshown(1),
                 }
             }
-            TcpClientEvent::Sent { data, at } => match self.peer() {
-                Some(peer) if !self.panel.paused => {
-                    self.send_error = None;
-                    self.panel.log.push(at, Direction::Tx, peer, &data)
+            TcpClientEvent::Sent { data, at } => {
+                // A send that went out clears the error of an earlier one.
+                self.send_error = None;
+                match self.peer() {
+                    Some(peer) if !self.panel.paused && !backlog => {
+                        self.panel.log.push(at, Direction::Tx, peer, &data)
+                    }
+                    _ => self.panel.log.count_unshown(1),
                 }
-                _ => self.panel.log.count_unshown(1),
-            },
+            }
             TcpClientEvent::ClosedByPeer => self.finish(Status::ClosedByPeer(peer_text)),
             TcpClientEvent::ClosedByUs => self.finish(Status::ClosedByUs(peer_text)),
             TcpClientEvent::Failed(error) => self.finish(Status::Failed(error)),

@@ -1,12 +1,12 @@
 //! The UDP tab: open a local port, send to host:port, watch what comes and goes.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 use egui::{ComboBox, RichText};
 use serde::{Deserialize, Serialize};
 
+use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use super::send_box::SendBox;
@@ -20,11 +20,6 @@ use crate::engine::{
     UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
-
-/// How long one frame may spend turning events into log lines.
-const DRAIN_BUDGET: Duration = Duration::from_millis(8);
-/// How soon to continue when a frame's budget ran out with events still queued.
-const BACKLOG_REFRESH: Duration = Duration::from_millis(16);
 
 /// What the UDP tab remembers across restarts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,22 +121,11 @@ impl UdpTab {
             return;
         };
         self.waker.rearm();
-        // Under a flood, lines that would scroll out of the capped log before
-        // anyone sees them are only counted (the engine's counters stay exact).
-        let mut skip = events.len().saturating_sub(self.panel.log.cap());
-        let deadline = Instant::now() + DRAIN_BUDGET;
-        let mut handled = 0u32;
-        while let Ok(event) = events.try_recv() {
-            let skipping = skip > 0;
-            skip = skip.saturating_sub(1);
-            self.apply(event, skipping);
-            handled += 1;
-            if handled.is_multiple_of(256) && Instant::now() > deadline {
-                // More is waiting: come back soon, but leave the frame loop room to breathe.
-                ctx.request_repaint_after(BACKLOG_REFRESH);
-                break;
-            }
-        }
+        // Under a flood only the newest lines are formatted; the engine's counters stay exact.
+        let keep = self.panel.log.cap();
+        drain_events(ctx, &events, keep, |event, backlog| {
+            self.apply(event, backlog)
+        });
     }
 
     fn apply(&mut self, event: UdpEvent, skipping: bool) {

@@ -1,0 +1,35 @@
+//! Turning engine events into UI state without stalling a frame.
+
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+
+/// How long one frame may spend applying events.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+/// How soon to continue when a frame's budget ran out with events still queued.
+const BACKLOG_REFRESH: Duration = Duration::from_millis(16);
+
+/// Applies queued events until the queue is empty or the frame's budget is spent
+/// (then asks for another frame). `apply` is told which events are `backlog`: the
+/// oldest ones beyond `keep`, which would scroll out of a log capped at `keep`
+/// before anyone saw them, so they only need counting.
+pub fn drain_events<E>(
+    ctx: &egui::Context,
+    events: &Receiver<E>,
+    keep: usize,
+    mut apply: impl FnMut(E, bool),
+) {
+    let mut backlog = events.len().saturating_sub(keep);
+    let deadline = Instant::now() + DRAIN_BUDGET;
+    let mut handled = 0u32;
+    while let Ok(event) = events.try_recv() {
+        apply(event, backlog > 0);
+        backlog = backlog.saturating_sub(1);
+        handled += 1;
+        if handled.is_multiple_of(256) && Instant::now() > deadline {
+            // More is waiting: come back soon, but leave the frame loop room to breathe.
+            ctx.request_repaint_after(BACKLOG_REFRESH);
+            break;
+        }
+    }
+}
