@@ -7,6 +7,7 @@ pub mod log_panel;
 pub mod log_view;
 pub mod probe;
 pub mod send_box;
+pub mod tab_layout;
 pub mod tcp_client_tab;
 pub mod udp_tab;
 pub mod waker;

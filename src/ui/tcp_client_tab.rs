@@ -11,6 +11,7 @@ use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use super::send_box::SendBox;
+use super::tab_layout::{TabParts, tab_ui};
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::codec::{PayloadMode, StreamDecoder};
@@ -57,7 +58,7 @@ enum Status {
     Failed(EngineError),
 }
 
-enum Action {
+pub enum Action {
     Connect,
     Disconnect,
     Send(Vec<u8>),
@@ -167,31 +168,26 @@ impl TcpClientTab {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        let texts = lang.texts();
-        let mut actions = Vec::new();
-        egui::Panel::left("tcp_client_settings")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| self.settings_ui(ui, lang, &mut actions));
-        egui::Panel::bottom("tcp_client_send")
-            .resizable(true)
-            .show(ui, |ui| self.send_ui(ui, lang, &mut actions));
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            let counters = self.counters();
-            match self
-                .panel
-                .toolbar_ui(ui, texts, &mut self.settings.display, counters)
-            {
-                Some(ToolbarAction::Clear) => actions.push(Action::Clear),
-                Some(ToolbarAction::ResetCounters) => actions.push(Action::ResetCounters),
-                None => {}
-            }
-            self.status_ui(ui, texts);
-            ui.separator();
-            self.panel.log_ui(ui, texts, &self.settings.display);
-        });
-        for action in actions {
-            self.handle(action);
+        tab_ui(self, ui, lang);
+    }
+}
+
+impl TabParts for TcpClientTab {
+    type Action = Action;
+    const ID: &'static str = "tcp_client";
+
+    fn counters(&self) -> CounterSnapshot {
+        Self::counters(self)
+    }
+
+    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
+        (&mut self.panel, &mut self.settings.display)
+    }
+
+    fn toolbar_action(action: ToolbarAction) -> Action {
+        match action {
+            ToolbarAction::Clear => Action::Clear,
+            ToolbarAction::ResetCounters => Action::ResetCounters,
         }
     }
 
@@ -300,7 +296,9 @@ impl TcpClientTab {
             }
         }
     }
+}
 
+impl TcpClientTab {
     fn connect(&mut self) {
         self.target_error = None;
         self.send_error = None;

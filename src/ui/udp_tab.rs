@@ -10,6 +10,7 @@ use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use super::send_box::SendBox;
+use super::tab_layout::{TabParts, tab_ui};
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::codec::PayloadMode;
@@ -56,7 +57,7 @@ enum Status {
 }
 
 /// What the user asked for in this frame.
-enum Action {
+pub enum Action {
     Open,
     Close,
     Send(Vec<u8>),
@@ -162,31 +163,26 @@ impl UdpTab {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        let texts = lang.texts();
-        let mut actions = Vec::new();
-        egui::Panel::left("udp_settings")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| self.settings_ui(ui, lang, &mut actions));
-        egui::Panel::bottom("udp_send")
-            .resizable(true)
-            .show(ui, |ui| self.send_ui(ui, lang, &mut actions));
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            let counters = self.counters();
-            match self
-                .panel
-                .toolbar_ui(ui, texts, &mut self.settings.display, counters)
-            {
-                Some(ToolbarAction::Clear) => actions.push(Action::Clear),
-                Some(ToolbarAction::ResetCounters) => actions.push(Action::ResetCounters),
-                None => {}
-            }
-            self.status_ui(ui, texts);
-            ui.separator();
-            self.panel.log_ui(ui, texts, &self.settings.display);
-        });
-        for action in actions {
-            self.handle(action);
+        tab_ui(self, ui, lang);
+    }
+}
+
+impl TabParts for UdpTab {
+    type Action = Action;
+    const ID: &'static str = "udp";
+
+    fn counters(&self) -> CounterSnapshot {
+        Self::counters(self)
+    }
+
+    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
+        (&mut self.panel, &mut self.settings.display)
+    }
+
+    fn toolbar_action(action: ToolbarAction) -> Action {
+        match action {
+            ToolbarAction::Clear => Action::Clear,
+            ToolbarAction::ResetCounters => Action::ResetCounters,
         }
     }
 
@@ -314,7 +310,9 @@ impl UdpTab {
             }
         }
     }
+}
 
+impl UdpTab {
     fn open(&mut self) {
         self.port_error = None;
         let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {

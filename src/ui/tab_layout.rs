@@ -1,0 +1,48 @@
+//! The layout every traffic tab shares: settings on the left, the send box at
+//! the bottom, and in the middle the toolbar, the status line and the log.
+
+use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use crate::engine::CounterSnapshot;
+use crate::i18n::{Lang, Texts};
+
+/// What a tab provides; [`tab_ui`] arranges it and applies the actions afterwards.
+pub trait TabParts {
+    /// What the user asked for in a frame, applied after drawing.
+    type Action;
+    /// Keeps the panels of different tabs apart.
+    const ID: &'static str;
+
+    fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Self::Action>);
+    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Self::Action>);
+    fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts);
+    fn counters(&self) -> CounterSnapshot;
+    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings);
+    fn toolbar_action(action: ToolbarAction) -> Self::Action;
+    fn handle(&mut self, action: Self::Action);
+}
+
+pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) {
+    let texts = lang.texts();
+    let mut actions = Vec::new();
+    egui::Panel::left((T::ID, "settings"))
+        .resizable(true)
+        .default_size(260.0)
+        .show(ui, |ui| tab.settings_ui(ui, lang, &mut actions));
+    egui::Panel::bottom((T::ID, "send"))
+        .resizable(true)
+        .show(ui, |ui| tab.send_ui(ui, lang, &mut actions));
+    egui::CentralPanel::default_margins().show(ui, |ui| {
+        let counters = tab.counters();
+        let (panel, display) = tab.log_parts();
+        if let Some(action) = panel.toolbar_ui(ui, texts, display, counters) {
+            actions.push(T::toolbar_action(action));
+        }
+        tab.status_ui(ui, texts);
+        ui.separator();
+        let (panel, display) = tab.log_parts();
+        panel.log_ui(ui, texts, display);
+    });
+    for action in actions {
+        tab.handle(action);
+    }
+}
