@@ -3,6 +3,7 @@
 //! Exit codes: 0 done, 1 network failure, 2 bad input.
 
 mod output;
+mod payload_args;
 mod tcp;
 mod udp;
 

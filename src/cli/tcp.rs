@@ -7,8 +7,9 @@ use crossbeam_channel::Receiver;
 use serde_json::json;
 
 use super::output::{Flow, Printer};
-use super::{CliError, parse_encoding, parse_seconds};
-use crate::codec::{PayloadMode, StreamDecoder, build_payload};
+use super::payload_args::PayloadArgs;
+use super::{CliError, parse_seconds};
+use crate::codec::StreamDecoder;
 use crate::engine::{TcpClient, TcpClientConfig, TcpClientEvent, no_waker, parse_host_port};
 use crate::i18n::{Describe, Lang};
 
@@ -26,15 +27,8 @@ pub struct ConnectArgs {
     /// A message to send once connected; repeat for several, sent in order
     #[arg(long = "send", value_name = "TEXT")]
     messages: Vec<String>,
-    /// Text encoding on the wire (UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE)
-    #[arg(long, value_name = "E")]
-    encoding: Option<String>,
-    /// The messages are HEX, and received data is printed as HEX
-    #[arg(long)]
-    hex: bool,
-    /// Understand \r \n \t \\ \0 \xNN in the messages
-    #[arg(long)]
-    escapes: bool,
+    #[command(flatten)]
+    payload: PayloadArgs,
     /// Close after SECS without data from the server
     #[arg(long, value_name = "SECS", default_value_t = 2.0)]
     wait: f64,
@@ -62,16 +56,11 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         Some(text) => Some(crate::engine::parse_port(text, false).map_err(|e| input(&e))?),
         None => None,
     };
-    let encoding = parse_encoding(args.encoding.as_deref(), lang)?;
-    let mode = if args.hex {
-        PayloadMode::Hex
-    } else {
-        PayloadMode::Text
-    };
+    let encoding = args.payload.encoding(lang)?;
     let payloads = args
         .messages
         .iter()
-        .map(|m| build_payload(m, mode, encoding, args.escapes).map_err(|e| input(&e)))
+        .map(|message| args.payload.build(message, encoding, lang))
         .collect::<Result<Vec<_>, _>>()?;
     let wait = parse_seconds(Some(args.wait), lang)?.unwrap_or_default();
     let connect_timeout = parse_seconds(Some(args.connect_timeout), lang)?
@@ -79,7 +68,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         .unwrap_or(Duration::from_secs(5));
     let printer = Printer {
         json: args.json,
-        hex: args.hex,
+        hex: args.payload.hex,
         lang,
         encoding,
     };

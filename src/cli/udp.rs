@@ -8,8 +8,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde_json::json;
 
 use super::output::{Flow, Printer};
+use super::payload_args::PayloadArgs;
 use super::{CliError, parse_encoding, parse_seconds};
-use crate::codec::{PayloadMode, build_payload};
 use crate::engine::address::parse_bind_arg;
 use crate::engine::{UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port};
 use crate::i18n::{Describe, Lang};
@@ -52,15 +52,8 @@ pub struct SendArgs {
     /// Local address and port to send from (default: any, a port the OS picks)
     #[arg(long, value_name = "ADDR:PORT")]
     bind: Option<String>,
-    /// Text encoding of MESSAGE on the wire (and of replies)
-    #[arg(long, value_name = "E")]
-    encoding: Option<String>,
-    /// MESSAGE is HEX, e.g. "48 65 6c 6c 6f" or 0x48,0x65
-    #[arg(long)]
-    hex: bool,
-    /// Understand \r \n \t \\ \0 \xNN in MESSAGE
-    #[arg(long)]
-    escapes: bool,
+    #[command(flatten)]
+    payload: PayloadArgs,
     /// Send the message N times
     #[arg(long, value_name = "N", default_value_t = 1)]
     repeat: u64,
@@ -142,18 +135,12 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         None if host.parse::<Ipv6Addr>().is_ok() => SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
         None => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
     };
-    let encoding = parse_encoding(args.encoding.as_deref(), lang)?;
-    let mode = if args.hex {
-        PayloadMode::Hex
-    } else {
-        PayloadMode::Text
-    };
-    let payload =
-        build_payload(&args.message, mode, encoding, args.escapes).map_err(|e| input(&e))?;
+    let encoding = args.payload.encoding(lang)?;
+    let payload = args.payload.build(&args.message, encoding, lang)?;
     let wait = parse_seconds(Some(args.wait), lang)?.unwrap_or_default();
     let printer = Printer {
         json: args.json,
-        hex: args.hex,
+        hex: args.payload.hex,
         lang,
         encoding,
     };
