@@ -31,6 +31,8 @@ pub enum EngineError {
     SendQueueFull { queued: usize },
     #[error("not connected")]
     NotConnected,
+    #[error("refused: the server already serves its maximum of {max} clients")]
+    ClientCapReached { max: usize },
     #[error("{op} failed: {message}")]
     Io {
         op: IoOp,
@@ -64,6 +66,7 @@ pub enum IoOp {
     Receive,
     Resolve,
     Connect,
+    Accept,
 }
 
 impl std::fmt::Display for IoOp {
@@ -74,6 +77,7 @@ impl std::fmt::Display for IoOp {
             IoOp::Receive => "receive",
             IoOp::Resolve => "resolve",
             IoOp::Connect => "connect",
+            IoOp::Accept => "accept",
         })
     }
 }

@@ -2,10 +2,12 @@
 //! workers report through crossbeam channels and poke a [`Waker`] so a UI can repaint.
 
 pub mod address;
+pub mod auto_reply;
 pub mod counters;
 pub mod error;
 pub mod interfaces;
 pub mod tcp_client;
+pub mod tcp_server;
 pub mod udp;
 
 use std::sync::Arc;
@@ -13,7 +15,11 @@ use std::sync::Arc;
 pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
+pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSpec};
 pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent};
+pub use tcp_server::{
+    ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent,
+};
 pub use udp::{Datagram, UdpCommand, UdpConfig, UdpEndpoint, UdpEvent};
 
 /// Called by a worker after it has queued events, so the consumer can wake up

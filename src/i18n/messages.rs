@@ -2,7 +2,7 @@
 
 use super::Lang;
 use crate::codec::CodecError;
-use crate::engine::{EngineError, InputError};
+use crate::engine::{AutoReplyError, EngineError, InputError};
 
 /// Says what happened and what to do, in the user's language.
 pub trait Describe {
@@ -91,6 +91,12 @@ impl Describe for EngineError {
             ),
             (NotConnected, Lang::Zh) => "尚未连接 — 请先连接".to_owned(),
             (NotConnected, Lang::En) => "Not connected — connect first".to_owned(),
+            (ClientCapReached { max }, Lang::Zh) => format!(
+                "已拒绝新连接：服务器已有 {max} 个客户端（上限）— 断开一些客户端，或调高上限"
+            ),
+            (ClientCapReached { max }, Lang::En) => format!(
+                "New connection refused: the server already has its maximum of {max} clients — disconnect some, or raise the limit"
+            ),
             (Io { op, message, .. }, Lang::Zh) => format!("{}失败：{message}", op_zh(*op)),
             (Io { op, message, .. }, Lang::En) => format!("{op} failed: {message}"),
             (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),
@@ -107,6 +113,7 @@ fn op_zh(op: crate::engine::error::IoOp) -> &'static str {
         IoOp::Receive => "接收",
         IoOp::Resolve => "解析地址",
         IoOp::Connect => "连接",
+        IoOp::Accept => "接受连接",
     }
 }
 
@@ -196,6 +203,42 @@ impl Describe for CodecError {
             ) => format!(
                 "Character {position} ('{ch}') cannot be encoded in {encoding} — use UTF-8 or GB18030"
             ),
+        }
+    }
+}
+
+impl Describe for AutoReplyError {
+    fn describe(&self, lang: Lang) -> String {
+        use AutoReplyError::*;
+        match (self, lang) {
+            (Reply(error), Lang::Zh) => format!("自动回复内容有误：{}", error.describe(lang)),
+            (Reply(error), Lang::En) => format!("Auto-reply text: {}", error.describe(lang)),
+            (Farewell(error), Lang::Zh) => format!("告别语有误：{}", error.describe(lang)),
+            (Farewell(error), Lang::En) => format!("Farewell text: {}", error.describe(lang)),
+            (Pattern { rule, error }, Lang::Zh) => {
+                format!("规则 {rule} 的匹配内容有误：{}", error.describe(lang))
+            }
+            (Pattern { rule, error }, Lang::En) => {
+                format!("Rule {rule}, pattern: {}", error.describe(lang))
+            }
+            (RuleReply { rule, error }, Lang::Zh) => {
+                format!("规则 {rule} 的回复内容有误：{}", error.describe(lang))
+            }
+            (RuleReply { rule, error }, Lang::En) => {
+                format!("Rule {rule}, reply: {}", error.describe(lang))
+            }
+            (Regex { rule, message }, Lang::Zh) => {
+                format!("规则 {rule} 的正则表达式无效：{message}")
+            }
+            (Regex { rule, message }, Lang::En) => {
+                format!("Rule {rule}: invalid regular expression: {message}")
+            }
+            (EmptyPattern { rule }, Lang::Zh) => {
+                format!("规则 {rule} 没有填写匹配内容 — 填上内容或删除这条规则")
+            }
+            (EmptyPattern { rule }, Lang::En) => {
+                format!("Rule {rule} has an empty pattern — fill it in or delete the rule")
+            }
         }
     }
 }

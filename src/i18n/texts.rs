@@ -226,4 +226,42 @@ impl Texts {
             Lang::En => format!("connecting to {target} …"),
         }
     }
+
+    pub fn server_listening(&self, local: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("TCP 服务器正在 {local} 监听"),
+            Lang::En => format!("TCP server listening on {local}"),
+        }
+    }
+
+    pub fn server_stopped_listening(&self) -> String {
+        match self.lang {
+            Lang::Zh => "已停止监听：不再接受新连接，已连接的客户端继续通信".to_owned(),
+            Lang::En => {
+                "Stopped listening: no new connections; connected clients keep talking".to_owned()
+            }
+        }
+    }
+
+    /// The tutorial's picture: accept() hands each client its own service socket.
+    pub fn client_connected(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("{peer} 已连接（accept 返回了专门为它服务的新套接字）"),
+            Lang::En => format!("{peer} connected (accept returned a new socket serving it)"),
+        }
+    }
+
+    pub fn client_reset(&self, peer: SocketAddr, reason: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{peer} 的连接异常断开：{reason}"),
+            Lang::En => format!("{peer}: the connection broke: {reason}"),
+        }
+    }
+
+    pub fn client_refused(&self, peer: SocketAddr, reason: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("拒绝了 {peer}：{reason}"),
+            Lang::En => format!("refused {peer}: {reason}"),
+        }
+    }
 }

@@ -1,0 +1,346 @@
+//! A TCP server: a listening socket (backlog 4096), an accept thread, one small
+//! service thread per accepted client (the tutorial's "service socket"), and one
+//! writer thread that sends for every client without ever waiting on one that does
+//! not read. Stopping the listener leaves the accepted clients talking; disconnecting
+//! them is a separate action.
+
+mod accept;
+mod service;
+mod writer;
+
+use std::collections::HashMap;
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::thread::JoinHandle;
+use std::time::SystemTime;
+
+use crossbeam_channel::Sender;
+
+use super::auto_reply::AutoReply;
+use super::{Counters, EngineError, Waker};
+use writer::WriteJob;
+
+/// std's `listen` uses 128, which overflows under a burst of connects and stalls
+/// each late client for a 1 s SYN retry.
+pub const LISTEN_BACKLOG: i32 = 4096;
+/// Linux aborts a process near 16k threads; the cap keeps us well below.
+pub const DEFAULT_MAX_CLIENTS: usize = 10_000;
+/// Messages waiting for one slow client before more are refused.
+pub const CLIENT_SEND_QUEUE: usize = 1024;
+/// A service thread only reads and reports, so a small stack does.
+const CLIENT_STACK: usize = 64 * 1024;
+
+/// Numbers clients in the order they were accepted, from 1.
+pub type ClientId = u64;
+
+#[derive(Debug, Clone)]
+pub struct TcpServerConfig {
+    pub bind: SocketAddr,
+    pub max_clients: usize,
+    pub backlog: i32,
+    pub auto_reply: AutoReply,
+}
+
+impl TcpServerConfig {
+    pub fn new(bind: SocketAddr) -> Self {
+        TcpServerConfig {
+            bind,
+            max_clients: DEFAULT_MAX_CLIENTS,
+            backlog: LISTEN_BACKLOG,
+            auto_reply: AutoReply::none(),
+        }
+    }
+}
+
+/// An accepted client, as the `Connected` event hands it over. Its counters stay
+/// live for as long as anyone holds them.
+#[derive(Debug, Clone)]
+pub struct ClientInfo {
+    pub id: ClientId,
+    pub peer: SocketAddr,
+    pub local: SocketAddr,
+    pub since: SystemTime,
+    pub counters: Arc<Counters>,
+}
+
+/// Why a client's connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The client closed its side: `recv` returned 0.
+    ByPeer,
+    /// We disconnected it.
+    ByUs,
+    /// Reset or another error, with the OS's words.
+    Error(EngineError),
+}
+
+#[derive(Debug, Clone)]
+pub enum TcpServerEvent {
+    Listening {
+        local: SocketAddr,
+    },
+    /// The listener is closed; accepted clients stay connected.
+    StoppedListening,
+    /// `accept` failed (e.g. out of file descriptors); the server keeps trying.
+    AcceptFailed(EngineError),
+    Connected(ClientInfo),
+    /// A connection was accepted and closed at once (client cap, no thread).
+    Refused {
+        peer: SocketAddr,
+        error: EngineError,
+    },
+    Received {
+        client: ClientId,
+        peer: SocketAddr,
+        data: Vec<u8>,
+        at: SystemTime,
+    },
+    Sent {
+        client: ClientId,
+        peer: SocketAddr,
+        data: Vec<u8>,
+        at: SystemTime,
+        /// An auto-reply or farewell rather than something the user sent.
+        auto: bool,
+    },
+    SendFailed {
+        client: ClientId,
+        peer: SocketAddr,
+        error: EngineError,
+    },
+    Closed {
+        client: ClientId,
+        peer: SocketAddr,
+        reason: CloseReason,
+        at: SystemTime,
+    },
+}
+
+/// The handle of a running server. Dropping it closes the listener and every client.
+pub struct TcpServer {
+    shared: Arc<Shared>,
+    local: SocketAddr,
+}
+
+/// What the accept thread, the service threads, the writer and the handle share.
+struct Shared {
+    reporter: Arc<Reporter>,
+    clients: Mutex<HashMap<ClientId, Arc<ClientLink>>>,
+    auto_reply: RwLock<Arc<AutoReply>>,
+    max_clients: AtomicUsize,
+    backlog: i32,
+    /// Set while the accept thread runs; cleared to stop it.
+    listening: AtomicBool,
+    accept_thread: Mutex<Option<JoinHandle<()>>>,
+    next_id: AtomicU64,
+    writer: Sender<WriteJob>,
+}
+
+/// Reports events and counts the totals; shared with the writer, which must not
+/// hold [`Shared`] (that would keep its own job channel open forever).
+struct Reporter {
+    events: Sender<TcpServerEvent>,
+    waker: Waker,
+    totals: Arc<Counters>,
+}
+
+impl Reporter {
+    fn report(&self, event: TcpServerEvent) {
+        if self.events.send(event).is_ok() {
+            (self.waker)();
+        }
+    }
+}
+
+/// One accepted client as the engine keeps it.
+struct ClientLink {
+    id: ClientId,
+    peer: SocketAddr,
+    stream: TcpStream,
+    counters: Arc<Counters>,
+    /// Messages queued for the writer and not yet sent.
+    queued: AtomicUsize,
+    /// Set once a full queue was reported, so a flood reports it once.
+    overflow_reported: AtomicBool,
+    /// We are disconnecting it.
+    closing: AtomicBool,
+}
+
+impl ClientLink {
+    fn hang_up(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        let _ = self.stream.shutdown(Shutdown::Both);
+    }
+}
+
+impl TcpServer {
+    /// Binds and starts listening. A bind failure (port in use, …) is returned at
+    /// once; everything later arrives as events.
+    pub fn start(
+        config: TcpServerConfig,
+        events: Sender<TcpServerEvent>,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
+        let listener = accept::bind_listener(config.bind, config.backlog)?;
+        let local = listener
+            .local_addr()
+            .map_err(|err| EngineError::io(super::error::IoOp::Bind, &err))?;
+        let reporter = Arc::new(Reporter {
+            events,
+            waker,
+            totals: Arc::new(Counters::default()),
+        });
+        let writer = writer::spawn(reporter.clone(), local)?;
+        let shared = Arc::new(Shared {
+            reporter,
+            clients: Mutex::new(HashMap::new()),
+            auto_reply: RwLock::new(Arc::new(config.auto_reply)),
+            max_clients: AtomicUsize::new(config.max_clients.max(1)),
+            backlog: config.backlog,
+            listening: AtomicBool::new(false),
+            accept_thread: Mutex::new(None),
+            next_id: AtomicU64::new(1),
+            writer,
+        });
+        accept::spawn(&shared, listener, local)?;
+        Ok(TcpServer { shared, local })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Totals over all clients, exact under any load.
+    pub fn counters(&self) -> &Counters {
+        &self.shared.reporter.totals
+    }
+
+    pub fn is_listening(&self) -> bool {
+        self.shared.listening.load(Ordering::SeqCst)
+    }
+
+    pub fn client_count(&self) -> usize {
+        self.shared.lock_clients().len()
+    }
+
+    /// Closes the listening socket; connected clients keep talking.
+    pub fn stop_listening(&self) {
+        accept::stop(&self.shared, self.local);
+    }
+
+    /// Listens again on the same address after [`stop_listening`](Self::stop_listening).
+    pub fn resume_listening(&self) -> Result<(), EngineError> {
+        if self.is_listening() {
+            return Ok(());
+        }
+        accept::wait_stopped(&self.shared, self.local);
+        let listener = accept::bind_listener(self.local, self.shared.backlog)?;
+        accept::spawn(&self.shared, listener, self.local)
+    }
+
+    pub fn set_auto_reply(&self, auto_reply: AutoReply) {
+        if let Ok(mut current) = self.shared.auto_reply.write() {
+            *current = Arc::new(auto_reply);
+        }
+    }
+
+    pub fn set_max_clients(&self, max: usize) {
+        self.shared.max_clients.store(max.max(1), Ordering::SeqCst);
+    }
+
+    /// Queues `data` for one client; `Sent` or `SendFailed` follows. Never blocks.
+    pub fn send(&self, client: ClientId, data: Vec<u8>) -> Result<(), EngineError> {
+        let link = self
+            .shared
+            .lock_clients()
+            .get(&client)
+            .cloned()
+            .ok_or(EngineError::NotConnected)?;
+        self.shared.queue(&link, data, false)
+    }
+
+    /// Queues `data` for every connected client; returns how many got it queued.
+    pub fn send_to_all(&self, data: &[u8]) -> usize {
+        let links: Vec<Arc<ClientLink>> = self.shared.lock_clients().values().cloned().collect();
+        links
+            .iter()
+            .filter(|link| self.shared.queue(link, data.to_vec(), false).is_ok())
+            .count()
+    }
+
+    /// Closes one client's connection; `Closed { reason: ByUs }` follows.
+    pub fn disconnect(&self, client: ClientId) {
+        if let Some(link) = self.shared.lock_clients().get(&client) {
+            link.hang_up();
+        }
+    }
+
+    pub fn disconnect_all(&self) {
+        for link in self.shared.lock_clients().values() {
+            link.hang_up();
+        }
+    }
+}
+
+impl Drop for TcpServer {
+    fn drop(&mut self) {
+        self.stop_listening();
+        self.disconnect_all();
+    }
+}
+
+impl Shared {
+    fn lock_clients(&self) -> MutexGuard<'_, HashMap<ClientId, Arc<ClientLink>>> {
+        // A panicking holder cannot leave the map half-updated: each change is one call.
+        self.clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock_accept_thread(&self) -> MutexGuard<'_, Option<JoinHandle<()>>> {
+        self.accept_thread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn auto_reply(&self) -> Arc<AutoReply> {
+        match self.auto_reply.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Hands a message to the writer, unless the client's queue is full.
+    fn queue(&self, link: &Arc<ClientLink>, data: Vec<u8>, auto: bool) -> Result<(), EngineError> {
+        self.queue_job(link, data, auto, false)
+    }
+
+    fn queue_job(
+        &self,
+        link: &Arc<ClientLink>,
+        data: Vec<u8>,
+        auto: bool,
+        close_after: bool,
+    ) -> Result<(), EngineError> {
+        if link.closing.load(Ordering::SeqCst) {
+            return Err(EngineError::NotConnected);
+        }
+        if link.queued.fetch_add(1, Ordering::SeqCst) >= CLIENT_SEND_QUEUE {
+            link.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(EngineError::SendQueueFull {
+                queued: CLIENT_SEND_QUEUE,
+            });
+        }
+        let job = WriteJob {
+            link: link.clone(),
+            data,
+            auto,
+            close_after,
+        };
+        self.writer.send(job).map_err(|_| {
+            link.queued.fetch_sub(1, Ordering::SeqCst);
+            EngineError::NotConnected
+        })
+    }
+}

@@ -1,0 +1,87 @@
+//! One accepted client's service thread: read, report, answer automatically,
+//! and say how the connection ended.
+
+use std::io::{self, Read};
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::SystemTime;
+
+use super::super::EngineError;
+use super::{ClientLink, CloseReason, Shared, TcpServerEvent};
+
+/// Reads start small (thousands of idle clients cost little) and grow for bulk data.
+const FIRST_READ: usize = 4 * 1024;
+const LARGEST_READ: usize = 64 * 1024;
+
+pub(super) fn serve(mut stream: TcpStream, link: &Arc<ClientLink>, shared: &Arc<Shared>) {
+    let mut buf = vec![0u8; FIRST_READ];
+    let reason = loop {
+        match stream.read(&mut buf) {
+            Ok(0) if link.closing.load(Ordering::SeqCst) => break CloseReason::ByUs,
+            Ok(0) => break CloseReason::ByPeer,
+            Ok(len) => {
+                received(link, shared, &buf[..len]);
+                if len == buf.len() && buf.len() < LARGEST_READ {
+                    buf.resize(buf.len() * 2, 0);
+                }
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) if link.closing.load(Ordering::SeqCst) => break CloseReason::ByUs,
+            Err(err) => {
+                break CloseReason::Error(EngineError::ConnectionReset {
+                    message: err.to_string(),
+                });
+            }
+        }
+    };
+    shared.lock_clients().remove(&link.id);
+    let farewell = match reason {
+        CloseReason::ByPeer => shared.auto_reply().farewell().map(<[u8]>::to_vec),
+        _ => None,
+    };
+    shared.reporter.report(TcpServerEvent::Closed {
+        client: link.id,
+        peer: link.peer,
+        reason,
+        at: SystemTime::now(),
+    });
+    // The farewell goes through the writer, after anything still queued; it closes
+    // the connection once the farewell is out.
+    let queued = farewell.is_some_and(|farewell| {
+        shared
+            .queue_job(link, farewell, true, true)
+            .is_ok()
+    });
+    if !queued {
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+}
+
+fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
+    link.counters.record_rx(data.len());
+    shared.reporter.totals.record_rx(data.len());
+    let auto_reply = shared.auto_reply();
+    let reply = auto_reply.reply_to(data).map(<[u8]>::to_vec);
+    shared.reporter.report(TcpServerEvent::Received {
+        client: link.id,
+        peer: link.peer,
+        data: data.to_vec(),
+        at: SystemTime::now(),
+    });
+    let Some(reply) = reply else { return };
+    match shared.queue(link, reply, true) {
+        Ok(()) => {}
+        // A client that floods without reading: say so once, not per message.
+        Err(error @ EngineError::SendQueueFull { .. }) => {
+            if !link.overflow_reported.swap(true, Ordering::SeqCst) {
+                shared.reporter.report(TcpServerEvent::SendFailed {
+                    client: link.id,
+                    peer: link.peer,
+                    error,
+                });
+            }
+        }
+        Err(_) => {}
+    }
+}

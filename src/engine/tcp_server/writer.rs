@@ -1,0 +1,180 @@
+//! One thread sends for every client of a server. A thread per client for writing
+//! would double the thread count (10,000 clients → 20,000 threads, past the point
+//! where Linux aborts the process), so instead each client has a bounded queue here
+//! and sends never wait: a client that does not read keeps its queue and is retried
+//! a little later, while everyone else's data goes out.
+
+use std::collections::{HashMap, VecDeque};
+use std::io;
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use super::super::EngineError;
+use super::super::error::IoOp;
+use super::{ClientId, ClientLink, Reporter, TcpServerEvent};
+
+/// How long a client whose socket buffer is full waits before the next try.
+const RETRY_STALLED: Duration = Duration::from_millis(20);
+/// On Windows a send gives up after this long (there is no per-call non-blocking flag).
+#[cfg(windows)]
+pub(super) const WINDOWS_SEND_SLICE: Duration = Duration::from_millis(5);
+
+pub(super) struct WriteJob {
+    pub link: Arc<ClientLink>,
+    pub data: Vec<u8>,
+    /// An auto-reply or farewell.
+    pub auto: bool,
+    /// Close the connection once this is out (the farewell).
+    pub close_after: bool,
+}
+
+struct Outgoing {
+    job: WriteJob,
+    written: usize,
+}
+
+enum Flush {
+    /// Everything queued for the client went out (or was dropped with it).
+    Done,
+    /// The client's socket buffer is full; try again later.
+    Stalled,
+}
+
+pub(super) fn spawn(
+    reporter: Arc<Reporter>,
+    local: SocketAddr,
+) -> Result<Sender<WriteJob>, EngineError> {
+    let (jobs_tx, jobs) = crossbeam_channel::unbounded();
+    thread::Builder::new()
+        .name(format!("tcp-server-tx {local}"))
+        .spawn(move || write_loop(&jobs, &reporter))
+        .map_err(|err| EngineError::Thread {
+            message: err.to_string(),
+        })?;
+    Ok(jobs_tx)
+}
+
+fn write_loop(jobs: &Receiver<WriteJob>, reporter: &Reporter) {
+    let mut queues: HashMap<ClientId, VecDeque<Outgoing>> = HashMap::new();
+    let mut last_retry = Instant::now();
+    loop {
+        let first = if queues.is_empty() {
+            match jobs.recv() {
+                Ok(job) => Some(job),
+                Err(_) => return,
+            }
+        } else {
+            match jobs.recv_timeout(RETRY_STALLED) {
+                Ok(job) => Some(job),
+                Err(RecvTimeoutError::Timeout) => None,
+                // The server is gone; what is still queued cannot be delivered.
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        let mut touched = Vec::new();
+        for job in first.into_iter().chain(jobs.try_iter()) {
+            let id = job.link.id;
+            queues
+                .entry(id)
+                .or_default()
+                .push_back(Outgoing { job, written: 0 });
+            touched.push(id);
+        }
+        if last_retry.elapsed() >= RETRY_STALLED {
+            last_retry = Instant::now();
+            queues.retain(|_, queue| matches!(flush(queue, reporter), Flush::Stalled));
+        } else {
+            touched.dedup();
+            for id in touched {
+                if let Some(queue) = queues.get_mut(&id)
+                    && matches!(flush(queue, reporter), Flush::Done)
+                {
+                    queues.remove(&id);
+                }
+            }
+        }
+    }
+}
+
+/// Sends as much of one client's queue as its socket takes without waiting.
+fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
+    while let Some(front) = queue.front_mut() {
+        let link = front.job.link.clone();
+        if link.closing.load(Ordering::SeqCst) {
+            link.queued.fetch_sub(queue.len(), Ordering::SeqCst);
+            queue.clear();
+            return Flush::Done;
+        }
+        match try_send(&link.stream, &front.job.data[front.written..]) {
+            Ok(len) => {
+                front.written += len;
+                if front.written < front.job.data.len() {
+                    continue;
+                }
+                let Some(done) = queue.pop_front() else { break };
+                link.queued.fetch_sub(1, Ordering::SeqCst);
+                link.overflow_reported.store(false, Ordering::SeqCst);
+                sent(&link, done.job, reporter);
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) if is_would_block(&err) => return Flush::Stalled,
+            Err(err) => {
+                link.queued.fetch_sub(queue.len(), Ordering::SeqCst);
+                queue.clear();
+                reporter.report(TcpServerEvent::SendFailed {
+                    client: link.id,
+                    peer: link.peer,
+                    error: EngineError::io(IoOp::Send, &err),
+                });
+                return Flush::Done;
+            }
+        }
+    }
+    Flush::Done
+}
+
+fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
+    link.counters.record_tx(job.data.len());
+    reporter.totals.record_tx(job.data.len());
+    let close_after = job.close_after;
+    reporter.report(TcpServerEvent::Sent {
+        client: link.id,
+        peer: link.peer,
+        data: job.data,
+        at: SystemTime::now(),
+        auto: job.auto,
+    });
+    if close_after {
+        let _ = link.stream.shutdown(Shutdown::Both);
+    }
+}
+
+fn is_would_block(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// One send that never waits for the peer to read.
+#[cfg(unix)]
+fn try_send(stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let flags = libc::MSG_DONTWAIT;
+    socket2::SockRef::from(stream).send_with_flags(data, flags)
+}
+
+/// Windows has no per-call non-blocking send; the socket's send timeout
+/// ([`WINDOWS_SEND_SLICE`]) bounds the wait instead.
+#[cfg(windows)]
+fn try_send(mut stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
+    use std::io::Write;
+    stream.write(data)
+}
