@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 use crate::ui::fonts::install_fonts;
 use crate::ui::probe::Probe;
 use crate::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
+use crate::ui::tcp_server_tab::{TcpServerSettings, TcpServerTab};
 use crate::ui::udp_tab::{UdpSettings, UdpTab};
 
 /// Everything remembered across restarts. `serde(default)` lets an old or
@@ -16,6 +17,7 @@ pub struct Settings {
     pub lang: Lang,
     pub tab: Tab,
     pub udp: UdpSettings,
+    pub tcp_server: TcpServerSettings,
     pub tcp_client: TcpClientSettings,
 }
 
@@ -25,6 +27,7 @@ impl Default for Settings {
             lang: Lang::detect(),
             tab: Tab::Udp,
             udp: UdpSettings::default(),
+            tcp_server: TcpServerSettings::default(),
             tcp_client: TcpClientSettings::default(),
         }
     }
@@ -34,6 +37,7 @@ impl Default for Settings {
 pub enum Tab {
     #[default]
     Udp,
+    TcpServer,
     TcpClient,
 }
 
@@ -42,6 +46,7 @@ pub struct NetdbgApp {
     probe: Option<Probe>,
     tab: Tab,
     udp: UdpTab,
+    tcp_server: TcpServerTab,
     tcp_client: TcpClientTab,
 }
 
@@ -62,6 +67,7 @@ impl NetdbgApp {
             probe: None,
             tab: settings.tab,
             udp: UdpTab::new(settings.udp, ctx.clone()),
+            tcp_server: TcpServerTab::new(settings.tcp_server, ctx.clone()),
             tcp_client: TcpClientTab::new(settings.tcp_client, ctx.clone()),
         }
     }
@@ -77,6 +83,7 @@ impl NetdbgApp {
             lang: self.lang,
             tab: self.tab,
             udp: self.udp.settings.clone(),
+            tcp_server: self.tcp_server.settings.clone(),
             tcp_client: self.tcp_client.settings.clone(),
         }
     }
@@ -85,10 +92,15 @@ impl NetdbgApp {
         &self.udp
     }
 
+    pub fn tcp_server(&self) -> &TcpServerTab {
+        &self.tcp_server
+    }
+
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         let texts = self.lang.texts();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
+            ui.selectable_value(&mut self.tab, Tab::TcpServer, texts.tab_tcp_server);
             ui.selectable_value(&mut self.tab, Tab::TcpClient, texts.tab_tcp_client);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 egui::ComboBox::from_label(texts.language)
@@ -110,6 +122,7 @@ impl eframe::App for NetdbgApp {
         }
         // Every tab drains, shown or not: a hidden tab keeps receiving.
         self.udp.logic(ctx);
+        self.tcp_server.logic(ctx);
         self.tcp_client.logic(ctx);
     }
 
@@ -117,6 +130,7 @@ impl eframe::App for NetdbgApp {
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
         match self.tab {
             Tab::Udp => self.udp.ui(ui, self.lang),
+            Tab::TcpServer => self.tcp_server.ui(ui, self.lang),
             Tab::TcpClient => self.tcp_client.ui(ui, self.lang),
         }
     }

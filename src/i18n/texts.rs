@@ -56,6 +56,55 @@ pub struct Texts {
     pub port_zero_hint: &'static str,
     pub paused: &'static str,
     pub log_empty: &'static str,
+    pub tab_tcp_server: &'static str,
+    pub start_listening: &'static str,
+    pub stop_listening: &'static str,
+    pub stop_listening_tip: &'static str,
+    pub disconnect_all: &'static str,
+    pub disconnect_selected: &'static str,
+    pub backlog: &'static str,
+    pub backlog_tip: &'static str,
+    pub max_clients: &'static str,
+    pub max_clients_tip: &'static str,
+    pub filter_clients: &'static str,
+    pub filter_clients_hint: &'static str,
+    pub col_client: &'static str,
+    pub col_since: &'static str,
+    pub col_rx: &'static str,
+    pub col_tx: &'static str,
+    pub col_state: &'static str,
+    pub state_connected: &'static str,
+    pub state_closed_by_peer: &'static str,
+    pub state_closed_by_us: &'static str,
+    pub state_broken: &'static str,
+    pub send_to_selected: &'static str,
+    pub send_to_all: &'static str,
+    pub log_all_clients: &'static str,
+    pub log_selected_only: &'static str,
+    pub log_of: &'static str,
+    pub select_all: &'static str,
+    pub select_none: &'static str,
+    pub remove_closed: &'static str,
+    pub no_client_selected: &'static str,
+    pub no_clients: &'static str,
+    pub no_clients_yet: &'static str,
+    pub auto_reply: &'static str,
+    pub reply_every: &'static str,
+    pub farewell: &'static str,
+    pub rules: &'static str,
+    pub add_rule: &'static str,
+    pub delete_rule: &'static str,
+    pub tutorial_preset: &'static str,
+    pub match_contains: &'static str,
+    pub match_starts: &'static str,
+    pub match_equals: &'static str,
+    pub match_regex: &'static str,
+    pub when_message: &'static str,
+    pub reply_with: &'static str,
+    pub pattern: &'static str,
+    pub auto_reply_tip: &'static str,
+    pub not_listening: &'static str,
+    pub refused: &'static str,
 }
 
 pub const ZH: Texts = Texts {
@@ -107,6 +156,55 @@ pub const ZH: Texts = Texts {
     port_zero_hint: "端口 0：由系统分配一个空闲端口",
     paused: "显示已暂停，数据仍在接收和计数",
     log_empty: "还没有数据。打开端口后，收到和发出的数据会显示在这里。",
+    tab_tcp_server: "TCP 服务器",
+    start_listening: "开始监听",
+    stop_listening: "停止监听",
+    stop_listening_tip: "不再接受新连接；已连接的客户端继续通信",
+    disconnect_all: "断开全部",
+    disconnect_selected: "断开所选",
+    backlog: "监听队列",
+    backlog_tip: "listen() 的等待队列长度：同时涌入的连接排队等 accept",
+    max_clients: "客户端上限",
+    max_clients_tip: "超过上限的新连接会被拒绝并记录",
+    filter_clients: "筛选",
+    filter_clients_hint: "地址或端口",
+    col_client: "客户端",
+    col_since: "连接时间",
+    col_rx: "收",
+    col_tx: "发",
+    col_state: "状态",
+    state_connected: "已连接",
+    state_closed_by_peer: "对方已关闭",
+    state_closed_by_us: "已断开",
+    state_broken: "异常断开",
+    send_to_selected: "发给所选",
+    send_to_all: "发给全部",
+    log_all_clients: "全部客户端",
+    log_selected_only: "仅所选客户端",
+    log_of: "日志",
+    select_all: "全选",
+    select_none: "全不选",
+    remove_closed: "移除已关闭",
+    no_client_selected: "没有选中客户端 — 先在列表中勾选，或选“发给全部”",
+    no_clients: "还没有客户端连接",
+    no_clients_yet: "还没有客户端。开始监听后，连接上来的客户端会列在这里。",
+    auto_reply: "自动回复",
+    reply_every: "每条消息都回复",
+    farewell: "客户端关闭时回复",
+    rules: "规则（先匹配先用）",
+    add_rule: "添加规则",
+    delete_rule: "删除",
+    tutorial_preset: "教程服务器：收到 / 再见!",
+    match_contains: "包含",
+    match_starts: "开头是",
+    match_equals: "等于",
+    match_regex: "匹配正则",
+    when_message: "消息",
+    reply_with: "回复",
+    pattern: "匹配内容",
+    auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
+    not_listening: "未监听",
+    refused: "拒绝",
 };
 
 pub const EN: Texts = Texts {
@@ -158,6 +256,55 @@ pub const EN: Texts = Texts {
     port_zero_hint: "Port 0: the OS picks a free port",
     paused: "Display paused; data is still received and counted",
     log_empty: "Nothing yet. Open the socket; data received and sent shows up here.",
+    tab_tcp_server: "TCP server",
+    start_listening: "Start listening",
+    stop_listening: "Stop listening",
+    stop_listening_tip: "No new connections; connected clients keep talking",
+    disconnect_all: "Disconnect all",
+    disconnect_selected: "Disconnect selected",
+    backlog: "Backlog",
+    backlog_tip: "listen() queue: connections waiting to be accepted in a burst",
+    max_clients: "Client limit",
+    max_clients_tip: "New connections past the limit are refused and logged",
+    filter_clients: "Filter",
+    filter_clients_hint: "address or port",
+    col_client: "Client",
+    col_since: "Since",
+    col_rx: "RX",
+    col_tx: "TX",
+    col_state: "State",
+    state_connected: "connected",
+    state_closed_by_peer: "closed by peer",
+    state_closed_by_us: "disconnected",
+    state_broken: "broken",
+    send_to_selected: "To selected",
+    send_to_all: "To all",
+    log_all_clients: "All clients",
+    log_selected_only: "Selected only",
+    log_of: "Log",
+    select_all: "Select all",
+    select_none: "Select none",
+    remove_closed: "Remove closed",
+    no_client_selected: "No client selected — tick one in the list, or choose \"To all\"",
+    no_clients: "No client is connected",
+    no_clients_yet: "No clients yet. Start listening; clients that connect are listed here.",
+    auto_reply: "Auto-reply",
+    reply_every: "Reply to every message",
+    farewell: "When a client closes, say",
+    rules: "Rules (first match wins)",
+    add_rule: "Add rule",
+    delete_rule: "Delete",
+    tutorial_preset: "Tutorial server: 收到 / 再见!",
+    match_contains: "contains",
+    match_starts: "starts with",
+    match_equals: "equals",
+    match_regex: "matches regex",
+    when_message: "Message",
+    reply_with: "Reply",
+    pattern: "Pattern",
+    auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
+    not_listening: "Not listening",
+    refused: "refused",
 };
 
 impl Texts {
@@ -262,6 +409,65 @@ impl Texts {
         match self.lang {
             Lang::Zh => format!("拒绝了 {peer}：{reason}"),
             Lang::En => format!("refused {peer}: {reason}"),
+        }
+    }
+
+    pub fn server_status(&self, listening: Option<SocketAddr>, clients: usize) -> String {
+        match (listening, self.lang) {
+            (Some(local), Lang::Zh) => format!("正在 {local} 监听 — {clients} 个客户端在线"),
+            (Some(local), Lang::En) => {
+                format!("listening on {local} — {clients} clients connected")
+            }
+            (None, Lang::Zh) => format!("未监听 — {clients} 个客户端仍在线"),
+            (None, Lang::En) => format!("not listening — {clients} clients still connected"),
+        }
+    }
+
+    pub fn clients_summary(&self, shown: usize, selected: usize, total: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("显示 {shown} / {total} 个，已选 {selected} 个"),
+            Lang::En => format!("{shown} of {total} shown, {selected} selected"),
+        }
+    }
+
+    pub fn send_to_selected_count(&self, selected: usize) -> String {
+        format!("{} ({selected})", self.send_to_selected)
+    }
+
+    pub fn send_to_all_count(&self, connected: usize) -> String {
+        format!("{} ({connected})", self.send_to_all)
+    }
+
+    pub fn sent_to_some(&self, queued: usize, wanted: usize) -> String {
+        match self.lang {
+            Lang::Zh => {
+                format!("只发给了 {queued} / {wanted} 个客户端 — 其余的已断开或发送队列已满")
+            }
+            Lang::En => format!(
+                "Sent to {queued} of {wanted} clients — the others are gone or their send queue is full"
+            ),
+        }
+    }
+
+    /// `netdbg tcp serve --rule` that is not KIND:PATTERN=>REPLY.
+    pub fn bad_rule(&self, spec: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "规则“{spec}”格式不对 — 请写成 类型:匹配内容=>回复，类型为 contains、starts、equals、regex 之一，例如 contains:ping=>pong"
+            ),
+            Lang::En => format!(
+                "Bad rule \"{spec}\" — write KIND:PATTERN=>REPLY with KIND one of contains, starts, equals, regex, e.g. contains:ping=>pong"
+            ),
+        }
+    }
+
+    /// `netdbg tcp serve --max-clients` that is not a whole number of 1 or more.
+    pub fn bad_max_clients(&self, text: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("客户端上限“{text}”无效 — 请填不小于 1 的整数，例如 10000"),
+            Lang::En => format!(
+                "Client limit \"{text}\" is invalid — give a whole number of 1 or more, e.g. 10000"
+            ),
         }
     }
 }

@@ -19,6 +19,8 @@ pub const MAX_LOG_CAP: usize = 1_000_000;
 pub enum Direction {
     Rx,
     Tx,
+    /// Not traffic: something that happened (a client connected, hung up, …).
+    Note,
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +106,22 @@ impl LogModel {
         }
     }
 
+    /// Logs an event in words (kept as UTF-8, never re-decoded).
+    pub fn push_note(&mut self, at: SystemTime, peer: SocketAddr, text: &str) {
+        self.offered += 1;
+        if self.lines.len() >= self.cap {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(LogLine {
+            at,
+            direction: Direction::Note,
+            peer,
+            len: 0,
+            data: text.as_bytes().into(),
+            decoded: None,
+        });
+    }
+
     /// Counts a line the display will never show (paused, or skipped under a flood).
     pub fn count_unshown(&mut self, lines: u64) {
         self.offered += lines;
@@ -147,7 +165,9 @@ impl LogModel {
         }
         self.encoding = encoding;
         for line in &mut self.lines {
-            line.decoded = decode_for_display(encoding, &line.data);
+            if line.direction != Direction::Note {
+                line.decoded = decode_for_display(encoding, &line.data);
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 //! The log half of every tab: display settings (encoding, text/HEX, limit), the
 //! toolbar (pause, auto-scroll, clear, counters) and the log itself.
 
+use std::collections::HashSet;
+use std::net::SocketAddr;
+
 use egui::{ComboBox, DragValue};
 use serde::{Deserialize, Serialize};
 
@@ -110,13 +113,20 @@ impl LogPanel {
         action
     }
 
-    pub fn log_ui(&self, ui: &mut egui::Ui, texts: &Texts, settings: &DisplaySettings) {
+    pub fn log_ui(
+        &self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        settings: &DisplaySettings,
+        only_peers: Option<&HashSet<SocketAddr>>,
+    ) {
         if self.paused {
             ui.weak(texts.paused);
         }
         let options = LogViewOptions {
             show: settings.show,
             auto_scroll: settings.auto_scroll,
+            only_peers,
         };
         log_view_ui(ui, &self.log, &options, texts);
     }

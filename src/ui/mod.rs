@@ -1,5 +1,7 @@
 //! The window: one file per tab, plus the widgets they share.
 
+pub mod auto_reply_ui;
+pub mod client_table;
 pub mod drain;
 pub mod fonts;
 pub mod log_model;
@@ -9,11 +11,15 @@ pub mod probe;
 pub mod send_box;
 pub mod tab_layout;
 pub mod tcp_client_tab;
+pub mod tcp_server_tab;
 pub mod udp_tab;
 pub mod waker;
 pub mod window;
 
-use egui::{Color32, Response, RichText, TextEdit};
+use egui::{Color32, ComboBox, Response, RichText, TextEdit};
+
+use crate::engine::interfaces::{AddressScope, LocalAddress};
+use crate::i18n::Texts;
 
 /// A label followed by a single-line field that screen readers and tests find by that label.
 pub fn labelled_field_ui(
@@ -36,4 +42,46 @@ pub const ERROR_COLOR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
 
 pub fn error_ui(ui: &mut egui::Ui, message: &str) {
     ui.label(RichText::new(message).color(ERROR_COLOR));
+}
+
+/// The local address (typed, or picked from this machine's interfaces) and port.
+pub fn local_address_ui(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    addresses: &[LocalAddress],
+    local_ip: &mut String,
+    local_port: &mut String,
+) {
+    ui.horizontal(|ui| {
+        labelled_field_ui(ui, texts.local_address, local_ip, "0.0.0.0", 130.0);
+        ComboBox::from_id_salt("local_address_pick")
+            .selected_text("")
+            .width(24.0)
+            .show_ui(ui, |ui| {
+                for address in addresses {
+                    let label = address_label(address, texts);
+                    ui.selectable_value(local_ip, address.ip.to_string(), label);
+                }
+            })
+            .response
+            .on_hover_text(texts.local_address);
+    });
+    ui.horizontal(|ui| {
+        labelled_field_ui(ui, texts.local_port, local_port, "7788", 80.0);
+    });
+}
+
+fn address_label(address: &LocalAddress, texts: &Texts) -> String {
+    let scope = match address.scope {
+        AddressScope::Any => texts.scope_any,
+        AddressScope::Loopback => texts.scope_loopback,
+        AddressScope::Private => texts.scope_private,
+        AddressScope::LinkLocal => texts.scope_link_local,
+        AddressScope::Public => texts.scope_public,
+    };
+    if address.interface.is_empty() {
+        format!("{}  ({scope})", address.ip)
+    } else {
+        format!("{}  ({scope}, {})", address.ip, address.interface)
+    }
 }

@@ -1,6 +1,9 @@
 //! The layout every traffic tab shares: settings on the left, the send box at
 //! the bottom, and in the middle the toolbar, the status line and the log.
 
+use std::collections::HashSet;
+use std::net::SocketAddr;
+
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use crate::engine::CounterSnapshot;
 use crate::i18n::{Lang, Texts};
@@ -18,6 +21,12 @@ pub trait TabParts {
     fn counters(&self) -> CounterSnapshot;
     fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings);
     fn toolbar_action(action: ToolbarAction) -> Self::Action;
+    /// Between the status line and the log (the TCP server's client list).
+    fn above_log_ui(&mut self, _ui: &mut egui::Ui, _lang: Lang, _actions: &mut Vec<Self::Action>) {}
+    /// Show only these peers' lines in the log.
+    fn log_filter(&self) -> Option<HashSet<SocketAddr>> {
+        None
+    }
     fn handle(&mut self, action: Self::Action);
 }
 
@@ -38,9 +47,11 @@ pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) {
             actions.push(T::toolbar_action(action));
         }
         tab.status_ui(ui, texts);
+        tab.above_log_ui(ui, lang, &mut actions);
         ui.separator();
+        let filter = tab.log_filter();
         let (panel, display) = tab.log_parts();
-        panel.log_ui(ui, texts, display);
+        panel.log_ui(ui, texts, display, filter.as_ref());
     });
     for action in actions {
         tab.handle(action);

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use crossbeam_channel::Receiver;
-use egui::{ComboBox, RichText};
+use egui::RichText;
 use serde::{Deserialize, Serialize};
 
 use super::drain::drain_events;
@@ -12,10 +12,10 @@ use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
 use super::send_box::SendBox;
 use super::tab_layout::{TabParts, tab_ui};
 use super::waker::RepaintWaker;
-use super::{error_ui, labelled_field_ui};
+use super::{error_ui, labelled_field_ui, local_address_ui};
 use crate::codec::PayloadMode;
 use crate::engine::address::is_privileged_port;
-use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
+use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
     CounterSnapshot, EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, UdpConfig,
     UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
@@ -191,39 +191,13 @@ impl TabParts for UdpTab {
         let is_open = self.endpoint.is_some();
         ui.add_space(4.0);
         ui.add_enabled_ui(!is_open, |ui| {
-            ui.horizontal(|ui| {
-                labelled_field_ui(
-                    ui,
-                    texts.local_address,
-                    &mut self.settings.local_ip,
-                    "0.0.0.0",
-                    130.0,
-                );
-                ComboBox::from_id_salt("local_address_pick")
-                    .selected_text("")
-                    .width(24.0)
-                    .show_ui(ui, |ui| {
-                        for address in &self.addresses {
-                            let label = address_label(address, texts);
-                            ui.selectable_value(
-                                &mut self.settings.local_ip,
-                                address.ip.to_string(),
-                                label,
-                            );
-                        }
-                    })
-                    .response
-                    .on_hover_text(texts.local_address);
-            });
-            ui.horizontal(|ui| {
-                labelled_field_ui(
-                    ui,
-                    texts.local_port,
-                    &mut self.settings.local_port,
-                    "7788",
-                    80.0,
-                );
-            });
+            local_address_ui(
+                ui,
+                texts,
+                &self.addresses,
+                &mut self.settings.local_ip,
+                &mut self.settings.local_port,
+            );
         });
         if let Some(error) = &self.port_error {
             error_ui(ui, &error.describe(lang));
@@ -354,20 +328,5 @@ impl UdpTab {
         } else {
             MAX_UDP_PAYLOAD_V4
         }
-    }
-}
-
-fn address_label(address: &LocalAddress, texts: &Texts) -> String {
-    let scope = match address.scope {
-        AddressScope::Any => texts.scope_any,
-        AddressScope::Loopback => texts.scope_loopback,
-        AddressScope::Private => texts.scope_private,
-        AddressScope::LinkLocal => texts.scope_link_local,
-        AddressScope::Public => texts.scope_public,
-    };
-    if address.interface.is_empty() {
-        format!("{}  ({scope})", address.ip)
-    } else {
-        format!("{}  ({scope}, {})", address.ip, address.interface)
     }
 }

@@ -1,0 +1,378 @@
+//! The TCP server's client list: one row per accepted client (address, since,
+//! RX, TX, state), sortable, filterable, with a selection. Only visible rows are
+//! laid out, so ten thousand clients cost what twenty do.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Local};
+use egui::{Color32, RichText, Sense, TextEdit};
+use egui_extras::{Column, TableBuilder};
+
+use crate::codec::{StreamDecoder, TextEncoding};
+use crate::engine::{ClientId, ClientInfo, CounterSnapshot, Counters};
+use crate::i18n::Texts;
+
+/// Closed clients kept in the list for a look afterwards; older ones make room.
+const KEPT_CLOSED: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientState {
+    Connected,
+    ClosedByPeer,
+    ClosedByUs,
+    /// Reset or another error, already worded.
+    Broken(String),
+}
+
+pub struct ClientRow {
+    pub id: ClientId,
+    pub peer: SocketAddr,
+    peer_text: String,
+    since: String,
+    counters: Arc<Counters>,
+    pub state: ClientState,
+    /// Each connection decodes its own stream, so split characters show whole.
+    pub decoder: StreamDecoder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum SortBy {
+    #[default]
+    Id,
+    Client,
+    Rx,
+    Tx,
+    State,
+}
+
+/// What the user asked of the list in a frame.
+pub enum TableAction {
+    DisconnectSelected,
+}
+
+#[derive(Default)]
+pub struct ClientTable {
+    rows: BTreeMap<ClientId, ClientRow>,
+    selected: BTreeSet<ClientId>,
+    filter: String,
+    sort: SortBy,
+    descending: bool,
+}
+
+impl ClientTable {
+    pub fn add(&mut self, info: ClientInfo, encoding: TextEncoding) {
+        let since: DateTime<Local> = info.since.into();
+        self.rows.insert(
+            info.id,
+            ClientRow {
+                id: info.id,
+                peer: info.peer,
+                peer_text: info.peer.to_string(),
+                since: since.format("%H:%M:%S").to_string(),
+                counters: info.counters,
+                state: ClientState::Connected,
+                decoder: StreamDecoder::new(encoding),
+            },
+        );
+    }
+
+    pub fn get_mut(&mut self, id: ClientId) -> Option<&mut ClientRow> {
+        self.rows.get_mut(&id)
+    }
+
+    /// Marks a client closed; returns the text its decoder still held.
+    pub fn close(&mut self, id: ClientId, state: ClientState) -> String {
+        let rest = match self.rows.get_mut(&id) {
+            Some(row) => {
+                row.state = state;
+                row.decoder.finish()
+            }
+            None => String::new(),
+        };
+        self.forget_old_closed();
+        rest
+    }
+
+    fn forget_old_closed(&mut self) {
+        let closed = self
+            .rows
+            .values()
+            .filter(|row| row.state != ClientState::Connected)
+            .count();
+        if closed <= KEPT_CLOSED {
+            return;
+        }
+        let oldest: Vec<ClientId> = self
+            .rows
+            .values()
+            .filter(|row| row.state != ClientState::Connected)
+            .take(closed - KEPT_CLOSED)
+            .map(|row| row.id)
+            .collect();
+        for id in oldest {
+            self.rows.remove(&id);
+            self.selected.remove(&id);
+        }
+    }
+
+    pub fn reset_counters(&mut self) {
+        for row in self.rows.values() {
+            row.counters.reset();
+        }
+    }
+
+    pub fn remove_closed(&mut self) {
+        self.rows
+            .retain(|_, row| row.state == ClientState::Connected);
+        let rows = &self.rows;
+        self.selected.retain(|id| rows.contains_key(id));
+    }
+
+    pub fn connected_count(&self) -> usize {
+        self.rows
+            .values()
+            .filter(|row| row.state == ClientState::Connected)
+            .count()
+    }
+
+    /// The selected clients that are still connected.
+    pub fn selected_connected(&self) -> Vec<ClientId> {
+        self.selected
+            .iter()
+            .filter(|id| {
+                self.rows
+                    .get(id)
+                    .is_some_and(|row| row.state == ClientState::Connected)
+            })
+            .copied()
+            .collect()
+    }
+
+    pub fn selected_peers(&self) -> HashSet<SocketAddr> {
+        self.selected
+            .iter()
+            .filter_map(|id| self.rows.get(id).map(|row| row.peer))
+            .collect()
+    }
+
+    pub fn set_encoding(&mut self, encoding: TextEncoding) {
+        for row in self.rows.values_mut() {
+            if row.decoder.encoding() != encoding {
+                row.decoder = StreamDecoder::new(encoding);
+            }
+        }
+    }
+
+    /// The rows to show, filtered and sorted.
+    fn visible_order(&self) -> Vec<ClientId> {
+        let filter = self.filter.trim();
+        let mut rows: Vec<&ClientRow> = self
+            .rows
+            .values()
+            .filter(|row| filter.is_empty() || row.peer_text.contains(filter))
+            .collect();
+        let counters = |row: &ClientRow| row.counters.snapshot();
+        match self.sort {
+            SortBy::Id => {}
+            SortBy::Client => rows.sort_by_key(|row| row.peer),
+            SortBy::Rx => rows.sort_by_key(|row| counters(row).rx_bytes),
+            SortBy::Tx => rows.sort_by_key(|row| counters(row).tx_bytes),
+            SortBy::State => rows.sort_by_key(|row| state_rank(&row.state)),
+        }
+        if self.descending {
+            rows.reverse();
+        }
+        rows.into_iter().map(|row| row.id).collect()
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts, actions: &mut Vec<TableAction>) {
+        let order = self.visible_order();
+        ui.horizontal(|ui| {
+            let label = ui.label(texts.filter_clients);
+            ui.add(
+                TextEdit::singleline(&mut self.filter)
+                    .hint_text(texts.filter_clients_hint)
+                    .desired_width(140.0),
+            )
+            .labelled_by(label.id);
+            if ui.button(texts.select_all).clicked() {
+                self.selected.extend(order.iter().copied());
+            }
+            if ui.button(texts.select_none).clicked() {
+                self.selected.clear();
+            }
+            if ui.button(texts.disconnect_selected).clicked() {
+                actions.push(TableAction::DisconnectSelected);
+            }
+            if ui.button(texts.remove_closed).clicked() {
+                self.remove_closed();
+            }
+            ui.weak(texts.clients_summary(order.len(), self.selected.len(), self.rows.len()));
+        });
+        if self.rows.is_empty() {
+            ui.weak(texts.no_clients_yet);
+            return;
+        }
+        self.table_ui(ui, texts, &order);
+    }
+
+    fn table_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, order: &[ClientId]) {
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        let mut clicked: Option<(ClientId, bool)> = None;
+        let mut toggled: Option<ClientId> = None;
+        TableBuilder::new(ui)
+            .id_salt("tcp_server_clients")
+            .striped(true)
+            .sense(Sense::click())
+            .auto_shrink([false, true])
+            .max_scroll_height(f32::INFINITY)
+            .column(Column::auto().at_least(36.0))
+            .column(Column::initial(190.0).at_least(120.0).resizable(true))
+            .column(Column::auto().at_least(64.0))
+            .column(Column::initial(120.0).resizable(true))
+            .column(Column::initial(120.0).resizable(true))
+            .column(Column::remainder().at_least(80.0))
+            .header(row_height, |mut header| {
+                for (sort, title) in [
+                    (Some(SortBy::Id), "#"),
+                    (Some(SortBy::Client), texts.col_client),
+                    // Clients are numbered as they arrive: "#" sorts by time too.
+                    (None, texts.col_since),
+                    (Some(SortBy::Rx), texts.col_rx),
+                    (Some(SortBy::Tx), texts.col_tx),
+                    (Some(SortBy::State), texts.col_state),
+                ] {
+                    header.col(|ui| match sort {
+                        Some(sort) => self.header_ui(ui, sort, title),
+                        None => {
+                            ui.strong(title);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, order.len(), |mut row| {
+                    let Some(client) = order.get(row.index()).and_then(|id| self.rows.get(id))
+                    else {
+                        return;
+                    };
+                    let mut selected = self.selected.contains(&client.id);
+                    row.set_selected(selected);
+                    let counters = client.counters.snapshot();
+                    let closed = client.state != ClientState::Connected;
+                    row.col(|ui| {
+                        ui.add(egui::Label::new(client.id.to_string()).selectable(false));
+                    });
+                    row.col(|ui| {
+                        if ui
+                            .checkbox(&mut selected, client.peer_text.as_str())
+                            .changed()
+                        {
+                            toggled = Some(client.id);
+                        }
+                    });
+                    row.col(|ui| cell_ui(ui, &client.since, closed));
+                    row.col(|ui| cell_ui(ui, &rx_text(&counters, texts), closed));
+                    row.col(|ui| cell_ui(ui, &tx_text(&counters, texts), closed));
+                    row.col(|ui| state_ui(ui, &client.state, texts));
+                    let response = row.response();
+                    if response.clicked() {
+                        let ctrl = ui_modifiers_command(&response);
+                        clicked = Some((client.id, ctrl));
+                    }
+                });
+            });
+        if let Some(id) = toggled {
+            if !self.selected.remove(&id) {
+                self.selected.insert(id);
+            }
+        } else if let Some((id, add)) = clicked {
+            if add {
+                if !self.selected.remove(&id) {
+                    self.selected.insert(id);
+                }
+            } else {
+                self.selected.clear();
+                self.selected.insert(id);
+            }
+        }
+    }
+
+    fn header_ui(&mut self, ui: &mut egui::Ui, sort: SortBy, title: &str) {
+        let arrow = match (self.sort == sort, self.descending) {
+            (true, false) => " ▲",
+            (true, true) => " ▼",
+            (false, _) => "",
+        };
+        let button =
+            egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+        if ui.add(button).clicked() {
+            if self.sort == sort {
+                self.descending = !self.descending;
+            } else {
+                self.sort = sort;
+                self.descending = false;
+            }
+        }
+    }
+}
+
+fn ui_modifiers_command(response: &egui::Response) -> bool {
+    response
+        .ctx
+        .input(|input| input.modifiers.command || input.modifiers.shift)
+}
+
+fn state_rank(state: &ClientState) -> u8 {
+    match state {
+        ClientState::Connected => 0,
+        ClientState::ClosedByPeer => 1,
+        ClientState::ClosedByUs => 2,
+        ClientState::Broken(_) => 3,
+    }
+}
+
+fn rx_text(counters: &CounterSnapshot, texts: &Texts) -> String {
+    format!(
+        "{} / {} {}",
+        counters.rx_packets, counters.rx_bytes, texts.bytes
+    )
+}
+
+fn tx_text(counters: &CounterSnapshot, texts: &Texts) -> String {
+    format!(
+        "{} / {} {}",
+        counters.tx_packets, counters.tx_bytes, texts.bytes
+    )
+}
+
+fn cell_ui(ui: &mut egui::Ui, text: &str, closed: bool) {
+    let text = if closed {
+        RichText::new(text).weak()
+    } else {
+        RichText::new(text)
+    };
+    ui.add(egui::Label::new(text).selectable(false));
+}
+
+fn state_ui(ui: &mut egui::Ui, state: &ClientState, texts: &Texts) {
+    let (text, color) = match state {
+        ClientState::Connected => (
+            texts.state_connected.to_owned(),
+            Color32::from_rgb(0x2e, 0x8b, 0x57),
+        ),
+        ClientState::ClosedByPeer => (texts.state_closed_by_peer.to_owned(), Color32::GRAY),
+        ClientState::ClosedByUs => (texts.state_closed_by_us.to_owned(), Color32::GRAY),
+        ClientState::Broken(reason) => (
+            format!("{}: {reason}", texts.state_broken),
+            crate::ui::ERROR_COLOR,
+        ),
+    };
+    ui.add(egui::Label::new(RichText::new(text).color(color)).selectable(false))
+        .on_hover_text(match state {
+            ClientState::Broken(reason) => reason.as_str(),
+            _ => "",
+        });
+}

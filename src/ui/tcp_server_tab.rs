@@ -1,0 +1,594 @@
+//! The TCP server tab: listen, watch clients arrive in the list, talk to one,
+//! several or all of them, answer automatically, disconnect.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use crossbeam_channel::Receiver;
+use egui::{DragValue, RichText};
+use serde::{Deserialize, Serialize};
+
+use super::auto_reply_ui::auto_reply_ui;
+use super::client_table::{ClientState, ClientTable, TableAction};
+use super::drain::drain_events;
+use super::log_model::Direction;
+use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::send_box::SendBox;
+use super::tab_layout::{TabParts, tab_ui};
+use super::waker::RepaintWaker;
+use super::{error_ui, local_address_ui};
+use crate::codec::{PayloadMode, TextEncoding};
+use crate::engine::interfaces::{LocalAddress, bindable_addresses};
+use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
+use crate::engine::{
+    AutoReply, AutoReplyError, AutoReplySpec, CloseReason, CounterSnapshot, EngineError,
+    InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
+};
+use crate::i18n::{Describe, Lang, Texts};
+
+/// A TCP write has no datagram limit; this only keeps one send box message sane.
+const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+/// More clients than this would run the process into the OS thread limit.
+const MAX_CLIENT_LIMIT: usize = 12_000;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TcpServerSettings {
+    pub local_ip: String,
+    pub local_port: String,
+    pub backlog: i32,
+    pub max_clients: usize,
+    pub auto_reply: AutoReplySpec,
+    pub send_to_all: bool,
+    pub log_selected_only: bool,
+    pub send_mode: PayloadMode,
+    pub escapes: bool,
+    pub display: DisplaySettings,
+}
+
+impl Default for TcpServerSettings {
+    fn default() -> Self {
+        Self {
+            local_ip: "0.0.0.0".to_owned(),
+            local_port: "8080".to_owned(),
+            backlog: LISTEN_BACKLOG,
+            max_clients: DEFAULT_MAX_CLIENTS,
+            auto_reply: AutoReplySpec::default(),
+            send_to_all: false,
+            log_selected_only: false,
+            send_mode: PayloadMode::Text,
+            escapes: false,
+            display: DisplaySettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Listening(SocketAddr),
+    /// The listener is closed; clients may still be connected.
+    NotListening,
+    Failed(EngineError),
+}
+
+/// A problem with what the user asked to send.
+#[derive(Debug, Clone, PartialEq)]
+enum SendProblem {
+    NoneSelected,
+    NoClients,
+    Partial { queued: usize, wanted: usize },
+    Engine(EngineError),
+}
+
+pub enum Action {
+    Start,
+    StopListening,
+    DisconnectAll,
+    DisconnectSelected,
+    Send(Vec<u8>),
+    Clear,
+    ResetCounters,
+}
+
+pub struct TcpServerTab {
+    pub settings: TcpServerSettings,
+    server: Option<TcpServer>,
+    events: Option<Receiver<TcpServerEvent>>,
+    waker: RepaintWaker,
+    panel: LogPanel,
+    send_box: SendBox,
+    clients: ClientTable,
+    status: Status,
+    port_error: Option<InputError>,
+    send_problem: Option<SendProblem>,
+    /// The auto-reply as compiled for the engine, and the spec it came from.
+    compiled: Option<(AutoReplySpec, TextEncoding)>,
+    auto_reply_error: Option<AutoReplyError>,
+    /// The UI language, for the log's event lines.
+    lang: Lang,
+    addresses: Vec<LocalAddress>,
+    closed_counters: CounterSnapshot,
+}
+
+impl TcpServerTab {
+    pub fn new(settings: TcpServerSettings, ctx: egui::Context) -> Self {
+        Self {
+            panel: LogPanel::new(&settings.display),
+            send_box: SendBox::new(settings.send_mode, settings.escapes),
+            settings,
+            server: None,
+            events: None,
+            waker: RepaintWaker::new(ctx),
+            clients: ClientTable::default(),
+            status: Status::Idle,
+            port_error: None,
+            send_problem: None,
+            compiled: None,
+            auto_reply_error: None,
+            lang: Lang::detect(),
+            addresses: bindable_addresses(),
+            closed_counters: CounterSnapshot::default(),
+        }
+    }
+
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.server.as_ref().map(TcpServer::local_addr)
+    }
+
+    pub fn counters(&self) -> CounterSnapshot {
+        self.server
+            .as_ref()
+            .map(|server| server.counters().snapshot())
+            .unwrap_or(self.closed_counters)
+    }
+
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        self.update_auto_reply();
+        let Some(events) = self.events.clone() else {
+            return;
+        };
+        self.waker.rearm();
+        let keep = self.panel.log.cap();
+        drain_events(ctx, &events, keep, |event, backlog| {
+            self.apply(event, backlog)
+        });
+        self.drop_idle_server();
+    }
+
+    /// Recompiles the auto-reply when its spec or the encoding changed, and hands it
+    /// to a running server.
+    fn update_auto_reply(&mut self) {
+        let encoding = self.settings.display.encoding;
+        let current = (self.settings.auto_reply.clone(), encoding);
+        if self.compiled.as_ref() == Some(&current) {
+            return;
+        }
+        let compiled = AutoReply::compile(&current.0, encoding);
+        self.compiled = Some(current);
+        match compiled {
+            Ok(auto_reply) => {
+                self.auto_reply_error = None;
+                if let Some(server) = &self.server {
+                    server.set_auto_reply(auto_reply);
+                }
+            }
+            // The server keeps the last working auto-reply until this is fixed.
+            Err(error) => self.auto_reply_error = Some(error),
+        }
+    }
+
+    fn apply(&mut self, event: TcpServerEvent, backlog: bool) {
+        let lang = self.lang;
+        let texts = lang.texts();
+        let show = !backlog && !self.panel.paused;
+        match event {
+            TcpServerEvent::Listening { local } => self.status = Status::Listening(local),
+            TcpServerEvent::StoppedListening => {
+                if matches!(self.status, Status::Listening(_)) {
+                    self.status = Status::NotListening;
+                }
+            }
+            TcpServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
+            TcpServerEvent::Connected(info) => {
+                let (peer, at) = (info.peer, info.since);
+                self.clients.add(info, self.settings.display.encoding);
+                self.note(show, at, peer, &texts.client_connected(peer));
+            }
+            TcpServerEvent::Refused { peer, error } => {
+                let reason = error.describe(lang);
+                self.note(
+                    show,
+                    SystemTime::now(),
+                    peer,
+                    &texts.client_refused(peer, &reason),
+                );
+            }
+            TcpServerEvent::Received {
+                client,
+                peer,
+                data,
+                at,
+            } => {
+                // Always through the client's decoder, so its state stays right while paused.
+                let text = match self.clients.get_mut(client) {
+                    Some(row) => row.decoder.decode_chunk(&data),
+                    None => self.settings.display.encoding.decode(&data),
+                };
+                if show {
+                    self.panel
+                        .log
+                        .push_decoded(at, Direction::Rx, peer, &data, &text);
+                } else {
+                    self.panel.log.count_unshown(1);
+                }
+            }
+            TcpServerEvent::Sent { peer, data, at, .. } => {
+                if show {
+                    self.panel.log.push(at, Direction::Tx, peer, &data);
+                } else {
+                    self.panel.log.count_unshown(1);
+                }
+            }
+            TcpServerEvent::SendFailed { peer, error, .. } => {
+                let message = error.describe(lang);
+                self.note(show, SystemTime::now(), peer, &format!("{peer}: {message}"));
+                self.send_problem = Some(SendProblem::Engine(error));
+            }
+            TcpServerEvent::Closed {
+                client,
+                peer,
+                reason,
+                at,
+            } => {
+                let (state, line) = match reason {
+                    CloseReason::ByPeer => (
+                        ClientState::ClosedByPeer,
+                        texts.tcp_closed_by_peer(&peer.to_string()),
+                    ),
+                    CloseReason::ByUs => (
+                        ClientState::ClosedByUs,
+                        texts.tcp_closed_by_us(&peer.to_string()),
+                    ),
+                    CloseReason::Error(error) => {
+                        let reason = error.describe(lang);
+                        (
+                            ClientState::Broken(reason.clone()),
+                            texts.client_reset(peer, &reason),
+                        )
+                    }
+                };
+                let rest = self.clients.close(client, state);
+                if !rest.is_empty() && show {
+                    self.panel
+                        .log
+                        .push_decoded(at, Direction::Rx, peer, &[], &rest);
+                }
+                self.note(show, at, peer, &line);
+            }
+        }
+    }
+
+    fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
+        if show {
+            self.panel.log.push_note(at, peer, text);
+        } else {
+            self.panel.log.count_unshown(1);
+        }
+    }
+
+    /// A server that no longer listens and has no clients is finished; the address
+    /// fields open up again.
+    fn drop_idle_server(&mut self) {
+        let idle = self
+            .server
+            .as_ref()
+            .is_some_and(|server| !server.is_listening() && server.client_count() == 0);
+        if idle && let Some(server) = self.server.take() {
+            self.closed_counters = server.counters().snapshot();
+            if self.status == Status::NotListening {
+                self.status = Status::Idle;
+            }
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        self.lang = lang;
+        tab_ui(self, ui, lang);
+    }
+}
+
+impl TabParts for TcpServerTab {
+    type Action = Action;
+    const ID: &'static str = "tcp_server";
+
+    fn counters(&self) -> CounterSnapshot {
+        Self::counters(self)
+    }
+
+    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
+        (&mut self.panel, &mut self.settings.display)
+    }
+
+    fn toolbar_action(action: ToolbarAction) -> Action {
+        match action {
+            ToolbarAction::Clear => Action::Clear,
+            ToolbarAction::ResetCounters => Action::ResetCounters,
+        }
+    }
+
+    fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        let has_server = self.server.is_some();
+        let listening = self.server.as_ref().is_some_and(TcpServer::is_listening);
+        ui.add_space(4.0);
+        ui.add_enabled_ui(!has_server, |ui| {
+            local_address_ui(
+                ui,
+                texts,
+                &self.addresses,
+                &mut self.settings.local_ip,
+                &mut self.settings.local_port,
+            );
+            ui.horizontal(|ui| {
+                let label = ui.label(texts.backlog).on_hover_text(texts.backlog_tip);
+                ui.add(DragValue::new(&mut self.settings.backlog).range(1..=65_535))
+                    .labelled_by(label.id);
+            });
+        });
+        ui.horizontal(|ui| {
+            let label = ui
+                .label(texts.max_clients)
+                .on_hover_text(texts.max_clients_tip);
+            let changed = ui
+                .add(DragValue::new(&mut self.settings.max_clients).range(1..=MAX_CLIENT_LIMIT))
+                .labelled_by(label.id)
+                .changed();
+            if changed && let Some(server) = &self.server {
+                server.set_max_clients(self.settings.max_clients);
+            }
+        });
+        if let Some(error) = &self.port_error {
+            error_ui(ui, &error.describe(lang));
+        }
+        ui.horizontal(|ui| {
+            let (label, action) = if listening {
+                (texts.stop_listening, Action::StopListening)
+            } else {
+                (texts.start_listening, Action::Start)
+            };
+            let button = ui.add_sized([110.0, 28.0], egui::Button::new(label));
+            let button = if listening {
+                button.on_hover_text(texts.stop_listening_tip)
+            } else {
+                button
+            };
+            if button.clicked() {
+                actions.push(action);
+            }
+            if ui
+                .add_enabled(has_server, egui::Button::new(texts.disconnect_all))
+                .clicked()
+            {
+                actions.push(Action::DisconnectAll);
+            }
+        });
+        ui.separator();
+        auto_reply_ui(ui, texts, &mut self.settings.auto_reply);
+        if let Some(error) = &self.auto_reply_error {
+            error_ui(ui, &error.describe(lang));
+        }
+        ui.separator();
+        self.panel
+            .display_settings_ui(ui, texts, &mut self.settings.display);
+        self.clients.set_encoding(self.settings.display.encoding);
+    }
+
+    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            let selected = self.clients.selected_connected().len();
+            let connected = self.clients.connected_count();
+            ui.radio_value(
+                &mut self.settings.send_to_all,
+                false,
+                texts.send_to_selected_count(selected),
+            );
+            ui.radio_value(
+                &mut self.settings.send_to_all,
+                true,
+                texts.send_to_all_count(connected),
+            );
+            if let Some(problem) = &self.send_problem {
+                error_ui(ui, &describe_send_problem(problem, lang));
+            }
+        });
+        let encoding = self.settings.display.encoding;
+        if self.send_box.ui(ui, encoding, lang, MAX_MESSAGE)
+            && let Ok(bytes) = self.send_box.payload(encoding)
+        {
+            actions.push(Action::Send(bytes.clone()));
+        }
+        self.settings.send_mode = self.send_box.mode;
+        self.settings.escapes = self.send_box.escapes;
+        ui.add_space(2.0);
+    }
+
+    fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let lang = texts.lang;
+        let connected = self.clients.connected_count();
+        match &self.status {
+            Status::Idle => {
+                ui.weak(texts.not_listening);
+            }
+            Status::Listening(local) => {
+                ui.label(RichText::new(texts.server_status(Some(*local), connected)).strong());
+            }
+            Status::NotListening => {
+                ui.label(texts.server_status(None, connected));
+            }
+            Status::Failed(error) => error_ui(ui, &error.describe(lang)),
+        }
+    }
+
+    fn above_log_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        egui::Panel::top("tcp_server_clients_panel")
+            .resizable(true)
+            .default_size(200.0)
+            .min_size(80.0)
+            .show(ui, |ui| {
+                let mut table_actions = Vec::new();
+                self.clients.ui(ui, texts, &mut table_actions);
+                actions.extend(table_actions.into_iter().map(|action| match action {
+                    TableAction::DisconnectSelected => Action::DisconnectSelected,
+                }));
+            });
+        ui.horizontal(|ui| {
+            ui.label(texts.log_of);
+            ui.radio_value(
+                &mut self.settings.log_selected_only,
+                false,
+                texts.log_all_clients,
+            );
+            ui.radio_value(
+                &mut self.settings.log_selected_only,
+                true,
+                texts.log_selected_only,
+            );
+        });
+    }
+
+    fn log_filter(&self) -> Option<HashSet<SocketAddr>> {
+        self.settings
+            .log_selected_only
+            .then(|| self.clients.selected_peers())
+    }
+
+    fn handle(&mut self, action: Action) {
+        match action {
+            Action::Start => self.start(),
+            Action::StopListening => {
+                if let Some(server) = &self.server {
+                    server.stop_listening();
+                }
+            }
+            Action::DisconnectAll => {
+                if let Some(server) = &self.server {
+                    server.disconnect_all();
+                }
+            }
+            Action::DisconnectSelected => {
+                if let Some(server) = &self.server {
+                    for id in self.clients.selected_connected() {
+                        server.disconnect(id);
+                    }
+                }
+            }
+            Action::Send(bytes) => self.send(bytes),
+            Action::Clear => self.panel.log.clear(),
+            Action::ResetCounters => {
+                if let Some(server) = &self.server {
+                    server.counters().reset();
+                }
+                self.clients.reset_counters();
+                self.closed_counters = CounterSnapshot::default();
+            }
+        }
+    }
+}
+
+impl TcpServerTab {
+    fn start(&mut self) {
+        self.port_error = None;
+        self.send_problem = None;
+        if let Some(server) = &self.server {
+            if let Err(error) = server.resume_listening() {
+                self.status = Status::Failed(error);
+            }
+            return;
+        }
+        let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {
+            Ok(bind) => bind,
+            Err(error) => {
+                self.port_error = Some(error);
+                return;
+            }
+        };
+        let auto_reply =
+            match AutoReply::compile(&self.settings.auto_reply, self.settings.display.encoding) {
+                Ok(auto_reply) => auto_reply,
+                // The error is on screen beside the auto-reply settings already.
+                Err(_) => AutoReply::none(),
+            };
+        let config = TcpServerConfig {
+            bind,
+            max_clients: self.settings.max_clients,
+            backlog: self.settings.backlog,
+            auto_reply,
+        };
+        let (tx, rx) = crossbeam_channel::unbounded();
+        match TcpServer::start(config, tx, self.waker.waker()) {
+            Ok(server) => {
+                self.status = Status::Listening(server.local_addr());
+                self.server = Some(server);
+                self.events = Some(rx);
+                self.clients = ClientTable::default();
+            }
+            Err(error) => self.status = Status::Failed(error),
+        }
+    }
+
+    fn send(&mut self, bytes: Vec<u8>) {
+        self.send_problem = None;
+        let Some(server) = &self.server else {
+            self.send_problem = Some(SendProblem::NoClients);
+            return;
+        };
+        if self.settings.send_to_all {
+            let connected = self.clients.connected_count();
+            if connected == 0 {
+                self.send_problem = Some(SendProblem::NoClients);
+                return;
+            }
+            let queued = server.send_to_all(&bytes);
+            if queued < connected {
+                self.send_problem = Some(SendProblem::Partial {
+                    queued,
+                    wanted: connected,
+                });
+            }
+            return;
+        }
+        let targets = self.clients.selected_connected();
+        if targets.is_empty() {
+            self.send_problem = Some(SendProblem::NoneSelected);
+            return;
+        }
+        let mut queued = 0;
+        let mut last_error = None;
+        for id in &targets {
+            match server.send(*id, bytes.clone()) {
+                Ok(()) => queued += 1,
+                Err(error) => last_error = Some(error),
+            }
+        }
+        self.send_problem = match (last_error, targets.len()) {
+            (Some(error), 1) => Some(SendProblem::Engine(error)),
+            (Some(_), wanted) => Some(SendProblem::Partial { queued, wanted }),
+            (None, _) => None,
+        };
+    }
+}
+
+fn describe_send_problem(problem: &SendProblem, lang: Lang) -> String {
+    let texts = lang.texts();
+    match problem {
+        SendProblem::NoneSelected => texts.no_client_selected.to_owned(),
+        SendProblem::NoClients => texts.no_clients.to_owned(),
+        SendProblem::Partial { queued, wanted } => texts.sent_to_some(*queued, *wanted),
+        SendProblem::Engine(error) => error.describe(lang),
+    }
+}
