@@ -19,6 +19,7 @@ fn settings(port: u16) -> Settings {
         lang: Lang::En,
         tab: Tab::TcpClient,
         udp: Default::default(),
+        tcp_server: Default::default(),
         tcp_client: TcpClientSettings {
             target: format!("127.0.0.1:{port}"),
             display: DisplaySettings {
@@ -120,4 +121,28 @@ fn a_bad_server_address_is_explained_next_to_the_field() {
     let mut harness = harness(settings);
     harness.get_by_label("Connect").click();
     wait_for_text(&mut harness, "has no port");
+}
+
+#[test]
+fn disconnect_sends_fin_first_so_the_farewell_still_arrives() {
+    let server = TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
+    let port = server.local_addr().expect("addr").port();
+    // The tutorial's server: on recv → 0 it says 再见! (GBK) and closes.
+    let farewell = std::thread::spawn(move || {
+        let (mut conn, _) = server.accept().expect("accept");
+        let mut buf = [0u8; 64];
+        while conn.read(&mut buf).is_ok_and(|len| len > 0) {}
+        let _ = conn.write_all(&[0xd4, 0xd9, 0xbc, 0xfb, b'!']);
+    });
+    let mut harness = harness(settings(port));
+    harness.get_by_label("Connect").click();
+    wait_for_text(&mut harness, &format!("connected to 127.0.0.1:{port}"));
+    harness.get_by_label("Disconnect").click();
+    wait_for_text(&mut harness, "再见!");
+    wait_for_text(
+        &mut harness,
+        &format!("closed the connection to 127.0.0.1:{port}"),
+    );
+    assert!(harness.query_by_label("Connect").is_some());
+    farewell.join().expect("server thread");
 }

@@ -29,6 +29,7 @@ fn settings(lang: Lang) -> Settings {
         lang,
         tab: Tab::Udp,
         tcp_client: Default::default(),
+        tcp_server: Default::default(),
         udp: UdpSettings {
             local_ip: "127.0.0.1".to_owned(),
             local_port: "0".to_owned(),

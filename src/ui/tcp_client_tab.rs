@@ -1,7 +1,7 @@
 //! The TCP client tab: connect to host:port, talk, see who hung up and why.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 use egui::RichText;
@@ -22,6 +22,8 @@ use crate::engine::{
 use crate::i18n::{Describe, Lang, Texts};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// After our FIN, how long the server may still talk (the tutorial's says 再见!).
+const FAREWELL_WAIT: Duration = Duration::from_secs(1);
 /// A TCP write has no datagram limit; this only keeps one send box message sane.
 const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 
@@ -79,6 +81,8 @@ pub struct TcpClientTab {
     target_error: Option<InputError>,
     decoder: StreamDecoder,
     closed_counters: CounterSnapshot,
+    /// Set when we sent our FIN; the connection is closed for good after [`FAREWELL_WAIT`].
+    hanging_up_since: Option<Instant>,
 }
 
 impl TcpClientTab {
@@ -95,6 +99,7 @@ impl TcpClientTab {
             send_error: None,
             target_error: None,
             closed_counters: CounterSnapshot::default(),
+            hanging_up_since: None,
         }
     }
 
@@ -121,6 +126,22 @@ impl TcpClientTab {
         drain_events(ctx, &events, keep, |event, backlog| {
             self.apply(event, backlog)
         });
+        self.finish_hang_up(ctx);
+    }
+
+    /// The server had its chance to answer our FIN; now close for good.
+    fn finish_hang_up(&mut self, ctx: &egui::Context) {
+        let Some(since) = self.hanging_up_since else {
+            return;
+        };
+        match &self.client {
+            Some(client) if since.elapsed() >= FAREWELL_WAIT => {
+                client.close();
+                self.hanging_up_since = None;
+            }
+            Some(_) => ctx.request_repaint_after(FAREWELL_WAIT.saturating_sub(since.elapsed())),
+            None => self.hanging_up_since = None,
+        }
     }
 
     /// `backlog`: too old to be seen under a flood, so only counted (but still decoded).
@@ -153,6 +174,10 @@ impl TcpClientTab {
                     _ => self.panel.log.count_unshown(1),
                 }
             }
+            // The server answering our FIN with its own is our hang-up completing.
+            TcpClientEvent::ClosedByPeer if self.hanging_up_since.is_some() => {
+                self.finish(Status::ClosedByUs(peer_text))
+            }
             TcpClientEvent::ClosedByPeer => self.finish(Status::ClosedByPeer(peer_text)),
             TcpClientEvent::ClosedByUs => self.finish(Status::ClosedByUs(peer_text)),
             TcpClientEvent::Failed(error) => self.finish(Status::Failed(error)),
@@ -161,6 +186,7 @@ impl TcpClientTab {
     }
 
     fn finish(&mut self, status: Status) {
+        self.hanging_up_since = None;
         if let Some(client) = self.client.take() {
             self.closed_counters = client.counters().snapshot();
         }
@@ -275,9 +301,15 @@ impl TabParts for TcpClientTab {
     fn handle(&mut self, action: Action) {
         match action {
             Action::Connect => self.connect(),
+            // Like the CLI: FIN first, so the server's last words still arrive.
             Action::Disconnect => {
                 if let Some(client) = &self.client {
-                    client.close();
+                    if self.hanging_up_since.is_some() {
+                        client.close();
+                    } else {
+                        client.shutdown_write();
+                        self.hanging_up_since = Some(Instant::now());
+                    }
                 }
             }
             Action::Send(bytes) => {
