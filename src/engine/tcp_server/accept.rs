@@ -46,7 +46,7 @@ pub(super) fn spawn(
     let thread_shared = shared.clone();
     let spawned = thread::Builder::new()
         .name(format!("tcp-accept {local}"))
-        .spawn(move || accept_loop(&listener, &thread_shared));
+        .spawn(move || accept_loop(listener, &thread_shared));
     match spawned {
         Ok(handle) => {
             *shared.lock_accept_thread() = Some(handle);
@@ -90,7 +90,7 @@ fn wake(local: SocketAddr) {
     let _ = TcpStream::connect_timeout(&SocketAddr::new(wake_ip, local.port()), WAKE_TIMEOUT);
 }
 
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+fn accept_loop(listener: TcpListener, shared: &Arc<Shared>) {
     let mut last_report: Option<Instant> = None;
     loop {
         let accepted = listener.accept();
@@ -114,6 +114,8 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
             }
         }
     }
+    // Closed before it is reported, so whoever hears "stopped" finds the port refusing.
+    drop(listener);
     shared.reporter.report(TcpServerEvent::StoppedListening);
 }
 
@@ -126,16 +128,18 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
         refuse(shared, &stream, peer, EngineError::ClientCapReached { max });
         return;
     }
-    let (Ok(local), Ok(handle)) = (stream.local_addr(), stream.try_clone()) else {
+    let Ok(local) = stream.local_addr() else {
         // The client is already gone; nothing to serve.
         return;
     };
     let _ = stream.set_nodelay(true);
-    writer_socket_setup(&handle);
+    writer_socket_setup(&stream);
+    // One descriptor per client, shared by its service thread and the writer:
+    // 10,000 clients must fit in a 20,000-descriptor limit.
     let link = Arc::new(ClientLink {
         id: shared.next_id.fetch_add(1, Ordering::SeqCst),
         peer,
-        stream: handle,
+        stream,
         counters: Arc::new(Counters::default()),
         queued: 0.into(),
         overflow_reported: false.into(),
@@ -157,7 +161,7 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     let spawned = thread::Builder::new()
         .name(format!("tcp-client {peer}"))
         .stack_size(CLIENT_STACK)
-        .spawn(move || service::serve(stream, &thread_link, &thread_shared));
+        .spawn(move || service::serve(&thread_link, &thread_shared));
     if let Err(err) = spawned {
         shared.lock_clients().remove(&link.id);
         link.hang_up();

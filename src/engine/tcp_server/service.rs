@@ -2,7 +2,7 @@
 //! and say how the connection ended.
 
 use std::io::{self, Read};
-use std::net::{Shutdown, TcpStream};
+use std::net::Shutdown;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;
@@ -14,7 +14,8 @@ use super::{ClientLink, CloseReason, Shared, TcpServerEvent};
 const FIRST_READ: usize = 4 * 1024;
 const LARGEST_READ: usize = 64 * 1024;
 
-pub(super) fn serve(mut stream: TcpStream, link: &Arc<ClientLink>, shared: &Arc<Shared>) {
+pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
+    let mut stream = &link.stream;
     let mut buf = vec![0u8; FIRST_READ];
     let reason = loop {
         match stream.read(&mut buf) {
