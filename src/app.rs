@@ -118,7 +118,8 @@ impl NetdbgApp {
 impl eframe::App for NetdbgApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         if let Some(probe) = &mut self.probe {
-            probe.frame(frame.info().cpu_usage, self.udp.counters().rx_packets);
+            let received = self.udp.counters().rx_packets + self.tcp_server.counters().rx_packets;
+            probe.frame(frame.info().cpu_usage, received);
         }
         // Every tab drains, shown or not: a hidden tab keeps receiving.
         self.udp.logic(ctx);

@@ -144,12 +144,11 @@ impl AutoReply {
                 return Err(AutoReplyError::EmptyPattern { rule: number });
             }
             let matcher = compile_matcher(rule, number)?;
-            let reply = bytes(&rule.reply, rule.reply_hex).map_err(|error| {
-                AutoReplyError::RuleReply {
+            let reply =
+                bytes(&rule.reply, rule.reply_hex).map_err(|error| AutoReplyError::RuleReply {
                     rule: number,
                     error,
-                }
-            })?;
+                })?;
             rules.push(Rule { matcher, reply });
         }
         Ok(AutoReply {
@@ -187,12 +186,9 @@ impl AutoReply {
     }
 
     fn needs_text(&self) -> bool {
-        self.rules.iter().any(|rule| {
-            matches!(
-                rule.matcher,
-                Matcher::Text { .. } | Matcher::TextRegex(_)
-            )
-        })
+        self.rules
+            .iter()
+            .any(|rule| matches!(rule.matcher, Matcher::Text { .. } | Matcher::TextRegex(_)))
     }
 
     fn needs_hex(&self) -> bool {

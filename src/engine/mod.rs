@@ -13,9 +13,9 @@ pub mod udp;
 use std::sync::Arc;
 
 pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
+pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSpec};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
-pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSpec};
 pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent};
 pub use tcp_server::{
     ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent,

@@ -2,7 +2,7 @@
 //! RX, TX, state), sortable, filterable, with a selection. Only visible rows are
 //! laid out, so ten thousand clients cost what twenty do.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -55,6 +55,8 @@ pub enum TableAction {
 #[derive(Default)]
 pub struct ClientTable {
     rows: BTreeMap<ClientId, ClientRow>,
+    /// Closed clients, oldest first (so forgetting old ones costs nothing per close).
+    closed: VecDeque<ClientId>,
     selected: BTreeSet<ClientId>,
     filter: String,
     sort: SortBy,
@@ -84,37 +86,21 @@ impl ClientTable {
 
     /// Marks a client closed; returns the text its decoder still held.
     pub fn close(&mut self, id: ClientId, state: ClientState) -> String {
-        let rest = match self.rows.get_mut(&id) {
-            Some(row) => {
-                row.state = state;
-                row.decoder.finish()
-            }
-            None => String::new(),
+        let Some(row) = self.rows.get_mut(&id) else {
+            return String::new();
         };
-        self.forget_old_closed();
+        if row.state == ClientState::Connected {
+            self.closed.push_back(id);
+        }
+        row.state = state;
+        let rest = row.decoder.finish();
+        while self.closed.len() > KEPT_CLOSED {
+            if let Some(oldest) = self.closed.pop_front() {
+                self.rows.remove(&oldest);
+                self.selected.remove(&oldest);
+            }
+        }
         rest
-    }
-
-    fn forget_old_closed(&mut self) {
-        let closed = self
-            .rows
-            .values()
-            .filter(|row| row.state != ClientState::Connected)
-            .count();
-        if closed <= KEPT_CLOSED {
-            return;
-        }
-        let oldest: Vec<ClientId> = self
-            .rows
-            .values()
-            .filter(|row| row.state != ClientState::Connected)
-            .take(closed - KEPT_CLOSED)
-            .map(|row| row.id)
-            .collect();
-        for id in oldest {
-            self.rows.remove(&id);
-            self.selected.remove(&id);
-        }
     }
 
     pub fn reset_counters(&mut self) {
@@ -124,17 +110,15 @@ impl ClientTable {
     }
 
     pub fn remove_closed(&mut self) {
-        self.rows
-            .retain(|_, row| row.state == ClientState::Connected);
+        for id in self.closed.drain(..) {
+            self.rows.remove(&id);
+        }
         let rows = &self.rows;
         self.selected.retain(|id| rows.contains_key(id));
     }
 
     pub fn connected_count(&self) -> usize {
-        self.rows
-            .values()
-            .filter(|row| row.state == ClientState::Connected)
-            .count()
+        self.rows.len() - self.closed.len()
     }
 
     /// The selected clients that are still connected.
@@ -302,12 +286,17 @@ impl ClientTable {
 
     fn header_ui(&mut self, ui: &mut egui::Ui, sort: SortBy, title: &str) {
         let arrow = match (self.sort == sort, self.descending) {
-            (true, false) => " ▲",
-            (true, true) => " ▼",
-            (false, _) => "",
+            (true, false) => Some("▲"),
+            (true, true) => Some("▼"),
+            (false, _) => None,
         };
-        let button =
-            egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+        let title = RichText::new(title).strong();
+        // ▲ ▼ are only in the monospace font (Hack); the proportional fonts would draw a box.
+        let button = match arrow {
+            Some(arrow) => egui::Button::new((title, RichText::new(arrow).monospace())),
+            None => egui::Button::new(title),
+        }
+        .frame(false);
         if ui.add(button).clicked() {
             if self.sort == sort {
                 self.descending = !self.descending;

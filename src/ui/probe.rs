@@ -1,7 +1,7 @@
 //! Opt-in measurements for the benchmarks, enabled with `NETDBG_PROBE=1`:
 //! the time from process start to the first presented frame, and once a second
 //! the slowest and mean CPU time of the frames drawn, with the datagrams
-//! received so far. Printed to stderr.
+//! received so far (UDP datagrams plus TCP server reads). Printed to stderr.
 
 use std::time::{Duration, Instant};
 

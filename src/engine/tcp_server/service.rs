@@ -49,11 +49,8 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
     });
     // The farewell goes through the writer, after anything still queued; it closes
     // the connection once the farewell is out.
-    let queued = farewell.is_some_and(|farewell| {
-        shared
-            .queue_job(link, farewell, true, true)
-            .is_ok()
-    });
+    let queued =
+        farewell.is_some_and(|farewell| shared.queue_job(link, farewell, true, true).is_ok());
     if !queued {
         let _ = stream.shutdown(Shutdown::Both);
     }
