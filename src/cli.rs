@@ -1,4 +1,4 @@
-//! The engine without a window: `netdbg udp listen|send`, `netdbg tcp connect`. Human-readable lines
+//! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`. Human-readable lines
 //! by default, one JSON object per event with `--json`.
 //! Exit codes: 0 done, 1 network failure, 2 bad input.
 
@@ -38,7 +38,7 @@ pub enum Command {
     /// UDP: listen on a port, or send datagrams
     #[command(subcommand)]
     Udp(udp::UdpCommand),
-    /// TCP: connect to a server and talk to it
+    /// TCP: run a server (serve) or connect to one (connect)
     #[command(subcommand)]
     Tcp(tcp::TcpCommand),
 }

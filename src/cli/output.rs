@@ -18,6 +18,15 @@ pub struct Printer {
     pub encoding: TextEncoding,
 }
 
+/// Extras on one payload line; the default adds nothing.
+#[derive(Debug, Default)]
+pub struct PayloadTag<'a> {
+    /// Added to the JSON object, e.g. `{"client": 3, "auto": true}`.
+    pub fields: Value,
+    /// Shown in brackets before the payload in a human line, e.g. "auto".
+    pub note: Option<&'a str>,
+}
+
 /// Which way a payload went.
 #[derive(Debug, Clone, Copy)]
 pub enum Flow {
@@ -39,20 +48,38 @@ impl Printer {
         text: &str,
         at: SystemTime,
     ) {
+        self.tagged_payload(flow, peer, data, text, at, PayloadTag::default());
+    }
+
+    /// Like [`Self::stream_payload`], with what a server adds: which client, and
+    /// whether the engine answered by itself.
+    pub fn tagged_payload(
+        &self,
+        flow: Flow,
+        peer: SocketAddr,
+        data: &[u8],
+        text: &str,
+        at: SystemTime,
+        tag: PayloadTag<'_>,
+    ) {
         let time: DateTime<Local> = at.into();
         if self.json {
             let event = match flow {
                 Flow::Received => "received",
                 Flow::Sent => "sent",
             };
-            self.emit_json(json!({
+            let mut object = json!({
                 "event": event,
                 "peer": peer.to_string(),
                 "len": data.len(),
                 "hex": format_hex_compact(data),
                 "text": text,
                 "time": time.to_rfc3339(),
-            }));
+            });
+            if let (Some(target), Value::Object(extra)) = (object.as_object_mut(), tag.fields) {
+                target.extend(extra);
+            }
+            self.emit_json(object);
             return;
         }
         let texts = self.lang.texts();
@@ -65,8 +92,12 @@ impl Printer {
         } else {
             visible_text(text)
         };
+        let note = tag
+            .note
+            .map(|note| format!(" [{note}]"))
+            .unwrap_or_default();
         self.emit_line(&format!(
-            "{} {direction} {peer} {} {} | {shown}",
+            "{} {direction} {peer} {} {}{note} | {shown}",
             time.format("%H:%M:%S%.3f"),
             data.len(),
             texts.bytes

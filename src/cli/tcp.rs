@@ -1,4 +1,5 @@
-//! `netdbg tcp connect`: talk to a TCP server from a script.
+//! `netdbg tcp connect`: talk to a TCP server from a script; `netdbg tcp serve` is
+//! in `tcp_serve.rs`.
 
 use std::time::{Duration, Instant};
 
@@ -13,10 +14,16 @@ use crate::codec::StreamDecoder;
 use crate::engine::{TcpClient, TcpClientConfig, TcpClientEvent, no_waker, parse_host_port};
 use crate::i18n::{Describe, Lang};
 
+// Beside tcp.rs, like udp.rs, rather than in a tcp/ folder of its own.
+#[path = "tcp_serve.rs"]
+mod serve;
+
 #[derive(Debug, Subcommand)]
 pub enum TcpCommand {
     /// Connect to HOST:PORT, send each --send in order, print what comes back
     Connect(ConnectArgs),
+    /// Listen on ADDR:PORT, print what every client sends, answer automatically
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +53,7 @@ pub struct ConnectArgs {
 pub fn run(command: TcpCommand, lang: Lang) -> Result<(), CliError> {
     match command {
         TcpCommand::Connect(args) => connect(args, lang),
+        TcpCommand::Serve(args) => serve::serve(args, lang),
     }
 }
 

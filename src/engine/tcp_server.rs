@@ -165,9 +165,17 @@ struct ClientLink {
     overflow_reported: AtomicBool,
     /// We are disconnecting it.
     closing: AtomicBool,
+    /// Keeps a client's `Sent` and `Closed` events in the order they happened.
+    report_order: Mutex<()>,
 }
 
 impl ClientLink {
+    fn lock_report_order(&self) -> MutexGuard<'_, ()> {
+        self.report_order
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn hang_up(&self) {
         self.closing.store(true, Ordering::SeqCst);
         let _ = self.stream.shutdown(Shutdown::Both);

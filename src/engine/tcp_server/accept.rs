@@ -144,6 +144,7 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
         queued: 0.into(),
         overflow_reported: false.into(),
         closing: false.into(),
+        report_order: std::sync::Mutex::new(()),
     });
     clients.insert(link.id, link.clone());
     drop(clients);

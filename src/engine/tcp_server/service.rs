@@ -41,12 +41,15 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
         CloseReason::ByPeer => shared.auto_reply().farewell().map(<[u8]>::to_vec),
         _ => None,
     };
+    // After any `Sent` of data the client may have read just before it hung up.
+    let order = link.lock_report_order();
     shared.reporter.report(TcpServerEvent::Closed {
         client: link.id,
         peer: link.peer,
         reason,
         at: SystemTime::now(),
     });
+    drop(order);
     // The farewell goes through the writer, after anything still queued; it closes
     // the connection once the farewell is out.
     let queued =

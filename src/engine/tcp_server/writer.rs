@@ -110,6 +110,9 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
             queue.clear();
             return Flush::Done;
         }
+        // Held from the send until `Sent` is reported: the client may read the data
+        // and hang up at once, and its `Closed` must not overtake this `Sent`.
+        let order = link.lock_report_order();
         match try_send(&link.stream, &front.job.data[front.written..]) {
             Ok(len) => {
                 front.written += len;
@@ -120,6 +123,7 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
                 link.queued.fetch_sub(1, Ordering::SeqCst);
                 link.overflow_reported.store(false, Ordering::SeqCst);
                 sent(&link, done.job, reporter);
+                drop(order);
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             Err(err) if is_would_block(&err) => return Flush::Stalled,

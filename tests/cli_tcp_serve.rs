@@ -1,0 +1,486 @@
+//! `netdbg tcp serve` on loopback: against `netdbg tcp connect`, the tutorial's own
+//! Python client, and plain std sockets.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long any one expectation may take.
+const DEADLINE: Duration = Duration::from_secs(10);
+
+/// The tutorial's client, unchanged but for the port.
+const TUTORIAL_CLIENT: &str = r#"
+from socket import *
+s = socket(AF_INET, SOCK_STREAM)
+s.connect(("127.0.0.1", PORT))
+s.send("你好".encode("gbk"))
+print(s.recv(1024).decode("gbk"))
+s.close()
+"#;
+
+fn netdbg() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
+    command.env("NETDBG_LANG", "en");
+    command
+}
+
+/// A running `netdbg tcp serve --json`, killed when dropped.
+struct Server {
+    child: Child,
+    events: mpsc::Receiver<Value>,
+    /// Everything printed so far, for failure messages.
+    seen: Vec<Value>,
+    port: u16,
+}
+
+/// Starts a server on an OS-picked port; `--timeout 30` ends it should a test leak it.
+fn serve(extra: &[&str]) -> Server {
+    let mut args = vec!["--timeout", "30"];
+    args.extend_from_slice(extra);
+    serve_with(&args)
+}
+
+fn serve_with(extra: &[&str]) -> Server {
+    let mut child = netdbg()
+        .args(["tcp", "serve", "--bind", "127.0.0.1:0", "--json"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start netdbg tcp serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, events) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+            if tx.send(value).is_err() {
+                break;
+            }
+        }
+    });
+    let mut server = Server {
+        child,
+        events,
+        seen: Vec::new(),
+        port: 0,
+    };
+    let listening = server.wait_for("the listening line", |e| e["event"] == "listening");
+    server.port = listening["local"]
+        .as_str()
+        .and_then(|local| local.parse::<SocketAddr>().ok())
+        .map(|local| local.port())
+        .expect("a local address");
+    server
+}
+
+impl Server {
+    fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// Reads events until one matches, skipping the rest; fails after [`DEADLINE`].
+    #[track_caller]
+    fn wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(event) => {
+                    self.seen.push(event.clone());
+                    if matches(&event) {
+                        return event;
+                    }
+                }
+                Err(_) => panic!(
+                    "no {what} within {DEADLINE:?}; the server printed:\n{:#?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// Like [`Self::wait_for`], but an event already read counts too: for events from
+    /// different engine threads, whose order is not fixed.
+    #[track_caller]
+    fn saw_or_wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        match self.seen.iter().find(|event| matches(event)) {
+            Some(event) => event.clone(),
+            None => self.wait_for(what, matches),
+        }
+    }
+
+    /// Waits for the process to end by itself.
+    #[track_caller]
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server did not stop");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Finished {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs a command to its end, killing it (and failing) if it takes longer than [`DEADLINE`].
+#[track_caller]
+fn run_bounded(command: &mut Command) -> Finished {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let collect = |mut pipe: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} did not finish within {DEADLINE:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Finished {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+fn client(server: &Server) -> TcpStream {
+    let stream = TcpStream::connect_timeout(&server.addr(), DEADLINE).expect("connect");
+    stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    stream
+}
+
+/// Sends `message` and reads exactly `expected.len()` bytes back.
+#[track_caller]
+fn ask(stream: &mut TcpStream, message: &[u8], expected: &[u8]) {
+    stream.write_all(message).expect("send");
+    let mut answer = vec![0u8; expected.len()];
+    stream.read_exact(&mut answer).expect("an answer");
+    assert_eq!(answer, expected, "the answer to {message:?}");
+}
+
+#[test]
+fn tcp_connect_gets_the_reply_and_the_farewell() {
+    let mut server = serve(&[
+        "--encoding",
+        "gbk",
+        "--reply",
+        "收到",
+        "--farewell",
+        "再见!",
+    ]);
+    let done = run_bounded(netdbg().args([
+        "tcp",
+        "connect",
+        &server.addr().to_string(),
+        "--encoding",
+        "gbk",
+        "--send",
+        "你好",
+        "--wait",
+        "0.5",
+        "--json",
+    ]));
+    assert!(done.status.success(), "{}", done.stderr);
+    let received: String = done
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("JSON"))
+        .filter(|e| e["event"] == "received")
+        .filter_map(|e| e["text"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        received, "收到再见!",
+        "the reply, then the farewell after our FIN"
+    );
+
+    let connected = server.wait_for("connected", |e| e["event"] == "connected");
+    let client = connected["client"].clone();
+    let peer = connected["peer"].clone();
+    assert!(client.is_u64(), "{connected}");
+    let got = server.wait_for("received 你好", |e| e["event"] == "received");
+    assert_eq!(got["text"], "你好");
+    assert_eq!(got["hex"], "c4e3bac3");
+    assert_eq!((&got["client"], &got["peer"]), (&client, &peer));
+    let reply = server.wait_for("the auto reply", |e| e["event"] == "sent");
+    assert_eq!(
+        (&reply["text"], &reply["auto"]),
+        (&"收到".into(), &true.into())
+    );
+    let closed = server.wait_for("closed", |e| e["event"] == "closed");
+    assert_eq!((&closed["by"], &closed["peer"]), (&"peer".into(), &peer));
+    let farewell = server.wait_for("the farewell", |e| e["event"] == "sent");
+    assert_eq!(farewell["text"], "再见!");
+    assert_eq!(farewell["auto"], true);
+    assert_eq!(farewell["client"], client);
+}
+
+#[test]
+fn the_tutorial_python_client_gets_its_answer() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 not installed; skipping");
+        return;
+    }
+    let mut server = serve(&[
+        "--encoding",
+        "gbk",
+        "--reply",
+        "收到",
+        "--farewell",
+        "再见!",
+    ]);
+    let code = TUTORIAL_CLIENT.replace("PORT", &server.port.to_string());
+    let done = run_bounded(
+        Command::new("python3")
+            .args(["-c", &code])
+            .env("PYTHONIOENCODING", "utf-8"),
+    );
+    assert!(done.status.success(), "{}", done.stderr);
+    assert_eq!(done.stdout.trim_end(), "收到");
+    server.wait_for("connected", |e| e["event"] == "connected");
+    let got = server.wait_for("received", |e| e["event"] == "received");
+    assert_eq!(got["text"], "你好");
+    // The client closes as soon as it has read the reply, so the service thread may
+    // report `closed` before the writer thread reports `sent`.
+    let reply = server.saw_or_wait_for("sent", |e| e["event"] == "sent");
+    assert_eq!(
+        (&reply["text"], &reply["auto"]),
+        (&"收到".into(), &true.into())
+    );
+    let closed = server.saw_or_wait_for("closed", |e| e["event"] == "closed");
+    assert_eq!(closed["by"], "peer");
+}
+
+#[test]
+fn twenty_clients_at_once_each_get_the_reply() {
+    let mut server = serve(&["--encoding", "utf-8", "--reply", "ok\\n"]);
+    let mut clients: Vec<TcpStream> = (0..20).map(|_| client(&server)).collect();
+    for (index, stream) in clients.iter_mut().enumerate() {
+        stream
+            .write_all(format!("hello from {index}").as_bytes())
+            .expect("send");
+    }
+    for stream in &mut clients {
+        let mut answer = [0u8; 3];
+        stream.read_exact(&mut answer).expect("an answer");
+        assert_eq!(&answer, b"ok\n");
+    }
+    let mut ids = std::collections::HashSet::new();
+    while ids.len() < 20 {
+        let connected = server.wait_for("20 connects", |e| e["event"] == "connected");
+        ids.insert(connected["client"].as_u64().expect("client id"));
+    }
+}
+
+#[test]
+fn clients_past_the_limit_are_refused() {
+    let mut server = serve(&["--max-clients", "2"]);
+    let _first = client(&server);
+    let _second = client(&server);
+    for _ in 0..2 {
+        server.wait_for("connected", |e| e["event"] == "connected");
+    }
+    // The reset can come so fast that the client sees it while connecting.
+    let third = TcpStream::connect_timeout(&server.addr(), DEADLINE);
+    let refused = server.wait_for("refused", |e| e["event"] == "refused");
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("maximum of 2")),
+        "{refused}"
+    );
+    if let Ok(mut third) = third {
+        third.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        let mut byte = [0u8; 1];
+        assert!(
+            !matches!(third.read(&mut byte), Ok(1)),
+            "the refused client is hung up on"
+        );
+    }
+}
+
+#[test]
+fn rules_answer_before_the_fixed_reply() {
+    let mut server = serve(&[
+        "--encoding",
+        "utf-8",
+        "--reply",
+        "other",
+        "--rule",
+        "contains:ping=>pong",
+        "--rule",
+        "equals:quit=>bye=>now",
+    ]);
+    let mut stream = client(&server);
+    ask(&mut stream, b"a ping b", b"pong");
+    ask(&mut stream, b"hello", b"other");
+    ask(&mut stream, b"quit\r\n", b"bye=>now");
+    let pong = server.wait_for("pong sent", |e| e["event"] == "sent");
+    assert_eq!(
+        (&pong["text"], &pong["auto"]),
+        (&"pong".into(), &true.into())
+    );
+}
+
+#[test]
+fn hex_rules_replies_and_farewell() {
+    let mut server = serve(&[
+        "--hex",
+        "--rule",
+        "starts:01 03=>06",
+        "--reply",
+        "0x15",
+        "--farewell",
+        "04",
+    ]);
+    let mut stream = client(&server);
+    ask(&mut stream, &[0x01, 0x03, 0x00, 0x0a], &[0x06]);
+    ask(&mut stream, &[0x09], &[0x15]);
+    stream.shutdown(Shutdown::Write).expect("FIN");
+    let mut rest = Vec::new();
+    stream
+        .read_to_end(&mut rest)
+        .expect("the farewell, then EOF");
+    assert_eq!(rest, [0x04]);
+    let got = server.wait_for("received", |e| e["event"] == "received");
+    assert_eq!(got["hex"], "0103000a");
+    let sent = server.wait_for("sent", |e| e["event"] == "sent");
+    assert_eq!((&sent["hex"], &sent["auto"]), (&"06".into(), &true.into()));
+}
+
+#[test]
+fn bad_input_exits_2_and_says_what_to_write() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--rule", "ping=>pong"], "KIND:PATTERN=>REPLY"),
+        (&["--rule", "shouts:a=>b"], "KIND:PATTERN=>REPLY"),
+        (&["--rule", "contains:ping"], "KIND:PATTERN=>REPLY"),
+        (&["--rule", "contains:ping=>"], "KIND:PATTERN=>REPLY"),
+        (&["--rule", "contains:=>x"], "Rule 1 has an empty pattern"),
+        (
+            &["--rule", "regex:(=>x"],
+            "Rule 1: invalid regular expression",
+        ),
+        (&["--hex", "--rule", "equals:ping=>06"], "Rule 1, pattern"),
+        (&["--hex", "--reply", "zz"], "Auto-reply text"),
+        (&["--max-clients", "0"], "Client limit \"0\" is invalid"),
+        (
+            &["--max-clients", "many"],
+            "Client limit \"many\" is invalid",
+        ),
+        (&["--encoding", "klingon"], "Unknown encoding \"klingon\""),
+        (&["--timeout", "-1"], "Invalid time -1"),
+    ];
+    for (extra, expected) in cases {
+        // Should a case be accepted after all, its server stops on its own.
+        let timeout: &[&str] = if extra.contains(&"--timeout") {
+            &[]
+        } else {
+            &["--timeout", "1"]
+        };
+        let done = run_bounded(
+            netdbg()
+                .args(["tcp", "serve", "--bind", "127.0.0.1:0"])
+                .args(timeout)
+                .args(*extra),
+        );
+        assert_eq!(done.status.code(), Some(2), "{extra:?}: {}", done.stderr);
+        assert!(done.stderr.contains(expected), "{extra:?}: {}", done.stderr);
+        assert!(done.stdout.is_empty(), "{extra:?} must not listen");
+    }
+    for (bind, expected) in [
+        ("127.0.0.1", "has no port"),
+        ("300.1.1.1:8080", "is not an IP address"),
+        ("127.0.0.1:70000", "out of range"),
+        ("", "has no port"),
+    ] {
+        let done = run_bounded(netdbg().args(["tcp", "serve", "--bind", bind, "--timeout", "1"]));
+        assert_eq!(done.status.code(), Some(2), "{bind:?}: {}", done.stderr);
+        assert!(done.stderr.contains(expected), "{bind:?}: {}", done.stderr);
+    }
+    let done = run_bounded(netdbg().args([
+        "--lang",
+        "zh",
+        "tcp",
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--rule",
+        "x",
+    ]));
+    assert_eq!(done.status.code(), Some(2));
+    assert!(done.stderr.contains("规则“x”格式不对"), "{}", done.stderr);
+}
+
+#[test]
+fn port_in_use_exits_1() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let done = run_bounded(netdbg().args([
+        "tcp",
+        "serve",
+        "--bind",
+        &format!("127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+    ]));
+    assert_eq!(done.status.code(), Some(1), "{}", done.stderr);
+    assert!(
+        done.stderr
+            .contains(&format!("Port {port} is already in use")),
+        "{}",
+        done.stderr
+    );
+    assert_eq!(done.stderr.lines().count(), 1);
+}
+
+#[test]
+fn timeout_stops_after_silence_and_hangs_up_on_clients() {
+    let mut server = serve_with(&["--timeout", "1"]);
+    let mut idle_client = client(&server);
+    server.wait_for("connected", |e| e["event"] == "connected");
+    let silent_since = Instant::now();
+    let timeout = server.wait_for("the timeout", |e| e["event"] == "timeout");
+    assert!(silent_since.elapsed() >= Duration::from_millis(900));
+    assert_eq!(timeout["received"], 0);
+    let closed = server.wait_for("closed", |e| e["event"] == "closed");
+    assert_eq!(closed["by"], "us");
+    assert!(server.wait_exit().success());
+    let mut rest = Vec::new();
+    assert!(
+        !matches!(idle_client.read_to_end(&mut rest), Ok(n) if n > 0),
+        "nothing but the hang-up"
+    );
+}
