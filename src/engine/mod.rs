@@ -6,6 +6,7 @@ pub mod auto_reply;
 pub mod counters;
 pub mod error;
 pub mod interfaces;
+pub mod listener;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp;

@@ -12,18 +12,16 @@ use std::collections::HashMap;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 use crossbeam_channel::Sender;
 
 use super::auto_reply::AutoReply;
+use super::listener::{AcceptLoop, bind_listener};
 use super::{Counters, EngineError, Waker};
 use writer::WriteJob;
 
-/// std's `listen` uses 128, which overflows under a burst of connects and stalls
-/// each late client for a 1 s SYN retry.
-pub const LISTEN_BACKLOG: i32 = 4096;
+pub use super::listener::LISTEN_BACKLOG;
 /// Linux aborts a process near 16k threads; the cap keeps us well below.
 pub const DEFAULT_MAX_CLIENTS: usize = 10_000;
 /// Messages waiting for one slow client before more are refused.
@@ -130,9 +128,8 @@ struct Shared {
     auto_reply: RwLock<Arc<AutoReply>>,
     max_clients: AtomicUsize,
     backlog: i32,
-    /// Set while the accept thread runs; cleared to stop it.
-    listening: AtomicBool,
-    accept_thread: Mutex<Option<JoinHandle<()>>>,
+    /// The accept thread, while listening (and after a stop, until it is replaced).
+    accept: Mutex<Option<AcceptLoop>>,
     next_id: AtomicU64,
     writer: Sender<WriteJob>,
 }
@@ -190,7 +187,7 @@ impl TcpServer {
         events: Sender<TcpServerEvent>,
         waker: Waker,
     ) -> Result<Self, EngineError> {
-        let listener = accept::bind_listener(config.bind, config.backlog)?;
+        let listener = bind_listener(config.bind, config.backlog)?;
         let local = listener
             .local_addr()
             .map_err(|err| EngineError::io(super::error::IoOp::Bind, &err))?;
@@ -206,12 +203,11 @@ impl TcpServer {
             auto_reply: RwLock::new(Arc::new(config.auto_reply)),
             max_clients: AtomicUsize::new(config.max_clients.max(1)),
             backlog: config.backlog,
-            listening: AtomicBool::new(false),
-            accept_thread: Mutex::new(None),
+            accept: Mutex::new(None),
             next_id: AtomicU64::new(1),
             writer,
         });
-        accept::spawn(&shared, listener, local)?;
+        shared.listen(listener)?;
         Ok(TcpServer { shared, local })
     }
 
@@ -225,7 +221,10 @@ impl TcpServer {
     }
 
     pub fn is_listening(&self) -> bool {
-        self.shared.listening.load(Ordering::SeqCst)
+        self.shared
+            .lock_accept()
+            .as_ref()
+            .is_some_and(AcceptLoop::is_running)
     }
 
     pub fn client_count(&self) -> usize {
@@ -234,7 +233,9 @@ impl TcpServer {
 
     /// Closes the listening socket; connected clients keep talking.
     pub fn stop_listening(&self) {
-        accept::stop(&self.shared, self.local);
+        if let Some(accept) = self.shared.lock_accept().as_ref() {
+            accept.stop();
+        }
     }
 
     /// Listens again on the same address after [`stop_listening`](Self::stop_listening).
@@ -242,9 +243,11 @@ impl TcpServer {
         if self.is_listening() {
             return Ok(());
         }
-        accept::wait_stopped(&self.shared, self.local);
-        let listener = accept::bind_listener(self.local, self.shared.backlog)?;
-        accept::spawn(&self.shared, listener, self.local)
+        if let Some(previous) = self.shared.lock_accept().take() {
+            previous.stop_and_wait();
+        }
+        let listener = bind_listener(self.local, self.shared.backlog)?;
+        self.shared.listen(listener)
     }
 
     pub fn set_auto_reply(&self, auto_reply: AutoReply) {
@@ -306,8 +309,20 @@ impl Shared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn lock_accept_thread(&self) -> MutexGuard<'_, Option<JoinHandle<()>>> {
-        self.accept_thread
+    /// Starts the accept thread on `listener` and says so.
+    fn listen(self: &Arc<Self>, listener: std::net::TcpListener) -> Result<(), EngineError> {
+        let local = listener
+            .local_addr()
+            .map_err(|err| EngineError::io(super::error::IoOp::Bind, &err))?;
+        // Said before the thread starts, so `Listening` comes before any `Connected`.
+        self.reporter.report(TcpServerEvent::Listening { local });
+        let accept = AcceptLoop::start(listener, "tcp-accept", accept::Admitter(self.clone()))?;
+        *self.lock_accept() = Some(accept);
+        Ok(())
+    }
+
+    fn lock_accept(&self) -> MutexGuard<'_, Option<AcceptLoop>> {
+        self.accept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

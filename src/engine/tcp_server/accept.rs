@@ -1,122 +1,30 @@
-//! The listening socket and the thread that accepts on it.
+//! What happens to an accepted connection: a service thread, or a refusal.
 
-use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use socket2::{Domain, Protocol, Socket, Type};
-
-use super::super::error::IoOp;
+use super::super::listener::AcceptHandler;
 use super::super::{Counters, EngineError};
 use super::{CLIENT_STACK, ClientInfo, ClientLink, Shared, TcpServerEvent, service};
 
-/// After a failed `accept` (out of descriptors, …) wait before trying again.
-const ACCEPT_RETRY: Duration = Duration::from_millis(100);
-/// Report repeated `accept` failures at most this often.
-const ACCEPT_REPORT_EVERY: Duration = Duration::from_secs(1);
-/// The wake-up connection goes to this machine; it answers at once or not at all.
-const WAKE_TIMEOUT: Duration = Duration::from_millis(500);
+/// The TCP server's side of the accept thread.
+pub(super) struct Admitter(pub Arc<Shared>);
 
-pub(super) fn bind_listener(bind: SocketAddr, backlog: i32) -> Result<TcpListener, EngineError> {
-    let fail = |err: io::Error| EngineError::from_bind(bind, &err);
-    let socket =
-        Socket::new(Domain::for_address(bind), Type::STREAM, Some(Protocol::TCP)).map_err(fail)?;
-    if bind.is_ipv6() {
-        // `::` takes IPv4 clients too, as "all interfaces" promises.
-        let _ = socket.set_only_v6(false);
+impl AcceptHandler for Admitter {
+    fn accepted(&mut self, stream: TcpStream, peer: SocketAddr) {
+        admit(&self.0, stream, peer);
     }
-    // Lets a restarted server take its port back while old connections linger in
-    // TIME_WAIT (on Windows this flag would mean "steal the port", so not there).
-    #[cfg(not(windows))]
-    let _ = socket.set_reuse_address(true);
-    socket.bind(&bind.into()).map_err(fail)?;
-    socket.listen(backlog.max(1)).map_err(fail)?;
-    Ok(socket.into())
-}
 
-pub(super) fn spawn(
-    shared: &Arc<Shared>,
-    listener: TcpListener,
-    local: SocketAddr,
-) -> Result<(), EngineError> {
-    shared.listening.store(true, Ordering::SeqCst);
-    let thread_shared = shared.clone();
-    let spawned = thread::Builder::new()
-        .name(format!("tcp-accept {local}"))
-        .spawn(move || accept_loop(listener, &thread_shared));
-    match spawned {
-        Ok(handle) => {
-            *shared.lock_accept_thread() = Some(handle);
-            shared.reporter.report(TcpServerEvent::Listening { local });
-            Ok(())
-        }
-        Err(err) => {
-            shared.listening.store(false, Ordering::SeqCst);
-            Err(EngineError::Thread {
-                message: err.to_string(),
-            })
-        }
+    fn failed(&mut self, error: EngineError) {
+        self.0.reporter.report(TcpServerEvent::AcceptFailed(error));
     }
-}
 
-/// Closes the listener: the blocked `accept` is woken by a connection to itself.
-pub(super) fn stop(shared: &Shared, local: SocketAddr) {
-    if shared.listening.swap(false, Ordering::SeqCst) {
-        wake(local);
+    fn stopped(&mut self) {
+        self.0.reporter.report(TcpServerEvent::StoppedListening);
     }
-}
-
-/// Waits for a stopped accept thread to let go of the port, so it can be bound again.
-pub(super) fn wait_stopped(shared: &Shared, local: SocketAddr) {
-    let Some(handle) = shared.lock_accept_thread().take() else {
-        return;
-    };
-    if !handle.is_finished() {
-        // The first wake-up may have been lost; the thread is told to stop already.
-        wake(local);
-    }
-    let _ = handle.join();
-}
-
-fn wake(local: SocketAddr) {
-    let wake_ip = match local {
-        SocketAddr::V4(v4) if v4.ip().is_unspecified() => Ipv4Addr::LOCALHOST.into(),
-        SocketAddr::V6(v6) if v6.ip().is_unspecified() => Ipv6Addr::LOCALHOST.into(),
-        other => other.ip(),
-    };
-    let _ = TcpStream::connect_timeout(&SocketAddr::new(wake_ip, local.port()), WAKE_TIMEOUT);
-}
-
-fn accept_loop(listener: TcpListener, shared: &Arc<Shared>) {
-    let mut last_report: Option<Instant> = None;
-    loop {
-        let accepted = listener.accept();
-        if !shared.listening.load(Ordering::SeqCst) {
-            break;
-        }
-        match accepted {
-            Ok((stream, peer)) => admit(shared, stream, peer),
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => {
-                if last_report.is_none_or(|at| at.elapsed() >= ACCEPT_REPORT_EVERY) {
-                    last_report = Some(Instant::now());
-                    shared
-                        .reporter
-                        .report(TcpServerEvent::AcceptFailed(EngineError::io(
-                            IoOp::Accept,
-                            &err,
-                        )));
-                }
-                thread::sleep(ACCEPT_RETRY);
-            }
-        }
-    }
-    // Closed before it is reported, so whoever hears "stopped" finds the port refusing.
-    drop(listener);
-    shared.reporter.report(TcpServerEvent::StoppedListening);
 }
 
 /// Gives an accepted connection its service thread, or refuses it.
