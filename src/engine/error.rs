@@ -31,6 +31,10 @@ pub enum EngineError {
     SendQueueFull { queued: usize },
     #[error("not connected")]
     NotConnected,
+    #[error("cannot share folder {path}: {message}")]
+    FolderUnusable { path: String, message: String },
+    #[error("the peer stopped reading for {secs} s")]
+    Stalled { secs: u64 },
     #[error("refused: the server already serves its maximum of {max} clients")]
     ClientCapReached { max: usize },
     #[error("{op} failed: {message}")]

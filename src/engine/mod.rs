@@ -5,6 +5,9 @@ pub mod address;
 pub mod auto_reply;
 pub mod counters;
 pub mod error;
+pub mod file_client;
+pub mod file_names;
+pub mod file_server;
 pub mod interfaces;
 pub mod listener;
 pub mod tcp_client;
@@ -17,6 +20,9 @@ pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
 pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSpec};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
+pub use file_client::{Download, DownloadConfig, DownloadError, DownloadEvent};
+pub use file_names::{NameProblem, Refusal};
+pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
 pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent};
 pub use tcp_server::{
     ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent,

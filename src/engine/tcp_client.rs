@@ -176,7 +176,13 @@ fn run_connection(
     shared: &OnceLock<TcpStream>,
     queue: Receiver<Vec<u8>>,
 ) {
-    let stream = match open_stream(config) {
+    let opened = open_stream(
+        &config.host,
+        config.port,
+        config.local_port,
+        config.connect_timeout,
+    );
+    let stream = match opened {
         Ok(stream) => stream,
         Err(error) => {
             if !link.stop.load(Ordering::SeqCst) {
@@ -221,18 +227,22 @@ fn run_connection(
 }
 
 /// Resolves the host and tries each address until one accepts.
-fn open_stream(config: &TcpClientConfig) -> Result<TcpStream, EngineError> {
-    let addresses: Vec<SocketAddr> = (config.host.as_str(), config.port)
-        .to_socket_addrs()
-        .map_err(|_| EngineError::Unresolvable {
-            host: config.host.clone(),
-        })?
-        .collect();
-    let mut last_error = EngineError::Unresolvable {
-        host: config.host.clone(),
+pub(crate) fn open_stream(
+    host: &str,
+    port: u16,
+    local_port: Option<u16>,
+    timeout: Duration,
+) -> Result<TcpStream, EngineError> {
+    let unresolvable = || EngineError::Unresolvable {
+        host: host.to_owned(),
     };
+    let addresses: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|_| unresolvable())?
+        .collect();
+    let mut last_error = unresolvable();
     for peer in addresses {
-        match connect_one(peer, config) {
+        match connect_one(peer, local_port, timeout) {
             Ok(stream) => return Ok(stream),
             Err(error) => last_error = error,
         }
@@ -240,10 +250,14 @@ fn open_stream(config: &TcpClientConfig) -> Result<TcpStream, EngineError> {
     Err(last_error)
 }
 
-fn connect_one(peer: SocketAddr, config: &TcpClientConfig) -> Result<TcpStream, EngineError> {
+fn connect_one(
+    peer: SocketAddr,
+    local_port: Option<u16>,
+    timeout: Duration,
+) -> Result<TcpStream, EngineError> {
     let socket = Socket::new(Domain::for_address(peer), Type::STREAM, Some(Protocol::TCP))
         .map_err(|err| EngineError::io(IoOp::Connect, &err))?;
-    if let Some(port) = config.local_port {
+    if let Some(port) = local_port {
         let local: SocketAddr = if peer.is_ipv6() {
             (std::net::Ipv6Addr::UNSPECIFIED, port).into()
         } else {
@@ -254,8 +268,8 @@ fn connect_one(peer: SocketAddr, config: &TcpClientConfig) -> Result<TcpStream, 
             .map_err(|err| EngineError::from_bind(local, &err))?;
     }
     socket
-        .connect_timeout(&peer.into(), config.connect_timeout)
-        .map_err(|err| EngineError::from_connect(peer, config.connect_timeout, &err))?;
+        .connect_timeout(&peer.into(), timeout)
+        .map_err(|err| EngineError::from_connect(peer, timeout, &err))?;
     Ok(socket.into())
 }
 

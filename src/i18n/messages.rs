@@ -91,6 +91,16 @@ impl Describe for EngineError {
             ),
             (NotConnected, Lang::Zh) => "尚未连接 — 请先连接".to_owned(),
             (NotConnected, Lang::En) => "Not connected — connect first".to_owned(),
+            (FolderUnusable { path, message }, Lang::Zh) => {
+                format!("无法共享文件夹 {path}：{message} — 选一个存在且可读的文件夹")
+            }
+            (FolderUnusable { path, message }, Lang::En) => format!(
+                "Cannot share the folder {path}: {message} — pick a folder that exists and can be read"
+            ),
+            (Stalled { secs }, Lang::Zh) => format!("对方 {secs} 秒没有读取数据，已放弃"),
+            (Stalled { secs }, Lang::En) => {
+                format!("The peer stopped reading for {secs} s; gave up")
+            }
             (ClientCapReached { max }, Lang::Zh) => format!(
                 "已拒绝新连接：服务器已有 {max} 个客户端（上限）— 断开一些客户端，或调高上限"
             ),
