@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
+use crate::ui::file_tab::{FileSettings, FileTab};
 use crate::ui::fonts::install_fonts;
 use crate::ui::probe::Probe;
 use crate::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
@@ -19,6 +20,7 @@ pub struct Settings {
     pub udp: UdpSettings,
     pub tcp_server: TcpServerSettings,
     pub tcp_client: TcpClientSettings,
+    pub files: FileSettings,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             udp: UdpSettings::default(),
             tcp_server: TcpServerSettings::default(),
             tcp_client: TcpClientSettings::default(),
+            files: FileSettings::default(),
         }
     }
 }
@@ -39,6 +42,7 @@ pub enum Tab {
     Udp,
     TcpServer,
     TcpClient,
+    Files,
 }
 
 pub struct NetdbgApp {
@@ -48,6 +52,7 @@ pub struct NetdbgApp {
     udp: UdpTab,
     tcp_server: TcpServerTab,
     tcp_client: TcpClientTab,
+    files: FileTab,
 }
 
 impl NetdbgApp {
@@ -69,6 +74,7 @@ impl NetdbgApp {
             udp: UdpTab::new(settings.udp, ctx.clone()),
             tcp_server: TcpServerTab::new(settings.tcp_server, ctx.clone()),
             tcp_client: TcpClientTab::new(settings.tcp_client, ctx.clone()),
+            files: FileTab::new(settings.files, ctx),
         }
     }
 
@@ -85,6 +91,7 @@ impl NetdbgApp {
             udp: self.udp.settings.clone(),
             tcp_server: self.tcp_server.settings.clone(),
             tcp_client: self.tcp_client.settings.clone(),
+            files: self.files.settings(),
         }
     }
 
@@ -96,12 +103,17 @@ impl NetdbgApp {
         &self.tcp_server
     }
 
+    pub fn files(&self) -> &FileTab {
+        &self.files
+    }
+
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         let texts = self.lang.texts();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
             ui.selectable_value(&mut self.tab, Tab::TcpServer, texts.tab_tcp_server);
             ui.selectable_value(&mut self.tab, Tab::TcpClient, texts.tab_tcp_client);
+            ui.selectable_value(&mut self.tab, Tab::Files, texts.tab_files);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 egui::ComboBox::from_label(texts.language)
                     .selected_text(self.lang.native_name())
@@ -123,8 +135,9 @@ impl eframe::App for NetdbgApp {
         }
         // Every tab drains, shown or not: a hidden tab keeps receiving.
         self.udp.logic(ctx);
-        self.tcp_server.logic(ctx);
+        self.tcp_server.logic(ctx, self.lang);
         self.tcp_client.logic(ctx);
+        self.files.logic(self.lang);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -133,6 +146,7 @@ impl eframe::App for NetdbgApp {
             Tab::Udp => self.udp.ui(ui, self.lang),
             Tab::TcpServer => self.tcp_server.ui(ui, self.lang),
             Tab::TcpClient => self.tcp_client.ui(ui, self.lang),
+            Tab::Files => self.files.ui(ui, self.lang),
         }
     }
 

@@ -1,7 +1,9 @@
-//! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`. Human-readable lines
-//! by default, one JSON object per event with `--json`.
+//! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
+//! `netdbg file serve|get`. Human-readable lines by default, one JSON object per event
+//! with `--json`.
 //! Exit codes: 0 done, 1 network failure, 2 bad input.
 
+mod file;
 mod output;
 mod payload_args;
 mod tcp;
@@ -41,6 +43,9 @@ pub enum Command {
     /// TCP: run a server (serve) or connect to one (connect)
     #[command(subcommand)]
     Tcp(tcp::TcpCommand),
+    /// File transfer: share a folder (serve) or download a file from one (get)
+    #[command(subcommand)]
+    File(file::FileCommand),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -77,6 +82,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
     let result = match command {
         Command::Udp(command) => udp::run(command, lang),
         Command::Tcp(command) => tcp::run(command, lang),
+        Command::File(command) => file::run(command, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@ fn settings(port: u16) -> Settings {
         tab: Tab::TcpClient,
         udp: Default::default(),
         tcp_server: Default::default(),
+        files: Default::default(),
         tcp_client: TcpClientSettings {
             target: format!("127.0.0.1:{port}"),
             display: DisplaySettings {

@@ -30,6 +30,7 @@ fn settings(lang: Lang) -> Settings {
         tab: Tab::Udp,
         tcp_client: Default::default(),
         tcp_server: Default::default(),
+        files: Default::default(),
         udp: UdpSettings {
             local_ip: "127.0.0.1".to_owned(),
             local_port: "0".to_owned(),
@@ -386,4 +387,14 @@ fn ctrl_enter_sends() {
         Some("ping"),
         "Ctrl+Enter does not insert a newline"
     );
+}
+
+#[test]
+fn bytes_the_encoding_cannot_decode_show_as_a_box() {
+    let mut harness = harness(settings(Lang::En));
+    let local = open(&mut harness, "Open");
+    let (peer, _) = peer();
+    // 0xFF is never valid UTF-8: decoded it is U+FFFD, which no bundled font draws.
+    peer.send_to(b"a\xFFb", local).expect("peer sends");
+    wait_for_row(&mut harness, &["RX", "a□b"]);
 }

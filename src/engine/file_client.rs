@@ -23,6 +23,8 @@ use super::{EngineError, Waker};
 /// How often a download reports its progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 const READ_BUFFER: usize = 1024 * 1024;
+/// A server that sends nothing for this long is given up on (the file is incomplete).
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct DownloadConfig {
@@ -53,6 +55,8 @@ pub enum DownloadError {
     },
     #[error("the connection broke after {received} bytes: {message}")]
     Broken { received: u64, message: String },
+    #[error("no data for {secs} s after {received} bytes")]
+    Stalled { received: u64, secs: u64 },
     #[error("cancelled")]
     Cancelled,
 }
@@ -142,6 +146,13 @@ fn check_request(config: &DownloadConfig) -> Result<(), DownloadError> {
     if config.name.len() > MAX_NAME_BYTES {
         return Err(DownloadError::BadName(NameProblem::TooLong));
     }
+    if config.dest.is_dir() {
+        return Err(DownloadError::Write {
+            path: config.dest.clone(),
+            message: "it is a folder".to_owned(),
+            disk_full: false,
+        });
+    }
     if !config.overwrite && config.dest.exists() {
         return Err(DownloadError::Exists {
             path: config.dest.clone(),
@@ -199,6 +210,7 @@ fn receive(
     cancelled: &AtomicBool,
     report: &dyn Fn(DownloadEvent),
 ) -> Result<(u64, String, Duration), DownloadError> {
+    let _ = stream.set_read_timeout(Some(STALL_TIMEOUT));
     let mut file = File::create(part).map_err(|err| write_error(part, &err))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; READ_BUFFER];
@@ -212,6 +224,17 @@ fn receive(
             Ok(len) => len,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(_) if cancelled.load(Ordering::SeqCst) => return Err(DownloadError::Cancelled),
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(DownloadError::Stalled {
+                    received,
+                    secs: STALL_TIMEOUT.as_secs(),
+                });
+            }
             Err(err) => return Err(broken(received, &err)),
         };
         file.write_all(&buf[..len])

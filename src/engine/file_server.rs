@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -20,7 +20,7 @@ use super::file_names::{self, MAX_NAME_BYTES, Refusal};
 use super::listener::{AcceptHandler, AcceptLoop, LISTEN_BACKLOG, bind_listener};
 use super::{EngineError, Waker};
 
-/// A client that connects and says nothing is dropped after this long.
+/// By default, a client that connects and says nothing is dropped after this long.
 pub const NAME_TIMEOUT: Duration = Duration::from_secs(10);
 /// Transfers at once; more clients are refused (each transfer is one thread).
 pub const DEFAULT_MAX_TRANSFERS: usize = 256;
@@ -30,7 +30,7 @@ const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// Bytes per `sendfile` call: large enough to be fast, small enough to notice a cancel.
 #[cfg(target_os = "linux")]
-const SENDFILE_CHUNK: usize = 8 * 1024 * 1024;
+const SENDFILE_CHUNK: usize = 2 * 1024 * 1024;
 /// The copy buffer where there is no `sendfile`.
 #[cfg(not(target_os = "linux"))]
 const COPY_BUFFER: usize = 1024 * 1024;
@@ -45,6 +45,8 @@ pub struct FileServerConfig {
     pub bind: SocketAddr,
     pub root: PathBuf,
     pub max_transfers: usize,
+    /// How long a client may take to send the file name.
+    pub name_timeout: Duration,
 }
 
 impl FileServerConfig {
@@ -53,6 +55,7 @@ impl FileServerConfig {
             bind,
             root,
             max_transfers: DEFAULT_MAX_TRANSFERS,
+            name_timeout: NAME_TIMEOUT,
         }
     }
 }
@@ -111,11 +114,14 @@ struct Shared {
     waker: Waker,
     root: PathBuf,
     max_transfers: usize,
+    name_timeout: Duration,
     next_id: AtomicU64,
     active: AtomicUsize,
     /// Open transfers, so they can be cut short.
     streams: Mutex<HashMap<TransferId, Arc<TcpStream>>>,
-    cancelled: AtomicBool,
+    /// How many times [`FileServer::cancel_transfers`] was called: a request cut
+    /// when this moves past the count it saw on arrival, so later ones still go out.
+    cancels: AtomicU64,
 }
 
 impl Shared {
@@ -154,10 +160,11 @@ impl FileServer {
             waker,
             root: root.clone(),
             max_transfers: config.max_transfers.max(1),
+            name_timeout: config.name_timeout,
             next_id: AtomicU64::new(1),
             active: AtomicUsize::new(0),
             streams: Mutex::new(HashMap::new()),
-            cancelled: AtomicBool::new(false),
+            cancels: AtomicU64::new(0),
         });
         shared.report(FileServerEvent::Listening {
             local,
@@ -196,9 +203,10 @@ impl FileServer {
         }
     }
 
-    /// Cuts every transfer in progress (the clients see the connection break).
+    /// Cuts every transfer in progress (the clients see the connection break);
+    /// requests that arrive afterwards are served.
     pub fn cancel_transfers(&self) {
-        self.shared.cancelled.store(true, Ordering::SeqCst);
+        self.shared.cancels.fetch_add(1, Ordering::SeqCst);
         for stream in self.shared.lock_streams().values() {
             let _ = stream.shutdown(Shutdown::Both);
         }
@@ -225,11 +233,12 @@ impl AcceptHandler for Requests {
             return;
         }
         let thread_shared = shared.clone();
+        let cancels = shared.cancels.load(Ordering::SeqCst);
         let spawned = thread::Builder::new()
             .name(format!("file-send {peer}"))
             .stack_size(128 * 1024)
             .spawn(move || {
-                serve(stream, peer, &thread_shared);
+                serve(stream, peer, &thread_shared, cancels);
                 thread_shared.active.fetch_sub(1, Ordering::SeqCst);
             });
         if let Err(err) = spawned {
@@ -260,18 +269,22 @@ fn refuse(shared: &Shared, stream: &TcpStream, peer: SocketAddr, name: String, r
     });
 }
 
-/// One request: read the name, find the file, send it.
-fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
-    let raw = read_name(&stream);
+/// One request: read the name, find the file, send it. `cancels` is the count
+/// of cancels when it was accepted; a later cancel cuts it.
+fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared, cancels: u64) {
+    let cancelled = || shared.cancels.load(Ordering::SeqCst) != cancels;
+    let raw = read_name(&stream, shared.name_timeout);
     let shown = String::from_utf8_lossy(&raw[..raw.len().min(MAX_NAME_BYTES)]).into_owned();
     if raw.is_empty() {
         refuse(shared, &stream, peer, shown, Refusal::NoName);
+        drain_and_close(&stream);
         return;
     }
     let name = match file_names::name_from_bytes(&raw) {
         Ok(name) => name,
         Err(problem) => {
             refuse(shared, &stream, peer, shown, Refusal::BadName(problem));
+            drain_and_close(&stream);
             return;
         }
     };
@@ -307,7 +320,7 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
         }
     };
     let _ = stream.set_write_timeout(Some(STALL_TIMEOUT));
-    let outcome = send_file(&file, &stream, size, &shared.cancelled, &mut progress);
+    let outcome = send_file(&file, &stream, size, &cancelled, &mut progress);
     shared.lock_streams().remove(&transfer);
     match outcome {
         Ok(sent) => {
@@ -347,8 +360,9 @@ fn unreadable(err: &io::Error) -> Refusal {
 /// Reads the file name: one `send` from the client, at most [`MAX_NAME_BYTES`]
 /// (one byte more is read to notice a longer name). A character cut between two
 /// reads waits for its rest.
-fn read_name(mut stream: &TcpStream) -> Vec<u8> {
-    let _ = stream.set_read_timeout(Some(NAME_TIMEOUT));
+fn read_name(mut stream: &TcpStream, timeout: Duration) -> Vec<u8> {
+    // std refuses a zero timeout, which would leave the read waiting forever.
+    let _ = stream.set_read_timeout(Some(timeout.max(Duration::from_millis(1))));
     let mut buf = vec![0u8; MAX_NAME_BYTES + 1];
     let mut len = 0;
     while len < buf.len() {
@@ -375,12 +389,12 @@ fn send_file(
     file: &File,
     stream: &TcpStream,
     size: u64,
-    cancelled: &AtomicBool,
+    cancelled: &dyn Fn() -> bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, (u64, io::Error)> {
     let mut sent = 0u64;
     while sent < size {
-        if cancelled.load(Ordering::SeqCst) {
+        if cancelled() {
             return Err((sent, io::ErrorKind::Interrupted.into()));
         }
         let chunk = usize::try_from(size - sent)
@@ -405,14 +419,14 @@ fn send_file(
     mut file: &File,
     mut stream: &TcpStream,
     size: u64,
-    cancelled: &AtomicBool,
+    cancelled: &dyn Fn() -> bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, (u64, io::Error)> {
     use std::io::Write;
     let mut buf = vec![0u8; COPY_BUFFER];
     let mut sent = 0u64;
     while sent < size {
-        if cancelled.load(Ordering::SeqCst) {
+        if cancelled() {
             return Err((sent, io::ErrorKind::Interrupted.into()));
         }
         let len = match file.read(&mut buf) {

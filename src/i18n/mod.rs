@@ -5,7 +5,7 @@ mod messages;
 mod texts;
 
 pub use messages::Describe;
-pub use texts::Texts;
+pub use texts::{Texts, format_size};
 
 use serde::{Deserialize, Serialize};
 

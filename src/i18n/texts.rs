@@ -104,6 +104,41 @@ pub struct Texts {
     pub pattern: &'static str,
     pub auto_reply_tip: &'static str,
     pub not_listening: &'static str,
+    pub tab_files: &'static str,
+    pub download_title: &'static str,
+    pub file_name: &'static str,
+    pub file_name_hint: &'static str,
+    pub save_as: &'static str,
+    pub browse: &'static str,
+    pub download: &'static str,
+    pub cancel: &'static str,
+    pub overwrite: &'static str,
+    pub pick_new_name: &'static str,
+    pub history: &'static str,
+    pub col_time: &'static str,
+    pub col_file: &'static str,
+    pub col_size: &'static str,
+    pub col_result: &'static str,
+    pub file_server_title: &'static str,
+    pub shared_folder: &'static str,
+    pub shared_folder_hint: &'static str,
+    pub choose_folder: &'static str,
+    pub start_serving: &'static str,
+    pub stop_serving: &'static str,
+    pub refresh: &'static str,
+    pub files_in_folder: &'static str,
+    pub no_files: &'static str,
+    pub transfers: &'static str,
+    pub state_sending: &'static str,
+    pub state_done: &'static str,
+    pub state_failed: &'static str,
+    pub state_refused: &'static str,
+    pub no_transfers_yet: &'static str,
+    pub dialog_open: &'static str,
+    pub save_path_empty: &'static str,
+    pub folder_empty: &'static str,
+    pub copy: &'static str,
+    pub protocol_note: &'static str,
     pub refused: &'static str,
 }
 
@@ -204,6 +239,41 @@ pub const ZH: Texts = Texts {
     pattern: "匹配内容",
     auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
     not_listening: "未监听",
+    tab_files: "文件传输",
+    download_title: "下载文件",
+    file_name: "文件名",
+    file_name_hint: "服务器上的文件名，例如 firmware.bin",
+    save_as: "保存为",
+    browse: "浏览…",
+    download: "下载",
+    cancel: "取消",
+    overwrite: "覆盖",
+    pick_new_name: "改用新名字",
+    history: "已完成的下载",
+    col_time: "时间",
+    col_file: "文件",
+    col_size: "大小",
+    col_result: "结果",
+    file_server_title: "文件服务器",
+    shared_folder: "共享文件夹",
+    shared_folder_hint: "要共享的文件夹路径",
+    choose_folder: "选择…",
+    start_serving: "开始共享",
+    stop_serving: "停止共享",
+    refresh: "刷新",
+    files_in_folder: "文件夹中的文件",
+    no_files: "文件夹里没有文件",
+    transfers: "传输记录",
+    state_sending: "发送中",
+    state_done: "完成",
+    state_failed: "失败",
+    state_refused: "已拒绝",
+    no_transfers_yet: "还没有下载请求。开始共享后，客户端的每次请求都会列在这里。",
+    dialog_open: "对话框已打开…",
+    save_path_empty: "请填写保存位置",
+    folder_empty: "请先选择或填写共享文件夹",
+    copy: "复制",
+    protocol_note: "协议同教程：客户端发送文件名，服务器发回文件内容后关闭；回复为空表示没有这个文件。",
     refused: "拒绝",
 };
 
@@ -304,6 +374,41 @@ pub const EN: Texts = Texts {
     pattern: "Pattern",
     auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
     not_listening: "Not listening",
+    tab_files: "File transfer",
+    download_title: "Download a file",
+    file_name: "File name",
+    file_name_hint: "name on the server, e.g. firmware.bin",
+    save_as: "Save as",
+    browse: "Browse…",
+    download: "Download",
+    cancel: "Cancel",
+    overwrite: "Overwrite",
+    pick_new_name: "Use a new name",
+    history: "Finished downloads",
+    col_time: "Time",
+    col_file: "File",
+    col_size: "Size",
+    col_result: "Result",
+    file_server_title: "File server",
+    shared_folder: "Shared folder",
+    shared_folder_hint: "path of the folder to share",
+    choose_folder: "Choose…",
+    start_serving: "Start serving",
+    stop_serving: "Stop serving",
+    refresh: "Refresh",
+    files_in_folder: "Files in the folder",
+    no_files: "The folder has no files",
+    transfers: "Transfers",
+    state_sending: "sending",
+    state_done: "done",
+    state_failed: "failed",
+    state_refused: "refused",
+    no_transfers_yet: "No requests yet. Start serving; every client request is listed here.",
+    dialog_open: "A dialog is open…",
+    save_path_empty: "Enter where to save the file",
+    folder_empty: "Choose or type the folder to share first",
+    copy: "Copy",
+    protocol_note: "The tutorial's protocol: the client sends the file name, the server sends the bytes and closes; an empty reply means no such file.",
     refused: "refused",
 };
 
@@ -470,4 +575,190 @@ impl Texts {
             ),
         }
     }
+
+    pub fn file_exists(&self, path: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{path} 已存在 — 覆盖它，还是改用新名字？"),
+            Lang::En => format!("{path} already exists — overwrite it, or use a new name?"),
+        }
+    }
+
+    pub fn download_progress(&self, bytes: u64, per_sec: f64, secs: f64) -> String {
+        let size = format_size(bytes);
+        let speed = format_size(per_sec as u64);
+        match self.lang {
+            Lang::Zh => format!("已收到 {size}，{speed}/秒，用时 {secs:.1} 秒"),
+            Lang::En => format!("{size} received, {speed}/s, {secs:.1} s"),
+        }
+    }
+
+    pub fn download_done(&self, path: &str, bytes: u64, secs: f64) -> String {
+        let size = format_size(bytes);
+        match self.lang {
+            Lang::Zh => format!("下载完成：{path}（{size}，{secs:.2} 秒）"),
+            Lang::En => format!("Downloaded {path} ({size} in {secs:.2} s)"),
+        }
+    }
+
+    pub fn file_serving(&self, local: SocketAddr, root: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("正在 {local} 共享 {root}"),
+            Lang::En => format!("serving {root} on {local}"),
+        }
+    }
+
+    pub fn file_server_stopped(&self, active: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("已停止共享（还有 {active} 个传输在进行）"),
+            Lang::En => format!("not serving ({active} transfers still running)"),
+        }
+    }
+
+    /// `netdbg file serve`: the first line, with the folder as resolved.
+    pub fn cli_file_listening(&self, local: SocketAddr, root: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("文件服务器正在 {local} 监听，共享文件夹 {root}"),
+            Lang::En => format!("file server listening on {local}, sharing {root}"),
+        }
+    }
+
+    pub fn cli_file_started(&self, peer: SocketAddr, name: &str, size: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("{peer} 请求“{name}”：开始发送 {size} 字节"),
+            Lang::En => format!("{peer} asked for \"{name}\": sending {size} bytes"),
+        }
+    }
+
+    pub fn cli_file_progress(&self, peer: SocketAddr, name: &str, sent: u64, size: u64) -> String {
+        let percent = sent.saturating_mul(100).checked_div(size).unwrap_or(100);
+        match self.lang {
+            Lang::Zh => format!("“{name}” → {peer}：已发送 {sent} / {size} 字节（{percent}%）"),
+            Lang::En => format!("\"{name}\" → {peer}: {sent} of {size} bytes sent ({percent}%)"),
+        }
+    }
+
+    pub fn cli_file_done(
+        &self,
+        peer: SocketAddr,
+        name: &str,
+        bytes: u64,
+        secs: f64,
+        mb_per_s: f64,
+    ) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "已把“{name}”发给 {peer}：{bytes} 字节，用时 {secs:.2} 秒（{mb_per_s:.1} MB/秒）"
+            ),
+            Lang::En => format!(
+                "sent \"{name}\" to {peer}: {bytes} bytes in {secs:.2} s ({mb_per_s:.1} MB/s)"
+            ),
+        }
+    }
+
+    pub fn cli_file_failed(&self, peer: SocketAddr, name: &str, sent: u64, reason: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("向 {peer} 发送“{name}”失败（已发 {sent} 字节）：{reason}"),
+            Lang::En => format!("sending \"{name}\" to {peer} failed after {sent} bytes: {reason}"),
+        }
+    }
+
+    /// A request answered with nothing; `name` is empty when none arrived.
+    pub fn cli_file_refused(&self, peer: SocketAddr, name: &str, reason: &str) -> String {
+        match (name.is_empty(), self.lang) {
+            (true, Lang::Zh) => format!("拒绝了 {peer}：{reason}"),
+            (true, Lang::En) => format!("refused {peer}: {reason}"),
+            (false, Lang::Zh) => format!("拒绝了 {peer} 对“{name}”的请求：{reason}"),
+            (false, Lang::En) => format!("refused {peer} asking for \"{name}\": {reason}"),
+        }
+    }
+
+    pub fn cli_file_timeout(&self, secs: f64, done: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("{secs} 秒没有动静，结束（共发完 {done} 个文件）"),
+            Lang::En => format!("nothing happened for {secs} s, stopping (files sent: {done})"),
+        }
+    }
+
+    pub fn cli_get_connected(&self, peer: SocketAddr, name: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("已连接 {peer}，请求文件“{name}”"),
+            Lang::En => format!("connected to {peer}, asking for \"{name}\""),
+        }
+    }
+
+    pub fn cli_get_progress(&self, received: u64, secs: f64, mb_per_s: f64) -> String {
+        match self.lang {
+            Lang::Zh => format!("已收到 {received} 字节，{secs:.1} 秒（{mb_per_s:.1} MB/秒）"),
+            Lang::En => format!("{received} bytes received in {secs:.1} s ({mb_per_s:.1} MB/s)"),
+        }
+    }
+
+    pub fn cli_get_done(
+        &self,
+        path: &str,
+        bytes: u64,
+        secs: f64,
+        mb_per_s: f64,
+        sha256: &str,
+    ) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "已保存 {path}：{bytes} 字节，用时 {secs:.2} 秒（{mb_per_s:.1} MB/秒），SHA-256 {sha256}"
+            ),
+            Lang::En => format!(
+                "saved {path}: {bytes} bytes in {secs:.2} s ({mb_per_s:.1} MB/s), SHA-256 {sha256}"
+            ),
+        }
+    }
+
+    /// `netdbg file get` without `--overwrite` onto an existing file.
+    pub fn cli_get_exists(&self, path: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{path} 已存在，没有改动 — 加 --overwrite 覆盖它，或用 -o 另存"),
+            Lang::En => format!(
+                "{path} already exists and was left alone — add --overwrite to replace it, or save elsewhere with -o"
+            ),
+        }
+    }
+
+    pub fn cli_get_no_folder(&self, folder: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("保存位置的文件夹 {folder} 不存在 — 先建好它，或用 -o 换一个位置"),
+            Lang::En => format!(
+                "The folder {folder} to save into does not exist — create it, or pick another place with -o"
+            ),
+        }
+    }
+
+    pub fn cli_get_stalled(&self, secs: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("服务器 {secs} 秒没有再发来数据，已放弃 — 没有留下不完整的文件"),
+            Lang::En => format!(
+                "Nothing more came from the server for {secs} s; gave up — no incomplete file was left"
+            ),
+        }
+    }
+
+    /// The download's thread ended without saying how; it should not happen.
+    pub fn cli_get_lost(&self) -> String {
+        match self.lang {
+            Lang::Zh => "下载意外中止，没有结果 — 请重试".to_owned(),
+            Lang::En => "The download stopped without a result — try again".to_owned(),
+        }
+    }
+}
+
+/// Bytes as a person reads them: 512 B, 1.5 KiB, 3.2 MiB, 1.0 GiB.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }

@@ -73,7 +73,7 @@ fn fixed_reply_ui(
 fn rule_ui(ui: &mut egui::Ui, texts: &Texts, number: usize, rule: &mut RuleSpec) -> bool {
     let mut delete = false;
     ui.horizontal(|ui| {
-        ui.label(format!("{number}. {}", texts.when_message));
+        let label = ui.label(format!("{number}. {}", texts.when_message));
         ComboBox::from_id_salt("kind")
             .selected_text(kind_label(rule.kind, texts))
             .width(90.0)
@@ -81,7 +81,9 @@ fn rule_ui(ui: &mut egui::Ui, texts: &Texts, number: usize, rule: &mut RuleSpec)
                 for kind in MatchKind::ALL {
                     ui.selectable_value(&mut rule.kind, kind, kind_label(kind, texts));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         delete = ui.small_button(texts.delete_rule).clicked();
     });
     ui.horizontal(|ui| {

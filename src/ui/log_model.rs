@@ -48,8 +48,19 @@ impl LogLine {
 
 /// Decodes `data`, keeping nothing extra when the shown text equals the bytes.
 fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Option<Box<str>> {
-    let text = visible_text(&encoding.decode(data));
+    let text = shown(&encoding.decode(data));
     (text.as_bytes() != data).then(|| text.into_boxed_str())
+}
+
+/// What a row shows for decoded text: one line, and bytes the encoding could not
+/// decode as □ (U+FFFD, the usual mark, is in none of the bundled fonts).
+fn shown(text: &str) -> String {
+    let visible = visible_text(text);
+    if visible.contains(char::REPLACEMENT_CHARACTER) {
+        visible.replace(char::REPLACEMENT_CHARACTER, "□")
+    } else {
+        visible
+    }
 }
 
 #[derive(Debug)]
@@ -100,7 +111,7 @@ impl LogModel {
         text: &str,
     ) {
         self.push(at, direction, peer, payload);
-        let shown = visible_text(text);
+        let shown = shown(text);
         if let Some(line) = self.lines.back_mut() {
             line.decoded = (shown.as_bytes() != &line.data[..]).then(|| shown.into_boxed_str());
         }

@@ -2,7 +2,11 @@
 
 pub mod auto_reply_ui;
 pub mod client_table;
+pub mod dialogs;
 pub mod drain;
+pub mod file_download_ui;
+pub mod file_server_ui;
+pub mod file_tab;
 pub mod fonts;
 pub mod log_model;
 pub mod log_panel;
@@ -42,6 +46,12 @@ pub const ERROR_COLOR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
 
 pub fn error_ui(ui: &mut egui::Ui, message: &str) {
     ui.label(RichText::new(message).color(ERROR_COLOR));
+}
+
+/// An error in a narrow cell: cut to fit, whole on hover.
+pub fn clipped_error_ui(ui: &mut egui::Ui, message: &str) {
+    ui.add(egui::Label::new(RichText::new(message).color(ERROR_COLOR)).truncate())
+        .on_hover_text(message);
 }
 
 /// The local address (typed, or picked from this machine's interfaces) and port.

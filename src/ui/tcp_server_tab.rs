@@ -144,7 +144,9 @@ impl TcpServerTab {
             .unwrap_or(self.closed_counters)
     }
 
-    pub fn logic(&mut self, ctx: &egui::Context) {
+    pub fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
+        // Event lines are worded as they arrive, in the language of the moment.
+        self.lang = lang;
         self.update_auto_reply();
         let Some(events) = self.events.clone() else {
             return;
@@ -294,7 +296,6 @@ impl TcpServerTab {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        self.lang = lang;
         tab_ui(self, ui, lang);
     }
 }

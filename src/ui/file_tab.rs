@@ -1,0 +1,58 @@
+//! The file transfer tab: the tutorial's downloader on the left, its file server
+//! on the right, each usable against the other or against the tutorial's scripts.
+
+use serde::{Deserialize, Serialize};
+
+use super::file_download_ui::{DownloadPanel, DownloadSettings};
+use super::file_server_ui::{FileServerPanel, FileServerSettings};
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FileSettings {
+    pub download: DownloadSettings,
+    pub server: FileServerSettings,
+}
+
+pub struct FileTab {
+    pub download: DownloadPanel,
+    pub server: FileServerPanel,
+}
+
+impl FileTab {
+    pub fn new(settings: FileSettings, ctx: &egui::Context) -> Self {
+        Self {
+            download: DownloadPanel::new(settings.download, ctx.clone()),
+            server: FileServerPanel::new(settings.server, ctx.clone()),
+        }
+    }
+
+    pub fn settings(&self) -> FileSettings {
+        FileSettings {
+            download: self.download.settings.clone(),
+            server: self.server.settings.clone(),
+        }
+    }
+
+    pub fn logic(&mut self, lang: Lang) {
+        self.download.logic(lang);
+        self.server.logic();
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        egui::Panel::left("file_download")
+            .resizable(true)
+            .default_size(480.0)
+            .max_size(560.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("download_scroll")
+                    .show(ui, |ui| self.download.ui(ui, lang));
+            });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("file_server_scroll")
+                .show(ui, |ui| self.server.ui(ui, lang));
+        });
+    }
+}
