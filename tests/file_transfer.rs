@@ -448,7 +448,9 @@ fn a_server_that_resets_mid_file_breaks_the_download() {
     let (_download, rx) = download(request(port, "part.bin", &dest));
     let ended = outcome(&rx);
     assert!(
-        matches!(ended, DownloadEvent::Failed(DownloadError::Broken { received, .. }) if received < 200_000),
+        // All 200,000 bytes may be read before the reset arrives; the reset still
+        // says the file is incomplete.
+        matches!(ended, DownloadEvent::Failed(DownloadError::Broken { received, .. }) if received <= 200_000),
         "{ended:?}"
     );
     assert_nothing_on_disk(&dest);

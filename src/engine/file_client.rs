@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Receiver, Sender};
 use sha2::{Digest, Sha256};
 
 use super::file_names::{MAX_NAME_BYTES, NameProblem};
@@ -23,6 +23,8 @@ use super::{EngineError, Waker};
 /// How often a download reports its progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 const READ_BUFFER: usize = 1024 * 1024;
+/// Buffers in flight between the receiving and the hashing thread.
+const HASH_BUFFERS: usize = 4;
 /// A server that sends nothing for this long is given up on (the file is incomplete).
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -204,6 +206,8 @@ fn run(
 }
 
 /// Streams the reply into `part` until the server closes; returns size, SHA-256, time.
+/// The hash runs on a thread of its own, fed the buffers already written, so
+/// receiving + writing and hashing overlap (SHA-256 alone is ~1.6 GB/s here).
 fn receive(
     stream: &mut TcpStream,
     part: &Path,
@@ -212,17 +216,64 @@ fn receive(
 ) -> Result<(u64, String, Duration), DownloadError> {
     let _ = stream.set_read_timeout(Some(STALL_TIMEOUT));
     let mut file = File::create(part).map_err(|err| write_error(part, &err))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; READ_BUFFER];
+    let (full_tx, full) = crossbeam_channel::bounded::<(Vec<u8>, usize)>(HASH_BUFFERS);
+    let (free_tx, free) = crossbeam_channel::bounded::<Vec<u8>>(HASH_BUFFERS);
+    for _ in 0..HASH_BUFFERS {
+        let _ = free_tx.send(vec![0u8; READ_BUFFER]);
+    }
+    let started = Instant::now();
+    thread::scope(|scope| {
+        let hashing = thread::Builder::new()
+            .name("file-get-sha256".to_owned())
+            .spawn_scoped(scope, move || {
+                let mut hasher = Sha256::new();
+                for (buf, len) in full {
+                    hasher.update(&buf[..len]);
+                    // The receiver may be gone (it failed); then the buffer just drops.
+                    let _ = free_tx.send(buf);
+                }
+                hasher.finalize()
+            })
+            .map_err(|err| write_error(part, &io::Error::other(err)))?;
+        let received = receive_into(stream, &mut file, part, cancelled, report, &free, full_tx);
+        let digest = hashing
+            .join()
+            .map_err(|_| write_error(part, &io::Error::other("the hashing thread failed")))?;
+        let received = received?;
+        file.flush().map_err(|err| write_error(part, &err))?;
+        let sha256 = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+        Ok((received, sha256, started.elapsed()))
+    })
+}
+
+/// The receiving half: read, write, hand the buffer on to the hasher.
+fn receive_into(
+    stream: &mut TcpStream,
+    file: &mut File,
+    part: &Path,
+    cancelled: &AtomicBool,
+    report: &dyn Fn(DownloadEvent),
+    free: &Receiver<Vec<u8>>,
+    full: Sender<(Vec<u8>, usize)>,
+) -> Result<u64, DownloadError> {
     let mut received = 0u64;
     let started = Instant::now();
     let mut last_report = Instant::now();
     loop {
+        let Ok(mut buf) = free.recv() else {
+            return Err(write_error(
+                part,
+                &io::Error::other("the hashing thread stopped"),
+            ));
+        };
         let len = match stream.read(&mut buf) {
             Ok(_) if cancelled.load(Ordering::SeqCst) => return Err(DownloadError::Cancelled),
             Ok(0) => break,
             Ok(len) => len,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                let _ = full.send((buf, 0));
+                continue;
+            }
             Err(_) if cancelled.load(Ordering::SeqCst) => return Err(DownloadError::Cancelled),
             Err(err)
                 if matches!(
@@ -239,8 +290,13 @@ fn receive(
         };
         file.write_all(&buf[..len])
             .map_err(|err| write_error(part, &err))?;
-        hasher.update(&buf[..len]);
         received += len as u64;
+        if full.send((buf, len)).is_err() {
+            return Err(write_error(
+                part,
+                &io::Error::other("the hashing thread stopped"),
+            ));
+        }
         if last_report.elapsed() >= PROGRESS_EVERY {
             last_report = Instant::now();
             report(DownloadEvent::Progress {
@@ -249,13 +305,7 @@ fn receive(
             });
         }
     }
-    file.flush().map_err(|err| write_error(part, &err))?;
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    Ok((received, sha256, started.elapsed()))
+    Ok(received)
 }
 
 fn broken(received: u64, err: &io::Error) -> DownloadError {
