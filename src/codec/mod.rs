@@ -1,6 +1,7 @@
 //! Conversion between what the user types or sees and the bytes on the wire:
 //! text encodings, hex dumps and backslash escapes. Pure functions, no I/O.
 
+pub mod checksum;
 pub mod encoding;
 mod error;
 pub mod escapes;
@@ -10,8 +11,9 @@ pub mod payload;
 mod stream_decoder;
 mod visible;
 
+pub use checksum::{Checksum, LineEnding};
 pub use encoding::{StreamDecoder, TextEncoding};
 pub use error::CodecError;
 pub use hex::{format_hex, format_hex_compact, parse_hex};
-pub use payload::{PayloadMode, build_payload};
+pub use payload::{PayloadMode, SendOptions, build_message, build_payload};
 pub use visible::visible_text;

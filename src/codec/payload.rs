@@ -1,5 +1,6 @@
 //! Turns the send box contents into the exact bytes to transmit.
 
+use super::checksum::{Checksum, LineEnding};
 use super::encoding::TextEncoding;
 use super::error::CodecError;
 use super::escapes::{LocatedSegment, Segment, split_escapes_located};
@@ -54,4 +55,47 @@ fn relocate(err: CodecError, segment_start: usize) -> CodecError {
         },
         other => other,
     }
+}
+
+/// Everything the send box (or the command line) says about turning text into a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SendOptions {
+    pub mode: PayloadMode,
+    /// `\r \n \t \\ \0 \xNN` in text.
+    pub escapes: bool,
+    pub line_ending: LineEnding,
+    pub checksum: Checksum,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        Self {
+            mode: PayloadMode::Text,
+            escapes: false,
+            line_ending: LineEnding::None,
+            checksum: Checksum::None,
+        }
+    }
+}
+
+/// The exact bytes of one message: the payload, then the line ending (in the text
+/// encoding, e.g. `0D 00 0A 00` in UTF-16LE; raw `0D 0A` after HEX), then the
+/// checksum over everything before it.
+pub fn build_message(
+    input: &str,
+    options: &SendOptions,
+    encoding: TextEncoding,
+) -> Result<Vec<u8>, CodecError> {
+    let mut bytes = build_payload(input, options.mode, encoding, options.escapes)?;
+    let ending = options.line_ending.text();
+    if !ending.is_empty() {
+        match options.mode {
+            PayloadMode::Text => bytes.extend(encoding.encode(ending)?),
+            PayloadMode::Hex => bytes.extend_from_slice(ending.as_bytes()),
+        }
+    }
+    let check = options.checksum.compute(&bytes);
+    bytes.extend(check);
+    Ok(bytes)
 }

@@ -33,6 +33,8 @@ pub enum EngineError {
     NotConnected,
     #[error("cannot share folder {path}: {message}")]
     FolderUnusable { path: String, message: String },
+    #[error("cannot write the capture file {path}: {message}")]
+    CaptureFailed { path: String, message: String },
     #[error("the peer stopped reading for {secs} s")]
     Stalled { secs: u64 },
     #[error("refused: the server already serves its maximum of {max} clients")]

@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod auto_reply;
+pub mod capture;
 pub mod counters;
 pub mod error;
 pub mod file_client;
@@ -10,6 +11,7 @@ pub mod file_names;
 pub mod file_server;
 pub mod interfaces;
 pub mod listener;
+pub mod repeat;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp;
@@ -18,16 +20,18 @@ use std::sync::Arc;
 
 pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
 pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSpec};
+pub use capture::{Capture, CaptureDirection, CaptureSink};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
 pub use file_client::{Download, DownloadConfig, DownloadError, DownloadEvent};
 pub use file_names::{NameProblem, Refusal};
 pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
-pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent};
+pub use repeat::{RepeatConfig, RepeatProgress, Repeater};
+pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent, TcpClientSender};
 pub use tcp_server::{
-    ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent,
+    ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent, TcpServerSender,
 };
-pub use udp::{Datagram, UdpCommand, UdpConfig, UdpEndpoint, UdpEvent};
+pub use udp::{Datagram, UdpCommand, UdpConfig, UdpEndpoint, UdpEvent, UdpSender};
 
 /// Called by a worker after it has queued events, so the consumer can wake up
 /// (the GUI passes `ctx.request_repaint`, the CLI a no-op).

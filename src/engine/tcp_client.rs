@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use super::capture::{CaptureDirection, CaptureSink, CaptureSlot};
 use super::error::IoOp;
 use super::{Counters, EngineError, Waker};
 
@@ -54,7 +55,8 @@ pub enum TcpClientEvent {
 /// The handle of one client connection. Dropping it closes the connection;
 /// its threads end by themselves (a connect in progress ends at its timeout).
 pub struct TcpClient {
-    commands: Sender<Vec<u8>>,
+    sender: TcpClientSender,
+    capture: CaptureSlot,
     stream: Arc<OnceLock<TcpStream>>,
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
@@ -62,11 +64,35 @@ pub struct TcpClient {
     waker: Waker,
 }
 
+/// Sends on a client connection from another thread; cheap to clone.
+#[derive(Clone)]
+pub struct TcpClientSender {
+    commands: Sender<Vec<u8>>,
+    stream: Arc<OnceLock<TcpStream>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TcpClientSender {
+    /// Queues `data`; `Sent` or `SendFailed` follows. A full queue is refused at once.
+    pub fn send(&self, data: Vec<u8>) -> Result<(), EngineError> {
+        if self.stream.get().is_none() || self.stop.load(Ordering::Relaxed) {
+            return Err(EngineError::NotConnected);
+        }
+        self.commands.try_send(data).map_err(|err| match err {
+            TrySendError::Full(_) => EngineError::SendQueueFull {
+                queued: SEND_QUEUE_LEN,
+            },
+            TrySendError::Disconnected(_) => EngineError::NotConnected,
+        })
+    }
+}
+
 struct Link {
     events: Sender<TcpClientEvent>,
     waker: Waker,
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    capture: CaptureSlot,
 }
 
 impl Link {
@@ -91,9 +117,15 @@ impl TcpClient {
             waker: waker.clone(),
             stop: Arc::new(AtomicBool::new(false)),
             counters: Arc::new(Counters::default()),
+            capture: CaptureSlot::default(),
         };
         let client = TcpClient {
-            commands,
+            capture: link.capture.clone(),
+            sender: TcpClientSender {
+                commands,
+                stream: stream.clone(),
+                stop: link.stop.clone(),
+            },
             stream: stream.clone(),
             stop: link.stop.clone(),
             counters: link.counters.clone(),
@@ -116,15 +148,17 @@ impl TcpClient {
 
     /// Queues `data`; `Sent` or `SendFailed` follows. A full queue is refused at once.
     pub fn send(&self, data: Vec<u8>) -> Result<(), EngineError> {
-        if self.stream.get().is_none() || self.stop.load(Ordering::Relaxed) {
-            return Err(EngineError::NotConnected);
-        }
-        self.commands.try_send(data).map_err(|err| match err {
-            TrySendError::Full(_) => EngineError::SendQueueFull {
-                queued: SEND_QUEUE_LEN,
-            },
-            TrySendError::Disconnected(_) => EngineError::NotConnected,
-        })
+        self.sender.send(data)
+    }
+
+    /// Starts (`Some`) or stops (`None`) writing the connection's traffic to a capture.
+    pub fn set_capture(&self, sink: Option<CaptureSink>) {
+        self.capture.set(sink);
+    }
+
+    /// Sends from another thread (periodic send).
+    pub fn sender(&self) -> TcpClientSender {
+        self.sender.clone()
     }
 
     /// Says "no more from us" (FIN) but keeps reading, so the peer's last words
@@ -211,11 +245,12 @@ fn run_connection(
         waker: link.waker.clone(),
         stop: link.stop.clone(),
         counters: link.counters.clone(),
+        capture: link.capture.clone(),
     };
     let spawned = thread::Builder::new()
         .name(format!("tcp-client-tx {peer}"))
         .stack_size(256 * 1024)
-        .spawn(move || write_loop(writer, &queue, &writer_link));
+        .spawn(move || write_loop(writer, peer, &queue, &writer_link));
     if let Err(err) = spawned {
         link.report(TcpClientEvent::Failed(EngineError::Thread {
             message: err.to_string(),
@@ -223,7 +258,7 @@ fn run_connection(
         let _ = stream.shutdown(Shutdown::Both);
         return;
     }
-    read_loop(stream, link);
+    read_loop(stream, peer, link);
 }
 
 /// Resolves the host and tries each address until one accepts.
@@ -273,7 +308,7 @@ fn connect_one(
     Ok(socket.into())
 }
 
-fn read_loop(mut stream: TcpStream, link: &Link) {
+fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
     let mut buf = vec![0u8; 64 * 1024];
     let end = loop {
         match stream.read(&mut buf) {
@@ -281,6 +316,7 @@ fn read_loop(mut stream: TcpStream, link: &Link) {
             Ok(0) => break TcpClientEvent::ClosedByPeer,
             Ok(len) => {
                 link.counters.record_rx(len);
+                link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
                 link.report(TcpClientEvent::Received {
                     data: buf[..len].to_vec(),
                     at: SystemTime::now(),
@@ -300,7 +336,7 @@ fn read_loop(mut stream: TcpStream, link: &Link) {
     link.report(end);
 }
 
-fn write_loop(mut stream: TcpStream, queue: &Receiver<Vec<u8>>, link: &Link) {
+fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>, link: &Link) {
     for data in queue {
         if link.stop.load(Ordering::SeqCst) {
             break;
@@ -308,6 +344,7 @@ fn write_loop(mut stream: TcpStream, queue: &Receiver<Vec<u8>>, link: &Link) {
         match stream.write_all(&data) {
             Ok(()) => {
                 link.counters.record_tx(data.len());
+                link.capture.record(CaptureDirection::Tx, peer, &data);
                 link.report(TcpClientEvent::Sent {
                     data,
                     at: SystemTime::now(),

@@ -11,12 +11,13 @@ mod writer;
 use std::collections::HashMap;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
 use std::time::SystemTime;
 
 use crossbeam_channel::Sender;
 
 use super::auto_reply::AutoReply;
+use super::capture::{CaptureSink, CaptureSlot};
 use super::listener::{AcceptLoop, bind_listener};
 use super::{Counters, EngineError, Waker};
 use writer::WriteJob;
@@ -140,6 +141,7 @@ struct Reporter {
     events: Sender<TcpServerEvent>,
     waker: Waker,
     totals: Arc<Counters>,
+    capture: CaptureSlot,
 }
 
 impl Reporter {
@@ -195,6 +197,7 @@ impl TcpServer {
             events,
             waker,
             totals: Arc::new(Counters::default()),
+            capture: CaptureSlot::default(),
         });
         let writer = writer::spawn(reporter.clone(), local)?;
         let shared = Arc::new(Shared {
@@ -250,6 +253,11 @@ impl TcpServer {
         self.shared.listen(listener)
     }
 
+    /// Starts (`Some`) or stops (`None`) writing every client's traffic to a capture.
+    pub fn set_capture(&self, sink: Option<CaptureSink>) {
+        self.shared.reporter.capture.set(sink);
+    }
+
     pub fn set_auto_reply(&self, auto_reply: AutoReply) {
         if let Ok(mut current) = self.shared.auto_reply.write() {
             *current = Arc::new(auto_reply);
@@ -262,22 +270,19 @@ impl TcpServer {
 
     /// Queues `data` for one client; `Sent` or `SendFailed` follows. Never blocks.
     pub fn send(&self, client: ClientId, data: Vec<u8>) -> Result<(), EngineError> {
-        let link = self
-            .shared
-            .lock_clients()
-            .get(&client)
-            .cloned()
-            .ok_or(EngineError::NotConnected)?;
-        self.shared.queue(&link, data, false)
+        self.shared.send(client, data)
     }
 
     /// Queues `data` for every connected client; returns how many got it queued.
     pub fn send_to_all(&self, data: &[u8]) -> usize {
-        let links: Vec<Arc<ClientLink>> = self.shared.lock_clients().values().cloned().collect();
-        links
-            .iter()
-            .filter(|link| self.shared.queue(link, data.to_vec(), false).is_ok())
-            .count()
+        self.shared.send_to_all(data)
+    }
+
+    /// Sends from another thread (periodic send); it does not keep the server alive.
+    pub fn sender(&self) -> TcpServerSender {
+        TcpServerSender {
+            shared: Arc::downgrade(&self.shared),
+        }
     }
 
     /// Closes one client's connection; `Closed { reason: ByUs }` follows.
@@ -301,7 +306,44 @@ impl Drop for TcpServer {
     }
 }
 
+/// Sends to a server's clients from another thread; cheap to clone.
+#[derive(Clone)]
+pub struct TcpServerSender {
+    shared: Weak<Shared>,
+}
+
+impl TcpServerSender {
+    pub fn send(&self, client: ClientId, data: Vec<u8>) -> Result<(), EngineError> {
+        self.shared
+            .upgrade()
+            .ok_or(EngineError::NotConnected)?
+            .send(client, data)
+    }
+
+    /// How many clients got it queued; `None` once the server is gone.
+    pub fn send_to_all(&self, data: &[u8]) -> Option<usize> {
+        Some(self.shared.upgrade()?.send_to_all(data))
+    }
+}
+
 impl Shared {
+    fn send(&self, client: ClientId, data: Vec<u8>) -> Result<(), EngineError> {
+        let link = self
+            .lock_clients()
+            .get(&client)
+            .cloned()
+            .ok_or(EngineError::NotConnected)?;
+        self.queue(&link, data, false)
+    }
+
+    fn send_to_all(&self, data: &[u8]) -> usize {
+        let links: Vec<Arc<ClientLink>> = self.lock_clients().values().cloned().collect();
+        links
+            .iter()
+            .filter(|link| self.queue(link, data.to_vec(), false).is_ok())
+            .count()
+    }
+
     fn lock_clients(&self) -> MutexGuard<'_, HashMap<ClientId, Arc<ClientLink>>> {
         // A panicking holder cannot leave the map half-updated: each change is one call.
         self.clients

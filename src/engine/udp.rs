@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use crossbeam_channel::{Receiver, Sender};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use super::capture::{CaptureDirection, CaptureSink, CaptureSlot};
 use super::error::{IoOp, IpFamily};
 use super::{Counters, EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, Waker};
 
@@ -67,9 +68,29 @@ pub enum UdpCommand {
     },
 }
 
+/// Sends through an open UDP socket; cheap to clone.
+#[derive(Clone)]
+pub struct UdpSender {
+    commands: Sender<UdpCommand>,
+}
+
+impl UdpSender {
+    /// Queues a datagram; false once the socket is closed.
+    pub fn send_to(&self, host: impl Into<String>, port: u16, data: Vec<u8>) -> bool {
+        self.commands
+            .send(UdpCommand::SendTo {
+                host: host.into(),
+                port,
+                data,
+            })
+            .is_ok()
+    }
+}
+
 /// The handle of an open UDP socket. Dropping it closes the socket and ends its threads.
 pub struct UdpEndpoint {
     local: SocketAddr,
+    capture: CaptureSlot,
     commands: Option<Sender<UdpCommand>>,
     counters: Arc<Counters>,
     stop: Arc<AtomicBool>,
@@ -79,6 +100,7 @@ pub struct UdpEndpoint {
 struct Reporter {
     events: Sender<UdpEvent>,
     waker: Waker,
+    capture: CaptureSlot,
 }
 
 impl Reporter {
@@ -105,7 +127,12 @@ impl UdpEndpoint {
         let send_socket = socket
             .try_clone()
             .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
-        let reporter = Arc::new(Reporter { events, waker });
+        let capture = CaptureSlot::default();
+        let reporter = Arc::new(Reporter {
+            events,
+            waker,
+            capture: capture.clone(),
+        });
         let counters = Arc::new(Counters::default());
         let stop = Arc::new(AtomicBool::new(false));
         let (command_tx, command_rx) = crossbeam_channel::unbounded();
@@ -122,6 +149,7 @@ impl UdpEndpoint {
         };
         let mut endpoint = UdpEndpoint {
             local,
+            capture,
             commands: Some(command_tx),
             counters: counters.clone(),
             stop,
@@ -147,14 +175,19 @@ impl UdpEndpoint {
 
     /// Queues a datagram; the outcome arrives as `Sent` or `Error`.
     pub fn send_to(&self, host: impl Into<String>, port: u16, data: Vec<u8>) {
-        if let Some(commands) = &self.commands {
-            // The send thread only ends when we drop `commands`, so this cannot fail.
-            let _ = commands.send(UdpCommand::SendTo {
-                host: host.into(),
-                port,
-                data,
-            });
+        if let Some(sender) = self.sender() {
+            sender.send_to(host, port, data);
         }
+    }
+
+    /// Starts (`Some`) or stops (`None`) writing every datagram to a capture.
+    pub fn set_capture(&self, sink: Option<CaptureSink>) {
+        self.capture.set(sink);
+    }
+
+    /// A handle that sends through this socket from another thread (periodic send).
+    pub fn sender(&self) -> Option<UdpSender> {
+        self.commands.clone().map(|commands| UdpSender { commands })
     }
 
     /// Closes the socket and waits (briefly) for both threads to end.
@@ -212,8 +245,12 @@ fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, st
                     break;
                 }
                 counters.record_rx(len);
+                let peer = canonical(peer);
+                reporter
+                    .capture
+                    .record(CaptureDirection::Rx, peer, &buf[..len]);
                 reporter.report(UdpEvent::Received(Datagram {
-                    peer: canonical(peer),
+                    peer,
                     data: buf[..len].to_vec(),
                     at: SystemTime::now(),
                 }));
@@ -258,6 +295,7 @@ fn send_loop(
         match result {
             Ok(peer) => {
                 counters.record_tx(data.len());
+                reporter.capture.record(CaptureDirection::Tx, peer, &data);
                 reporter.report(UdpEvent::Sent(Datagram {
                     peer,
                     data,

@@ -97,6 +97,12 @@ impl Describe for EngineError {
             (FolderUnusable { path, message }, Lang::En) => format!(
                 "Cannot share the folder {path}: {message} — pick a folder that exists and can be read"
             ),
+            (CaptureFailed { path, message }, Lang::Zh) => {
+                format!("无法写入抓包文件 {path}：{message} — 换一个可写的位置")
+            }
+            (CaptureFailed { path, message }, Lang::En) => format!(
+                "Cannot write the capture file {path}: {message} — pick a place you can write to"
+            ),
             (Stalled { secs }, Lang::Zh) => format!("对方 {secs} 秒没有读取数据，已放弃"),
             (Stalled { secs }, Lang::En) => {
                 format!("The peer stopped reading for {secs} s; gave up")

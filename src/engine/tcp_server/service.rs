@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use super::super::EngineError;
+use super::super::capture::CaptureDirection;
 use super::{ClientLink, CloseReason, Shared, TcpServerEvent};
 
 /// Reads start small (thousands of idle clients cost little) and grow for bulk data.
@@ -62,6 +63,10 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
 fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
     link.counters.record_rx(data.len());
     shared.reporter.totals.record_rx(data.len());
+    shared
+        .reporter
+        .capture
+        .record(CaptureDirection::Rx, link.peer, data);
     let auto_reply = shared.auto_reply();
     let reply = auto_reply.reply_to(data).map(<[u8]>::to_vec);
     shared.reporter.report(TcpServerEvent::Received {

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::super::EngineError;
+use super::super::capture::CaptureDirection;
 use super::super::error::IoOp;
 use super::{ClientId, ClientLink, Reporter, TcpServerEvent};
 
@@ -145,6 +146,9 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
 fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
     link.counters.record_tx(job.data.len());
     reporter.totals.record_tx(job.data.len());
+    reporter
+        .capture
+        .record(CaptureDirection::Tx, link.peer, &job.data);
     let close_after = job.close_after;
     reporter.report(TcpServerEvent::Sent {
         client: link.id,

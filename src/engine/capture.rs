@@ -1,0 +1,170 @@
+//! Continuous capture to a file, written by a thread of its own: every byte
+//! received and sent, with its time and peer, whatever the display keeps or
+//! drops. One JSON object per line:
+//! `{"time":"2026-11-25T18:00:00.123456+08:00","dir":"rx","peer":"127.0.0.1:5000","len":5,"hex":"68656c6c6f"}`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::thread::{self, JoinHandle};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Local};
+use crossbeam_channel::Sender;
+
+use super::EngineError;
+use crate::codec::format_hex_compact;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureDirection {
+    Rx,
+    Tx,
+}
+
+struct Record {
+    at: SystemTime,
+    direction: CaptureDirection,
+    peer: SocketAddr,
+    data: Vec<u8>,
+}
+
+/// Where workers hand their traffic; cheap to clone.
+#[derive(Clone)]
+pub struct CaptureSink {
+    records: Sender<Record>,
+}
+
+impl CaptureSink {
+    pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
+        // A writer that stopped (disk error) has said so already; the traffic goes on.
+        let _ = self.records.send(Record {
+            at: SystemTime::now(),
+            direction,
+            peer,
+            data: data.to_vec(),
+        });
+    }
+}
+
+/// The capture an endpoint writes to, if any; switched while it runs.
+#[derive(Clone, Default)]
+pub struct CaptureSlot(Arc<RwLock<Option<CaptureSink>>>);
+
+impl CaptureSlot {
+    pub fn set(&self, sink: Option<CaptureSink>) {
+        match self.0.write() {
+            Ok(mut slot) => *slot = sink,
+            Err(poisoned) => *poisoned.into_inner() = sink,
+        }
+    }
+
+    pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
+        let slot = match self.0.read() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(sink) = slot.as_ref() {
+            sink.record(direction, peer, data);
+        }
+    }
+}
+
+/// An open capture file and its writer thread.
+pub struct Capture {
+    sink: Option<CaptureSink>,
+    path: PathBuf,
+    written: Arc<AtomicU64>,
+    writer: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Capture {
+    /// Creates (or truncates) the file; failing here is the user's to fix.
+    pub fn create(path: &Path) -> Result<Self, EngineError> {
+        let failed = |err: io::Error| EngineError::CaptureFailed {
+            path: path.display().to_string(),
+            message: err.to_string(),
+        };
+        let file = File::create(path).map_err(failed)?;
+        let (records_tx, records) = crossbeam_channel::unbounded::<Record>();
+        let written = Arc::new(AtomicU64::new(0));
+        let count = written.clone();
+        let writer = thread::Builder::new()
+            .name("capture".to_owned())
+            .spawn(move || {
+                let mut out = BufWriter::with_capacity(1 << 20, file);
+                for record in &records {
+                    write_record(&mut out, &record)?;
+                    count.fetch_add(1, Ordering::Relaxed);
+                    if records.is_empty() {
+                        out.flush()?;
+                    }
+                }
+                out.flush()
+            })
+            .map_err(|err| EngineError::Thread {
+                message: err.to_string(),
+            })?;
+        Ok(Capture {
+            sink: Some(CaptureSink {
+                records: records_tx,
+            }),
+            path: path.to_path_buf(),
+            written,
+            writer: Some(writer),
+        })
+    }
+
+    pub fn sink(&self) -> Option<CaptureSink> {
+        self.sink.clone()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records written to the file so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Whether the writer stopped on an error (disk full, file removed…).
+    pub fn has_failed(&self) -> bool {
+        self.writer.as_ref().is_some_and(JoinHandle::is_finished) && self.sink.is_some()
+    }
+
+    /// Stops taking records, writes what is queued and closes the file. Every
+    /// clone of the sink must be gone (taken out of the endpoints) for this to end.
+    pub fn finish(mut self) -> Result<u64, EngineError> {
+        self.sink = None;
+        let outcome = match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the capture writer failed")),
+            None => Ok(()),
+        };
+        outcome
+            .map(|()| self.written())
+            .map_err(|err| EngineError::CaptureFailed {
+                path: self.path.display().to_string(),
+                message: err.to_string(),
+            })
+    }
+}
+
+fn write_record(out: &mut impl Write, record: &Record) -> io::Result<()> {
+    let time: DateTime<Local> = record.at.into();
+    let direction = match record.direction {
+        CaptureDirection::Rx => "rx",
+        CaptureDirection::Tx => "tx",
+    };
+    writeln!(
+        out,
+        r#"{{"time":"{}","dir":"{direction}","peer":"{}","len":{},"hex":"{}"}}"#,
+        time.format("%Y-%m-%dT%H:%M:%S%.6f%:z"),
+        record.peer,
+        record.data.len(),
+        format_hex_compact(&record.data)
+    )
+}

@@ -1,0 +1,119 @@
+//! Periodic send, timed by a worker thread (not by the window's frames), so it
+//! keeps its pace while the window is idle or minimised. Sends are scheduled on
+//! absolute deadlines (start + n × interval), so small delays do not add up.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{EngineError, Waker};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RepeatConfig {
+    pub interval: Duration,
+    /// `None`: until stopped.
+    pub count: Option<u64>,
+}
+
+/// How a periodic send went, so far or in the end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RepeatProgress {
+    pub sent: u64,
+    pub elapsed: Duration,
+    pub running: bool,
+}
+
+impl RepeatProgress {
+    /// Sends per second actually achieved.
+    pub fn rate(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 && self.sent > 1 {
+            (self.sent - 1) as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A running periodic send; dropping it stops it.
+pub struct Repeater {
+    stop: Arc<AtomicBool>,
+    running: Arc<AtomicBool>,
+    sent: Arc<AtomicU64>,
+    /// Nanoseconds from the first send to the latest.
+    span_nanos: Arc<AtomicU64>,
+}
+
+impl Repeater {
+    /// Calls `send(n)` for n = 0, 1, … every `interval`; `send` returning false
+    /// (the socket is gone) ends it. `waker` is called when it ends.
+    pub fn start(
+        config: RepeatConfig,
+        name: &str,
+        mut send: impl FnMut(u64) -> bool + Send + 'static,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
+        let repeater = Repeater {
+            stop: Arc::new(AtomicBool::new(false)),
+            running: Arc::new(AtomicBool::new(true)),
+            sent: Arc::new(AtomicU64::new(0)),
+            span_nanos: Arc::new(AtomicU64::new(0)),
+        };
+        let (stop, running, sent, span) = (
+            repeater.stop.clone(),
+            repeater.running.clone(),
+            repeater.sent.clone(),
+            repeater.span_nanos.clone(),
+        );
+        thread::Builder::new()
+            .name(format!("repeat {name}"))
+            .spawn(move || {
+                let started = Instant::now();
+                let mut n = 0u64;
+                while config.count.is_none_or(|count| n < count) && !stop.load(Ordering::SeqCst) {
+                    let offset = config.interval.as_nanos().saturating_mul(u128::from(n));
+                    let due =
+                        started + Duration::from_nanos(offset.min(u128::from(u64::MAX)) as u64);
+                    let now = Instant::now();
+                    if due > now {
+                        thread::sleep(due - now);
+                    }
+                    if stop.load(Ordering::SeqCst) || !send(n) {
+                        break;
+                    }
+                    n += 1;
+                    sent.store(n, Ordering::SeqCst);
+                    span.store(started.elapsed().as_nanos() as u64, Ordering::SeqCst);
+                }
+                running.store(false, Ordering::SeqCst);
+                waker();
+            })
+            .map_err(|err| EngineError::Thread {
+                message: err.to_string(),
+            })?;
+        Ok(repeater)
+    }
+
+    pub fn progress(&self) -> RepeatProgress {
+        RepeatProgress {
+            sent: self.sent.load(Ordering::SeqCst),
+            elapsed: Duration::from_nanos(self.span_nanos.load(Ordering::SeqCst)),
+            running: self.running.load(Ordering::SeqCst),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Repeater {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
