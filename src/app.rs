@@ -47,6 +47,8 @@ pub enum Tab {
 
 pub struct NetdbgApp {
     lang: Lang,
+    /// The saved settings could not be read; shown until dismissed.
+    settings_notice: bool,
     probe: Option<Probe>,
     tab: Tab,
     udp: UdpTab,
@@ -58,17 +60,24 @@ pub struct NetdbgApp {
 impl NetdbgApp {
     /// Builds the app from eframe's context, restoring saved settings when there are any.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let stored = cc
+            .storage
+            .is_some_and(|storage| storage.get_string(eframe::APP_KEY).is_some());
         let settings = cc
             .storage
-            .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY))
-            .unwrap_or_default();
-        Self::with_settings(&cc.egui_ctx, settings)
+            .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY));
+        // Settings that are there but cannot be read: start from defaults, and say so.
+        let unreadable = stored && settings.is_none();
+        let mut app = Self::with_settings(&cc.egui_ctx, settings.unwrap_or_default());
+        app.settings_notice = unreadable;
+        app
     }
 
     pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
         install_fonts(ctx);
         Self {
             lang: settings.lang,
+            settings_notice: false,
             probe: None,
             tab: settings.tab,
             udp: UdpTab::new(settings.udp, ctx.clone()),
@@ -88,9 +97,9 @@ impl NetdbgApp {
         Settings {
             lang: self.lang,
             tab: self.tab,
-            udp: self.udp.settings.clone(),
-            tcp_server: self.tcp_server.settings.clone(),
-            tcp_client: self.tcp_client.settings.clone(),
+            udp: self.udp.saved_settings(),
+            tcp_server: self.tcp_server.saved_settings(),
+            tcp_client: self.tcp_client.saved_settings(),
             files: self.files.settings(),
         }
     }
@@ -109,6 +118,14 @@ impl NetdbgApp {
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         let texts = self.lang.texts();
+        if self.settings_notice {
+            ui.horizontal(|ui| {
+                crate::ui::error_ui(ui, texts.settings_reset);
+                if ui.button(texts.dismiss).clicked() {
+                    self.settings_notice = false;
+                }
+            });
+        }
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
             ui.selectable_value(&mut self.tab, Tab::TcpServer, texts.tab_tcp_server);

@@ -3,6 +3,7 @@
 //! with `--json`.
 //! Exit codes: 0 done, 1 network failure, 2 bad input.
 
+mod capture_args;
 mod file;
 mod output;
 mod payload_args;

@@ -36,8 +36,7 @@ fn settings(lang: Lang) -> Settings {
             local_port: "0".to_owned(),
             // Never used as is: tests that send point it at their own peer.
             target: "127.0.0.1:9".to_owned(),
-            send_mode: PayloadMode::Text,
-            escapes: false,
+            send: Default::default(),
             display: DisplaySettings {
                 encoding: TextEncoding::Utf8,
                 show: ShowMode::Text,
@@ -222,7 +221,7 @@ fn gbk_text_then_hex_display() {
     assert!(!row.contains("你好"), "HEX display shows no text: {row:?}");
     assert_eq!(harness.state().settings().udp.display.show, ShowMode::Hex);
     assert_eq!(
-        harness.state().settings().udp.send_mode,
+        harness.state().settings().udp.send.options.mode,
         PayloadMode::Text,
         "the send mode's HEX radio was left alone"
     );
@@ -291,7 +290,10 @@ fn bad_hex_is_explained_and_not_sent() {
 
     radio_beside(&harness, "HEX", "Escapes").click();
     harness.step();
-    assert_eq!(harness.state().settings().udp.send_mode, PayloadMode::Hex);
+    assert_eq!(
+        harness.state().settings().udp.send.options.mode,
+        PayloadMode::Hex
+    );
     assert_eq!(
         harness.state().settings().udp.display.show,
         ShowMode::Text,

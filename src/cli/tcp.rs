@@ -4,19 +4,28 @@
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, select};
 use serde_json::json;
 
+use super::capture_args::{self, CaptureArgs};
 use super::output::{Flow, Printer};
-use super::payload_args::PayloadArgs;
+use super::payload_args::{PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_seconds};
 use crate::codec::StreamDecoder;
-use crate::engine::{TcpClient, TcpClientConfig, TcpClientEvent, no_waker, parse_host_port};
+use crate::engine::{
+    EngineError, RepeatConfig, Repeater, TcpClient, TcpClientConfig, TcpClientEvent, no_waker,
+    parse_host_port,
+};
 use crate::i18n::{Describe, Lang};
 
 // Beside tcp.rs, like udp.rs, rather than in a tcp/ folder of its own.
 #[path = "tcp_serve.rs"]
 mod serve;
+
+/// Between two rounds of `--repeat` when `--interval` is not given, as in `udp send`.
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
+/// A send that has had no outcome for this long (beyond the interval) is stuck.
+const SEND_SILENCE: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Subcommand)]
 pub enum TcpCommand {
@@ -36,6 +45,12 @@ pub struct ConnectArgs {
     messages: Vec<String>,
     #[command(flatten)]
     payload: PayloadArgs,
+    /// Send the --send messages N times (1 or more): every message, in order, each time
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    repeat: Option<String>,
+    /// Milliseconds between two rounds of --repeat (1 or more, default 1000), kept on a fixed schedule so small delays do not add up
+    #[arg(long, value_name = "MS", allow_hyphen_values = true)]
+    interval: Option<String>,
     /// Close after SECS without data from the server
     #[arg(long, value_name = "SECS", default_value_t = 2.0)]
     wait: f64,
@@ -45,6 +60,8 @@ pub struct ConnectArgs {
     /// Local port to connect from (default: the OS picks one)
     #[arg(long = "local-port", value_name = "PORT")]
     local_port: Option<String>,
+    #[command(flatten)]
+    capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -57,6 +74,14 @@ pub fn run(command: TcpCommand, lang: Lang) -> Result<(), CliError> {
     }
 }
 
+/// What `tcp connect` sends, how often, and how long it listens afterwards.
+struct Plan {
+    payloads: Vec<Vec<u8>>,
+    rounds: RepeatConfig,
+    wait: Duration,
+    connect_timeout: Duration,
+}
+
 fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
     let input = |e: &dyn Describe| CliError::Input(e.describe(lang));
     let (host, port) = parse_host_port(&args.target).map_err(|e| input(&e))?;
@@ -65,59 +90,80 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         None => None,
     };
     let encoding = args.payload.encoding(lang)?;
+    let options = args.payload.send_options(lang)?;
     let payloads = args
         .messages
         .iter()
-        .map(|message| args.payload.build(message, encoding, lang))
+        .map(|message| args.payload.build(message, &options, encoding, lang))
         .collect::<Result<Vec<_>, _>>()?;
-    let wait = parse_seconds(Some(args.wait), lang)?.unwrap_or_default();
-    let connect_timeout = parse_seconds(Some(args.connect_timeout), lang)?
-        .filter(|t| !t.is_zero())
-        .unwrap_or(Duration::from_secs(5));
+    let rounds = RepeatConfig {
+        interval: match &args.interval {
+            Some(text) => parse_interval(text, lang)?,
+            None => DEFAULT_INTERVAL,
+        },
+        count: Some(match &args.repeat {
+            Some(text) => parse_repeat(text, lang)?,
+            None => 1,
+        }),
+    };
+    let plan = Plan {
+        payloads,
+        rounds,
+        wait: parse_seconds(Some(args.wait), lang)?.unwrap_or_default(),
+        connect_timeout: parse_seconds(Some(args.connect_timeout), lang)?
+            .filter(|t| !t.is_zero())
+            .unwrap_or(Duration::from_secs(5)),
+    };
     let printer = Printer {
         json: args.json,
         hex: args.payload.hex,
         lang,
         encoding,
     };
+    let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
         host,
         port,
         local_port,
-        connect_timeout,
+        connect_timeout: plan.connect_timeout,
     };
     let client = TcpClient::connect(config, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
+    client.set_capture(capture_args::sink(capture.as_ref()));
     let mut session = Session {
         printer,
         decoder: StreamDecoder::new(encoding),
         peer: None,
         target: args.target.clone(),
     };
+    let outcome = converse(&client, &mut session, &events, &plan);
+    client.set_capture(None);
+    capture_args::finish(capture, &session.printer, outcome)
+}
+
+/// Connects, sends, prints the answers and hangs up politely.
+fn converse(
+    client: &TcpClient,
+    session: &mut Session,
+    events: &Receiver<TcpClientEvent>,
+    plan: &Plan,
+) -> Result<(), CliError> {
+    let lang = session.printer.lang;
     // Connecting: up to the timeout, plus a little for the thread to report.
     match session.next(
-        &events,
-        Instant::now() + connect_timeout + Duration::from_secs(1),
+        events,
+        Instant::now() + plan.connect_timeout + Duration::from_secs(1),
     )? {
         Some(TcpClientEvent::Connected { .. }) => {}
         _ => return Err(CliError::Network(texts_not_connected(lang))),
     }
-    for payload in payloads {
-        client
-            .send(payload)
-            .map_err(|e| CliError::Network(e.describe(lang)))?;
-        loop {
-            match session.next(&events, Instant::now() + Duration::from_secs(30))? {
-                Some(TcpClientEvent::Sent { .. }) => break,
-                Some(TcpClientEvent::ClosedByPeer) | None => return Ok(()),
-                Some(_) => {}
-            }
-        }
+    if send_rounds(client, session, events, plan)? == Link::Closed {
+        return Ok(());
     }
     // Print what comes back until the server is silent for `wait`, or hangs up.
     loop {
-        match session.next(&events, Instant::now() + wait)? {
+        match session.next(events, Instant::now() + plan.wait)? {
             Some(TcpClientEvent::ClosedByPeer) => return Ok(()),
             Some(_) => {}
             None => break,
@@ -126,14 +172,86 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
     // Hang up politely: FIN first, then read what the server still says.
     client.shutdown_write();
     let deadline = Instant::now() + Duration::from_secs(1);
-    while let Some(event) = session.next(&events, deadline)? {
+    while let Some(event) = session.next(events, deadline)? {
         if event == TcpClientEvent::ClosedByPeer {
             return Ok(());
         }
     }
     client.close();
-    let _ = session.next(&events, Instant::now() + Duration::from_secs(1));
+    let _ = session.next(events, Instant::now() + Duration::from_secs(1));
     Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Link {
+    Open,
+    Closed,
+}
+
+/// Queues every message once per round, rounds on the repeater's schedule (absolute
+/// deadlines), and prints events until each message is out or the link ends.
+fn send_rounds(
+    client: &TcpClient,
+    session: &mut Session,
+    events: &Receiver<TcpClientEvent>,
+    plan: &Plan,
+) -> Result<Link, CliError> {
+    let lang = session.printer.lang;
+    let rounds = plan.rounds.count.unwrap_or(1);
+    let wanted = rounds.saturating_mul(plan.payloads.len() as u64);
+    if wanted == 0 {
+        return Ok(Link::Open);
+    }
+    let (failed_tx, mut failed) = crossbeam_channel::unbounded::<EngineError>();
+    let sender = client.sender();
+    let payloads = plan.payloads.clone();
+    let _repeater = Repeater::start(
+        plan.rounds,
+        &format!("tcp-send {}", session.target),
+        move |_| {
+            for payload in &payloads {
+                if let Err(error) = sender.send(payload.clone()) {
+                    let _ = failed_tx.send(error);
+                    return false;
+                }
+            }
+            true
+        },
+        no_waker(),
+    )
+    .map_err(|e| CliError::Network(e.describe(lang)))?;
+    let silence = plan.rounds.interval.saturating_add(SEND_SILENCE);
+    let mut sent = 0u64;
+    while sent < wanted {
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { break };
+                session.show(&event)?;
+                match event {
+                    TcpClientEvent::Sent { .. } => sent += 1,
+                    TcpClientEvent::ClosedByPeer | TcpClientEvent::ClosedByUs => {
+                        return Ok(Link::Closed);
+                    }
+                    _ => {}
+                }
+            }
+            recv(failed) -> error => match error {
+                // The connection ended: its event (closed, reset) says how.
+                Ok(EngineError::NotConnected) => {}
+                Ok(error) => {
+                    let message = error.describe(lang);
+                    session.printer.event("error", json!({ "message": message }), &message);
+                    return Err(CliError::Network(message));
+                }
+                // The repeater is done; only the outcomes are still to come.
+                Err(_) => failed = crossbeam_channel::never(),
+            },
+            default(silence) => {
+                return Err(CliError::Network(lang.texts().send_unfinished(sent, wanted)));
+            }
+        }
+    }
+    Ok(Link::Open)
 }
 
 fn texts_not_connected(lang: Lang) -> String {
@@ -160,12 +278,18 @@ impl Session {
         let Ok(event) = events.recv_deadline(deadline) else {
             return Ok(None);
         };
+        self.show(&event)?;
+        Ok(Some(event))
+    }
+
+    /// Prints one event; a failure ends the run.
+    fn show(&mut self, event: &TcpClientEvent) -> Result<(), CliError> {
         let lang = self.printer.lang;
         let texts = lang.texts();
         let peer_text = self
             .peer
             .map_or_else(|| self.target.clone(), |p| p.to_string());
-        match &event {
+        match event {
             TcpClientEvent::Connected { local, peer } => {
                 self.peer = Some(*peer);
                 self.printer.event(
@@ -208,6 +332,6 @@ impl Session {
                 return Err(CliError::Network(message));
             }
         }
-        Ok(Some(event))
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@ use clap::Args;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde_json::json;
 
+use crate::cli::capture_args::{self, CaptureArgs};
 use crate::cli::output::{Flow, PayloadTag, Printer};
 use crate::cli::{CliError, parse_encoding, parse_seconds};
 use crate::codec::StreamDecoder;
@@ -50,6 +51,8 @@ pub struct ServeArgs {
     /// Stop after SECS without any event (no data, no connects); without it, run until Ctrl+C
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     timeout: Option<f64>,
+    #[command(flatten)]
+    capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -68,9 +71,11 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         auto_reply,
         ..TcpServerConfig::new(bind)
     };
+    let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
     let server = TcpServer::start(config, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
+    server.set_capture(capture_args::sink(capture.as_ref()));
     let mut log = ServerLog {
         printer: Printer {
             json: args.json,
@@ -95,10 +100,14 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    // Dropping the server closes the listener and every client; say how they ended.
-    drop(server);
+    // Close the listener and every client, and say how they ended; the capture
+    // keeps recording until then.
+    server.stop_listening();
+    server.disconnect_all();
     log.print_last(&events, Instant::now() + LAST_EVENTS);
-    Ok(())
+    server.set_capture(None);
+    drop(server);
+    capture_args::finish(capture, &log.printer, Ok(()))
 }
 
 fn parse_max_clients(text: &str, lang: Lang) -> Result<usize, CliError> {

@@ -7,11 +7,14 @@ use clap::{Args, Subcommand};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde_json::json;
 
+use super::capture_args::{self, CaptureArgs};
 use super::output::{Flow, Printer};
-use super::payload_args::PayloadArgs;
+use super::payload_args::{PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_encoding, parse_seconds};
 use crate::engine::address::parse_bind_arg;
-use crate::engine::{UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port};
+use crate::engine::{
+    RepeatConfig, Repeater, UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
+};
 use crate::i18n::{Describe, Lang};
 
 #[derive(Debug, Subcommand)]
@@ -39,6 +42,8 @@ pub struct ListenArgs {
     /// Exit after SECS without a datagram
     #[arg(long, value_name = "SECS")]
     timeout: Option<f64>,
+    #[command(flatten)]
+    capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -54,15 +59,27 @@ pub struct SendArgs {
     bind: Option<String>,
     #[command(flatten)]
     payload: PayloadArgs,
-    /// Send the message N times
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    repeat: u64,
-    /// Milliseconds between repeats
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
-    interval: u64,
+    /// Send the message N times (1 or more)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "1",
+        allow_hyphen_values = true
+    )]
+    repeat: String,
+    /// Milliseconds between two sends (1 or more), kept on a fixed schedule so small delays do not add up
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value = "1000",
+        allow_hyphen_values = true
+    )]
+    interval: String,
     /// After the last send, print replies for SECS
     #[arg(long, value_name = "SECS", default_value_t = 0.0)]
     wait: f64,
+    #[command(flatten)]
+    capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -86,11 +103,26 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
         lang,
         encoding: parse_encoding(args.encoding.as_deref(), lang)?,
     };
+    let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
     let endpoint = UdpEndpoint::open(&UdpConfig::new(bind), tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
+    endpoint.set_capture(capture_args::sink(capture.as_ref()));
+    let outcome = print_datagrams(&printer, &events, args.count, idle);
+    endpoint.set_capture(None);
+    endpoint.close();
+    capture_args::finish(capture, &printer, outcome)
+}
+
+/// Prints events until `count` datagrams arrived, or none for `idle`.
+fn print_datagrams(
+    printer: &Printer,
+    events: &Receiver<UdpEvent>,
+    count: Option<u64>,
+    idle: Option<Duration>,
+) -> Result<(), CliError> {
     let mut received = 0u64;
-    if args.count == Some(0) {
+    if count == Some(0) {
         return Ok(());
     }
     loop {
@@ -98,33 +130,31 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
             Some(idle) => match events.recv_timeout(idle) {
                 Ok(event) => event,
                 Err(RecvTimeoutError::Timeout) => {
-                    let texts = lang.texts();
+                    let texts = printer.lang.texts();
                     printer.event(
                         "timeout",
                         json!({ "received": received }),
                         &texts.idle_timeout(idle.as_secs_f64(), received),
                     );
-                    break;
+                    return Ok(());
                 }
-                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
             },
             None => match events.recv() {
                 Ok(event) => event,
-                Err(_) => break,
+                Err(_) => return Ok(()),
             },
         };
         if let UdpEvent::Received(_) = &event {
             received += 1;
         }
-        if let Some(error) = print_event(&printer, &event) {
+        if let Some(error) = print_event(printer, &event) {
             return Err(CliError::Network(error));
         }
-        if args.count.is_some_and(|count| received >= count) {
-            break;
+        if count.is_some_and(|count| received >= count) {
+            return Ok(());
         }
     }
-    endpoint.close();
-    Ok(())
 }
 
 fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
@@ -136,7 +166,14 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         None => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
     };
     let encoding = args.payload.encoding(lang)?;
-    let payload = args.payload.build(&args.message, encoding, lang)?;
+    let options = args.payload.send_options(lang)?;
+    let payload = args
+        .payload
+        .build(&args.message, &options, encoding, lang)?;
+    let repeat = RepeatConfig {
+        interval: parse_interval(&args.interval, lang)?,
+        count: Some(parse_repeat(&args.repeat, lang)?),
+    };
     let wait = parse_seconds(Some(args.wait), lang)?.unwrap_or_default();
     let printer = Printer {
         json: args.json,
@@ -144,49 +181,79 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         lang,
         encoding,
     };
+    let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
     let endpoint = UdpEndpoint::open(&UdpConfig::new(bind), tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
-    let interval = Duration::from_millis(args.interval);
-    let mut failure = None;
-    for index in 0..args.repeat {
-        if index > 0 {
-            print_until(&printer, &events, Instant::now() + interval, &mut failure);
-        }
-        endpoint.send_to(host.clone(), port, payload.clone());
-        if !wait_for_send(&printer, &events, &mut failure) {
-            break;
-        }
-    }
-    if failure.is_none() && !wait.is_zero() {
+    endpoint.set_capture(capture_args::sink(capture.as_ref()));
+    let target = Target {
+        host: &host,
+        port,
+        payload,
+    };
+    let mut outcome = send_repeated(&printer, &endpoint, &events, &target, repeat);
+    if outcome.is_ok() && !wait.is_zero() {
+        let mut failure = None;
         print_until(&printer, &events, Instant::now() + wait, &mut failure);
+        outcome = failure.map_or(Ok(()), |message| Err(CliError::Network(message)));
     }
+    endpoint.set_capture(None);
     endpoint.close();
-    match failure {
-        Some(message) => Err(CliError::Network(message)),
-        None => Ok(()),
-    }
+    capture_args::finish(capture, &printer, outcome)
 }
 
-/// Prints events until our datagram is sent (true) or failed (false).
-fn wait_for_send(
+/// Where `udp send` sends, and what.
+struct Target<'a> {
+    host: &'a str,
+    port: u16,
+    payload: Vec<u8>,
+}
+
+/// Sends the payload on the repeater's schedule (absolute deadlines, so the pace holds
+/// however long printing takes) and prints events until every send has its outcome.
+fn send_repeated(
     printer: &Printer,
+    endpoint: &UdpEndpoint,
     events: &Receiver<UdpEvent>,
-    failure: &mut Option<String>,
-) -> bool {
-    while let Ok(event) = events.recv_timeout(Duration::from_secs(30)) {
+    target: &Target<'_>,
+    repeat: RepeatConfig,
+) -> Result<(), CliError> {
+    let lang = printer.lang;
+    let wanted = repeat.count.unwrap_or(1);
+    let Some(sender) = endpoint.sender() else {
+        return Err(CliError::Network(lang.texts().send_unfinished(0, wanted)));
+    };
+    let (host, port, payload) = (target.host.to_owned(), target.port, target.payload.clone());
+    let repeater = Repeater::start(
+        repeat,
+        &format!("udp-send {host}:{port}"),
+        move |_| sender.send_to(host.clone(), port, payload.clone()),
+        no_waker(),
+    )
+    .map_err(|e| CliError::Network(e.describe(lang)))?;
+    // The send thread answers each datagram at once, so silence for longer than one
+    // interval (plus slack) means it is gone.
+    let silence = repeat.interval.saturating_add(Duration::from_secs(30));
+    let mut sent = 0u64;
+    while sent < wanted {
+        let Ok(event) = events.recv_timeout(silence) else {
+            repeater.stop();
+            return Err(CliError::Network(
+                lang.texts().send_unfinished(sent, wanted),
+            ));
+        };
         let error = print_event(printer, &event);
         match event {
-            UdpEvent::Sent(_) => return true,
+            UdpEvent::Sent(_) => sent += 1,
             UdpEvent::Error(_) | UdpEvent::Closed => {
-                *failure = error.or_else(|| Some("closed".to_owned()));
-                return false;
+                repeater.stop();
+                let message = error.unwrap_or_else(|| lang.texts().send_unfinished(sent, wanted));
+                return Err(CliError::Network(message));
             }
             _ => {}
         }
     }
-    failure.get_or_insert_with(|| "no answer from the send thread".to_owned());
-    false
+    Ok(())
 }
 
 /// Prints whatever arrives (replies, errors) until `deadline`.

@@ -33,6 +33,8 @@ pub enum EngineError {
     NotConnected,
     #[error("cannot share folder {path}: {message}")]
     FolderUnusable { path: String, message: String },
+    #[error("cannot read {path}: {message}")]
+    FileUnreadable { path: String, message: String },
     #[error("cannot write the capture file {path}: {message}")]
     CaptureFailed { path: String, message: String },
     #[error("the peer stopped reading for {secs} s")]

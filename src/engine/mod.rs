@@ -12,6 +12,7 @@ pub mod file_server;
 pub mod interfaces;
 pub mod listener;
 pub mod repeat;
+pub mod send_job;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp;
@@ -27,6 +28,7 @@ pub use file_client::{Download, DownloadConfig, DownloadError, DownloadEvent};
 pub use file_names::{NameProblem, Refusal};
 pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
 pub use repeat::{RepeatConfig, RepeatProgress, Repeater};
+pub use send_job::{FileSendMode, SendFn, SendOutcome, repeat_message, send_file};
 pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent, TcpClientSender};
 pub use tcp_server::{
     ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent, TcpServerSender,

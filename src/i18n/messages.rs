@@ -97,6 +97,12 @@ impl Describe for EngineError {
             (FolderUnusable { path, message }, Lang::En) => format!(
                 "Cannot share the folder {path}: {message} — pick a folder that exists and can be read"
             ),
+            (FileUnreadable { path, message }, Lang::Zh) => {
+                format!("无法读取文件 {path}：{message} — 文件是否还在、能否读取？")
+            }
+            (FileUnreadable { path, message }, Lang::En) => {
+                format!("Cannot read {path}: {message} — is the file still there, and readable?")
+            }
             (CaptureFailed { path, message }, Lang::Zh) => {
                 format!("无法写入抓包文件 {path}：{message} — 换一个可写的位置")
             }

@@ -104,6 +104,49 @@ pub struct Texts {
     pub pattern: &'static str,
     pub auto_reply_tip: &'static str,
     pub not_listening: &'static str,
+    pub search: &'static str,
+    pub search_hint: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub peer_filter: &'static str,
+    pub peer_filter_hint: &'static str,
+    pub show_sent: &'static str,
+    pub timestamps: &'static str,
+    pub time_off: &'static str,
+    pub time_s: &'static str,
+    pub time_ms: &'static str,
+    pub copy_lines: &'static str,
+    pub save_log: &'static str,
+    pub capture_start: &'static str,
+    pub capture_stop: &'static str,
+    pub capture_tip: &'static str,
+    pub settings_reset: &'static str,
+    pub dismiss: &'static str,
+    pub line_ending: &'static str,
+    pub checksum: &'static str,
+    pub checksum_tip: &'static str,
+    pub no_checksum: &'static str,
+    pub preview: &'static str,
+    pub repeat_every: &'static str,
+    pub repeat_ms: &'static str,
+    pub repeat_count: &'static str,
+    pub start_repeat: &'static str,
+    pub stop_job: &'static str,
+    pub send_file: &'static str,
+    pub file_whole: &'static str,
+    pub file_lines: &'static str,
+    pub history_tip: &'static str,
+    pub quick_commands: &'static str,
+    pub add_preset: &'static str,
+    pub preset_name: &'static str,
+    pub move_up: &'static str,
+    pub move_down: &'static str,
+    pub import: &'static str,
+    pub export: &'static str,
+    pub presets_tip: &'static str,
+    pub interval_bad: &'static str,
+    pub count_bad: &'static str,
+    pub presets_file_bad: &'static str,
     pub tab_files: &'static str,
     pub download_title: &'static str,
     pub file_name: &'static str,
@@ -239,6 +282,49 @@ pub const ZH: Texts = Texts {
     pattern: "匹配内容",
     auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
     not_listening: "未监听",
+    search: "查找",
+    search_hint: "要查找的文字",
+    previous: "上一个",
+    next: "下一个",
+    peer_filter: "对端",
+    peer_filter_hint: "地址或端口",
+    show_sent: "显示发送",
+    timestamps: "时间戳",
+    time_off: "无",
+    time_s: "时:分:秒",
+    time_ms: "含毫秒",
+    copy_lines: "复制所选行",
+    save_log: "保存日志…",
+    capture_start: "抓包到文件…",
+    capture_stop: "停止抓包",
+    capture_tip: "引擎把收发的每个字节（含时间、对端）写入文件，与显示上限无关",
+    settings_reset: "上次的设置无法读取（文件损坏或来自不兼容的版本），已改用默认设置",
+    dismiss: "知道了",
+    line_ending: "行尾",
+    checksum: "校验",
+    checksum_tip: "附加在末尾的校验字节（对前面全部字节计算）：sum8 累加和、xor8 异或；CRC-16/Modbus 低字节在前（Modbus RTU 的发送顺序）；CRC-16/CCITT-FALSE 和 CRC-32 高字节在前",
+    no_checksum: "无",
+    preview: "将发送",
+    repeat_every: "定时发送，间隔",
+    repeat_ms: "毫秒",
+    repeat_count: "次数（0=不停）",
+    start_repeat: "开始定时发送",
+    stop_job: "停止",
+    send_file: "发送文件…",
+    file_whole: "整个文件",
+    file_lines: "每次一行，间隔",
+    history_tip: "↑ / ↓ 翻出之前发过的内容",
+    quick_commands: "快捷指令",
+    add_preset: "把当前内容存为快捷指令",
+    preset_name: "名称",
+    move_up: "上移",
+    move_down: "下移",
+    import: "导入…",
+    export: "导出…",
+    presets_tip: "点名称发送；Ctrl+1…9 发送前 9 条",
+    interval_bad: "间隔要填 1 以上的整数（毫秒）",
+    count_bad: "次数要填 0 以上的整数（0 表示不停）",
+    presets_file_bad: "这个文件不是快捷指令文件",
     tab_files: "文件传输",
     download_title: "下载文件",
     file_name: "文件名",
@@ -374,6 +460,49 @@ pub const EN: Texts = Texts {
     pattern: "Pattern",
     auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
     not_listening: "Not listening",
+    search: "Search",
+    search_hint: "text to find",
+    previous: "Previous",
+    next: "Next",
+    peer_filter: "Peer",
+    peer_filter_hint: "address or port",
+    show_sent: "Show sent",
+    timestamps: "Timestamps",
+    time_off: "off",
+    time_s: "time",
+    time_ms: "time + ms",
+    copy_lines: "Copy selected lines",
+    save_log: "Save log…",
+    capture_start: "Capture to file…",
+    capture_stop: "Stop capture",
+    capture_tip: "The engine writes every byte received and sent (with time and peer) to the file, whatever the display keeps",
+    settings_reset: "The saved settings could not be read (damaged, or from an incompatible version); defaults are used",
+    dismiss: "OK",
+    line_ending: "Line end",
+    checksum: "Checksum",
+    checksum_tip: "Check bytes appended after everything before them: sum8 (add), xor8; CRC-16/Modbus low byte first (as Modbus RTU sends it); CRC-16/CCITT-FALSE and CRC-32 high byte first",
+    no_checksum: "none",
+    preview: "Goes out",
+    repeat_every: "Send every",
+    repeat_ms: "ms",
+    repeat_count: "times (0 = endless)",
+    start_repeat: "Start",
+    stop_job: "Stop",
+    send_file: "Send a file…",
+    file_whole: "whole file",
+    file_lines: "one line every",
+    history_tip: "↑ / ↓ bring back what you sent before",
+    quick_commands: "Quick commands",
+    add_preset: "Save the message as a quick command",
+    preset_name: "Name",
+    move_up: "Up",
+    move_down: "Down",
+    import: "Import…",
+    export: "Export…",
+    presets_tip: "Click a name to send it; Ctrl+1…9 send the first nine",
+    interval_bad: "The interval must be a whole number of milliseconds, 1 or more",
+    count_bad: "The count must be a whole number, 0 or more (0 = endless)",
+    presets_file_bad: "That file is not a quick-command file",
     tab_files: "File transfer",
     download_title: "Download a file",
     file_name: "File name",
@@ -744,6 +873,94 @@ impl Texts {
         match self.lang {
             Lang::Zh => "下载意外中止，没有结果 — 请重试".to_owned(),
             Lang::En => "The download stopped without a result — try again".to_owned(),
+        }
+    }
+
+    /// `--checksum` with a name we do not know.
+    pub fn bad_checksum(&self, label: &str) -> String {
+        let known = "sum8, xor8, crc16-modbus, crc16-ccitt, crc32";
+        match self.lang {
+            Lang::Zh => format!("不认识的校验方式“{label}”— 可用：{known}"),
+            Lang::En => format!("Unknown checksum \"{label}\" — use one of: {known}"),
+        }
+    }
+
+    /// `--repeat` that is not a whole number of 1 or more.
+    pub fn bad_repeat(&self, text: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("重复次数“{text}”无效 — 请填不小于 1 的整数，例如 10"),
+            Lang::En => format!(
+                "Repeat count \"{text}\" is invalid — give a whole number of 1 or more, e.g. 10"
+            ),
+        }
+    }
+
+    /// `--interval` that is not a whole number of milliseconds, 1 or more.
+    pub fn bad_interval(&self, text: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("间隔“{text}”无效 — 请填不小于 1 的整数毫秒数，例如 1000"),
+            Lang::En => format!(
+                "Interval \"{text}\" is invalid — give a whole number of milliseconds, 1 or more, e.g. 1000"
+            ),
+        }
+    }
+
+    /// The send thread went quiet before every message was sent.
+    pub fn send_unfinished(&self, sent: u64, wanted: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("发送没有完成：只发出了 {sent} / {wanted} 个 — 请重试"),
+            Lang::En => format!("Sending did not finish: {sent} of {wanted} went out — try again"),
+        }
+    }
+
+    /// The capture file is complete.
+    pub fn capture_written(&self, path: &str, records: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("抓包已保存：{records} 条记录写入 {path}"),
+            Lang::En => format!("capture saved: {records} records in {path}"),
+        }
+    }
+}
+
+impl Texts {
+    pub fn repeat_status(&self, sent: u64, rate: f64, running: bool) -> String {
+        match (self.lang, running) {
+            (Lang::Zh, true) => format!("已发 {sent} 次，{rate:.1} 次/秒"),
+            (Lang::Zh, false) => format!("已结束：共发 {sent} 次，{rate:.1} 次/秒"),
+            (Lang::En, true) => format!("{sent} sent, {rate:.1}/s"),
+            (Lang::En, false) => format!("done: {sent} sent, {rate:.1}/s"),
+        }
+    }
+
+    pub fn file_size(&self, size: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("（{}）", format_size(size)),
+            Lang::En => format!("({})", format_size(size)),
+        }
+    }
+}
+
+impl Texts {
+    pub fn search_matches(&self, at: Option<usize>, total: usize) -> String {
+        match (self.lang, at) {
+            (Lang::Zh, Some(at)) => format!("第 {} / {total} 处", at + 1),
+            (Lang::Zh, None) => format!("{total} 处"),
+            (Lang::En, Some(at)) => format!("{} of {total}", at + 1),
+            (Lang::En, None) => format!("{total} found"),
+        }
+    }
+
+    pub fn captured(&self, records: u64, path: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("已抓包 {records} 条 → {path}"),
+            Lang::En => format!("captured {records} → {path}"),
+        }
+    }
+
+    pub fn log_saved(&self, lines: usize, path: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("已保存 {lines} 行到 {path}"),
+            Lang::En => format!("saved {lines} lines to {path}"),
         }
     }
 }

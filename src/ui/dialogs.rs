@@ -26,6 +26,10 @@ pub fn pick_folder(ctx: &egui::Context, start: Option<&Path>) -> Option<PendingD
     run(ctx, move || dialog.pick_folder())
 }
 
+pub fn open_file(ctx: &egui::Context) -> Option<PendingDialog> {
+    run(ctx, || rfd::FileDialog::new().pick_file())
+}
+
 pub fn save_file(ctx: &egui::Context, suggested: &Path) -> Option<PendingDialog> {
     let mut dialog = rfd::FileDialog::new();
     if let Some(dir) = suggested.parent().filter(|dir| dir.is_dir()) {

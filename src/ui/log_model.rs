@@ -25,6 +25,9 @@ pub enum Direction {
 
 #[derive(Debug, Clone)]
 pub struct LogLine {
+    /// The line's number among all lines offered, so a selection survives lines
+    /// scrolling out at the top.
+    pub seq: u64,
     pub at: SystemTime,
     pub direction: Direction,
     pub peer: SocketAddr,
@@ -90,6 +93,7 @@ impl LogModel {
             self.lines.pop_front();
         }
         self.lines.push_back(LogLine {
+            seq: self.offered,
             at,
             direction,
             peer,
@@ -124,6 +128,7 @@ impl LogModel {
             self.lines.pop_front();
         }
         self.lines.push_back(LogLine {
+            seq: self.offered,
             at,
             direction: Direction::Note,
             peer,
@@ -156,6 +161,10 @@ impl LogModel {
 
     pub fn get(&self, index: usize) -> Option<&LogLine> {
         self.lines.get(index)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &LogLine> {
+        self.lines.iter()
     }
 
     pub fn set_cap(&mut self, cap: usize) {

@@ -1,11 +1,12 @@
 //! Draws a [`LogModel`]: only the visible rows are laid out, so a log of a
-//! million lines costs the same per frame as one of ten.
+//! million lines costs the same per frame as one of ten. Filters (peers, hide
+//! sent), search highlighting and a row selection are applied here.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
 
 use chrono::{DateTime, Local};
-use egui::{Color32, RichText, ScrollArea, TextStyle};
+use egui::{Color32, RichText, ScrollArea, Sense, TextStyle};
 use serde::{Deserialize, Serialize};
 
 use super::log_model::{Direction, LogLine, LogModel};
@@ -20,81 +21,225 @@ pub enum ShowMode {
     Both,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TimestampMode {
+    Off,
+    Time,
+    #[default]
+    TimeMs,
+}
+
 pub struct LogViewOptions<'a> {
     pub show: ShowMode,
+    pub timestamps: TimestampMode,
     pub auto_scroll: bool,
+    pub show_sent: bool,
     /// Show only the lines of these peers (the TCP server's "selected clients only").
     pub only_peers: Option<&'a HashSet<SocketAddr>>,
+    /// Show only peers whose address contains this.
+    pub peer_filter: &'a str,
+    /// Rows containing this (case-insensitive) are highlighted.
+    pub search: &'a str,
+    /// Selected lines, by `seq` (first, last).
+    pub selection: Option<(u64, u64)>,
+    /// Bring this row (an index into the shown rows) into view.
+    pub scroll_to: Option<usize>,
 }
 
-pub fn log_view_ui(ui: &mut egui::Ui, model: &LogModel, options: &LogViewOptions, texts: &Texts) {
+impl LogViewOptions<'_> {
+    fn filters(&self) -> bool {
+        self.only_peers.is_some() || !self.show_sent || !self.peer_filter.trim().is_empty()
+    }
+
+    pub fn keeps(&self, line: &LogLine) -> bool {
+        if !self.show_sent && line.direction == Direction::Tx {
+            return false;
+        }
+        if let Some(peers) = self.only_peers
+            && !peers.contains(&line.peer)
+        {
+            return false;
+        }
+        let filter = self.peer_filter.trim();
+        filter.is_empty() || line.peer.to_string().contains(filter)
+    }
+}
+
+/// A row the user clicked: its `seq`, and whether Shift extended the selection.
+pub struct RowClick {
+    pub seq: u64,
+    pub extend: bool,
+}
+
+/// The indices (into the model) of the rows shown, in order; `None` when all are.
+pub fn shown_rows(model: &LogModel, options: &LogViewOptions) -> Option<Vec<usize>> {
+    options.filters().then(|| {
+        model
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| options.keeps(line))
+            .map(|(index, _)| index)
+            .collect()
+    })
+}
+
+pub fn log_view_ui(
+    ui: &mut egui::Ui,
+    model: &LogModel,
+    options: &LogViewOptions,
+    texts: &Texts,
+) -> Option<RowClick> {
     if model.is_empty() {
         ui.weak(texts.log_empty);
-        return;
+        return None;
     }
     let row_height = ui.text_style_height(&TextStyle::Monospace);
-    // With a peer filter, the matching lines are found once per frame: a pass over
-    // at most the log cap, far cheaper than laying out rows.
-    let matching: Option<Vec<usize>> = options.only_peers.map(|peers| {
-        (0..model.len())
-            .filter(|&index| {
-                model
-                    .get(index)
-                    .is_some_and(|line| peers.contains(&line.peer))
-            })
-            .collect()
-    });
-    let total = matching.as_ref().map_or(model.len(), Vec::len);
-    ScrollArea::both()
+    // Filtered rows are found once per frame: a pass over at most the log cap,
+    // far cheaper than laying out rows.
+    let shown = shown_rows(model, options);
+    let total = shown.as_ref().map_or(model.len(), Vec::len);
+    let search = options.search.trim().to_lowercase();
+    let mut area = ScrollArea::both()
         .id_salt("log")
         .auto_shrink([false, false])
-        .stick_to_bottom(options.auto_scroll)
-        .show_rows(ui, row_height, total, |ui, rows| {
-            for row in rows {
-                let index = matching
-                    .as_ref()
-                    .map_or(Some(row), |matching| matching.get(row).copied());
-                if let Some(line) = index.and_then(|index| model.get(index)) {
-                    row_ui(ui, line, options.show, texts);
-                }
+        .stick_to_bottom(options.auto_scroll && options.scroll_to.is_none());
+    if let Some(row) = options.scroll_to {
+        let spacing = ui.spacing().item_spacing.y;
+        area = area.vertical_scroll_offset((row as f32 * (row_height + spacing) - 80.0).max(0.0));
+    }
+    let mut click = None;
+    area.show_rows(ui, row_height, total, |ui, rows| {
+        for row in rows {
+            let index = shown
+                .as_ref()
+                .map_or(Some(row), |shown| shown.get(row).copied());
+            let Some(line) = index.and_then(|index| model.get(index)) else {
+                continue;
+            };
+            let hit = !search.is_empty() && line.text().to_lowercase().contains(&search);
+            let selected = options
+                .selection
+                .is_some_and(|(first, last)| (first..=last).contains(&line.seq));
+            let response = row_ui(ui, line, options, texts, hit || selected);
+            if response.clicked() {
+                let extend = ui.input(|input| input.modifiers.shift);
+                click = Some(RowClick {
+                    seq: line.seq,
+                    extend,
+                });
             }
-        });
+        }
+    });
+    click
 }
 
-fn row_ui(ui: &mut egui::Ui, line: &LogLine, show: ShowMode, texts: &Texts) {
+/// One line as text, the way it is shown (for copying and saving).
+pub fn line_text(
+    line: &LogLine,
+    show: ShowMode,
+    timestamps: TimestampMode,
+    texts: &Texts,
+) -> String {
+    let (arrow, _) = direction_style(line.direction, texts);
+    let time = time_text(line, timestamps);
+    if line.direction == Direction::Note {
+        return format!("{time}{arrow} {}", line.text())
+            .trim_start()
+            .to_owned();
+    }
+    format!(
+        "{time}{arrow} {} {} {} | {}",
+        line.peer,
+        line.len,
+        texts.bytes,
+        payload_text(line, show)
+    )
+    .trim_start()
+    .to_owned()
+}
+
+fn time_text(line: &LogLine, timestamps: TimestampMode) -> String {
     let time: DateTime<Local> = line.at.into();
-    let (arrow, color) = match line.direction {
-        Direction::Rx => (texts.rx, Color32::from_rgb(0x2e, 0x8b, 0x57)),
-        Direction::Tx => (texts.tx, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
-        Direction::Note => ("•", Color32::GRAY),
+    match timestamps {
+        TimestampMode::Off => String::new(),
+        TimestampMode::Time => format!("{} ", time.format("%H:%M:%S")),
+        TimestampMode::TimeMs => format!("{} ", time.format("%H:%M:%S%.3f")),
+    }
+}
+
+fn payload_text(line: &LogLine, show: ShowMode) -> String {
+    let cut = if line.data.len() < line.len {
+        " …"
+    } else {
+        ""
     };
     let payload = match (show, line.direction) {
         (ShowMode::Text, _) | (_, Direction::Note) => line.text().to_owned(),
         (ShowMode::Hex, _) => format_hex(&line.data),
         (ShowMode::Both, _) => format!("{}  |  {}", line.text(), format_hex(&line.data)),
     };
-    let cut = if line.data.len() < line.len {
-        " …"
-    } else {
-        ""
-    };
-    ui.horizontal(|ui| {
-        ui.spacing_mut().item_spacing.x = 8.0;
-        ui.label(
-            RichText::new(time.format("%H:%M:%S%.3f").to_string())
-                .monospace()
-                .weak(),
-        );
-        ui.label(RichText::new(arrow).monospace().strong().color(color));
-        // An event line names its peer in its own words.
-        if line.direction != Direction::Note {
-            ui.label(RichText::new(format!("{:<22}", line.peer.to_string())).monospace());
-            ui.label(
-                RichText::new(format!("{:>6} B", line.len))
-                    .monospace()
-                    .weak(),
+    format!("{payload}{cut}")
+}
+
+fn direction_style(direction: Direction, texts: &Texts) -> (&'static str, Color32) {
+    match direction {
+        Direction::Rx => (texts.rx, Color32::from_rgb(0x2e, 0x8b, 0x57)),
+        Direction::Tx => (texts.tx, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
+        Direction::Note => ("•", Color32::GRAY),
+    }
+}
+
+fn row_ui(
+    ui: &mut egui::Ui,
+    line: &LogLine,
+    options: &LogViewOptions,
+    texts: &Texts,
+    highlighted: bool,
+) -> egui::Response {
+    let (arrow, color) = direction_style(line.direction, texts);
+    let inner = ui.horizontal(|ui| {
+        if highlighted {
+            let rect = ui.max_rect();
+            ui.painter().rect_filled(
+                rect,
+                0.0,
+                ui.visuals().selection.bg_fill.gamma_multiply(0.5),
             );
         }
-        ui.add(egui::Label::new(RichText::new(format!("{payload}{cut}")).monospace()).extend());
+        ui.spacing_mut().item_spacing.x = 8.0;
+        let time = time_text(line, options.timestamps);
+        if !time.is_empty() {
+            ui.add(
+                egui::Label::new(RichText::new(time.trim_end()).monospace().weak())
+                    .selectable(false),
+            );
+        }
+        ui.add(
+            egui::Label::new(RichText::new(arrow).monospace().strong().color(color))
+                .selectable(false),
+        );
+        // An event line names its peer in its own words.
+        if line.direction != Direction::Note {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{:<22}", line.peer.to_string())).monospace(),
+                )
+                .selectable(false),
+            );
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{:>6} B", line.len))
+                        .monospace()
+                        .weak(),
+                )
+                .selectable(false),
+            );
+        }
+        ui.add(
+            egui::Label::new(RichText::new(payload_text(line, options.show)).monospace())
+                .selectable(false)
+                .extend(),
+        );
     });
+    inner.response.interact(Sense::click())
 }

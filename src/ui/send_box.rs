@@ -1,35 +1,90 @@
-//! The message editor: text or HEX, optional escapes, a live byte count and a
-//! clear error before anything is sent.
+//! The message editor every traffic tab shares: text or HEX, escapes, a line end,
+//! a checksum, a live preview of the exact bytes, history (↑/↓), periodic send,
+//! sending a file, and quick commands.
 
-use egui::{Color32, Key, Modifiers, RichText, TextEdit};
+use std::collections::VecDeque;
 
-use crate::codec::{CodecError, PayloadMode, TextEncoding, build_payload};
-use crate::i18n::{Describe, Lang};
+use egui::{ComboBox, Key, Modifiers, RichText, TextEdit};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug)]
+use super::error_ui;
+use super::presets_ui::{Preset, PresetFiles, presets_ui};
+use super::send_jobs_ui::{JobRequest, SendJobs};
+use crate::codec::{
+    Checksum, CodecError, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message,
+    format_hex,
+};
+use crate::engine::{EngineError, FileSendMode, RepeatConfig, Repeater, SendFn, SendOutcome};
+use crate::i18n::{Describe, Lang, Texts};
+
+/// Messages remembered for ↑/↓.
+const HISTORY: usize = 100;
+/// Bytes shown in the preview; the length always counts them all.
+const PREVIEW_BYTES: usize = 64;
+
+/// What the send box remembers across restarts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SendSettings {
+    pub options: SendOptions,
+    pub history: Vec<String>,
+    pub presets: Vec<Preset>,
+    pub jobs: super::send_jobs_ui::JobSettings,
+}
+
+/// What the user asked the tab to do.
+pub enum SendRequest {
+    Now(Vec<u8>),
+    Repeat {
+        message: Vec<u8>,
+        config: RepeatConfig,
+    },
+    File {
+        path: std::path::PathBuf,
+        mode: FileSendMode,
+    },
+}
+
 pub struct SendBox {
     pub text: String,
-    pub mode: PayloadMode,
-    pub escapes: bool,
-    /// The payload built from the inputs below, rebuilt only when one of them changes.
+    pub options: SendOptions,
+    history: VecDeque<String>,
+    /// Where ↑/↓ is in the history; `None` while typing something new.
+    recalled: Option<usize>,
+    presets: Vec<Preset>,
+    preset_files: PresetFiles,
+    jobs: SendJobs,
+    /// The bytes built from the inputs below, rebuilt only when one of them changes.
     built: Option<(BuildKey, Result<Vec<u8>, CodecError>)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct BuildKey {
     text: String,
-    mode: PayloadMode,
-    escapes: bool,
+    options: SendOptions,
     encoding: TextEncoding,
 }
 
 impl SendBox {
-    pub fn new(mode: PayloadMode, escapes: bool) -> Self {
+    pub fn new(settings: SendSettings) -> Self {
         Self {
             text: String::new(),
-            mode,
-            escapes,
+            options: settings.options,
+            history: settings.history.into_iter().take(HISTORY).collect(),
+            recalled: None,
+            presets: settings.presets,
+            preset_files: PresetFiles::default(),
+            jobs: SendJobs::new(settings.jobs),
             built: None,
+        }
+    }
+
+    pub fn settings(&self) -> SendSettings {
+        SendSettings {
+            options: self.options,
+            history: self.history.iter().cloned().collect(),
+            presets: self.presets.clone(),
+            jobs: self.jobs.settings.clone(),
         }
     }
 
@@ -37,10 +92,7 @@ impl SendBox {
     pub fn payload(&mut self, encoding: TextEncoding) -> &Result<Vec<u8>, CodecError> {
         // Compared in place: cloning a large message every frame would cost more than it saves.
         let stale = self.built.as_ref().is_none_or(|(key, _)| {
-            key.text != self.text
-                || key.mode != self.mode
-                || key.escapes != self.escapes
-                || key.encoding != encoding
+            key.text != self.text || key.options != self.options || key.encoding != encoding
         });
         if stale {
             self.built = None;
@@ -48,40 +100,52 @@ impl SendBox {
         let (_, result) = self.built.get_or_insert_with(|| {
             let key = BuildKey {
                 text: self.text.clone(),
-                mode: self.mode,
-                escapes: self.escapes,
+                options: self.options,
                 encoding,
             };
-            let result = build_payload(&key.text, key.mode, key.encoding, key.escapes);
+            let result = build_message(&key.text, &key.options, key.encoding);
             (key, result)
         });
         result
     }
 
-    /// Draws the box; returns true when the user asked to send (button or Ctrl+Enter).
+    /// A message went out (or was queued): remember it for ↑/↓.
+    pub fn remember(&mut self) {
+        self.recalled = None;
+        if self.text.is_empty() || self.history.front() == Some(&self.text) {
+            return;
+        }
+        self.history.push_front(self.text.clone());
+        self.history.truncate(HISTORY);
+    }
+
+    /// A periodic send or file send started (or could not).
+    pub fn job_started(&mut self, job: Result<Repeater, EngineError>, lang: Lang) {
+        self.jobs.started(job, lang);
+    }
+
+    /// Draws the box; returns what the user asked for.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         encoding: TextEncoding,
         lang: Lang,
         max_len: usize,
-    ) -> bool {
+    ) -> Option<SendRequest> {
         let texts = lang.texts();
         let editor_id = ui.make_persistent_id("send_box_editor");
-        let mut wants_send = ui.memory(|m| m.has_focus(editor_id))
-            && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+        let focused = ui.memory(|m| m.has_focus(editor_id));
+        let mut wants_send =
+            focused && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+        if focused {
+            self.recall_ui(ui);
+        }
+        let mut request = None;
+        if let Some(preset) = self.preset_shortcut(ui) {
+            request = self.preset_request(preset, encoding, lang);
+        }
 
-        let mut label_id = None;
-        ui.horizontal(|ui| {
-            label_id = Some(ui.label(texts.send_box).id);
-            ui.radio_value(&mut self.mode, PayloadMode::Text, texts.mode_text);
-            ui.radio_value(&mut self.mode, PayloadMode::Hex, texts.mode_hex);
-            ui.add_enabled(
-                self.mode == PayloadMode::Text,
-                egui::Checkbox::new(&mut self.escapes, texts.escapes),
-            )
-            .on_hover_text(texts.escapes_tip);
-        });
+        let label_id = self.options_ui(ui, texts);
         ui.horizontal(|ui| {
             let button_width = 72.0;
             let editor = TextEdit::multiline(&mut self.text)
@@ -90,10 +154,9 @@ impl SendBox {
                 .desired_rows(3)
                 .code_editor()
                 .desired_width(ui.available_width() - button_width - 8.0);
-            let response = ui.add(editor);
-            if let Some(label_id) = label_id {
-                response.labelled_by(label_id);
-            }
+            ui.add(editor)
+                .labelled_by(label_id)
+                .on_hover_text(texts.history_tip);
             if ui
                 .add_sized([button_width, 40.0], egui::Button::new(texts.send))
                 .clicked()
@@ -102,23 +165,213 @@ impl SendBox {
             }
         });
 
+        let problem = self.preview_ui(ui, encoding, lang, max_len);
+        if wants_send
+            && problem.is_none()
+            && let Ok(bytes) = self.payload(encoding)
+        {
+            request = Some(SendRequest::Now(bytes.clone()));
+        }
+        let message = match self.payload(encoding) {
+            Ok(bytes) if problem.is_none() => Some(bytes.clone()),
+            _ => None,
+        };
+        match self.jobs.ui(ui, texts, lang, message) {
+            Some(JobRequest::Repeat { message, config }) => {
+                request = Some(SendRequest::Repeat { message, config })
+            }
+            Some(JobRequest::File { path, mode }) => {
+                request = Some(SendRequest::File { path, mode })
+            }
+            None => {}
+        }
+        let mut clicked = None;
+        presets_ui(
+            ui,
+            texts,
+            &mut self.presets,
+            &self.text,
+            self.options,
+            &mut self.preset_files,
+            &mut clicked,
+        );
+        if let Some(index) = clicked
+            && let Some(preset) = self.presets.get(index).cloned()
+        {
+            request = self.preset_request(preset, encoding, lang);
+        }
+        request
+    }
+
+    /// Text/HEX, escapes, line end, checksum; returns the label naming the editor.
+    fn options_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) -> egui::Id {
+        ui.horizontal(|ui| {
+            let label = ui.label(texts.send_box).id;
+            ui.radio_value(&mut self.options.mode, PayloadMode::Text, texts.mode_text);
+            ui.radio_value(&mut self.options.mode, PayloadMode::Hex, texts.mode_hex);
+            ui.add_enabled(
+                self.options.mode == PayloadMode::Text,
+                egui::Checkbox::new(&mut self.options.escapes, texts.escapes),
+            )
+            .on_hover_text(texts.escapes_tip);
+            ui.separator();
+            let ending = ui.label(texts.line_ending);
+            ComboBox::from_id_salt("line_ending")
+                .selected_text(self.options.line_ending.label())
+                .width(64.0)
+                .show_ui(ui, |ui| {
+                    for ending in LineEnding::ALL {
+                        ui.selectable_value(&mut self.options.line_ending, ending, ending.label());
+                    }
+                })
+                .response
+                .labelled_by(ending.id);
+            let checksum = ui.label(texts.checksum).on_hover_text(texts.checksum_tip);
+            ComboBox::from_id_salt("checksum")
+                .selected_text(checksum_label(self.options.checksum, texts))
+                .width(110.0)
+                .show_ui(ui, |ui| {
+                    for kind in Checksum::ALL {
+                        ui.selectable_value(
+                            &mut self.options.checksum,
+                            kind,
+                            checksum_label(kind, texts),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(checksum.id)
+                .on_hover_text(texts.checksum_tip);
+            label
+        })
+        .inner
+    }
+
+    /// The exact bytes (HEX, cut at [`PREVIEW_BYTES`]) and their count, or why
+    /// there are none; returns the problem, if any.
+    fn preview_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        encoding: TextEncoding,
+        lang: Lang,
+        max_len: usize,
+    ) -> Option<String> {
+        let texts = lang.texts();
         let problem = match self.payload(encoding) {
             Ok(bytes) if bytes.len() > max_len => Some(
-                crate::engine::EngineError::PayloadTooLarge {
+                EngineError::PayloadTooLarge {
                     len: bytes.len(),
                     max: max_len,
                 }
                 .describe(lang),
             ),
             Ok(bytes) => {
-                ui.weak(format!("{} {}", bytes.len(), texts.bytes));
+                let shown = format_hex(&bytes[..bytes.len().min(PREVIEW_BYTES)]);
+                let more = if bytes.len() > PREVIEW_BYTES {
+                    " …"
+                } else {
+                    ""
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{} {} {}: {shown}{more}",
+                        texts.preview,
+                        bytes.len(),
+                        texts.bytes
+                    ))
+                    .monospace()
+                    .weak(),
+                );
                 None
             }
             Err(err) => Some(err.describe(lang)),
         };
         if let Some(message) = &problem {
-            ui.label(RichText::new(message).color(Color32::from_rgb(0xd0, 0x30, 0x30)));
+            error_ui(ui, message);
         }
-        wants_send && problem.is_none()
+        problem
+    }
+
+    /// ↑/↓ in a one-line message bring back earlier ones.
+    fn recall_ui(&mut self, ui: &mut egui::Ui) {
+        if self.text.contains('\n') || self.history.is_empty() {
+            return;
+        }
+        let (up, down) = ui.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::ArrowUp),
+                i.consume_key(Modifiers::NONE, Key::ArrowDown),
+            )
+        });
+        let next = match (up, down, self.recalled) {
+            (true, _, None) => Some(0),
+            (true, _, Some(at)) => Some((at + 1).min(self.history.len() - 1)),
+            (false, true, Some(0)) => {
+                self.recalled = None;
+                self.text.clear();
+                None
+            }
+            (false, true, Some(at)) => Some(at - 1),
+            _ => None,
+        };
+        if let Some(at) = next
+            && let Some(text) = self.history.get(at)
+        {
+            self.recalled = Some(at);
+            self.text = text.clone();
+        }
+    }
+
+    /// Ctrl+1 … Ctrl+9 send the first nine quick commands.
+    fn preset_shortcut(&self, ui: &mut egui::Ui) -> Option<Preset> {
+        const KEYS: [Key; 9] = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+            Key::Num9,
+        ];
+        let pressed = ui.input_mut(|i| {
+            KEYS.iter()
+                .position(|key| i.consume_key(Modifiers::COMMAND, *key))
+        })?;
+        self.presets.get(pressed).cloned()
+    }
+
+    /// A quick command goes out with its own text and options; a bad one says why.
+    fn preset_request(
+        &mut self,
+        preset: Preset,
+        encoding: TextEncoding,
+        lang: Lang,
+    ) -> Option<SendRequest> {
+        match build_message(&preset.text, &preset.options, encoding) {
+            Ok(bytes) => Some(SendRequest::Now(bytes)),
+            Err(error) => {
+                let message = format!("{}: {}", preset.name, error.describe(lang));
+                self.jobs.report_problem(message);
+                None
+            }
+        }
+    }
+}
+
+/// Sends one message through a tab's [`SendFn`] right now; true if it went out.
+pub fn send_now(mut send: SendFn, bytes: Vec<u8>) -> bool {
+    send(bytes) == SendOutcome::Sent
+}
+
+fn checksum_label(checksum: Checksum, texts: &Texts) -> &'static str {
+    match checksum {
+        Checksum::None => texts.no_checksum,
+        Checksum::Sum8 => "sum8",
+        Checksum::Xor8 => "xor8",
+        Checksum::Crc16Modbus => "CRC-16/Modbus",
+        Checksum::Crc16CcittFalse => "CRC-16/CCITT-FALSE",
+        Checksum::Crc32 => "CRC-32",
     }
 }

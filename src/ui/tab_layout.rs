@@ -27,7 +27,7 @@ pub trait TabParts {
     fn log_filter(&self) -> Option<HashSet<SocketAddr>> {
         None
     }
-    fn handle(&mut self, action: Self::Action);
+    fn handle(&mut self, action: Self::Action, lang: Lang);
 }
 
 pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) {
@@ -54,6 +54,6 @@ pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) {
         panel.log_ui(ui, texts, display, filter.as_ref());
     });
     for action in actions {
-        tab.handle(action);
+        tab.handle(action, lang);
     }
 }

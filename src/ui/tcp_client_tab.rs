@@ -10,14 +10,15 @@ use serde::{Deserialize, Serialize};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
-use super::send_box::SendBox;
+use super::send_box::{SendBox, SendRequest, SendSettings};
+use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
-use crate::codec::{PayloadMode, StreamDecoder};
+use crate::codec::StreamDecoder;
 use crate::engine::{
-    CounterSnapshot, EngineError, InputError, TcpClient, TcpClientConfig, TcpClientEvent,
-    parse_host_port, parse_port,
+    CaptureSink, CounterSnapshot, EngineError, InputError, SendFn, SendOutcome, TcpClient,
+    TcpClientConfig, TcpClientEvent, parse_host_port, parse_port, repeat_message, send_file,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -33,8 +34,7 @@ pub struct TcpClientSettings {
     pub target: String,
     /// Empty: the OS picks the local port.
     pub local_port: String,
-    pub send_mode: PayloadMode,
-    pub escapes: bool,
+    pub send: SendSettings,
     pub display: DisplaySettings,
 }
 
@@ -43,8 +43,7 @@ impl Default for TcpClientSettings {
         Self {
             target: "127.0.0.1:8080".to_owned(),
             local_port: String::new(),
-            send_mode: PayloadMode::Text,
-            escapes: false,
+            send: SendSettings::default(),
             display: DisplaySettings::default(),
         }
     }
@@ -63,9 +62,10 @@ enum Status {
 pub enum Action {
     Connect,
     Disconnect,
-    Send(Vec<u8>),
+    Send(SendRequest),
     Clear,
     ResetCounters,
+    Capture(Option<CaptureSink>),
 }
 
 pub struct TcpClientTab {
@@ -89,7 +89,7 @@ impl TcpClientTab {
     pub fn new(settings: TcpClientSettings, ctx: egui::Context) -> Self {
         Self {
             panel: LogPanel::new(&settings.display),
-            send_box: SendBox::new(settings.send_mode, settings.escapes),
+            send_box: SendBox::new(settings.send.clone()),
             decoder: StreamDecoder::new(settings.display.encoding),
             settings,
             client: None,
@@ -193,6 +193,14 @@ impl TcpClientTab {
         self.status = status;
     }
 
+    /// The settings to keep, with the send box's (history, quick commands) included.
+    pub fn saved_settings(&self) -> TcpClientSettings {
+        TcpClientSettings {
+            send: self.send_box.settings(),
+            ..self.settings.clone()
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         tab_ui(self, ui, lang);
     }
@@ -214,6 +222,7 @@ impl TabParts for TcpClientTab {
         match action {
             ToolbarAction::Clear => Action::Clear,
             ToolbarAction::ResetCounters => Action::ResetCounters,
+            ToolbarAction::Capture(sink) => Action::Capture(sink),
         }
     }
 
@@ -263,13 +272,9 @@ impl TabParts for TcpClientTab {
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         ui.add_space(4.0);
         let encoding = self.settings.display.encoding;
-        if self.send_box.ui(ui, encoding, lang, MAX_MESSAGE)
-            && let Ok(bytes) = self.send_box.payload(encoding)
-        {
-            actions.push(Action::Send(bytes.clone()));
+        if let Some(request) = self.send_box.ui(ui, encoding, lang, MAX_MESSAGE) {
+            actions.push(Action::Send(request));
         }
-        self.settings.send_mode = self.send_box.mode;
-        self.settings.escapes = self.send_box.escapes;
         ui.add_space(2.0);
     }
 
@@ -298,7 +303,7 @@ impl TabParts for TcpClientTab {
         }
     }
 
-    fn handle(&mut self, action: Action) {
+    fn handle(&mut self, action: Action, lang: Lang) {
         match action {
             Action::Connect => self.connect(),
             // Like the CLI: FIN first, so the server's last words still arrive.
@@ -312,14 +317,13 @@ impl TabParts for TcpClientTab {
                     }
                 }
             }
-            Action::Send(bytes) => {
-                let result = match &self.client {
-                    Some(client) => client.send(bytes),
-                    None => Err(EngineError::NotConnected),
-                };
-                self.send_error = result.err();
-            }
+            Action::Send(request) => self.send_request(request, lang),
             Action::Clear => self.panel.log.clear(),
+            Action::Capture(sink) => {
+                if let Some(handle) = &self.client {
+                    handle.set_capture(sink);
+                }
+            }
             Action::ResetCounters => {
                 if let Some(client) = &self.client {
                     client.counters().reset();
@@ -331,6 +335,33 @@ impl TabParts for TcpClientTab {
 }
 
 impl TcpClientTab {
+    fn send_request(&mut self, request: SendRequest, lang: Lang) {
+        self.send_error = None;
+        let Some(client) = &self.client else {
+            self.send_error = Some(EngineError::NotConnected);
+            return;
+        };
+        let job = match request {
+            SendRequest::Now(bytes) => {
+                match client.send(bytes) {
+                    Ok(()) => self.send_box.remember(),
+                    Err(error) => self.send_error = Some(error),
+                }
+                return;
+            }
+            SendRequest::Repeat { message, config } => {
+                repeat_message(message, config, stream_send_fn(client), self.waker.waker())
+            }
+            SendRequest::File { path, mode } => send_file(
+                &path,
+                with_chunk(mode, FILE_STREAM_PIECE),
+                stream_send_fn(client),
+                self.waker.waker(),
+            ),
+        };
+        self.send_box.job_started(job, lang);
+    }
+
     fn connect(&mut self) {
         self.target_error = None;
         self.send_error = None;
@@ -360,10 +391,21 @@ impl TcpClientTab {
         match TcpClient::connect(config, tx, self.waker.waker()) {
             Ok(client) => {
                 self.status = Status::Connecting(self.settings.target.trim().to_owned());
+                client.set_capture(self.panel.capture_sink());
                 self.client = Some(client);
                 self.events = Some(rx);
             }
             Err(error) => self.status = Status::Failed(error),
         }
     }
+}
+
+/// One message onto the connection; a full queue means "wait", anything else "stop".
+fn stream_send_fn(client: &TcpClient) -> SendFn {
+    let sender = client.sender();
+    Box::new(move |bytes| match sender.send(bytes) {
+        Ok(()) => SendOutcome::Sent,
+        Err(EngineError::SendQueueFull { .. }) => SendOutcome::Busy,
+        Err(_) => SendOutcome::Gone,
+    })
 }

@@ -14,16 +14,18 @@ use super::client_table::{ClientState, ClientTable, TableAction};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
-use super::send_box::SendBox;
+use super::send_box::{SendBox, SendRequest, SendSettings};
+use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
 use super::waker::RepaintWaker;
 use super::{error_ui, local_address_ui};
-use crate::codec::{PayloadMode, TextEncoding};
+use crate::codec::TextEncoding;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
 use crate::engine::{
-    AutoReply, AutoReplyError, AutoReplySpec, CloseReason, CounterSnapshot, EngineError,
-    InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
+    AutoReply, AutoReplyError, AutoReplySpec, CaptureSink, CloseReason, CounterSnapshot,
+    EngineError, InputError, SendFn, SendOutcome, TcpServer, TcpServerConfig, TcpServerEvent,
+    parse_bind_addr, repeat_message, send_file,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -42,8 +44,7 @@ pub struct TcpServerSettings {
     pub auto_reply: AutoReplySpec,
     pub send_to_all: bool,
     pub log_selected_only: bool,
-    pub send_mode: PayloadMode,
-    pub escapes: bool,
+    pub send: SendSettings,
     pub display: DisplaySettings,
 }
 
@@ -57,8 +58,7 @@ impl Default for TcpServerSettings {
             auto_reply: AutoReplySpec::default(),
             send_to_all: false,
             log_selected_only: false,
-            send_mode: PayloadMode::Text,
-            escapes: false,
+            send: SendSettings::default(),
             display: DisplaySettings::default(),
         }
     }
@@ -87,9 +87,10 @@ pub enum Action {
     StopListening,
     DisconnectAll,
     DisconnectSelected,
-    Send(Vec<u8>),
+    Send(SendRequest),
     Clear,
     ResetCounters,
+    Capture(Option<CaptureSink>),
 }
 
 pub struct TcpServerTab {
@@ -116,7 +117,7 @@ impl TcpServerTab {
     pub fn new(settings: TcpServerSettings, ctx: egui::Context) -> Self {
         Self {
             panel: LogPanel::new(&settings.display),
-            send_box: SendBox::new(settings.send_mode, settings.escapes),
+            send_box: SendBox::new(settings.send.clone()),
             settings,
             server: None,
             events: None,
@@ -295,6 +296,14 @@ impl TcpServerTab {
         }
     }
 
+    /// The settings to keep, with the send box's (history, quick commands) included.
+    pub fn saved_settings(&self) -> TcpServerSettings {
+        TcpServerSettings {
+            send: self.send_box.settings(),
+            ..self.settings.clone()
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         tab_ui(self, ui, lang);
     }
@@ -316,6 +325,7 @@ impl TabParts for TcpServerTab {
         match action {
             ToolbarAction::Clear => Action::Clear,
             ToolbarAction::ResetCounters => Action::ResetCounters,
+            ToolbarAction::Capture(sink) => Action::Capture(sink),
         }
     }
 
@@ -407,13 +417,9 @@ impl TabParts for TcpServerTab {
             }
         });
         let encoding = self.settings.display.encoding;
-        if self.send_box.ui(ui, encoding, lang, MAX_MESSAGE)
-            && let Ok(bytes) = self.send_box.payload(encoding)
-        {
-            actions.push(Action::Send(bytes.clone()));
+        if let Some(request) = self.send_box.ui(ui, encoding, lang, MAX_MESSAGE) {
+            actions.push(Action::Send(request));
         }
-        self.settings.send_mode = self.send_box.mode;
-        self.settings.escapes = self.send_box.escapes;
         ui.add_space(2.0);
     }
 
@@ -468,7 +474,7 @@ impl TabParts for TcpServerTab {
             .then(|| self.clients.selected_peers())
     }
 
-    fn handle(&mut self, action: Action) {
+    fn handle(&mut self, action: Action, lang: Lang) {
         match action {
             Action::Start => self.start(),
             Action::StopListening => {
@@ -488,8 +494,13 @@ impl TabParts for TcpServerTab {
                     }
                 }
             }
-            Action::Send(bytes) => self.send(bytes),
+            Action::Send(request) => self.send_request(request, lang),
             Action::Clear => self.panel.log.clear(),
+            Action::Capture(sink) => {
+                if let Some(handle) = &self.server {
+                    handle.set_capture(sink);
+                }
+            }
             Action::ResetCounters => {
                 if let Some(server) = &self.server {
                     server.counters().reset();
@@ -534,6 +545,7 @@ impl TcpServerTab {
         match TcpServer::start(config, tx, self.waker.waker()) {
             Ok(server) => {
                 self.status = Status::Listening(server.local_addr());
+                server.set_capture(self.panel.capture_sink());
                 self.server = Some(server);
                 self.events = Some(rx);
                 self.clients = ClientTable::default();
@@ -542,17 +554,78 @@ impl TcpServerTab {
         }
     }
 
-    fn send(&mut self, bytes: Vec<u8>) {
+    fn send_request(&mut self, request: SendRequest, lang: Lang) {
+        let job = match request {
+            SendRequest::Now(bytes) => {
+                if self.send(bytes) {
+                    self.send_box.remember();
+                }
+                return;
+            }
+            SendRequest::Repeat { message, config } => self
+                .send_fn()
+                .map(|send| repeat_message(message, config, send, self.waker.waker())),
+            SendRequest::File { path, mode } => {
+                let mode = with_chunk(mode, FILE_STREAM_PIECE);
+                self.send_fn()
+                    .map(|send| send_file(&path, mode, send, self.waker.waker()))
+            }
+        };
+        if let Some(job) = job {
+            self.send_box.job_started(job, lang);
+        }
+    }
+
+    /// Sends to the clients chosen now (ticked, or all) from a job's thread.
+    fn send_fn(&mut self) -> Option<SendFn> {
         self.send_problem = None;
         let Some(server) = &self.server else {
             self.send_problem = Some(SendProblem::NoClients);
-            return;
+            return None;
+        };
+        let sender = server.sender();
+        if self.settings.send_to_all {
+            return Some(Box::new(move |bytes| match sender.send_to_all(&bytes) {
+                Some(0) => SendOutcome::Busy,
+                Some(_) => SendOutcome::Sent,
+                None => SendOutcome::Gone,
+            }));
+        }
+        let targets = self.clients.selected_connected();
+        if targets.is_empty() {
+            self.send_problem = Some(SendProblem::NoneSelected);
+            return None;
+        }
+        Some(Box::new(move |bytes| {
+            let outcomes: Vec<_> = targets
+                .iter()
+                .map(|id| sender.send(*id, bytes.clone()))
+                .collect();
+            if outcomes.iter().any(Result::is_ok) {
+                SendOutcome::Sent
+            } else if outcomes
+                .iter()
+                .any(|outcome| matches!(outcome, Err(EngineError::SendQueueFull { .. })))
+            {
+                SendOutcome::Busy
+            } else {
+                SendOutcome::Gone
+            }
+        }))
+    }
+
+    /// Sends once, now; true if every chosen client got it queued.
+    fn send(&mut self, bytes: Vec<u8>) -> bool {
+        self.send_problem = None;
+        let Some(server) = &self.server else {
+            self.send_problem = Some(SendProblem::NoClients);
+            return false;
         };
         if self.settings.send_to_all {
             let connected = self.clients.connected_count();
             if connected == 0 {
                 self.send_problem = Some(SendProblem::NoClients);
-                return;
+                return false;
             }
             let queued = server.send_to_all(&bytes);
             if queued < connected {
@@ -561,12 +634,12 @@ impl TcpServerTab {
                     wanted: connected,
                 });
             }
-            return;
+            return queued > 0;
         }
         let targets = self.clients.selected_connected();
         if targets.is_empty() {
             self.send_problem = Some(SendProblem::NoneSelected);
-            return;
+            return false;
         }
         let mut queued = 0;
         let mut last_error = None;
@@ -581,6 +654,7 @@ impl TcpServerTab {
             (Some(_), wanted) => Some(SendProblem::Partial { queued, wanted }),
             (None, _) => None,
         };
+        queued > 0
     }
 }
 

@@ -9,16 +9,17 @@ use serde::{Deserialize, Serialize};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
-use super::send_box::SendBox;
+use super::send_box::{SendBox, SendRequest, SendSettings, send_now};
+use super::send_jobs_ui::{FILE_DATAGRAM, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui, local_address_ui};
-use crate::codec::PayloadMode;
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
-    CounterSnapshot, EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, UdpConfig,
-    UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
+    CaptureSink, CounterSnapshot, EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6,
+    SendFn, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
+    repeat_message, send_file,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -29,8 +30,7 @@ pub struct UdpSettings {
     pub local_ip: String,
     pub local_port: String,
     pub target: String,
-    pub send_mode: PayloadMode,
-    pub escapes: bool,
+    pub send: SendSettings,
     pub display: DisplaySettings,
 }
 
@@ -40,8 +40,7 @@ impl Default for UdpSettings {
             local_ip: "0.0.0.0".to_owned(),
             local_port: "7788".to_owned(),
             target: "127.0.0.1:8080".to_owned(),
-            send_mode: PayloadMode::Text,
-            escapes: false,
+            send: SendSettings::default(),
             display: DisplaySettings::default(),
         }
     }
@@ -60,9 +59,10 @@ enum Status {
 pub enum Action {
     Open,
     Close,
-    Send(Vec<u8>),
+    Send(SendRequest),
     Clear,
     ResetCounters,
+    Capture(Option<CaptureSink>),
 }
 
 pub struct UdpTab {
@@ -84,7 +84,7 @@ impl UdpTab {
     pub fn new(settings: UdpSettings, ctx: egui::Context) -> Self {
         Self {
             panel: LogPanel::new(&settings.display),
-            send_box: SendBox::new(settings.send_mode, settings.escapes),
+            send_box: SendBox::new(settings.send.clone()),
             settings,
             endpoint: None,
             events: None,
@@ -162,6 +162,14 @@ impl UdpTab {
         }
     }
 
+    /// The settings to keep, with the send box's (history, quick commands) included.
+    pub fn saved_settings(&self) -> UdpSettings {
+        UdpSettings {
+            send: self.send_box.settings(),
+            ..self.settings.clone()
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         tab_ui(self, ui, lang);
     }
@@ -183,6 +191,7 @@ impl TabParts for UdpTab {
         match action {
             ToolbarAction::Clear => Action::Clear,
             ToolbarAction::ResetCounters => Action::ResetCounters,
+            ToolbarAction::Capture(sink) => Action::Capture(sink),
         }
     }
 
@@ -240,15 +249,12 @@ impl TabParts for UdpTab {
             }
         });
         let max_len = self.max_payload();
-        if self
+        if let Some(request) = self
             .send_box
             .ui(ui, self.settings.display.encoding, lang, max_len)
-            && let Ok(bytes) = self.send_box.payload(self.settings.display.encoding)
         {
-            actions.push(Action::Send(bytes.clone()));
+            actions.push(Action::Send(request));
         }
-        self.settings.send_mode = self.send_box.mode;
-        self.settings.escapes = self.send_box.escapes;
         ui.add_space(2.0);
     }
 
@@ -266,7 +272,7 @@ impl TabParts for UdpTab {
         }
     }
 
-    fn handle(&mut self, action: Action) {
+    fn handle(&mut self, action: Action, lang: Lang) {
         match action {
             Action::Open => self.open(),
             Action::Close => {
@@ -274,8 +280,13 @@ impl TabParts for UdpTab {
                 self.events = None;
                 self.status = Status::Closed;
             }
-            Action::Send(bytes) => self.send(bytes),
+            Action::Send(request) => self.send_request(request, lang),
             Action::Clear => self.panel.log.clear(),
+            Action::Capture(sink) => {
+                if let Some(handle) = &self.endpoint {
+                    handle.set_capture(sink);
+                }
+            }
             Action::ResetCounters => {
                 if let Some(endpoint) = &self.endpoint {
                     endpoint.counters().reset();
@@ -300,6 +311,7 @@ impl UdpTab {
         match UdpEndpoint::open(&UdpConfig::new(bind), tx, self.waker.waker()) {
             Ok(endpoint) => {
                 self.status = Status::Open(endpoint.local_addr());
+                endpoint.set_capture(self.panel.capture_sink());
                 self.endpoint = Some(endpoint);
                 self.events = Some(rx);
             }
@@ -307,15 +319,51 @@ impl UdpTab {
         }
     }
 
-    fn send(&mut self, bytes: Vec<u8>) {
+    fn send_request(&mut self, request: SendRequest, lang: Lang) {
+        let job = match request {
+            SendRequest::Now(bytes) => {
+                if let Some(send) = self.send_fn()
+                    && send_now(send, bytes)
+                {
+                    self.send_box.remember();
+                }
+                return;
+            }
+            SendRequest::Repeat { message, config } => self
+                .send_fn()
+                .map(|send| repeat_message(message, config, send, self.waker.waker())),
+            SendRequest::File { path, mode } => {
+                let mode = with_chunk(mode, FILE_DATAGRAM);
+                self.send_fn()
+                    .map(|send| send_file(&path, mode, send, self.waker.waker()))
+            }
+        };
+        // Without a socket or target the status line already says what to fix.
+        if let Some(job) = job {
+            self.send_box.job_started(job, lang);
+        }
+    }
+
+    /// How one datagram goes to the target, from any thread; `None` (with the
+    /// reason on screen) when the socket is closed or the target is bad.
+    fn send_fn(&mut self) -> Option<SendFn> {
         self.target_error = None;
-        let Some(endpoint) = &self.endpoint else {
+        let Some(sender) = self.endpoint.as_ref().and_then(UdpEndpoint::sender) else {
             self.status = Status::NotOpen;
-            return;
+            return None;
         };
         match parse_host_port(&self.settings.target) {
-            Ok((host, port)) => endpoint.send_to(host, port, bytes),
-            Err(error) => self.target_error = Some(error),
+            Ok((host, port)) => Some(Box::new(move |bytes| {
+                if sender.send_to(host.clone(), port, bytes) {
+                    SendOutcome::Sent
+                } else {
+                    SendOutcome::Gone
+                }
+            })),
+            Err(error) => {
+                self.target_error = Some(error);
+                None
+            }
         }
     }
 

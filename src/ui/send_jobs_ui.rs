@@ -1,0 +1,250 @@
+//! The send box's running jobs: send the message every N ms (N times or until
+//! stopped), or send a file whole or line by line. The engine keeps the time;
+//! this only starts, stops and shows the achieved rate.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::dialogs::{self, PendingDialog};
+use super::{error_ui, labelled_field_ui};
+use crate::engine::{EngineError, FileSendMode, RepeatConfig, Repeater};
+use crate::i18n::{Describe, Lang, Texts};
+
+/// Over UDP each piece of a whole file is one datagram of at most this much.
+pub const FILE_DATAGRAM: usize = 1024;
+/// Over TCP a whole file goes out in pieces of this much.
+pub const FILE_STREAM_PIECE: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    pub repeat_ms: String,
+    /// 0 or empty: until stopped.
+    pub repeat_count: String,
+    pub file_lines: bool,
+    pub line_ms: String,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            repeat_ms: "1000".to_owned(),
+            repeat_count: "0".to_owned(),
+            file_lines: false,
+            line_ms: "100".to_owned(),
+        }
+    }
+}
+
+pub enum JobRequest {
+    Repeat {
+        message: Vec<u8>,
+        config: RepeatConfig,
+    },
+    File {
+        path: PathBuf,
+        mode: FileSendMode,
+    },
+}
+
+pub struct SendJobs {
+    pub settings: JobSettings,
+    job: Option<Repeater>,
+    /// The last job's outcome stays on screen after it ended.
+    last: Option<crate::engine::RepeatProgress>,
+    problem: Option<String>,
+    dialog: Option<PendingDialog>,
+    /// A file picked, waiting to be sent with the chosen mode.
+    file: Option<(PathBuf, u64)>,
+}
+
+impl SendJobs {
+    pub fn new(settings: JobSettings) -> Self {
+        Self {
+            settings,
+            job: None,
+            last: None,
+            problem: None,
+            dialog: None,
+            file: None,
+        }
+    }
+
+    pub fn started(&mut self, job: Result<Repeater, EngineError>, lang: Lang) {
+        match job {
+            Ok(job) => {
+                self.problem = None;
+                self.last = None;
+                self.job = Some(job);
+            }
+            Err(error) => self.problem = Some(error.describe(lang)),
+        }
+    }
+
+    pub fn report_problem(&mut self, message: String) {
+        self.problem = Some(message);
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lang: Lang,
+        message: Option<Vec<u8>>,
+    ) -> Option<JobRequest> {
+        if let Some(job) = &self.job {
+            let progress = job.progress();
+            if progress.running {
+                // The rate changes while it runs; look again soon (only while a job runs).
+                ui.ctx().request_repaint_after(Duration::from_millis(250));
+            } else {
+                self.last = Some(progress);
+                self.job = None;
+            }
+        }
+        let mut request = None;
+        ui.horizontal(|ui| {
+            let running = self.job.is_some();
+            ui.add_enabled_ui(!running, |ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.repeat_every,
+                    &mut self.settings.repeat_ms,
+                    "1000",
+                    56.0,
+                );
+                ui.label(texts.repeat_ms);
+                labelled_field_ui(
+                    ui,
+                    texts.repeat_count,
+                    &mut self.settings.repeat_count,
+                    "0",
+                    56.0,
+                );
+            });
+            if running {
+                if ui.button(texts.stop_job).clicked()
+                    && let Some(job) = &self.job
+                {
+                    job.stop();
+                }
+            } else if ui
+                .add_enabled(message.is_some(), egui::Button::new(texts.start_repeat))
+                .clicked()
+                && let Some(message) = message
+            {
+                request = self.repeat_request(message, lang);
+            }
+            ui.separator();
+            request = request
+                .take()
+                .or_else(|| self.file_ui(ui, texts, lang, running));
+            self.status_ui(ui, texts);
+        });
+        if let Some(problem) = &self.problem {
+            error_ui(ui, problem);
+        }
+        request
+    }
+
+    fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let progress = self.job.as_ref().map(Repeater::progress).or(self.last);
+        if let Some(progress) = progress {
+            ui.weak(texts.repeat_status(progress.sent, progress.rate(), progress.running));
+        }
+    }
+
+    fn repeat_request(&mut self, message: Vec<u8>, lang: Lang) -> Option<JobRequest> {
+        let texts = lang.texts();
+        let Some(interval) = parse_ms(&self.settings.repeat_ms) else {
+            self.problem = Some(texts.interval_bad.to_owned());
+            return None;
+        };
+        let count = match self.settings.repeat_count.trim() {
+            "" => 0,
+            text => match text.parse::<u64>() {
+                Ok(count) => count,
+                Err(_) => {
+                    self.problem = Some(texts.count_bad.to_owned());
+                    return None;
+                }
+            },
+        };
+        self.problem = None;
+        Some(JobRequest::Repeat {
+            message,
+            config: RepeatConfig {
+                interval,
+                count: (count > 0).then_some(count),
+            },
+        })
+    }
+
+    /// "Send a file…": pick it, then it goes out whole or line by line.
+    fn file_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lang: Lang,
+        running: bool,
+    ) -> Option<JobRequest> {
+        if let Some(dialog) = &self.dialog
+            && let Some(answer) = dialog.poll()
+        {
+            self.dialog = None;
+            self.file = answer.map(|path| {
+                let size = std::fs::metadata(&path).map_or(0, |meta| meta.len());
+                (path, size)
+            });
+        }
+        ui.add_enabled_ui(!running, |ui| {
+            ui.radio_value(&mut self.settings.file_lines, false, texts.file_whole);
+            ui.radio_value(&mut self.settings.file_lines, true, texts.file_lines);
+            ui.add_enabled_ui(self.settings.file_lines, |ui| {
+                labelled_field_ui(ui, texts.repeat_ms, &mut self.settings.line_ms, "100", 48.0);
+            });
+        });
+        let pick = ui.add_enabled(
+            !running && self.dialog.is_none(),
+            egui::Button::new(texts.send_file),
+        );
+        if pick.clicked() {
+            self.dialog = dialogs::open_file(ui.ctx());
+        }
+        let (path, size) = self.file.take()?;
+        ui.weak(format!(
+            "{}{}",
+            path.file_name().unwrap_or_default().to_string_lossy(),
+            texts.file_size(size)
+        ));
+        let mode = if self.settings.file_lines {
+            let Some(interval) = parse_ms(&self.settings.line_ms) else {
+                self.problem = Some(lang.texts().interval_bad.to_owned());
+                return None;
+            };
+            FileSendMode::Lines { interval }
+        } else {
+            // The tab turns this into datagrams or stream pieces.
+            FileSendMode::Whole { chunk: 0 }
+        };
+        Some(JobRequest::File { path, mode })
+    }
+}
+
+/// A whole number of milliseconds, 1 or more.
+fn parse_ms(text: &str) -> Option<Duration> {
+    match text.trim().parse::<u64>() {
+        Ok(ms) if ms >= 1 => Some(Duration::from_millis(ms)),
+        _ => None,
+    }
+}
+
+/// A whole-file send cut into pieces of `chunk` (the tab knows its transport).
+pub fn with_chunk(mode: FileSendMode, chunk: usize) -> FileSendMode {
+    match mode {
+        FileSendMode::Whole { .. } => FileSendMode::Whole { chunk },
+        lines => lines,
+    }
+}
