@@ -45,6 +45,19 @@ pub enum Tab {
     Files,
 }
 
+/// The saved settings, or the defaults; `true` when settings were there but could
+/// not be read (a damaged file, or one from an incompatible version).
+pub fn load_settings(storage: Option<&dyn eframe::Storage>) -> (Settings, bool) {
+    let Some(storage) = storage else {
+        return (Settings::default(), false);
+    };
+    let stored = storage.get_string(eframe::APP_KEY).is_some();
+    match eframe::get_value::<Settings>(storage, eframe::APP_KEY) {
+        Some(settings) => (settings, false),
+        None => (Settings::default(), stored),
+    }
+}
+
 pub struct NetdbgApp {
     lang: Lang,
     /// The saved settings could not be read; shown until dismissed.
@@ -60,17 +73,15 @@ pub struct NetdbgApp {
 impl NetdbgApp {
     /// Builds the app from eframe's context, restoring saved settings when there are any.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let stored = cc
-            .storage
-            .is_some_and(|storage| storage.get_string(eframe::APP_KEY).is_some());
-        let settings = cc
-            .storage
-            .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY));
-        // Settings that are there but cannot be read: start from defaults, and say so.
-        let unreadable = stored && settings.is_none();
-        let mut app = Self::with_settings(&cc.egui_ctx, settings.unwrap_or_default());
+        let (settings, unreadable) = load_settings(cc.storage);
+        let mut app = Self::with_settings(&cc.egui_ctx, settings);
         app.settings_notice = unreadable;
         app
+    }
+
+    /// Whether the window says the saved settings could not be read.
+    pub fn shows_settings_notice(&self) -> bool {
+        self.settings_notice
     }
 
     pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
