@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use egui::{ComboBox, DragValue, Key, Modifiers};
+use egui::{ComboBox, DragValue, Key};
 use serde::{Deserialize, Serialize};
 
 use super::dialogs::{self, PendingDialog};
@@ -62,7 +62,8 @@ pub struct LogPanel {
     search_at: Option<usize>,
     scroll_to: Option<usize>,
     peer_filter: String,
-    /// Selected lines by `seq`: where the selection started, and where it ends.
+    /// Selected lines by `seq`: where the selection started (the anchor), and
+    /// where it ends now; either may be the larger.
     selection: Option<(u64, u64)>,
     capture: Option<Capture>,
     capture_dialog: Option<PendingDialog>,
@@ -201,8 +202,14 @@ impl LogPanel {
                 self.selection.is_some(),
                 egui::Button::new(texts.copy_lines),
             );
+            // egui turns Ctrl+C into a Copy event; the message editor's own copy wins.
             let copy_keys = self.selection.is_some()
-                && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::C));
+                && !ui.ctx().text_edit_focused()
+                && ui.input(|i| {
+                    i.events
+                        .iter()
+                        .any(|event| matches!(event, egui::Event::Copy))
+                });
             if copy.clicked() || copy_keys {
                 self.copy_selection(ui.ctx(), texts, settings);
             }
@@ -302,6 +309,10 @@ impl LogPanel {
             })
             .map(|(row, _)| row)
             .collect();
+        // A filter may have removed the match we were on.
+        if self.search_at.is_some_and(|at| at >= matches.len()) {
+            self.search_at = None;
+        }
         if matches.is_empty() {
             self.search_at = None;
         } else if next || previous {
@@ -338,7 +349,7 @@ impl LogPanel {
     }
 
     fn copy_selection(&self, ctx: &egui::Context, texts: &Texts, settings: &DisplaySettings) {
-        let Some((first, last)) = self.selection else {
+        let Some((first, last)) = self.ordered_selection() else {
             return;
         };
         let text: Vec<String> = self
@@ -348,6 +359,12 @@ impl LogPanel {
             .map(|line| line_text(line, settings.show, settings.timestamps, texts))
             .collect();
         ctx.copy_text(text.join("\n"));
+    }
+
+    /// The selection as (first, last) `seq`.
+    fn ordered_selection(&self) -> Option<(u64, u64)> {
+        self.selection
+            .map(|(anchor, end)| (anchor.min(end), anchor.max(end)))
     }
 
     fn view_options<'a>(
@@ -363,7 +380,7 @@ impl LogPanel {
             only_peers,
             peer_filter: &self.peer_filter,
             search: &self.search,
-            selection: self.selection,
+            selection: self.ordered_selection(),
             scroll_to: self.scroll_to,
         }
     }
@@ -383,7 +400,7 @@ impl LogPanel {
         self.scroll_to = None;
         if let Some(click) = click {
             self.selection = match (self.selection, click.extend) {
-                (Some((anchor, _)), true) => Some((anchor.min(click.seq), anchor.max(click.seq))),
+                (Some((anchor, _)), true) => Some((anchor, click.seq)),
                 _ => Some((click.seq, click.seq)),
             };
         }

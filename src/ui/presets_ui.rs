@@ -42,13 +42,18 @@ pub fn presets_ui(
                             String::new()
                         };
                         ui.weak(shortcut);
-                        if ui.button(preset.name.as_str()).clicked() {
+                        let name = if preset.name.trim().is_empty() {
+                            format!("#{}", index + 1)
+                        } else {
+                            preset.name.clone()
+                        };
+                        if ui.button(name).on_hover_text(&preset.text).clicked() {
                             *clicked = Some(index);
                         }
                         let label = ui.label(texts.preset_name);
                         ui.add(egui::TextEdit::singleline(&mut preset.name).desired_width(90.0))
                             .labelled_by(label.id);
-                        let label = ui.label(texts.send_box);
+                        let label = ui.label(texts.preset_text);
                         ui.add(egui::TextEdit::singleline(&mut preset.text).desired_width(160.0))
                             .labelled_by(label.id);
                         if ui.small_button(texts.move_up).clicked() && index > 0 {
@@ -79,8 +84,9 @@ pub fn presets_ui(
                     )
                     .clicked()
                 {
+                    let number = presets.len() + 1;
                     presets.push(Preset {
-                        name: preset_name(current_text),
+                        name: preset_name(current_text, number),
                         text: current_text.to_owned(),
                         options: current_options,
                     });
@@ -90,10 +96,14 @@ pub fn presets_ui(
         });
 }
 
-/// A first name for a new quick command: the start of its text.
-fn preset_name(text: &str) -> String {
-    let first_line = text.lines().next().unwrap_or_default();
-    first_line.chars().take(16).collect()
+/// A first name for a new quick command: the start of its first non-blank line,
+/// else its number.
+fn preset_name(text: &str, number: usize) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .map(|line| line.chars().take(16).collect())
+        .unwrap_or_else(|| format!("#{number}"))
 }
 
 /// Import and export of the list, through file dialogs on their own thread.

@@ -51,6 +51,9 @@ pub struct SendBox {
     history: VecDeque<String>,
     /// Where ↑/↓ is in the history; `None` while typing something new.
     recalled: Option<usize>,
+    /// The last request came from the editor (not a quick command), so a
+    /// successful send puts the editor's text into the history.
+    from_editor: bool,
     presets: Vec<Preset>,
     preset_files: PresetFiles,
     jobs: SendJobs,
@@ -72,6 +75,7 @@ impl SendBox {
             options: settings.options,
             history: settings.history.into_iter().take(HISTORY).collect(),
             recalled: None,
+            from_editor: false,
             presets: settings.presets,
             preset_files: PresetFiles::default(),
             jobs: SendJobs::new(settings.jobs),
@@ -111,6 +115,9 @@ impl SendBox {
 
     /// A message went out (or was queued): remember it for ↑/↓.
     pub fn remember(&mut self) {
+        if !std::mem::take(&mut self.from_editor) {
+            return;
+        }
         self.recalled = None;
         if self.text.is_empty() || self.history.front() == Some(&self.text) {
             return;
@@ -171,6 +178,7 @@ impl SendBox {
             && let Ok(bytes) = self.payload(encoding)
         {
             request = Some(SendRequest::Now(bytes.clone()));
+            self.from_editor = true;
         }
         let message = match self.payload(encoding) {
             Ok(bytes) if problem.is_none() => Some(bytes.clone()),
@@ -350,7 +358,10 @@ impl SendBox {
         lang: Lang,
     ) -> Option<SendRequest> {
         match build_message(&preset.text, &preset.options, encoding) {
-            Ok(bytes) => Some(SendRequest::Now(bytes)),
+            Ok(bytes) => {
+                self.from_editor = false;
+                Some(SendRequest::Now(bytes))
+            }
             Err(error) => {
                 let message = format!("{}: {}", preset.name, error.describe(lang));
                 self.jobs.report_problem(message);
