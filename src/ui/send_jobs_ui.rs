@@ -105,7 +105,7 @@ impl SendJobs {
             }
         }
         let mut request = None;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let running = self.job.is_some();
             ui.add_enabled_ui(!running, |ui| {
                 labelled_field_ui(
