@@ -128,9 +128,9 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         local_port,
         connect_timeout: plan.connect_timeout,
     };
-    let client = TcpClient::connect(config, tx, no_waker())
+    let sink = capture_args::sink(capture.as_ref());
+    let client = TcpClient::connect_with_capture(config, sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
-    client.set_capture(capture_args::sink(capture.as_ref()));
     let mut session = Session {
         printer,
         decoder: StreamDecoder::new(encoding),

@@ -73,9 +73,9 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     };
     let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
-    let server = TcpServer::start(config, tx, no_waker())
+    let sink = capture_args::sink(capture.as_ref());
+    let server = TcpServer::start_with_capture(config, sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
-    server.set_capture(capture_args::sink(capture.as_ref()));
     let mut log = ServerLog {
         printer: Printer {
             json: args.json,

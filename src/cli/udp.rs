@@ -105,9 +105,9 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
     };
     let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
-    let endpoint = UdpEndpoint::open(&UdpConfig::new(bind), tx, no_waker())
+    let sink = capture_args::sink(capture.as_ref());
+    let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
-    endpoint.set_capture(capture_args::sink(capture.as_ref()));
     let outcome = print_datagrams(&printer, &events, args.count, idle);
     endpoint.set_capture(None);
     endpoint.close();
@@ -183,9 +183,9 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
     };
     let capture = args.capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
-    let endpoint = UdpEndpoint::open(&UdpConfig::new(bind), tx, no_waker())
+    let sink = capture_args::sink(capture.as_ref());
+    let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
-    endpoint.set_capture(capture_args::sink(capture.as_ref()));
     let target = Target {
         host: &host,
         port,

@@ -110,6 +110,17 @@ impl TcpClient {
         events: Sender<TcpClientEvent>,
         waker: Waker,
     ) -> Result<Self, EngineError> {
+        Self::connect_with_capture(config, None, events, waker)
+    }
+
+    /// Like [`connect`](Self::connect), capturing from the first byte on (a server
+    /// that speaks first could otherwise beat [`set_capture`](Self::set_capture)).
+    pub fn connect_with_capture(
+        config: TcpClientConfig,
+        sink: Option<CaptureSink>,
+        events: Sender<TcpClientEvent>,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
         let (commands, queue) = crossbeam_channel::bounded(SEND_QUEUE_LEN);
         let stream = Arc::new(OnceLock::new());
         let link = Link {
@@ -119,6 +130,7 @@ impl TcpClient {
             counters: Arc::new(Counters::default()),
             capture: CaptureSlot::default(),
         };
+        link.capture.set(sink);
         let client = TcpClient {
             capture: link.capture.clone(),
             sender: TcpClientSender {

@@ -189,6 +189,16 @@ impl TcpServer {
         events: Sender<TcpServerEvent>,
         waker: Waker,
     ) -> Result<Self, EngineError> {
+        Self::start_with_capture(config, None, events, waker)
+    }
+
+    /// Like [`start`](Self::start), capturing from the first client on.
+    pub fn start_with_capture(
+        config: TcpServerConfig,
+        sink: Option<CaptureSink>,
+        events: Sender<TcpServerEvent>,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
         let listener = bind_listener(config.bind, config.backlog)?;
         let local = listener
             .local_addr()
@@ -199,6 +209,7 @@ impl TcpServer {
             totals: Arc::new(Counters::default()),
             capture: CaptureSlot::default(),
         });
+        reporter.capture.set(sink);
         let writer = writer::spawn(reporter.clone(), local)?;
         let shared = Arc::new(Shared {
             reporter,

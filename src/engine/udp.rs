@@ -92,6 +92,8 @@ pub struct UdpEndpoint {
     local: SocketAddr,
     capture: CaptureSlot,
     commands: Option<Sender<UdpCommand>>,
+    /// Dropped on close: ends the send thread even while [`UdpSender`] clones live on.
+    closing: Option<Sender<()>>,
     counters: Arc<Counters>,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
@@ -120,6 +122,17 @@ impl UdpEndpoint {
         events: Sender<UdpEvent>,
         waker: Waker,
     ) -> Result<Self, EngineError> {
+        Self::open_with_capture(config, None, events, waker)
+    }
+
+    /// Like [`open`](Self::open), capturing from the first datagram on (setting it
+    /// afterwards could miss what arrives in between).
+    pub fn open_with_capture(
+        config: &UdpConfig,
+        sink: Option<CaptureSink>,
+        events: Sender<UdpEvent>,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
         let socket = bind_socket(config)?;
         let local = socket
             .local_addr()
@@ -128,6 +141,7 @@ impl UdpEndpoint {
             .try_clone()
             .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
         let capture = CaptureSlot::default();
+        capture.set(sink);
         let reporter = Arc::new(Reporter {
             events,
             waker,
@@ -136,6 +150,7 @@ impl UdpEndpoint {
         let counters = Arc::new(Counters::default());
         let stop = Arc::new(AtomicBool::new(false));
         let (command_tx, command_rx) = crossbeam_channel::unbounded();
+        let (closing_tx, closing_rx) = crossbeam_channel::bounded::<()>(0);
 
         reporter.report(UdpEvent::Bound { local });
         let receiver = {
@@ -151,13 +166,16 @@ impl UdpEndpoint {
             local,
             capture,
             commands: Some(command_tx),
+            closing: Some(closing_tx),
             counters: counters.clone(),
             stop,
             threads: vec![receiver],
         };
         let sender = thread::Builder::new()
             .name(format!("udp-tx {local}"))
-            .spawn(move || send_loop(&send_socket, &command_rx, &reporter, &counters))
+            .spawn(move || {
+                send_loop(&send_socket, &command_rx, &closing_rx, &reporter, &counters);
+            })
             .map_err(|err| EngineError::Thread {
                 message: err.to_string(),
             })?;
@@ -198,6 +216,7 @@ impl UdpEndpoint {
     fn shutdown(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         self.commands = None;
+        self.closing = None;
         wake_receiver(self.local);
         for thread in self.threads.drain(..) {
             let _ = thread.join();
@@ -274,35 +293,69 @@ fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, st
     reporter.report(UdpEvent::Closed);
 }
 
+/// Sends until the endpoint closes. What is queued at that moment still goes out;
+/// a sender kept by someone else (a periodic send) does not keep the thread alive.
 fn send_loop(
     socket: &UdpSocket,
     commands: &Receiver<UdpCommand>,
+    closing: &Receiver<()>,
     reporter: &Reporter,
     counters: &Counters,
 ) {
-    let local_is_v6 = socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
-    let mut resolved: HashMap<(String, u16), SocketAddr> = HashMap::new();
-    for UdpCommand::SendTo { host, port, data } in commands {
+    let mut out = Outbox {
+        socket,
+        local_is_v6: socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false),
+        resolved: HashMap::new(),
+        reporter,
+        counters,
+    };
+    loop {
+        crossbeam_channel::select! {
+            recv(commands) -> command => match command {
+                Ok(command) => out.send(command),
+                Err(_) => return,
+            },
+            recv(closing) -> _ => {
+                commands.try_iter().for_each(|command| out.send(command));
+                return;
+            }
+        }
+    }
+}
+
+/// The send thread's state: the socket and the addresses it has resolved.
+struct Outbox<'a> {
+    socket: &'a UdpSocket,
+    local_is_v6: bool,
+    resolved: HashMap<(String, u16), SocketAddr>,
+    reporter: &'a Reporter,
+    counters: &'a Counters,
+}
+
+impl Outbox<'_> {
+    fn send(&mut self, UdpCommand::SendTo { host, port, data }: UdpCommand) {
         let key = (host, port);
-        let target = match resolved.get(&key) {
+        let target = match self.resolved.get(&key) {
             Some(addr) => Ok(*addr),
-            None => resolve(&key.0, key.1, local_is_v6),
+            None => resolve(&key.0, key.1, self.local_is_v6),
         };
         let result = target.and_then(|target| {
-            resolved.insert(key, target);
-            send_one(socket, target, &data, local_is_v6)
+            self.resolved.insert(key, target);
+            send_one(self.socket, target, &data, self.local_is_v6)
         });
         match result {
             Ok(peer) => {
-                counters.record_tx(data.len());
-                reporter.capture.record(CaptureDirection::Tx, peer, &data);
-                reporter.report(UdpEvent::Sent(Datagram {
+                self.counters.record_tx(data.len());
+                self.reporter
+                    .capture
+                    .record(CaptureDirection::Tx, peer, &data);
+                self.reporter.report(UdpEvent::Sent(Datagram {
                     peer,
                     data,
                     at: SystemTime::now(),
                 }));
             }
-            Err(error) => reporter.report(UdpEvent::Error(error)),
+            Err(error) => self.reporter.report(UdpEvent::Error(error)),
         }
     }
 }

@@ -1,0 +1,372 @@
+//! Capture to a file: every datagram and TCP chunk an endpoint receives or sends, one
+//! JSON line each, byte-exact and in order, checked against the endpoint's counters.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use netdbg::codec::{TextEncoding, format_hex_compact};
+use netdbg::engine::{
+    AutoReply, AutoReplySpec, Capture, EngineError, TcpClient, TcpClientConfig, TcpClientEvent,
+    TcpServer, TcpServerConfig, TcpServerEvent, UdpConfig, UdpEndpoint, UdpEvent, no_waker,
+};
+use serde_json::Value;
+
+const WAIT: Duration = Duration::from_secs(10);
+const BURST: u64 = 100_000;
+const SENTINEL: &[u8] = b"sentinel";
+
+/// A fresh path in the temp folder; removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "netdbg-capture-{}-{name}.jsonl",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[derive(Debug)]
+struct Record {
+    dir: String,
+    peer: String,
+    hex: String,
+}
+
+/// Every line of a capture, checked for the fields each record must have.
+fn read_records(path: &Path) -> Vec<Record> {
+    let text = std::fs::read_to_string(path).expect("capture file readable");
+    text.lines()
+        .map(|line| {
+            let value: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            let hex = value["hex"].as_str().expect("hex").to_owned();
+            let len = value["len"].as_u64().expect("len");
+            assert_eq!(hex.len() as u64, len * 2, "{line}");
+            let time = value["time"].as_str().expect("time");
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(time).is_ok(),
+                "time {time}"
+            );
+            Record {
+                dir: value["dir"].as_str().expect("dir").to_owned(),
+                peer: value["peer"].as_str().expect("peer").to_owned(),
+                hex,
+            }
+        })
+        .collect()
+}
+
+/// Sixteen bytes: the sequence number, then a pattern that depends on it.
+fn datagram(seq: u64) -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&seq.to_be_bytes());
+    bytes[8..].copy_from_slice(&(seq ^ 0xA5A5_5A5A_0F0F_F0F0).to_le_bytes());
+    bytes
+}
+
+fn open_udp() -> (UdpEndpoint, Receiver<UdpEvent>) {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let bind: SocketAddr = "127.0.0.1:0".parse().expect("address");
+    let endpoint = UdpEndpoint::open(&UdpConfig::new(bind), tx, no_waker()).expect("bind");
+    (endpoint, rx)
+}
+
+#[test]
+fn udp_burst_capture_matches_what_the_endpoint_received() {
+    let file = TempFile::new("udp-burst");
+    let capture = Capture::create(&file.0).expect("create capture");
+    let (endpoint, events) = open_udp();
+    endpoint.set_capture(capture.sink());
+    let target = endpoint.local_addr();
+    let sender = UdpSocket::bind("127.0.0.1:0").expect("sender");
+    let sender_addr = sender.local_addr().expect("addr");
+
+    // As fast as the sender goes: the kernel may drop some; the capture must still hold
+    // exactly what the endpoint counted, in order.
+    for seq in 0..BURST {
+        sender.send_to(&datagram(seq), target).expect("send");
+    }
+    // The socket is FIFO: once a sentinel is through, everything before it is too.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    'sync: loop {
+        assert!(Instant::now() < deadline, "the sentinel never arrived");
+        sender.send_to(SENTINEL, target).expect("sentinel");
+        while let Ok(event) = events.recv_timeout(Duration::from_millis(100)) {
+            if matches!(&event, UdpEvent::Received(d) if d.data == SENTINEL) {
+                break 'sync;
+            }
+        }
+    }
+    endpoint.set_capture(None);
+    let received = endpoint.counters().snapshot().rx_packets;
+    let written = capture.finish().expect("finish");
+    endpoint.close();
+
+    let records = read_records(&file.0);
+    assert_eq!(records.len() as u64, written);
+    assert_eq!(written, received, "one record per datagram received");
+    let mut last = None;
+    let mut burst_records = 0u64;
+    for record in &records {
+        assert_eq!(record.dir, "rx");
+        assert_eq!(record.peer, sender_addr.to_string());
+        if record.hex == format_hex_compact(SENTINEL) {
+            continue;
+        }
+        let seq = u64::from_str_radix(&record.hex[..16], 16).expect("sequence number");
+        assert_eq!(record.hex, format_hex_compact(&datagram(seq)), "byte-exact");
+        assert!(
+            last.is_none_or(|last| seq > last),
+            "in order: {seq} after {last:?}"
+        );
+        last = Some(seq);
+        burst_records += 1;
+    }
+    assert!(burst_records <= BURST);
+    eprintln!("burst: {burst_records} of {BURST} datagrams received and captured");
+}
+
+#[test]
+fn paced_udp_capture_holds_every_datagram_and_every_send() {
+    const WINDOW: u64 = 1_000;
+    const REPLIES: u64 = 100;
+    let file = TempFile::new("udp-paced");
+    let capture = Capture::create(&file.0).expect("create capture");
+    let (endpoint, events) = open_udp();
+    endpoint.set_capture(capture.sink());
+    let target = endpoint.local_addr();
+    let sender = UdpSocket::bind("127.0.0.1:0").expect("sender");
+    let sender_addr = sender.local_addr().expect("addr");
+
+    // Lightly paced: at most WINDOW datagrams in flight, far below the 4 MiB buffer.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let received = || endpoint.counters().snapshot().rx_packets;
+    for seq in 0..BURST {
+        while seq - received() >= WINDOW {
+            assert!(Instant::now() < deadline, "the endpoint stopped receiving");
+            thread::yield_now();
+        }
+        sender.send_to(&datagram(seq), target).expect("send");
+    }
+    while received() < BURST {
+        assert!(
+            Instant::now() < deadline,
+            "received {} of {BURST}",
+            received()
+        );
+        thread::yield_now();
+    }
+    // And the other way: the endpoint answers, the capture keeps its sends too.
+    for n in 0..REPLIES {
+        endpoint.send_to(
+            "127.0.0.1",
+            sender_addr.port(),
+            format!("reply {n}").into_bytes(),
+        );
+    }
+    let mut sent = 0;
+    while sent < REPLIES {
+        match events.recv_timeout(WAIT) {
+            Ok(UdpEvent::Sent(_)) => sent += 1,
+            Ok(UdpEvent::Error(error)) => panic!("{error:?}"),
+            Ok(_) => {}
+            Err(_) => panic!("only {sent} of {REPLIES} replies were sent"),
+        }
+    }
+    endpoint.set_capture(None);
+    let counters = endpoint.counters().snapshot();
+    let written = capture.finish().expect("finish");
+    endpoint.close();
+
+    assert_eq!(counters.rx_packets, BURST, "paced: nothing dropped");
+    assert_eq!(counters.tx_packets, REPLIES);
+    let records = read_records(&file.0);
+    assert_eq!(records.len() as u64, written);
+    assert_eq!(written, BURST + REPLIES);
+    let rx: Vec<&Record> = records.iter().filter(|r| r.dir == "rx").collect();
+    let tx: Vec<&Record> = records.iter().filter(|r| r.dir == "tx").collect();
+    assert_eq!(rx.len() as u64, BURST);
+    for (seq, record) in (0..BURST).zip(&rx) {
+        assert_eq!(
+            record.hex,
+            format_hex_compact(&datagram(seq)),
+            "datagram {seq}"
+        );
+        assert_eq!(record.peer, sender_addr.to_string());
+    }
+    assert_eq!(tx.len() as u64, REPLIES);
+    for (n, record) in (0..REPLIES).zip(&tx) {
+        assert_eq!(
+            record.hex,
+            format_hex_compact(format!("reply {n}").as_bytes())
+        );
+        assert_eq!(record.peer, sender_addr.to_string());
+    }
+}
+
+fn wait_client(
+    events: &Receiver<TcpClientEvent>,
+    wanted: impl Fn(&TcpClientEvent) -> bool,
+) -> TcpClientEvent {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match events.recv_deadline(deadline) {
+            Ok(event) if wanted(&event) => return event,
+            Ok(TcpClientEvent::Failed(error)) => panic!("client failed: {error:?}"),
+            Ok(_) => {}
+            Err(_) => panic!("timed out waiting for a client event"),
+        }
+    }
+}
+
+fn wait_server(
+    events: &Receiver<TcpServerEvent>,
+    wanted: impl Fn(&TcpServerEvent) -> bool,
+) -> TcpServerEvent {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match events.recv_deadline(deadline) {
+            Ok(event) if wanted(&event) => return event,
+            Ok(_) => {}
+            Err(_) => panic!("timed out waiting for a server event"),
+        }
+    }
+}
+
+/// The bytes of every record going one way, joined (TCP has no message boundaries).
+fn joined(records: &[Record], dir: &str) -> String {
+    records
+        .iter()
+        .filter(|r| r.dir == dir)
+        .map(|r| r.hex.as_str())
+        .collect()
+}
+
+#[test]
+fn tcp_client_and_server_capture_both_directions() {
+    let server_file = TempFile::new("tcp-server");
+    let client_file = TempFile::new("tcp-client");
+    let server_capture = Capture::create(&server_file.0).expect("server capture");
+    let client_capture = Capture::create(&client_file.0).expect("client capture");
+
+    let spec = AutoReplySpec {
+        reply_enabled: true,
+        reply: "ack".to_owned(),
+        ..AutoReplySpec::default()
+    };
+    let config = TcpServerConfig {
+        auto_reply: AutoReply::compile(&spec, TextEncoding::Utf8).expect("auto reply"),
+        ..TcpServerConfig::new("127.0.0.1:0".parse().expect("address"))
+    };
+    let (server_tx, server_events) = crossbeam_channel::unbounded();
+    let server = TcpServer::start(config, server_tx, no_waker()).expect("server");
+    server.set_capture(server_capture.sink());
+    let server_addr = server.local_addr();
+
+    let (client_tx, client_events) = crossbeam_channel::unbounded();
+    let client = TcpClient::connect(
+        TcpClientConfig {
+            host: "127.0.0.1".to_owned(),
+            port: server_addr.port(),
+            local_port: None,
+            connect_timeout: WAIT,
+        },
+        client_tx,
+        no_waker(),
+    )
+    .expect("client");
+    client.set_capture(client_capture.sink());
+    let TcpClientEvent::Connected { local, .. } = wait_client(&client_events, |e| {
+        matches!(e, TcpClientEvent::Connected { .. })
+    }) else {
+        unreachable!()
+    };
+
+    let messages: [&[u8]; 3] = [b"hello", &[0x00, 0xFF, 0x0D, 0x0A], "你好".as_bytes()];
+    for message in messages {
+        client.send(message.to_vec()).expect("send");
+        wait_client(&client_events, |e| matches!(e, TcpClientEvent::Sent { .. }));
+        wait_client(&client_events, |e| {
+            matches!(e, TcpClientEvent::Received { .. })
+        });
+    }
+    client.close();
+    wait_server(&server_events, |e| {
+        matches!(e, TcpServerEvent::Closed { .. })
+    });
+    client.set_capture(None);
+    server.set_capture(None);
+    let client_written = client_capture.finish().expect("client finish");
+    let server_written = server_capture.finish().expect("server finish");
+    drop(server);
+
+    let sent: String = messages.iter().map(|m| format_hex_compact(m)).collect();
+    let acks = format_hex_compact(b"ack").repeat(messages.len());
+
+    let client_records = read_records(&client_file.0);
+    assert_eq!(client_records.len() as u64, client_written);
+    let client_tx: Vec<&str> = client_records
+        .iter()
+        .filter(|r| r.dir == "tx")
+        .map(|r| r.hex.as_str())
+        .collect();
+    let each_sent: Vec<String> = messages.iter().map(|m| format_hex_compact(m)).collect();
+    assert_eq!(client_tx, each_sent, "one tx record per send, byte-exact");
+    assert_eq!(joined(&client_records, "rx"), acks);
+    assert!(
+        client_records
+            .iter()
+            .all(|r| r.peer == server_addr.to_string())
+    );
+
+    let server_records = read_records(&server_file.0);
+    assert_eq!(server_records.len() as u64, server_written);
+    assert_eq!(joined(&server_records, "rx"), sent);
+    assert_eq!(joined(&server_records, "tx"), acks);
+    assert!(server_records.iter().all(|r| r.peer == local.to_string()));
+}
+
+#[test]
+fn an_unwritable_path_is_capture_failed() {
+    let missing = std::env::temp_dir()
+        .join(format!("netdbg-no-such-folder-{}", std::process::id()))
+        .join("capture.jsonl");
+    match Capture::create(&missing) {
+        Err(EngineError::CaptureFailed { path, message }) => {
+            assert_eq!(path, missing.display().to_string());
+            assert!(!message.is_empty());
+        }
+        Err(other) => panic!("wrong error: {other:?}"),
+        Ok(_) => panic!("created a file in a folder that does not exist"),
+    }
+    // A folder is not a file either.
+    assert!(matches!(
+        Capture::create(&std::env::temp_dir()),
+        Err(EngineError::CaptureFailed { .. })
+    ));
+}
+
+#[test]
+fn an_empty_capture_finishes_with_zero_records() {
+    let file = TempFile::new("empty");
+    let capture = Capture::create(&file.0).expect("create");
+    let (endpoint, _events) = open_udp();
+    endpoint.set_capture(capture.sink());
+    endpoint.set_capture(None);
+    assert_eq!(capture.finish().expect("finish"), 0);
+    endpoint.close();
+    assert_eq!(std::fs::read_to_string(&file.0).expect("file exists"), "");
+}
