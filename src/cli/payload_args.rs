@@ -1,12 +1,18 @@
 //! The options every sending command shares: encoding, HEX, escapes, line ending,
-//! checksum; and how `--repeat` / `--interval` are read.
+//! checksum; how `--repeat` / `--interval` are read; and how `--file` goes out.
 
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::Args;
+use crossbeam_channel::Receiver;
 
 use super::{CliError, parse_encoding};
 use crate::codec::{Checksum, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message};
+use crate::engine::{EngineError, FileSendMode, Repeater, SendOutcome, send_file};
 use crate::i18n::{Describe, Lang};
 
 #[derive(Debug, Args)]
@@ -92,5 +98,145 @@ pub fn parse_interval(text: &str, lang: Lang) -> Result<Duration, CliError> {
     match text.trim().parse::<u64>() {
         Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
         _ => Err(CliError::Input(lang.texts().bad_interval(text))),
+    }
+}
+
+/// What `--file` sends and how; built before any socket opens.
+pub struct FilePlan {
+    path: PathBuf,
+    mode: FileSendMode,
+    frame: LineFrame,
+}
+
+impl FilePlan {
+    /// Whole files go out in pieces of `chunk` bytes, exactly as they are; with
+    /// `lines`, one line per send, `interval` apart, dressed by the line-end and
+    /// checksum options. A file that cannot be opened is an input error.
+    pub fn new(
+        path: &Path,
+        lines: bool,
+        interval: Duration,
+        chunk: usize,
+        payload: &PayloadArgs,
+        lang: Lang,
+    ) -> Result<Self, CliError> {
+        // The job opens it again; this is only so a missing file fails before any socket.
+        File::open(path).map_err(|err| {
+            CliError::Input(
+                EngineError::FileUnreadable {
+                    path: path.display().to_string(),
+                    message: err.to_string(),
+                }
+                .describe(lang),
+            )
+        })?;
+        let (mode, frame) = if lines {
+            let options = payload.send_options(lang)?;
+            let frame = LineFrame::new(&options, payload.encoding(lang)?, lang)?;
+            (FileSendMode::Lines { interval }, frame)
+        } else {
+            (FileSendMode::Whole { chunk }, LineFrame::default())
+        };
+        Ok(Self {
+            path: path.to_owned(),
+            mode,
+            frame,
+        })
+    }
+
+    /// How long the job may go without a piece before it counts as stuck.
+    pub fn silence(&self) -> Duration {
+        let interval = match self.mode {
+            FileSendMode::Lines { interval } => interval,
+            FileSendMode::Whole { .. } => Duration::ZERO,
+        };
+        interval.saturating_add(Duration::from_secs(30))
+    }
+
+    /// Starts streaming the file through `send` (called on the job's thread).
+    pub fn start(
+        &self,
+        mut send: impl FnMut(Vec<u8>) -> SendOutcome + Send + 'static,
+        lang: Lang,
+    ) -> Result<FileJob, CliError> {
+        let frame = self.frame.clone();
+        let cut_short = Arc::new(AtomicBool::new(false));
+        let last_failed = cut_short.clone();
+        let (done_tx, done) = crossbeam_channel::bounded(1);
+        let job = send_file(
+            &self.path,
+            self.mode,
+            Box::new(move |piece| {
+                let outcome = send(frame.apply(piece));
+                last_failed.store(outcome != SendOutcome::Sent, Ordering::SeqCst);
+                outcome
+            }),
+            Arc::new(move || {
+                let _ = done_tx.try_send(());
+            }),
+        )
+        .map_err(|e| CliError::Network(e.describe(lang)))?;
+        Ok(FileJob {
+            job,
+            done,
+            cut_short,
+        })
+    }
+}
+
+/// A running `--file` send.
+pub struct FileJob {
+    pub job: Repeater,
+    /// Gets one message when the job has ended.
+    pub done: Receiver<()>,
+    /// The last piece did not go out (queue full for too long, or the socket gone).
+    cut_short: Arc<AtomicBool>,
+}
+
+impl FileJob {
+    /// After `done`: did every piece the job read go out?
+    pub fn cut_short(&self) -> bool {
+        self.cut_short.load(Ordering::SeqCst)
+    }
+}
+
+/// What `--lines` does to each line: the chosen line end in place of the file's
+/// own, then the check bytes over the line and its end.
+#[derive(Clone, Default)]
+struct LineFrame {
+    ending: Option<Vec<u8>>,
+    checksum: Checksum,
+}
+
+impl LineFrame {
+    fn new(options: &SendOptions, encoding: TextEncoding, lang: Lang) -> Result<Self, CliError> {
+        let text = options.line_ending.text();
+        let ending = match (text.is_empty(), options.mode) {
+            (true, _) => None,
+            (false, PayloadMode::Hex) => Some(text.as_bytes().to_vec()),
+            (false, PayloadMode::Text) => Some(
+                encoding
+                    .encode(text)
+                    .map_err(|error| CliError::Input(error.describe(lang)))?,
+            ),
+        };
+        Ok(Self {
+            ending,
+            checksum: options.checksum,
+        })
+    }
+
+    fn apply(&self, mut line: Vec<u8>) -> Vec<u8> {
+        if let Some(ending) = &self.ending {
+            if line.ends_with(b"\r\n") {
+                line.truncate(line.len() - 2);
+            } else if line.ends_with(b"\n") {
+                line.truncate(line.len() - 1);
+            }
+            line.extend_from_slice(ending);
+        }
+        let check = self.checksum.compute(&line);
+        line.extend(check);
+        line
     }
 }

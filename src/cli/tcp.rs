@@ -1,6 +1,7 @@
 //! `netdbg tcp connect`: talk to a TCP server from a script; `netdbg tcp serve` is
 //! in `tcp_serve.rs`.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
@@ -9,12 +10,13 @@ use serde_json::json;
 
 use super::capture_args::{self, CaptureArgs};
 use super::output::{Flow, Printer};
-use super::payload_args::{PayloadArgs, parse_interval, parse_repeat};
+use super::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_seconds};
 use crate::codec::StreamDecoder;
+use crate::engine::send_job::FILE_STREAM_PIECE;
 use crate::engine::{
-    EngineError, RepeatConfig, Repeater, TcpClient, TcpClientConfig, TcpClientEvent, no_waker,
-    parse_host_port,
+    EngineError, RepeatConfig, Repeater, SendOutcome, TcpClient, TcpClientConfig, TcpClientEvent,
+    no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -29,7 +31,7 @@ const SEND_SILENCE: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Subcommand)]
 pub enum TcpCommand {
-    /// Connect to HOST:PORT, send each --send in order, print what comes back
+    /// Connect to HOST:PORT, send each --send in order (or a --file), print what comes back
     Connect(ConnectArgs),
     /// Listen on ADDR:PORT, print what every client sends, answer automatically
     Serve(serve::ServeArgs),
@@ -46,9 +48,22 @@ pub struct ConnectArgs {
     #[command(flatten)]
     payload: PayloadArgs,
     /// Send the --send messages N times (1 or more): every message, in order, each time
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_hyphen_values = true,
+        conflicts_with = "file"
+    )]
     repeat: Option<String>,
-    /// Milliseconds between two rounds of --repeat (1 or more, default 1000), kept on a fixed schedule so small delays do not add up
+    /// Send this file once connected, streamed: its bytes exactly as they are, in pieces of 64 KiB (line-end and checksum options apply only with --lines)
+    #[arg(long, value_name = "PATH", conflicts_with = "messages")]
+    file: Option<PathBuf>,
+    /// With --file: one line (with its line end) per send, --interval MS apart; --cr/--lf/--crlf replace each line's own end, --checksum is added to each line
+    // Also in conflict with the message: clap waives `requires` for an argument
+    // that conflicts with one given, so `--lines TEXT` would otherwise pass.
+    #[arg(long, requires = "file", conflicts_with = "messages")]
+    lines: bool,
+    /// Milliseconds between two rounds of --repeat or two lines of --file --lines (1 or more, default 1000), kept on a fixed schedule so small delays do not add up
     #[arg(long, value_name = "MS", allow_hyphen_values = true)]
     interval: Option<String>,
     /// Close after SECS without data from the server
@@ -77,6 +92,7 @@ pub fn run(command: TcpCommand, lang: Lang) -> Result<(), CliError> {
 /// What `tcp connect` sends, how often, and how long it listens afterwards.
 struct Plan {
     payloads: Vec<Vec<u8>>,
+    file: Option<FilePlan>,
     rounds: RepeatConfig,
     wait: Duration,
     connect_timeout: Duration,
@@ -96,11 +112,23 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         .iter()
         .map(|message| args.payload.build(message, &options, encoding, lang))
         .collect::<Result<Vec<_>, _>>()?;
+    let interval = match &args.interval {
+        Some(text) => parse_interval(text, lang)?,
+        None => DEFAULT_INTERVAL,
+    };
+    let file = match &args.file {
+        Some(path) => Some(FilePlan::new(
+            path,
+            args.lines,
+            interval,
+            FILE_STREAM_PIECE,
+            &args.payload,
+            lang,
+        )?),
+        None => None,
+    };
     let rounds = RepeatConfig {
-        interval: match &args.interval {
-            Some(text) => parse_interval(text, lang)?,
-            None => DEFAULT_INTERVAL,
-        },
+        interval,
         count: Some(match &args.repeat {
             Some(text) => parse_repeat(text, lang)?,
             None => 1,
@@ -108,6 +136,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
     };
     let plan = Plan {
         payloads,
+        file,
         rounds,
         wait: parse_seconds(Some(args.wait), lang)?.unwrap_or_default(),
         connect_timeout: parse_seconds(Some(args.connect_timeout), lang)?
@@ -158,7 +187,11 @@ fn converse(
         Some(TcpClientEvent::Connected { .. }) => {}
         _ => return Err(CliError::Network(texts_not_connected(lang))),
     }
-    if send_rounds(client, session, events, plan)? == Link::Closed {
+    let link = match &plan.file {
+        Some(file) => send_file_pieces(client, session, events, file)?,
+        None => send_rounds(client, session, events, plan)?,
+    };
+    if link == Link::Closed {
         return Ok(());
     }
     // Print what comes back until the server is silent for `wait`, or hangs up.
@@ -252,6 +285,76 @@ fn send_rounds(
         }
     }
     Ok(Link::Open)
+}
+
+/// Streams the file into the connection and prints events until the job has ended
+/// and every piece it queued has been written; a file cut short is a failure.
+fn send_file_pieces(
+    client: &TcpClient,
+    session: &mut Session,
+    events: &Receiver<TcpClientEvent>,
+    plan: &FilePlan,
+) -> Result<Link, CliError> {
+    let lang = session.printer.lang;
+    let (failed_tx, failed) = crossbeam_channel::unbounded::<EngineError>();
+    let sender = client.sender();
+    let mut file = plan.start(
+        move |piece| match sender.send(piece) {
+            Ok(()) => SendOutcome::Sent,
+            Err(EngineError::SendQueueFull { .. }) => SendOutcome::Busy,
+            Err(error) => {
+                let _ = failed_tx.send(error);
+                SendOutcome::Gone
+            }
+        },
+        lang,
+    )?;
+    let unfinished = |sent: u64, file: &super::payload_args::FileJob| {
+        file.job.stop();
+        CliError::Network(lang.texts().send_unfinished(sent, file.job.progress().sent))
+    };
+    let mut sent = 0u64;
+    // Some(n) once the job has ended, having queued n pieces.
+    let mut queued = None;
+    loop {
+        if let Some(queued) = queued
+            && sent >= queued
+        {
+            return Ok(Link::Open);
+        }
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { return Err(unfinished(sent, &file)) };
+                if let Err(error) = session.show(&event) {
+                    file.job.stop();
+                    return Err(error);
+                }
+                match event {
+                    TcpClientEvent::Sent { .. } => sent += 1,
+                    TcpClientEvent::ClosedByPeer | TcpClientEvent::ClosedByUs => {
+                        return Err(unfinished(sent, &file));
+                    }
+                    _ => {}
+                }
+            }
+            recv(file.done) -> _ => {
+                if file.cut_short() {
+                    // Why, if the sender said; else (queue stuck) how far it got.
+                    return Err(match failed.try_recv() {
+                        Ok(error) if error != EngineError::NotConnected => {
+                            let message = error.describe(lang);
+                            session.printer.event("error", json!({ "message": message }), &message);
+                            CliError::Network(message)
+                        }
+                        _ => unfinished(sent, &file),
+                    });
+                }
+                queued = Some(file.job.progress().sent);
+                file.done = crossbeam_channel::never();
+            }
+            default(plan.silence()) => return Err(unfinished(sent, &file)),
+        }
+    }
 }
 
 fn texts_not_connected(lang: Lang) -> String {

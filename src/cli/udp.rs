@@ -1,19 +1,22 @@
 //! `netdbg udp listen` and `netdbg udp send`.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, select};
 use serde_json::json;
 
 use super::capture_args::{self, CaptureArgs};
 use super::output::{Flow, Printer};
-use super::payload_args::{PayloadArgs, parse_interval, parse_repeat};
+use super::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_encoding, parse_seconds};
 use crate::engine::address::parse_bind_arg;
+use crate::engine::send_job::FILE_DATAGRAM;
 use crate::engine::{
-    RepeatConfig, Repeater, UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
+    EngineError, RepeatConfig, Repeater, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, no_waker,
+    parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -21,7 +24,7 @@ use crate::i18n::{Describe, Lang};
 pub enum UdpCommand {
     /// Bind a port and print every datagram that arrives
     Listen(ListenArgs),
-    /// Send a message (text or HEX) to HOST:PORT
+    /// Send a message (text or HEX), or a file, to HOST:PORT
     Send(SendArgs),
 }
 
@@ -61,13 +64,14 @@ pub struct SendArgs {
     payload: PayloadArgs,
     /// Send the message N times (1 or more)
     #[arg(
+        conflicts_with = "file",
         long,
         value_name = "N",
         default_value = "1",
         allow_hyphen_values = true
     )]
     repeat: String,
-    /// Milliseconds between two sends (1 or more), kept on a fixed schedule so small delays do not add up
+    /// Milliseconds between two sends (1 or more; also between two lines of --file --lines), kept on a fixed schedule so small delays do not add up
     #[arg(
         long,
         value_name = "MS",
@@ -83,8 +87,17 @@ pub struct SendArgs {
     /// One JSON object per event
     #[arg(long)]
     json: bool,
+    /// Send this file instead of a message, streamed: its bytes exactly as they are, in datagrams of 1024 bytes (line-end and checksum options apply only with --lines)
+    #[arg(long, value_name = "PATH", conflicts_with = "message")]
+    file: Option<PathBuf>,
+    /// With --file: one line (with its line end) per datagram, --interval MS apart; --cr/--lf/--crlf replace each line's own end, --checksum is added to each line
+    // Also in conflict with the message: clap waives `requires` for an argument
+    // that conflicts with one given, so `--lines TEXT` would otherwise pass.
+    #[arg(long, requires = "file", conflicts_with = "message")]
+    lines: bool,
     /// The message
-    message: String,
+    #[arg(required_unless_present = "file")]
+    message: Option<String>,
 }
 
 pub fn run(command: UdpCommand, lang: Lang) -> Result<(), CliError> {
@@ -166,12 +179,28 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         None => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
     };
     let encoding = args.payload.encoding(lang)?;
-    let options = args.payload.send_options(lang)?;
-    let payload = args
-        .payload
-        .build(&args.message, &options, encoding, lang)?;
+    let interval = parse_interval(&args.interval, lang)?;
+    let file = match &args.file {
+        Some(path) => Some(FilePlan::new(
+            path,
+            args.lines,
+            interval,
+            FILE_DATAGRAM,
+            &args.payload,
+            lang,
+        )?),
+        None => None,
+    };
+    let payload = match (&file, &args.message) {
+        (None, Some(message)) => {
+            let options = args.payload.send_options(lang)?;
+            args.payload.build(message, &options, encoding, lang)?
+        }
+        // clap asks for a message unless --file is given.
+        _ => Vec::new(),
+    };
     let repeat = RepeatConfig {
-        interval: parse_interval(&args.interval, lang)?,
+        interval,
         count: Some(parse_repeat(&args.repeat, lang)?),
     };
     let wait = parse_seconds(Some(args.wait), lang)?.unwrap_or_default();
@@ -191,7 +220,10 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         port,
         payload,
     };
-    let mut outcome = send_repeated(&printer, &endpoint, &events, &target, repeat);
+    let mut outcome = match &file {
+        Some(plan) => send_file_datagrams(&printer, &endpoint, &events, &target, plan),
+        None => send_repeated(&printer, &endpoint, &events, &target, repeat),
+    };
     if outcome.is_ok() && !wait.is_zero() {
         let mut failure = None;
         print_until(&printer, &events, Instant::now() + wait, &mut failure);
@@ -254,6 +286,68 @@ fn send_repeated(
         }
     }
     Ok(())
+}
+
+/// Streams the file as datagrams and prints events until the job has ended and
+/// every datagram it handed over has its outcome.
+fn send_file_datagrams(
+    printer: &Printer,
+    endpoint: &UdpEndpoint,
+    events: &Receiver<UdpEvent>,
+    target: &Target<'_>,
+    plan: &FilePlan,
+) -> Result<(), CliError> {
+    let lang = printer.lang;
+    let Some(sender) = endpoint.sender() else {
+        return Err(CliError::Network(EngineError::NotConnected.describe(lang)));
+    };
+    let (host, port) = (target.host.to_owned(), target.port);
+    let mut file = plan.start(
+        move |piece| {
+            if sender.send_to(host.clone(), port, piece) {
+                SendOutcome::Sent
+            } else {
+                SendOutcome::Gone
+            }
+        },
+        lang,
+    )?;
+    let unfinished = |sent: u64, file: &super::payload_args::FileJob| {
+        file.job.stop();
+        CliError::Network(lang.texts().send_unfinished(sent, file.job.progress().sent))
+    };
+    let mut sent = 0u64;
+    // Some(n) once the job has ended, having handed over n datagrams.
+    let mut handed = None;
+    loop {
+        if let Some(handed) = handed
+            && sent >= handed
+        {
+            return Ok(());
+        }
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { return Err(unfinished(sent, &file)) };
+                let error = print_event(printer, &event);
+                match event {
+                    UdpEvent::Sent(_) => sent += 1,
+                    UdpEvent::Error(_) | UdpEvent::Closed => {
+                        file.job.stop();
+                        return Err(error.map_or_else(|| unfinished(sent, &file), CliError::Network));
+                    }
+                    _ => {}
+                }
+            }
+            recv(file.done) -> _ => {
+                if file.cut_short() {
+                    return Err(unfinished(sent, &file));
+                }
+                handed = Some(file.job.progress().sent);
+                file.done = crossbeam_channel::never();
+            }
+            default(plan.silence()) => return Err(unfinished(sent, &file)),
+        }
+    }
 }
 
 /// Prints whatever arrives (replies, errors) until `deadline`.

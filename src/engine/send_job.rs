@@ -24,6 +24,11 @@ pub enum SendOutcome {
 /// How a tab sends one message; called on the job's thread.
 pub type SendFn = Box<dyn FnMut(Vec<u8>) -> SendOutcome + Send>;
 
+/// Over UDP each piece of a whole file is one datagram of at most this much.
+pub const FILE_DATAGRAM: usize = 1024;
+/// Over TCP a whole file goes out in pieces of this much.
+pub const FILE_STREAM_PIECE: usize = 64 * 1024;
+
 /// How long a job waits for a full queue to drain before it gives up.
 const BUSY_PATIENCE: Duration = Duration::from_secs(10);
 const BUSY_RETRY: Duration = Duration::from_millis(1);

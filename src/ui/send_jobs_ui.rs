@@ -12,10 +12,7 @@ use super::{error_ui, labelled_field_ui};
 use crate::engine::{EngineError, FileSendMode, RepeatConfig, Repeater};
 use crate::i18n::{Describe, Lang, Texts};
 
-/// Over UDP each piece of a whole file is one datagram of at most this much.
-pub const FILE_DATAGRAM: usize = 1024;
-/// Over TCP a whole file goes out in pieces of this much.
-pub const FILE_STREAM_PIECE: usize = 64 * 1024;
+pub use crate::engine::send_job::{FILE_DATAGRAM, FILE_STREAM_PIECE};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
