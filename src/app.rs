@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Lang;
 use crate::ui::file_tab::{FileSettings, FileTab};
 use crate::ui::fonts::install_fonts;
+use crate::ui::network_tab::{NetworkSettings, NetworkTab};
+use crate::ui::presenter::{ViewSettings, apply_zoom};
 use crate::ui::probe::Probe;
 use crate::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
 use crate::ui::tcp_server_tab::{TcpServerSettings, TcpServerTab};
@@ -21,6 +23,8 @@ pub struct Settings {
     pub tcp_server: TcpServerSettings,
     pub tcp_client: TcpClientSettings,
     pub files: FileSettings,
+    pub view: ViewSettings,
+    pub network: NetworkSettings,
 }
 
 impl Default for Settings {
@@ -32,6 +36,8 @@ impl Default for Settings {
             tcp_server: TcpServerSettings::default(),
             tcp_client: TcpClientSettings::default(),
             files: FileSettings::default(),
+            view: ViewSettings::default(),
+            network: NetworkSettings::default(),
         }
     }
 }
@@ -43,6 +49,7 @@ pub enum Tab {
     TcpServer,
     TcpClient,
     Files,
+    Network,
 }
 
 /// The saved settings, or the defaults; `true` when settings were there but could
@@ -68,6 +75,8 @@ pub struct NetdbgApp {
     tcp_server: TcpServerTab,
     tcp_client: TcpClientTab,
     files: FileTab,
+    view: ViewSettings,
+    network: NetworkTab,
 }
 
 impl NetdbgApp {
@@ -86,6 +95,7 @@ impl NetdbgApp {
 
     pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
         install_fonts(ctx);
+        apply_zoom(ctx, settings.view.presenter);
         Self {
             lang: settings.lang,
             settings_notice: false,
@@ -95,6 +105,8 @@ impl NetdbgApp {
             tcp_server: TcpServerTab::new(settings.tcp_server, ctx.clone()),
             tcp_client: TcpClientTab::new(settings.tcp_client, ctx.clone()),
             files: FileTab::new(settings.files, ctx),
+            view: settings.view,
+            network: NetworkTab::new(settings.network, ctx.clone()),
         }
     }
 
@@ -112,6 +124,8 @@ impl NetdbgApp {
             tcp_server: self.tcp_server.saved_settings(),
             tcp_client: self.tcp_client.saved_settings(),
             files: self.files.settings(),
+            view: self.view,
+            network: self.network.settings.clone(),
         }
     }
 
@@ -125,6 +139,10 @@ impl NetdbgApp {
 
     pub fn files(&self) -> &FileTab {
         &self.files
+    }
+
+    pub fn network(&self) -> &NetworkTab {
+        &self.network
     }
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
@@ -142,6 +160,7 @@ impl NetdbgApp {
             ui.selectable_value(&mut self.tab, Tab::TcpServer, texts.tab_tcp_server);
             ui.selectable_value(&mut self.tab, Tab::TcpClient, texts.tab_tcp_client);
             ui.selectable_value(&mut self.tab, Tab::Files, texts.tab_files);
+            ui.selectable_value(&mut self.tab, Tab::Network, texts.tab_network);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 egui::ComboBox::from_label(texts.language)
                     .selected_text(self.lang.native_name())
@@ -150,6 +169,10 @@ impl NetdbgApp {
                             ui.selectable_value(&mut self.lang, lang, lang.native_name());
                         }
                     });
+                let presenter = ui.toggle_value(&mut self.view.presenter, texts.presenter_mode);
+                if presenter.changed() {
+                    apply_zoom(ui.ctx(), self.view.presenter);
+                }
             });
         });
     }
@@ -166,15 +189,17 @@ impl eframe::App for NetdbgApp {
         self.tcp_server.logic(ctx, self.lang);
         self.tcp_client.logic(ctx);
         self.files.logic(self.lang);
+        self.network.logic(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
         match self.tab {
-            Tab::Udp => self.udp.ui(ui, self.lang),
-            Tab::TcpServer => self.tcp_server.ui(ui, self.lang),
-            Tab::TcpClient => self.tcp_client.ui(ui, self.lang),
+            Tab::Udp => self.udp.ui(ui, self.lang, &mut self.view),
+            Tab::TcpServer => self.tcp_server.ui(ui, self.lang, &mut self.view),
+            Tab::TcpClient => self.tcp_client.ui(ui, self.lang, &mut self.view),
             Tab::Files => self.files.ui(ui, self.lang),
+            Tab::Network => self.network.ui(ui, self.lang),
         }
     }
 

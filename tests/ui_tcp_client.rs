@@ -21,6 +21,7 @@ fn settings(port: u16) -> Settings {
         udp: Default::default(),
         tcp_server: Default::default(),
         files: Default::default(),
+        network: Default::default(),
         tcp_client: TcpClientSettings {
             target: format!("127.0.0.1:{port}"),
             display: DisplaySettings {
@@ -29,6 +30,7 @@ fn settings(port: u16) -> Settings {
             },
             ..TcpClientSettings::default()
         },
+        ..Settings::default()
     }
 }
 

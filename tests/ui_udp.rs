@@ -31,6 +31,8 @@ fn settings(lang: Lang) -> Settings {
         tcp_client: Default::default(),
         tcp_server: Default::default(),
         files: Default::default(),
+        network: Default::default(),
+        view: Default::default(),
         udp: UdpSettings {
             local_ip: "127.0.0.1".to_owned(),
             local_port: "0".to_owned(),

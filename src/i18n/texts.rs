@@ -104,6 +104,36 @@ pub struct Texts {
     pub pattern: &'static str,
     pub auto_reply_tip: &'static str,
     pub not_listening: &'static str,
+    pub presenter_mode: &'static str,
+    pub rate_plot: &'static str,
+    pub bytes_per_sec: &'static str,
+    pub packets_per_sec: &'static str,
+    pub plot_rx: &'static str,
+    pub plot_tx: &'static str,
+    pub tab_network: &'static str,
+    pub network_card: &'static str,
+    pub col_interface: &'static str,
+    pub col_address: &'static str,
+    pub col_kind: &'static str,
+    pub col_meaning: &'static str,
+    pub network_refresh: &'static str,
+    pub range_any: &'static str,
+    pub range_loopback: &'static str,
+    pub range_private: &'static str,
+    pub range_link_local: &'static str,
+    pub range_public: &'static str,
+    pub port_ranges: &'static str,
+    pub ports_well_known: &'static str,
+    pub ports_registered: &'static str,
+    pub ports_dynamic: &'static str,
+    pub reach_title: &'static str,
+    pub reach_host: &'static str,
+    pub reach_port: &'static str,
+    pub reach_check: &'static str,
+    pub reach_running: &'static str,
+    pub reach_ping_only: &'static str,
+    pub ping_unavailable: &'static str,
+    pub ping_no_reply: &'static str,
     pub preset_text: &'static str,
     pub search: &'static str,
     pub search_hint: &'static str,
@@ -283,6 +313,36 @@ pub const ZH: Texts = Texts {
     pattern: "匹配内容",
     auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
     not_listening: "未监听",
+    presenter_mode: "演示模式",
+    rate_plot: "速率图",
+    bytes_per_sec: "字节/秒",
+    packets_per_sec: "包/秒",
+    plot_rx: "接收",
+    plot_tx: "发送",
+    tab_network: "网络",
+    network_card: "本机网络",
+    col_interface: "接口",
+    col_address: "地址",
+    col_kind: "类型",
+    col_meaning: "含义",
+    network_refresh: "刷新",
+    range_any: "0.0.0.0 与 ::：绑定时表示本机的所有接口",
+    range_loopback: "127.0.0.1（127/8）与 ::1：只通向本机自己，数据不出网卡",
+    range_private: "10/8、172.16/12、192.168/16（IPv6 fc00::/7）：局域网地址，互联网上不路由",
+    range_link_local: "169.254/16 与 fe80::/10：没有 DHCP 时自动分配，只在同一条链路上有效",
+    range_public: "其余地址：公网地址，互联网上可以到达（除非防火墙挡住）",
+    port_ranges: "端口范围",
+    ports_well_known: "0–1023 知名端口（HTTP 80、SSH 22…）：监听它们需要管理员权限",
+    ports_registered: "1024–49151 注册端口：服务器程序常用，如 7788、8080",
+    ports_dynamic: "49152–65535 动态端口：客户端不 bind 时，系统从这里为它挑一个端口",
+    reach_title: "连通性检查（ping）",
+    reach_host: "主机",
+    reach_port: "端口（可选）",
+    reach_check: "检查",
+    reach_running: "正在检查…",
+    reach_ping_only: "没有填端口：只做 ping",
+    ping_unavailable: "ping 在这里不可用（未安装或没有权限）— 请看 TCP 的结果",
+    ping_no_reply: "ping：没有回应 — 主机可能不在线，或防火墙挡住了 ICMP（很多主机默认如此）",
     preset_text: "内容",
     search: "查找",
     search_hint: "要查找的文字",
@@ -462,6 +522,36 @@ pub const EN: Texts = Texts {
     pattern: "Pattern",
     auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
     not_listening: "Not listening",
+    presenter_mode: "Presenter mode",
+    rate_plot: "Rate plot",
+    bytes_per_sec: "bytes/s",
+    packets_per_sec: "packets/s",
+    plot_rx: "RX",
+    plot_tx: "TX",
+    tab_network: "Network",
+    network_card: "This machine's network",
+    col_interface: "Interface",
+    col_address: "Address",
+    col_kind: "Kind",
+    col_meaning: "Meaning",
+    network_refresh: "Refresh",
+    range_any: "0.0.0.0 and :: — when binding: every interface of this machine",
+    range_loopback: "127.0.0.1 (127/8) and ::1 — this machine only; nothing leaves the network card",
+    range_private: "10/8, 172.16/12, 192.168/16 (IPv6 fc00::/7) — LAN addresses, not routed on the internet",
+    range_link_local: "169.254/16 and fe80::/10 — self-assigned when there is no DHCP; this link only",
+    range_public: "Anything else — public, reachable from the internet unless a firewall says no",
+    port_ranges: "Port ranges",
+    ports_well_known: "0–1023 well-known (HTTP 80, SSH 22…): listening on them needs administrator rights",
+    ports_registered: "1024–49151 registered: what server programs usually use, e.g. 7788, 8080",
+    ports_dynamic: "49152–65535 dynamic: when a client does not bind, the OS picks its port from here",
+    reach_title: "Reachability check (ping)",
+    reach_host: "Host",
+    reach_port: "Port (optional)",
+    reach_check: "Check",
+    reach_running: "Checking…",
+    reach_ping_only: "No port given: ping only",
+    ping_unavailable: "ping not available here (not installed or not permitted) — rely on the TCP result",
+    ping_no_reply: "ping: no reply — the host may be down, or a firewall drops ICMP (many do by default)",
     preset_text: "Content",
     search: "Search",
     search_hint: "text to find",
@@ -926,12 +1016,108 @@ impl Texts {
 }
 
 impl Texts {
+    pub fn ports_os_range(&self, low: u16, high: u16) -> String {
+        match self.lang {
+            Lang::Zh => format!("本机实际从 {low}–{high} 中为客户端挑端口"),
+            Lang::En => format!("This machine actually picks client ports from {low}–{high}"),
+        }
+    }
+
+    pub fn tcp_reachable(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("TCP {peer}：可以连接 — 主机在线，这个端口上有程序在监听"),
+            Lang::En => {
+                format!("TCP {peer}: reachable — the host is up and something listens on that port")
+            }
+        }
+    }
+
+    pub fn tcp_refused(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("TCP {peer}：连接被拒绝 — 主机在线，但这个端口上没有程序在监听"),
+            Lang::En => {
+                format!("TCP {peer}: refused — the host is up, but nothing listens on that port")
+            }
+        }
+    }
+
+    pub fn tcp_timed_out(&self, peer: SocketAddr, secs: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("TCP {peer}：{secs} 秒内无应答 — 防火墙挡住了，或主机不在线"),
+            Lang::En => format!(
+                "TCP {peer}: timed out after {secs} s — a firewall drops it, or the host is down"
+            ),
+        }
+    }
+
+    pub fn tcp_unreachable(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("TCP {peer}：不可达 — 没有通往它的路由（检查网线、IP 和网关）"),
+            Lang::En => format!(
+                "TCP {peer}: unreachable — no route to it (check the cable, the IP and the gateway)"
+            ),
+        }
+    }
+
+    pub fn unknown_host(&self, host: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("未知主机 {host} — 无法解析这个名字，检查拼写和 DNS"),
+            Lang::En => format!(
+                "Unknown host {host} — the name does not resolve; check the spelling and DNS"
+            ),
+        }
+    }
+
+    pub fn ping_replied(&self, millis: Option<f64>) -> String {
+        match (self.lang, millis) {
+            (Lang::Zh, Some(ms)) => format!("ping：有回应，往返 {ms:.1} ms — 主机在线"),
+            (Lang::Zh, None) => "ping：有回应 — 主机在线".to_owned(),
+            (Lang::En, Some(ms)) => format!("ping: reply in {ms:.1} ms — the host is up"),
+            (Lang::En, None) => "ping: reply — the host is up".to_owned(),
+        }
+    }
+
+    pub fn ping_failed(&self, message: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("ping 失败：{message}"),
+            Lang::En => format!("ping failed: {message}"),
+        }
+    }
+
     pub fn repeat_status(&self, sent: u64, rate: f64, running: bool) -> String {
         match (self.lang, running) {
             (Lang::Zh, true) => format!("已发 {sent} 次，{rate:.1} 次/秒"),
             (Lang::Zh, false) => format!("已结束：共发 {sent} 次，{rate:.1} 次/秒"),
             (Lang::En, true) => format!("{sent} sent, {rate:.1}/s"),
             (Lang::En, false) => format!("done: {sent} sent, {rate:.1}/s"),
+        }
+    }
+
+    pub fn caption_accepted(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("服务器 accept() 返回了一个新的套接字，专门为 {peer} 服务"),
+            Lang::En => format!("accept() returned a new socket that serves {peer} only"),
+        }
+    }
+
+    pub fn caption_peer_closed(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("对方关闭了连接：recv() 返回 0（{peer}）"),
+            Lang::En => format!("The peer closed: recv() returned 0 ({peer})"),
+        }
+    }
+
+    pub fn caption_datagram(&self, peer: SocketAddr, len: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("收到一封信（UDP 数据报）来自 {peer}，{len} 字节"),
+            Lang::En => format!("A letter (UDP datagram) arrived from {peer}, {len} bytes"),
+        }
+    }
+
+    pub fn caption_connected(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("connect() 成功：三次握手完成，已连上 {peer}"),
+            Lang::En => format!("connect() succeeded: the three-way handshake is done with {peer}"),
         }
     }
 

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::presenter::{TabView, ViewSettings};
 use crate::engine::CounterSnapshot;
 use crate::i18n::{Lang, Texts};
 
@@ -20,6 +21,8 @@ pub trait TabParts {
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts);
     fn counters(&self) -> CounterSnapshot;
     fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings);
+    /// The rate plot and the presenter captions.
+    fn view(&mut self) -> &mut TabView;
     fn toolbar_action(action: ToolbarAction) -> Self::Action;
     /// Between the status line and the log (the TCP server's client list).
     fn above_log_ui(&mut self, _ui: &mut egui::Ui, _lang: Lang, _actions: &mut Vec<Self::Action>) {}
@@ -30,8 +33,10 @@ pub trait TabParts {
     fn handle(&mut self, action: Self::Action, lang: Lang);
 }
 
-pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) {
+pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
     let texts = lang.texts();
+    tab.view().presenter = view.presenter;
+    tab.view().lang = lang;
     let mut actions = Vec::new();
     egui::Panel::left((T::ID, "settings"))
         .resizable(true)
@@ -47,6 +52,13 @@ pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) {
             actions.push(T::toolbar_action(action));
         }
         tab.status_ui(ui, texts);
+        if view.presenter {
+            tab.view().captions.ui(ui);
+        }
+        ui.toggle_value(&mut view.rate_plot, texts.rate_plot);
+        if view.rate_plot {
+            tab.view().plot.ui(ui, texts, counters);
+        }
         tab.above_log_ui(ui, lang, &mut actions);
         ui.separator();
         let filter = tab.log_filter();

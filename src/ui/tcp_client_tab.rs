@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
@@ -83,6 +84,7 @@ pub struct TcpClientTab {
     closed_counters: CounterSnapshot,
     /// Set when we sent our FIN; the connection is closed for good after [`FAREWELL_WAIT`].
     hanging_up_since: Option<Instant>,
+    view: TabView,
 }
 
 impl TcpClientTab {
@@ -100,6 +102,7 @@ impl TcpClientTab {
             target_error: None,
             closed_counters: CounterSnapshot::default(),
             hanging_up_since: None,
+            view: TabView::default(),
         }
     }
 
@@ -118,6 +121,7 @@ impl TcpClientTab {
     }
 
     pub fn logic(&mut self, ctx: &egui::Context) {
+        self.view.plot.tick(Instant::now(), self.counters());
         let Some(events) = self.events.clone() else {
             return;
         };
@@ -151,6 +155,7 @@ impl TcpClientTab {
             TcpClientEvent::Connected { local, peer } => {
                 self.decoder = StreamDecoder::new(self.settings.display.encoding);
                 self.status = Status::Connected { local, peer };
+                self.view.caption(|texts| texts.caption_connected(peer));
             }
             TcpClientEvent::Received { data, at } => {
                 // Always through the decoder, so its state stays right while paused.
@@ -178,7 +183,12 @@ impl TcpClientTab {
             TcpClientEvent::ClosedByPeer if self.hanging_up_since.is_some() => {
                 self.finish(Status::ClosedByUs(peer_text))
             }
-            TcpClientEvent::ClosedByPeer => self.finish(Status::ClosedByPeer(peer_text)),
+            TcpClientEvent::ClosedByPeer => {
+                if let Some(peer) = self.peer() {
+                    self.view.caption(|texts| texts.caption_peer_closed(peer));
+                }
+                self.finish(Status::ClosedByPeer(peer_text))
+            }
             TcpClientEvent::ClosedByUs => self.finish(Status::ClosedByUs(peer_text)),
             TcpClientEvent::Failed(error) => self.finish(Status::Failed(error)),
             TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
@@ -201,8 +211,8 @@ impl TcpClientTab {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        tab_ui(self, ui, lang);
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
+        tab_ui(self, ui, lang, view);
     }
 }
 
@@ -212,6 +222,10 @@ impl TabParts for TcpClientTab {
 
     fn counters(&self) -> CounterSnapshot {
         Self::counters(self)
+    }
+
+    fn view(&mut self) -> &mut TabView {
+        &mut self.view
     }
 
     fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use crossbeam_channel::Receiver;
 use egui::{DragValue, RichText};
@@ -14,6 +14,7 @@ use super::client_table::{ClientState, ClientTable, TableAction};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
@@ -111,6 +112,7 @@ pub struct TcpServerTab {
     lang: Lang,
     addresses: Vec<LocalAddress>,
     closed_counters: CounterSnapshot,
+    view: TabView,
 }
 
 impl TcpServerTab {
@@ -131,6 +133,7 @@ impl TcpServerTab {
             lang: Lang::detect(),
             addresses: bindable_addresses(),
             closed_counters: CounterSnapshot::default(),
+            view: TabView::default(),
         }
     }
 
@@ -149,6 +152,7 @@ impl TcpServerTab {
         // Event lines are worded as they arrive, in the language of the moment.
         self.lang = lang;
         self.update_auto_reply();
+        self.view.plot.tick(Instant::now(), self.counters());
         let Some(events) = self.events.clone() else {
             return;
         };
@@ -198,6 +202,7 @@ impl TcpServerTab {
                 let (peer, at) = (info.peer, info.since);
                 self.clients.add(info, self.settings.display.encoding);
                 self.note(show, at, peer, &texts.client_connected(peer));
+                self.view.caption(|texts| texts.caption_accepted(peer));
             }
             TcpServerEvent::Refused { peer, error } => {
                 let reason = error.describe(lang);
@@ -247,7 +252,10 @@ impl TcpServerTab {
             } => {
                 let (state, line) = match reason {
                     CloseReason::ByPeer => (
-                        ClientState::ClosedByPeer,
+                        {
+                            self.view.caption(|texts| texts.caption_peer_closed(peer));
+                            ClientState::ClosedByPeer
+                        },
                         texts.tcp_closed_by_peer(&peer.to_string()),
                     ),
                     CloseReason::ByUs => (
@@ -304,8 +312,8 @@ impl TcpServerTab {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        tab_ui(self, ui, lang);
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
+        tab_ui(self, ui, lang, view);
     }
 }
 
@@ -315,6 +323,10 @@ impl TabParts for TcpServerTab {
 
     fn counters(&self) -> CounterSnapshot {
         Self::counters(self)
+    }
+
+    fn view(&mut self) -> &mut TabView {
+        &mut self.view
     }
 
     fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
@@ -342,24 +354,30 @@ impl TabParts for TcpServerTab {
                 &mut self.settings.local_ip,
                 &mut self.settings.local_port,
             );
-            ui.horizontal(|ui| {
-                let label = ui.label(texts.backlog).on_hover_text(texts.backlog_tip);
-                ui.add(DragValue::new(&mut self.settings.backlog).range(1..=65_535))
-                    .labelled_by(label.id);
-            });
-        });
-        ui.horizontal(|ui| {
-            let label = ui
-                .label(texts.max_clients)
-                .on_hover_text(texts.max_clients_tip);
-            let changed = ui
-                .add(DragValue::new(&mut self.settings.max_clients).range(1..=MAX_CLIENT_LIMIT))
-                .labelled_by(label.id)
-                .changed();
-            if changed && let Some(server) = &self.server {
-                server.set_max_clients(self.settings.max_clients);
+            // Presenter mode hides the advanced limits.
+            if !self.view.presenter {
+                ui.horizontal(|ui| {
+                    let label = ui.label(texts.backlog).on_hover_text(texts.backlog_tip);
+                    ui.add(DragValue::new(&mut self.settings.backlog).range(1..=65_535))
+                        .labelled_by(label.id);
+                });
             }
         });
+        let presenter = self.view.presenter;
+        if !presenter {
+            ui.horizontal(|ui| {
+                let label = ui
+                    .label(texts.max_clients)
+                    .on_hover_text(texts.max_clients_tip);
+                let changed = ui
+                    .add(DragValue::new(&mut self.settings.max_clients).range(1..=MAX_CLIENT_LIMIT))
+                    .labelled_by(label.id)
+                    .changed();
+                if changed && let Some(server) = &self.server {
+                    server.set_max_clients(self.settings.max_clients);
+                }
+            });
+        }
         if let Some(error) = &self.port_error {
             error_ui(ui, &error.describe(lang));
         }

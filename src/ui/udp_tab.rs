@@ -1,6 +1,7 @@
 //! The UDP tab: open a local port, send to host:port, watch what comes and goes.
 
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 use egui::RichText;
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings, send_now};
 use super::send_jobs_ui::{FILE_DATAGRAM, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
@@ -78,6 +80,7 @@ pub struct UdpTab {
     addresses: Vec<LocalAddress>,
     /// The counters of the last socket, kept on screen after it closed.
     closed_counters: CounterSnapshot,
+    view: TabView,
 }
 
 impl UdpTab {
@@ -94,6 +97,7 @@ impl UdpTab {
             target_error: None,
             addresses: bindable_addresses(),
             closed_counters: CounterSnapshot::default(),
+            view: TabView::default(),
         }
     }
 
@@ -118,6 +122,7 @@ impl UdpTab {
 
     /// Drains the engine's events into the log, within a time budget.
     pub fn logic(&mut self, ctx: &egui::Context) {
+        self.view.plot.tick(Instant::now(), self.counters());
         let Some(events) = self.events.clone() else {
             return;
         };
@@ -139,6 +144,8 @@ impl UdpTab {
                 self.panel.log.count_unshown(1);
             }
             UdpEvent::Received(datagram) => {
+                let (peer, len) = (datagram.peer, datagram.data.len());
+                self.view.caption(|texts| texts.caption_datagram(peer, len));
                 self.panel
                     .log
                     .push(datagram.at, Direction::Rx, datagram.peer, &datagram.data)
@@ -170,8 +177,8 @@ impl UdpTab {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        tab_ui(self, ui, lang);
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
+        tab_ui(self, ui, lang, view);
     }
 }
 
@@ -181,6 +188,10 @@ impl TabParts for UdpTab {
 
     fn counters(&self) -> CounterSnapshot {
         Self::counters(self)
+    }
+
+    fn view(&mut self) -> &mut TabView {
+        &mut self.view
     }
 
     fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {

@@ -1,0 +1,86 @@
+//! Presenter mode: a bigger UI for a projector, fewer advanced settings, and short
+//! captions that say what the sockets just did.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use egui::RichText;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Texts};
+
+/// How the window looks, kept across restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ViewSettings {
+    pub presenter: bool,
+    pub rate_plot: bool,
+}
+
+/// The zoom factor in presenter mode.
+pub const PRESENTER_ZOOM: f32 = 1.5;
+
+/// Applies presenter mode's zoom (or restores the normal size).
+pub fn apply_zoom(ctx: &egui::Context, presenter: bool) {
+    ctx.set_zoom_factor(if presenter { PRESENTER_ZOOM } else { 1.0 });
+}
+
+/// How long a caption stays on screen.
+pub const CAPTION_LIFE: Duration = Duration::from_secs(8);
+const MAX_CAPTIONS: usize = 3;
+
+/// The last few captions, newest last; each fades out after [`CAPTION_LIFE`].
+#[derive(Debug, Default)]
+pub struct Captions {
+    items: VecDeque<(Instant, String)>,
+}
+
+impl Captions {
+    pub fn push(&mut self, text: String) {
+        if self.items.len() == MAX_CAPTIONS {
+            self.items.pop_front();
+        }
+        self.items.push_back((Instant::now(), text));
+    }
+
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    /// Draws the live captions, fading; asks for frames only while one is fading.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let now = Instant::now();
+        self.items
+            .retain(|(at, _)| now.saturating_duration_since(*at) < CAPTION_LIFE);
+        if self.items.is_empty() {
+            return;
+        }
+        for (at, text) in &self.items {
+            let age = now.saturating_duration_since(*at).as_secs_f32();
+            let alpha = (1.0 - age / CAPTION_LIFE.as_secs_f32()).clamp(0.2, 1.0);
+            let color = ui.visuals().strong_text_color().gamma_multiply(alpha);
+            ui.label(RichText::new(text.as_str()).size(16.0).color(color));
+        }
+        // A few frames a second is enough for a fade; none once all are gone.
+        ui.ctx().request_repaint_after(Duration::from_millis(250));
+    }
+}
+
+/// What every traffic tab keeps for the demo views.
+#[derive(Debug, Default)]
+pub struct TabView {
+    pub plot: super::rate_plot::RatePlot,
+    pub captions: Captions,
+    /// Presenter mode and language as of the last frame drawn.
+    pub presenter: bool,
+    pub lang: Lang,
+}
+
+impl TabView {
+    /// Adds a caption, only in presenter mode.
+    pub fn caption(&mut self, text: impl FnOnce(&Texts) -> String) {
+        if self.presenter {
+            self.captions.push(text(self.lang.texts()));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The rate plot's sampling, presenter mode (zoom and captions), and that an idle
+//! window with the plot open stops asking for frames.
+
+use std::net::UdpSocket;
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+
+use netdbg::app::{Settings, Tab};
+use netdbg::engine::CounterSnapshot;
+use netdbg::i18n::Lang;
+use netdbg::ui::presenter::{PRESENTER_ZOOM, ViewSettings};
+use netdbg::ui::rate_plot::{Rate, RatePlot, WINDOW};
+use netdbg::ui::udp_tab::UdpSettings;
+
+mod support;
+use support::{harness, wait_for_text, wait_until};
+
+fn snapshot(rx_packets: u64, rx_bytes: u64, tx_packets: u64, tx_bytes: u64) -> CounterSnapshot {
+    CounterSnapshot {
+        rx_packets,
+        rx_bytes,
+        tx_packets,
+        tx_bytes,
+    }
+}
+
+#[test]
+fn one_second_of_traffic_becomes_one_sample() {
+    let mut plot = RatePlot::default();
+    let t0 = Instant::now();
+    plot.tick(t0, snapshot(0, 0, 0, 0));
+    plot.tick(t0 + Duration::from_millis(500), snapshot(5, 500, 1, 10));
+    assert_eq!(
+        plot.samples().len(),
+        0,
+        "no sample before a second has passed"
+    );
+    plot.tick(t0 + Duration::from_secs(1), snapshot(10, 1000, 2, 20));
+    let samples: Vec<Rate> = plot.samples().copied().collect();
+    assert_eq!(
+        samples,
+        [Rate {
+            rx_bytes: 1000.0,
+            tx_bytes: 20.0,
+            rx_packets: 10.0,
+            tx_packets: 2.0,
+        }]
+    );
+    assert!(plot.is_live(snapshot(10, 1000, 2, 20)));
+}
+
+#[test]
+fn a_gap_is_filled_and_the_window_stays_a_minute() {
+    let mut plot = RatePlot::default();
+    let t0 = Instant::now();
+    plot.tick(t0, snapshot(0, 0, 0, 0));
+    // No frames for 4 s (idle window): 4 samples of the average.
+    plot.tick(t0 + Duration::from_secs(4), snapshot(8, 400, 0, 0));
+    assert_eq!(plot.samples().len(), 4);
+    assert!(
+        plot.samples()
+            .all(|rate| rate.rx_bytes == 100.0 && rate.rx_packets == 2.0)
+    );
+    // Two minutes of silence: the window holds 60 zero samples and is no longer live.
+    plot.tick(t0 + Duration::from_secs(124), snapshot(8, 400, 0, 0));
+    assert_eq!(plot.samples().len(), WINDOW);
+    assert!(plot.samples().all(|rate| *rate == Rate::default()));
+    assert!(!plot.is_live(snapshot(8, 400, 0, 0)));
+    // Traffic not yet sampled makes it live again.
+    assert!(plot.is_live(snapshot(9, 450, 0, 0)));
+}
+
+#[test]
+fn a_counter_reset_is_not_a_negative_rate() {
+    let mut plot = RatePlot::default();
+    let t0 = Instant::now();
+    plot.tick(t0, snapshot(10, 1000, 10, 1000));
+    plot.tick(t0 + Duration::from_secs(1), snapshot(0, 0, 0, 0));
+    assert_eq!(
+        plot.samples().copied().collect::<Vec<_>>(),
+        [Rate::default()]
+    );
+}
+
+fn settings(view: ViewSettings) -> Settings {
+    Settings {
+        lang: Lang::En,
+        tab: Tab::Udp,
+        udp: UdpSettings {
+            local_ip: "127.0.0.1".to_owned(),
+            local_port: "0".to_owned(),
+            ..UdpSettings::default()
+        },
+        view,
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn presenter_mode_zooms_and_explains_a_datagram() {
+    let texts = Lang::En.texts();
+    let mut harness = harness(settings(ViewSettings::default()));
+    assert_eq!(harness.ctx.zoom_factor(), 1.0);
+
+    harness.get_by_label(texts.presenter_mode).click();
+    wait_until(&mut harness, "the zoom to grow", |h| {
+        h.ctx.zoom_factor() == PRESENTER_ZOOM
+    });
+    assert!(
+        harness.state().settings().view.presenter,
+        "kept in settings"
+    );
+
+    harness.get_by_label(texts.open).click();
+    wait_until(&mut harness, "the socket to open", |h| {
+        h.state().udp().local_addr().is_some()
+    });
+    let local = harness.state().udp().local_addr().expect("open");
+    let peer = UdpSocket::bind("127.0.0.1:0").expect("bind the peer on loopback");
+    peer.send_to(b"hello", local).expect("send to the tab");
+    let from = peer.local_addr().expect("peer address");
+    wait_for_text(
+        &mut harness,
+        &format!("A letter (UDP datagram) arrived from {from}"),
+    );
+
+    harness.get_by_label(texts.presenter_mode).click();
+    wait_until(&mut harness, "the zoom to go back", |h| {
+        h.ctx.zoom_factor() == 1.0
+    });
+}
+
+#[test]
+fn an_idle_window_with_the_plot_open_stops_repainting() {
+    let view = ViewSettings {
+        presenter: false,
+        rate_plot: true,
+    };
+    // `harness` runs until no frame is requested; it panics on endless repaints.
+    let mut harness = harness(settings(view));
+    assert!(support::shows(&harness, Lang::En.texts().bytes_per_sec));
+    harness.run();
+}
