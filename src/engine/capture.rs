@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::SystemTime;
 
@@ -51,18 +51,37 @@ impl CaptureSink {
 
 /// The capture an endpoint writes to, if any; switched while it runs.
 #[derive(Clone, Default)]
-pub struct CaptureSlot(Arc<RwLock<Option<CaptureSink>>>);
+pub struct CaptureSlot {
+    sink: Arc<RwLock<Option<CaptureSink>>>,
+    /// Held by a sending thread from the send until its record is made, so the
+    /// reply another thread receives meanwhile is recorded after it.
+    order: Arc<Mutex<()>>,
+}
 
 impl CaptureSlot {
+    /// While capturing, a guard that keeps a send and its record together
+    /// (take it before the send, and in the receiving thread before recording).
+    pub fn hold(&self) -> Option<MutexGuard<'_, ()>> {
+        let active = match self.sink.read() {
+            Ok(slot) => slot.is_some(),
+            Err(poisoned) => poisoned.into_inner().is_some(),
+        };
+        active.then(|| {
+            self.order
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+    }
+
     pub fn set(&self, sink: Option<CaptureSink>) {
-        match self.0.write() {
+        match self.sink.write() {
             Ok(mut slot) => *slot = sink,
             Err(poisoned) => *poisoned.into_inner() = sink,
         }
     }
 
     pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
-        let slot = match self.0.read() {
+        let slot = match self.sink.read() {
             Ok(slot) => slot,
             Err(poisoned) => poisoned.into_inner(),
         };

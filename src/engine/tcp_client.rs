@@ -328,6 +328,8 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
             Ok(0) => break TcpClientEvent::ClosedByPeer,
             Ok(len) => {
                 link.counters.record_rx(len);
+                // (No send/record ordering here: the writer's send may block on a
+                // peer that does not read, and must never hold up the reader.)
                 link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
                 link.report(TcpClientEvent::Received {
                     data: buf[..len].to_vec(),

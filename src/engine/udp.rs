@@ -265,9 +265,11 @@ fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, st
                 }
                 counters.record_rx(len);
                 let peer = canonical(peer);
+                let order = reporter.capture.hold();
                 reporter
                     .capture
                     .record(CaptureDirection::Rx, peer, &buf[..len]);
+                drop(order);
                 reporter.report(UdpEvent::Received(Datagram {
                     peer,
                     data: buf[..len].to_vec(),
@@ -339,6 +341,8 @@ impl Outbox<'_> {
             Some(addr) => Ok(*addr),
             None => resolve(&key.0, key.1, self.local_is_v6),
         };
+        // A reply received meanwhile is captured after this send.
+        let order = self.reporter.capture.hold();
         let result = target.and_then(|target| {
             self.resolved.insert(key, target);
             send_one(self.socket, target, &data, self.local_is_v6)
@@ -349,6 +353,7 @@ impl Outbox<'_> {
                 self.reporter
                     .capture
                     .record(CaptureDirection::Tx, peer, &data);
+                drop(order);
                 self.reporter.report(UdpEvent::Sent(Datagram {
                     peer,
                     data,

@@ -104,6 +104,12 @@ pub struct Texts {
     pub pattern: &'static str,
     pub auto_reply_tip: &'static str,
     pub not_listening: &'static str,
+    pub connection_map: &'static str,
+    pub map_listening: &'static str,
+    pub map_closed_by_peer: &'static str,
+    pub map_closed_by_us: &'static str,
+    pub map_reset: &'static str,
+    pub map_legend: &'static str,
     pub presenter_mode: &'static str,
     pub rate_plot: &'static str,
     pub bytes_per_sec: &'static str,
@@ -313,6 +319,12 @@ pub const ZH: Texts = Texts {
     pattern: "匹配内容",
     auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
     not_listening: "未监听",
+    connection_map: "连接图",
+    map_listening: "监听中",
+    map_closed_by_peer: "对方关闭",
+    map_closed_by_us: "我方关闭",
+    map_reset: "重置/出错",
+    map_legend: "绿色：收到（流向服务器） · 蓝色：发出（流向客户端）",
     presenter_mode: "演示模式",
     rate_plot: "速率图",
     bytes_per_sec: "字节/秒",
@@ -522,6 +534,12 @@ pub const EN: Texts = Texts {
     pattern: "Pattern",
     auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
     not_listening: "Not listening",
+    connection_map: "Connection map",
+    map_listening: "listening",
+    map_closed_by_peer: "closed by peer",
+    map_closed_by_us: "closed by us",
+    map_reset: "reset / error",
+    map_legend: "green: received (toward the server) · blue: sent (toward the client)",
     presenter_mode: "Presenter mode",
     rate_plot: "Rate plot",
     bytes_per_sec: "bytes/s",
@@ -1016,6 +1034,17 @@ impl Texts {
 }
 
 impl Texts {
+    pub fn map_summary(&self, connected: usize, closing: usize, closed_recently: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "已连接 {connected} · 正在关闭 {closing} · 最近一分钟关闭 {closed_recently}"
+            ),
+            Lang::En => format!(
+                "connected {connected} · closing {closing} · closed in the last minute {closed_recently}"
+            ),
+        }
+    }
+
     pub fn ports_os_range(&self, low: u16, high: u16) -> String {
         match self.lang {
             Lang::Zh => format!("本机实际从 {low}–{high} 中为客户端挑端口"),

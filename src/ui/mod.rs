@@ -2,6 +2,7 @@
 
 pub mod auto_reply_ui;
 pub mod client_table;
+pub mod connection_map;
 pub mod dialogs;
 pub mod drain;
 pub mod file_download_ui;

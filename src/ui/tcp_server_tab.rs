@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auto_reply_ui::auto_reply_ui;
 use super::client_table::{ClientState, ClientTable, TableAction};
+use super::connection_map::{ConnectionMap, Listener};
 use super::drain::drain_events;
 use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
@@ -113,6 +114,7 @@ pub struct TcpServerTab {
     addresses: Vec<LocalAddress>,
     closed_counters: CounterSnapshot,
     view: TabView,
+    map: ConnectionMap,
 }
 
 impl TcpServerTab {
@@ -134,11 +136,17 @@ impl TcpServerTab {
             addresses: bindable_addresses(),
             closed_counters: CounterSnapshot::default(),
             view: TabView::default(),
+            map: ConnectionMap::default(),
         }
     }
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.server.as_ref().map(TcpServer::local_addr)
+    }
+
+    /// The connection map's model: which clients it shows, and how.
+    pub fn connection_map(&self) -> &ConnectionMap {
+        &self.map
     }
 
     pub fn counters(&self) -> CounterSnapshot {
@@ -162,6 +170,7 @@ impl TcpServerTab {
             self.apply(event, backlog)
         });
         self.drop_idle_server();
+        self.map.tick(Instant::now());
     }
 
     /// Recompiles the auto-reply when its spec or the encoding changed, and hands it
@@ -200,6 +209,7 @@ impl TcpServerTab {
             TcpServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
             TcpServerEvent::Connected(info) => {
                 let (peer, at) = (info.peer, info.since);
+                self.map.connected(info.id, peer, info.counters.clone());
                 self.clients.add(info, self.settings.display.encoding);
                 self.note(show, at, peer, &texts.client_connected(peer));
                 self.view.caption(|texts| texts.caption_accepted(peer));
@@ -270,6 +280,7 @@ impl TcpServerTab {
                         )
                     }
                 };
+                self.map.closed(client, state.clone(), Instant::now());
                 let rest = self.clients.close(client, state);
                 if !rest.is_empty() && show {
                     self.panel
@@ -471,6 +482,15 @@ impl TabParts for TcpServerTab {
                     TableAction::DisconnectSelected => Action::DisconnectSelected,
                 }));
             });
+        egui::CollapsingHeader::new(texts.connection_map)
+            .id_salt("tcp_server_connection_map")
+            .show(ui, |ui| {
+                let listener = Listener {
+                    local: self.local_addr(),
+                    listening: self.server.as_ref().is_some_and(TcpServer::is_listening),
+                };
+                self.map.ui(ui, texts, listener, Instant::now());
+            });
         ui.horizontal(|ui| {
             ui.label(texts.log_of);
             ui.radio_value(
@@ -567,6 +587,7 @@ impl TcpServerTab {
                 self.server = Some(server);
                 self.events = Some(rx);
                 self.clients = ClientTable::default();
+                self.map.clear();
             }
             Err(error) => self.status = Status::Failed(error),
         }

@@ -63,10 +63,12 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
 fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
     link.counters.record_rx(data.len());
     shared.reporter.totals.record_rx(data.len());
+    let order = shared.reporter.capture.hold();
     shared
         .reporter
         .capture
         .record(CaptureDirection::Rx, link.peer, data);
+    drop(order);
     let auto_reply = shared.auto_reply();
     let reply = auto_reply.reply_to(data).map(<[u8]>::to_vec);
     shared.reporter.report(TcpServerEvent::Received {

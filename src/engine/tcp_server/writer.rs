@@ -114,6 +114,8 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
         // Held from the send until `Sent` is reported: the client may read the data
         // and hang up at once, and its `Closed` must not overtake this `Sent`.
         let order = link.lock_report_order();
+        // The send never blocks, so holding the capture order across it is safe.
+        let capture_order = reporter.capture.hold();
         match try_send(&link.stream, &front.job.data[front.written..]) {
             Ok(len) => {
                 front.written += len;
@@ -124,6 +126,7 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
                 link.queued.fetch_sub(1, Ordering::SeqCst);
                 link.overflow_reported.store(false, Ordering::SeqCst);
                 sent(&link, done.job, reporter);
+                drop(capture_order);
                 drop(order);
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
