@@ -136,6 +136,7 @@ fn an_idle_window_with_the_plot_open_stops_repainting() {
     let view = ViewSettings {
         presenter: false,
         rate_plot: true,
+        ..ViewSettings::default()
     };
     // `harness` runs until no frame is requested; it panics on endless repaints.
     let mut harness = harness(settings(view));

@@ -355,14 +355,13 @@ fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>
         if link.stop.load(Ordering::SeqCst) {
             break;
         }
+        // Stamped before the write: a reply read meanwhile must not look earlier.
+        let at = SystemTime::now();
         match stream.write_all(&data) {
             Ok(()) => {
                 link.counters.record_tx(data.len());
                 link.capture.record(CaptureDirection::Tx, peer, &data);
-                link.report(TcpClientEvent::Sent {
-                    data,
-                    at: SystemTime::now(),
-                });
+                link.report(TcpClientEvent::Sent { data, at });
             }
             Err(_) if link.stop.load(Ordering::SeqCst) => break,
             Err(err) => {

@@ -341,7 +341,8 @@ impl Outbox<'_> {
             Some(addr) => Ok(*addr),
             None => resolve(&key.0, key.1, self.local_is_v6),
         };
-        // A reply received meanwhile is captured after this send.
+        // A reply received meanwhile is captured after this send, and stamped later.
+        let at = SystemTime::now();
         let order = self.reporter.capture.hold();
         let result = target.and_then(|target| {
             self.resolved.insert(key, target);
@@ -354,11 +355,8 @@ impl Outbox<'_> {
                     .capture
                     .record(CaptureDirection::Tx, peer, &data);
                 drop(order);
-                self.reporter.report(UdpEvent::Sent(Datagram {
-                    peer,
-                    data,
-                    at: SystemTime::now(),
-                }));
+                self.reporter
+                    .report(UdpEvent::Sent(Datagram { peer, data, at }));
             }
             Err(error) => self.reporter.report(UdpEvent::Error(error)),
         }

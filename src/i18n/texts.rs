@@ -104,6 +104,19 @@ pub struct Texts {
     pub pattern: &'static str,
     pub auto_reply_tip: &'static str,
     pub not_listening: &'static str,
+    pub timeline: &'static str,
+    pub timeline_subject: &'static str,
+    pub timeline_local: &'static str,
+    pub timeline_pause: &'static str,
+    pub timeline_resume: &'static str,
+    pub timeline_step: &'static str,
+    pub timeline_zoom: &'static str,
+    pub timeline_empty: &'static str,
+    pub timeline_bind: &'static str,
+    pub timeline_listen: &'static str,
+    pub timeline_closed_by_peer: &'static str,
+    pub timeline_closed_by_us: &'static str,
+    pub timeline_reset: &'static str,
     pub connection_map: &'static str,
     pub map_listening: &'static str,
     pub map_closed_by_peer: &'static str,
@@ -319,6 +332,19 @@ pub const ZH: Texts = Texts {
     pattern: "匹配内容",
     auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
     not_listening: "未监听",
+    timeline: "时间线",
+    timeline_subject: "对象",
+    timeline_local: "本机套接字",
+    timeline_pause: "暂停",
+    timeline_resume: "继续",
+    timeline_step: "单步",
+    timeline_zoom: "每 100 像素秒数",
+    timeline_empty: "还没有事件",
+    timeline_bind: "bind()：套接字已绑定本机地址",
+    timeline_listen: "listen()：开始等待连接",
+    timeline_closed_by_peer: "recv() 返回 0：对方关闭了连接",
+    timeline_closed_by_us: "我方关闭了连接",
+    timeline_reset: "连接被重置",
     connection_map: "连接图",
     map_listening: "监听中",
     map_closed_by_peer: "对方关闭",
@@ -534,6 +560,19 @@ pub const EN: Texts = Texts {
     pattern: "Pattern",
     auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
     not_listening: "Not listening",
+    timeline: "Timeline",
+    timeline_subject: "Subject",
+    timeline_local: "local socket",
+    timeline_pause: "Pause",
+    timeline_resume: "Resume",
+    timeline_step: "Step",
+    timeline_zoom: "seconds per 100 px",
+    timeline_empty: "no events yet",
+    timeline_bind: "bind(): the socket has its local address",
+    timeline_listen: "listen(): waiting for connections",
+    timeline_closed_by_peer: "recv() returned 0: the peer closed",
+    timeline_closed_by_us: "we closed the connection",
+    timeline_reset: "connection reset",
     connection_map: "Connection map",
     map_listening: "listening",
     map_closed_by_peer: "closed by peer",
@@ -1034,6 +1073,41 @@ impl Texts {
 }
 
 impl Texts {
+    pub fn timeline_connect(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("connect()：已连上 {peer}"),
+            Lang::En => format!("connect(): connected to {peer}"),
+        }
+    }
+
+    pub fn timeline_accept(&self, peer: SocketAddr) -> String {
+        match self.lang {
+            Lang::Zh => format!("accept()：{peer} 已连接"),
+            Lang::En => format!("accept(): {peer} connected"),
+        }
+    }
+
+    pub fn timeline_sent(&self, len: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("发出 {len} 字节"),
+            Lang::En => format!("sent {len} bytes"),
+        }
+    }
+
+    pub fn timeline_received(&self, len: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("收到 {len} 字节"),
+            Lang::En => format!("received {len} bytes"),
+        }
+    }
+
+    pub fn timeline_position(&self, at: usize, total: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("第 {at} / {total} 个事件"),
+            Lang::En => format!("event {at} of {total}"),
+        }
+    }
+
     pub fn map_summary(&self, connected: usize, closing: usize, closed_recently: usize) -> String {
         match self.lang {
             Lang::Zh => format!(

@@ -23,6 +23,7 @@ pub mod send_jobs_ui;
 pub mod tab_layout;
 pub mod tcp_client_tab;
 pub mod tcp_server_tab;
+pub mod timeline;
 pub mod udp_tab;
 pub mod waker;
 pub mod window;

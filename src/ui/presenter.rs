@@ -15,6 +15,7 @@ use crate::i18n::{Lang, Texts};
 pub struct ViewSettings {
     pub presenter: bool,
     pub rate_plot: bool,
+    pub timeline: bool,
 }
 
 /// The zoom factor in presenter mode.
@@ -71,6 +72,7 @@ impl Captions {
 pub struct TabView {
     pub plot: super::rate_plot::RatePlot,
     pub captions: Captions,
+    pub timeline: super::timeline::Timeline,
     /// Presenter mode and language as of the last frame drawn.
     pub presenter: bool,
     pub lang: Lang,

@@ -59,6 +59,10 @@ pub fn tab_ui<T: TabParts>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &mu
         if view.rate_plot {
             tab.view().plot.ui(ui, texts, counters);
         }
+        ui.toggle_value(&mut view.timeline, texts.timeline);
+        if view.timeline {
+            tab.view().timeline.ui(ui, texts);
+        }
         tab.above_log_ui(ui, lang, &mut actions);
         ui.separator();
         let filter = tab.log_filter();

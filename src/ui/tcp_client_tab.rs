@@ -1,7 +1,7 @@
 //! The TCP client tab: connect to host:port, talk, see who hung up and why.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::Receiver;
 use egui::RichText;
@@ -14,6 +14,7 @@ use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
+use super::timeline::{EventKind, Subject, Timeline};
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::codec::StreamDecoder;
@@ -84,6 +85,8 @@ pub struct TcpClientTab {
     closed_counters: CounterSnapshot,
     /// Set when we sent our FIN; the connection is closed for good after [`FAREWELL_WAIT`].
     hanging_up_since: Option<Instant>,
+    /// The last connection's peer: its reports may trail the close.
+    timeline_peer: Option<SocketAddr>,
     view: TabView,
 }
 
@@ -102,6 +105,7 @@ impl TcpClientTab {
             target_error: None,
             closed_counters: CounterSnapshot::default(),
             hanging_up_since: None,
+            timeline_peer: None,
             view: TabView::default(),
         }
     }
@@ -155,11 +159,16 @@ impl TcpClientTab {
             TcpClientEvent::Connected { local, peer } => {
                 self.decoder = StreamDecoder::new(self.settings.display.encoding);
                 self.status = Status::Connected { local, peer };
+                self.timeline_peer = Some(peer);
+                self.view
+                    .timeline
+                    .push(Subject::Peer(peer), EventKind::Connect);
                 self.view.caption(|texts| texts.caption_connected(peer));
             }
             TcpClientEvent::Received { data, at } => {
                 // Always through the decoder, so its state stays right while paused.
                 let text = self.decoder.decode_chunk(&data);
+                self.timeline_push_at(EventKind::Receive(data.len()), at);
                 match self.peer() {
                     Some(peer) if !self.panel.paused && !backlog => {
                         self.panel
@@ -172,6 +181,7 @@ impl TcpClientTab {
             TcpClientEvent::Sent { data, at } => {
                 // A send that went out clears the error of an earlier one.
                 self.send_error = None;
+                self.timeline_push_at(EventKind::Send(data.len()), at);
                 match self.peer() {
                     Some(peer) if !self.panel.paused && !backlog => {
                         self.panel.log.push(at, Direction::Tx, peer, &data)
@@ -181,18 +191,42 @@ impl TcpClientTab {
             }
             // The server answering our FIN with its own is our hang-up completing.
             TcpClientEvent::ClosedByPeer if self.hanging_up_since.is_some() => {
+                self.timeline_push(EventKind::ClosedByUs);
                 self.finish(Status::ClosedByUs(peer_text))
             }
             TcpClientEvent::ClosedByPeer => {
+                self.timeline_push(EventKind::ClosedByPeer);
                 if let Some(peer) = self.peer() {
                     self.view.caption(|texts| texts.caption_peer_closed(peer));
                 }
                 self.finish(Status::ClosedByPeer(peer_text))
             }
-            TcpClientEvent::ClosedByUs => self.finish(Status::ClosedByUs(peer_text)),
-            TcpClientEvent::Failed(error) => self.finish(Status::Failed(error)),
+            TcpClientEvent::ClosedByUs => {
+                self.timeline_push(EventKind::ClosedByUs);
+                self.finish(Status::ClosedByUs(peer_text))
+            }
+            TcpClientEvent::Failed(error) => {
+                self.timeline_push(EventKind::Reset);
+                self.finish(Status::Failed(error))
+            }
             TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
         }
+    }
+
+    /// Records an event for the last connected peer.
+    fn timeline_push(&mut self, kind: EventKind) {
+        self.timeline_push_at(kind, SystemTime::now());
+    }
+
+    fn timeline_push_at(&mut self, kind: EventKind, at: SystemTime) {
+        if let Some(peer) = self.timeline_peer {
+            self.view.timeline.push_at(Subject::Peer(peer), kind, at);
+        }
+    }
+
+    /// What the lifecycle timeline recorded.
+    pub fn timeline(&self) -> &Timeline {
+        &self.view.timeline
     }
 
     fn finish(&mut self, status: Status) {
@@ -377,6 +411,7 @@ impl TcpClientTab {
     }
 
     fn connect(&mut self) {
+        self.timeline_peer = None;
         self.target_error = None;
         self.send_error = None;
         let parsed = parse_host_port(&self.settings.target).and_then(|(host, port)| {

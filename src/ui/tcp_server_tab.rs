@@ -19,6 +19,7 @@ use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
+use super::timeline::{EventKind, Subject, Timeline};
 use super::waker::RepaintWaker;
 use super::{error_ui, local_address_ui};
 use crate::codec::TextEncoding;
@@ -145,6 +146,11 @@ impl TcpServerTab {
     }
 
     /// The connection map's model: which clients it shows, and how.
+    /// What the lifecycle timeline recorded.
+    pub fn timeline(&self) -> &Timeline {
+        &self.view.timeline
+    }
+
     pub fn connection_map(&self) -> &ConnectionMap {
         &self.map
     }
@@ -200,7 +206,10 @@ impl TcpServerTab {
         let texts = lang.texts();
         let show = !backlog && !self.panel.paused;
         match event {
-            TcpServerEvent::Listening { local } => self.status = Status::Listening(local),
+            TcpServerEvent::Listening { local } => {
+                self.view.timeline.push(Subject::Local, EventKind::Listen);
+                self.status = Status::Listening(local)
+            }
             TcpServerEvent::StoppedListening => {
                 if matches!(self.status, Status::Listening(_)) {
                     self.status = Status::NotListening;
@@ -209,6 +218,9 @@ impl TcpServerTab {
             TcpServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
             TcpServerEvent::Connected(info) => {
                 let (peer, at) = (info.peer, info.since);
+                self.view
+                    .timeline
+                    .push_at(Subject::Peer(peer), EventKind::Accept, at);
                 self.map.connected(info.id, peer, info.counters.clone());
                 self.clients.add(info, self.settings.display.encoding);
                 self.note(show, at, peer, &texts.client_connected(peer));
@@ -229,6 +241,9 @@ impl TcpServerTab {
                 data,
                 at,
             } => {
+                self.view
+                    .timeline
+                    .push_at(Subject::Peer(peer), EventKind::Receive(data.len()), at);
                 // Always through the client's decoder, so its state stays right while paused.
                 let text = match self.clients.get_mut(client) {
                     Some(row) => row.decoder.decode_chunk(&data),
@@ -243,6 +258,9 @@ impl TcpServerTab {
                 }
             }
             TcpServerEvent::Sent { peer, data, at, .. } => {
+                self.view
+                    .timeline
+                    .push_at(Subject::Peer(peer), EventKind::Send(data.len()), at);
                 if show {
                     self.panel.log.push(at, Direction::Tx, peer, &data);
                 } else {
@@ -260,6 +278,12 @@ impl TcpServerTab {
                 reason,
                 at,
             } => {
+                let kind = match reason {
+                    CloseReason::ByPeer => EventKind::ClosedByPeer,
+                    CloseReason::ByUs => EventKind::ClosedByUs,
+                    CloseReason::Error(_) => EventKind::Reset,
+                };
+                self.view.timeline.push_at(Subject::Peer(peer), kind, at);
                 let (state, line) = match reason {
                     CloseReason::ByPeer => (
                         {

@@ -14,6 +14,7 @@ use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings, send_now};
 use super::send_jobs_ui::{FILE_DATAGRAM, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
+use super::timeline::{EventKind, Subject, Timeline};
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui, local_address_ui};
 use crate::engine::address::is_privileged_port;
@@ -101,6 +102,11 @@ impl UdpTab {
         }
     }
 
+    /// What the lifecycle timeline recorded.
+    pub fn timeline(&self) -> &Timeline {
+        &self.view.timeline
+    }
+
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.endpoint.as_ref().map(UdpEndpoint::local_addr)
     }
@@ -135,6 +141,19 @@ impl UdpTab {
     }
 
     fn apply(&mut self, event: UdpEvent, skipping: bool) {
+        let timeline = &mut self.view.timeline;
+        match &event {
+            UdpEvent::Bound { .. } => timeline.push(Subject::Local, EventKind::Bind),
+            UdpEvent::Received(d) => timeline.push_at(
+                Subject::Peer(d.peer),
+                EventKind::Receive(d.data.len()),
+                d.at,
+            ),
+            UdpEvent::Sent(d) => {
+                timeline.push_at(Subject::Peer(d.peer), EventKind::Send(d.data.len()), d.at)
+            }
+            _ => {}
+        }
         match event {
             UdpEvent::Bound { local } => self.status = Status::Open(local),
             UdpEvent::Received(datagram) | UdpEvent::Sent(datagram)

@@ -1,0 +1,362 @@
+//! The lifecycle timeline: per peer (and one subject for the local socket), what
+//! happened when, drawn left to right; a teacher can pause it and step through.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime};
+
+use egui::{Color32, ComboBox, Pos2, Rect, ScrollArea, Sense, Shape, Stroke, vec2};
+
+use crate::i18n::Texts;
+
+/// How many events one subject keeps; older ones are dropped first.
+pub const MAX_EVENTS: usize = 500;
+/// How many subjects are kept; the one created first is dropped first.
+pub const MAX_SUBJECTS: usize = 50;
+
+const STRIP_HEIGHT: f32 = 56.0;
+const MARGIN: f32 = 24.0;
+const AXIS_Y: f32 = 34.0;
+
+/// Whose lifecycle an event belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// The tab's own socket: bind, listen.
+    Local,
+    Peer(SocketAddr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Bind,
+    Listen,
+    Connect,
+    Accept,
+    Send(usize),
+    Receive(usize),
+    ClosedByPeer,
+    ClosedByUs,
+    Reset,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineEvent {
+    pub at: SystemTime,
+    pub kind: EventKind,
+    /// Order of recording across all subjects; pausing remembers the last one shown.
+    seq: u64,
+}
+
+#[derive(Debug)]
+pub struct Timeline {
+    /// Oldest subject first.
+    subjects: VecDeque<(Subject, VecDeque<TimelineEvent>)>,
+    next_seq: u64,
+    selected: Option<Subject>,
+    /// While paused: the last event (by `seq`) shown.
+    paused_at: Option<u64>,
+    seconds_per_100px: f64,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Self {
+            subjects: VecDeque::new(),
+            next_seq: 0,
+            selected: None,
+            paused_at: None,
+            seconds_per_100px: 1.0,
+        }
+    }
+}
+
+impl Timeline {
+    /// Records an event now.
+    pub fn push(&mut self, subject: Subject, kind: EventKind) {
+        self.push_at(subject, kind, SystemTime::now());
+    }
+
+    pub fn push_at(&mut self, subject: Subject, kind: EventKind, at: SystemTime) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let index = match self.subjects.iter().position(|(s, _)| *s == subject) {
+            Some(index) => index,
+            None => {
+                if self.subjects.len() == MAX_SUBJECTS {
+                    self.subjects.pop_front();
+                }
+                self.subjects.push_back((subject, VecDeque::new()));
+                self.subjects.len() - 1
+            }
+        };
+        let events = &mut self.subjects[index].1;
+        if events.len() == MAX_EVENTS {
+            events.pop_front();
+        }
+        // Threads report out of order (a send's report may trail the reply), so
+        // keep the list in time order.
+        let place = events.iter().rposition(|e| e.at <= at).map_or(0, |i| i + 1);
+        events.insert(place, TimelineEvent { at, kind, seq });
+    }
+
+    /// Everything recorded for `subject`, oldest first (pausing does not hide any here).
+    pub fn events(&self, subject: Subject) -> Vec<TimelineEvent> {
+        self.subject_events(subject)
+            .map(|events| events.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The subjects, oldest first.
+    pub fn subjects(&self) -> impl Iterator<Item = Subject> + '_ {
+        self.subjects.iter().map(|(subject, _)| *subject)
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused_at.is_some()
+    }
+
+    pub fn clear(&mut self) {
+        self.subjects.clear();
+        self.paused_at = None;
+    }
+
+    fn subject_events(&self, subject: Subject) -> Option<&VecDeque<TimelineEvent>> {
+        self.subjects
+            .iter()
+            .find(|(s, _)| *s == subject)
+            .map(|(_, events)| events)
+    }
+
+    /// The picked subject if it still exists, else the newest one.
+    fn current(&self) -> Option<Subject> {
+        self.selected
+            .filter(|selected| self.subject_events(*selected).is_some())
+            .or_else(|| self.subjects.back().map(|(subject, _)| *subject))
+    }
+
+    fn is_shown(&self, event: &TimelineEvent) -> bool {
+        self.paused_at.is_none_or(|limit| event.seq <= limit)
+    }
+
+    fn visible(&self, events: &VecDeque<TimelineEvent>) -> usize {
+        events.iter().filter(|e| self.is_shown(e)).count()
+    }
+
+    fn toggle_pause(&mut self) {
+        self.paused_at = match self.paused_at {
+            Some(_) => None,
+            None => Some(self.next_seq.saturating_sub(1)),
+        };
+    }
+
+    /// While paused, shows the selected subject's next recorded event.
+    fn step(&mut self) {
+        let (Some(limit), Some(subject)) = (self.paused_at, self.current()) else {
+            return;
+        };
+        let next = self
+            .subject_events(subject)
+            .and_then(|events| events.iter().map(|e| e.seq).filter(|&s| s > limit).min());
+        if let Some(next) = next {
+            self.paused_at = Some(next);
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        let current = self.current();
+        ui.horizontal(|ui| {
+            ComboBox::from_label(texts.timeline_subject)
+                .selected_text(current.map_or(String::new(), |s| subject_label(s, texts)))
+                .show_ui(ui, |ui| {
+                    for subject in self.subjects().collect::<Vec<_>>() {
+                        let label = subject_label(subject, texts);
+                        ui.selectable_value(&mut self.selected, Some(subject), label);
+                    }
+                });
+            let pause = if self.is_paused() {
+                texts.timeline_resume
+            } else {
+                texts.timeline_pause
+            };
+            if ui.button(pause).clicked() {
+                self.toggle_pause();
+            }
+            if ui
+                .add_enabled(self.is_paused(), egui::Button::new(texts.timeline_step))
+                .clicked()
+            {
+                self.step();
+            }
+            let zoom = ui.label(texts.timeline_zoom);
+            ui.add(
+                egui::Slider::new(&mut self.seconds_per_100px, 0.001..=60.0)
+                    .logarithmic(true)
+                    .max_decimals(3),
+            )
+            .labelled_by(zoom.id);
+        });
+        let Some(events) = self.current().and_then(|s| self.subject_events(s)) else {
+            ui.weak(texts.timeline_empty);
+            return;
+        };
+        let shown = self.visible(events);
+        let newest = events
+            .iter()
+            .filter(|e| self.is_shown(e))
+            .max_by_key(|e| e.seq);
+        let Some(&last) = newest else {
+            ui.weak(texts.timeline_empty);
+            return;
+        };
+        let peer = match self.current() {
+            Some(Subject::Peer(peer)) => Some(peer),
+            _ => None,
+        };
+        ui.label(format!(
+            "{}: {}",
+            texts.timeline_position(shown, events.len()),
+            describe(last.kind, peer, texts)
+        ));
+        self.strip_ui(ui, events.iter().filter(|e| self.is_shown(e)), last.seq);
+    }
+
+    fn strip_ui<'a>(
+        &self,
+        ui: &mut egui::Ui,
+        events: impl Iterator<Item = &'a TimelineEvent> + Clone,
+        highlight: u64,
+    ) {
+        let Some(start) = events.clone().next().map(|e| e.at) else {
+            return;
+        };
+        let px_per_second = 100.0 / self.seconds_per_100px;
+        let x_of = |at: SystemTime| {
+            let secs = at
+                .duration_since(start)
+                .unwrap_or(Duration::ZERO)
+                .as_secs_f64();
+            MARGIN + (secs * px_per_second) as f32
+        };
+        let end = events.clone().map(|e| x_of(e.at)).fold(0.0, f32::max);
+        ScrollArea::horizontal()
+            .id_salt("timeline_strip")
+            .stick_to_right(true)
+            .show(ui, |ui| {
+                let width = (end + 2.0 * MARGIN).max(ui.available_width());
+                let (response, painter) =
+                    ui.allocate_painter(vec2(width, STRIP_HEIGHT), Sense::hover());
+                let origin = response.rect.min;
+                let axis = ui.visuals().weak_text_color();
+                painter.line_segment(
+                    [
+                        origin + vec2(MARGIN / 2.0, AXIS_Y),
+                        origin + vec2(width - MARGIN / 2.0, AXIS_Y),
+                    ],
+                    Stroke::new(1.0, axis),
+                );
+                let font = egui::FontId::proportional(10.0);
+                for event in events {
+                    let center = origin + vec2(x_of(event.at), AXIS_Y);
+                    marker(&painter, center, event.kind);
+                    if event.seq == highlight {
+                        let stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
+                        painter.circle_stroke(center, 8.0, stroke);
+                    }
+                    if let EventKind::Send(len) | EventKind::Receive(len) = event.kind {
+                        painter.text(
+                            center - vec2(0.0, 12.0),
+                            egui::Align2::CENTER_BOTTOM,
+                            len.to_string(),
+                            font.clone(),
+                            ui.visuals().text_color(),
+                        );
+                    }
+                }
+            });
+    }
+}
+
+const GREEN: Color32 = Color32::from_rgb(0x30, 0xa0, 0x50);
+const BLUE: Color32 = Color32::from_rgb(0x30, 0x70, 0xd0);
+const GREY: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
+const ORANGE: Color32 = Color32::from_rgb(0xe0, 0x90, 0x20);
+const RED: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
+
+/// Set-up events are squares, traffic dots (green in, blue out), endings diamonds.
+fn marker(painter: &egui::Painter, center: Pos2, kind: EventKind) {
+    let square = |color| {
+        painter.rect_filled(Rect::from_center_size(center, vec2(9.0, 9.0)), 1.0, color);
+    };
+    let diamond = |color| {
+        let r = 6.0;
+        let points = vec![
+            center - vec2(0.0, r),
+            center + vec2(r, 0.0),
+            center + vec2(0.0, r),
+            center - vec2(r, 0.0),
+        ];
+        painter.add(Shape::convex_polygon(points, color, Stroke::NONE));
+    };
+    match kind {
+        EventKind::Bind | EventKind::Listen => square(GREY),
+        EventKind::Connect | EventKind::Accept => square(GREEN),
+        EventKind::Send(_) => {
+            painter.circle_filled(center, 4.5, BLUE);
+        }
+        EventKind::Receive(_) => {
+            painter.circle_filled(center, 4.5, GREEN);
+        }
+        EventKind::ClosedByPeer | EventKind::ClosedByUs => diamond(ORANGE),
+        EventKind::Reset => diamond(RED),
+    }
+}
+
+fn subject_label(subject: Subject, texts: &Texts) -> String {
+    match subject {
+        Subject::Local => texts.timeline_local.to_owned(),
+        Subject::Peer(peer) => peer.to_string(),
+    }
+}
+
+/// One event in words, for the caption under the controls.
+pub fn describe(kind: EventKind, peer: Option<SocketAddr>, texts: &Texts) -> String {
+    match (kind, peer) {
+        (EventKind::Bind, _) => texts.timeline_bind.to_owned(),
+        (EventKind::Listen, _) => texts.timeline_listen.to_owned(),
+        (EventKind::Connect, Some(peer)) => texts.timeline_connect(peer),
+        (EventKind::Accept, Some(peer)) => texts.timeline_accept(peer),
+        (EventKind::Connect | EventKind::Accept, None) => String::new(),
+        (EventKind::Send(len), _) => texts.timeline_sent(len),
+        (EventKind::Receive(len), _) => texts.timeline_received(len),
+        (EventKind::ClosedByPeer, _) => texts.timeline_closed_by_peer.to_owned(),
+        (EventKind::ClosedByUs, _) => texts.timeline_closed_by_us.to_owned(),
+        (EventKind::Reset, _) => texts.timeline_reset.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(port: u16) -> Subject {
+        Subject::Peer(SocketAddr::from(([127, 0, 0, 1], port)))
+    }
+
+    #[test]
+    fn step_reveals_one_event_at_a_time() {
+        let mut timeline = Timeline::default();
+        timeline.push(peer(1), EventKind::Receive(1));
+        timeline.toggle_pause();
+        timeline.push(peer(1), EventKind::Receive(2));
+        timeline.push(peer(1), EventKind::Receive(3));
+        let events = timeline.subject_events(peer(1)).expect("recorded").clone();
+        assert_eq!(timeline.visible(&events), 1);
+        timeline.step();
+        assert_eq!(timeline.visible(&events), 2);
+        timeline.step();
+        timeline.step();
+        assert_eq!(timeline.visible(&events), 3);
+        timeline.toggle_pause();
+        assert_eq!(timeline.visible(&events), 3);
+    }
+}
