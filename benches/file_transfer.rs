@@ -18,8 +18,11 @@
 //! Run: `cargo bench --bench file_transfer [-- --size-mib 1024 --runs 3 --big-mib 4096
 //!       --dest DIR --kinds netdbg,sendfile-ref,...]`
 
+mod common;
+
+use std::ffi::OsStr;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -32,6 +35,10 @@ use netdbg::engine::{
     no_waker,
 };
 use sha2::{Digest, Sha256};
+
+use common::figures::{median, mib, opt};
+use common::procfs::{StatusFigures, TICKS_PER_SEC, cpu_ticks, reset_peak_rss};
+use common::role::{field, spawn_role};
 
 /// The plain clients' default read buffer: the downloader's own.
 const CHUNK: usize = 1024 * 1024;
@@ -246,17 +253,7 @@ fn main() {
         }
         return;
     }
-    let options = match parse_options(&args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(err) = run(&options) {
-        eprintln!("file_transfer: {err}");
-        std::process::exit(1);
-    }
+    common::run_or_exit("file_transfer", parse_options(&args), run);
 }
 
 // ---------------------------------------------------------------- the whole run
@@ -637,7 +634,7 @@ fn run_kind(bench: &mut Bench, kind: Kind, index: usize) -> io::Result<Run> {
         ok: false,
         note: Some(err.to_string()),
     });
-    let client_hwm_kib = client_reset.then(|| status_of("/proc/self/status").hwm_kib);
+    let client_hwm_kib = client_reset.then(|| StatusFigures::own().hwm_kib);
     let self_after = cpu_secs("self");
     let (own, waited) = (
         self_after.and_then(|after| Some(after.own - self_before?.own)),
@@ -1053,7 +1050,7 @@ fn big_file(bench: &mut Bench, size: u64) -> io::Result<Vec<String>> {
     let client_reset = reset_peak_rss();
     let dest = bench.dest.join(&name);
     let transfer = netdbg_download(bench.server.netdbg, &name, &dest, None);
-    let client_hwm = client_reset.then(|| status_of("/proc/self/status").hwm_kib);
+    let client_hwm = client_reset.then(|| StatusFigures::own().hwm_kib);
     let written = fs::metadata(&dest).map_or(0, |meta| meta.len());
     let _ = fs::remove_file(&dest);
     let _ = fs::remove_file(&path);
@@ -1090,15 +1087,6 @@ fn big_file(bench: &mut Bench, size: u64) -> io::Result<Vec<String>> {
     )])
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
 // ---------------------------------------------------------------- the server child
 
 /// This binary re-run with `--server-role ROOT`: netdbg's `FileServer` and the `io::copy`
@@ -1115,26 +1103,10 @@ struct ServerChild {
 
 impl ServerChild {
     fn spawn(root: &Path) -> io::Result<Self> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg("--server-role")
-            .arg(root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
-            (Some(stdin), Some(stdout)) => (stdin, stdout),
-            _ => return Err(io::Error::other("child without pipes")),
-        };
-        let (lines_tx, lines) = crossbeam_channel::unbounded();
-        thread::Builder::new()
-            .name("server-lines".to_owned())
-            .spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    if lines_tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            })?;
+        let (child, stdin, lines) = spawn_role(
+            [OsStr::new("--server-role"), root.as_os_str()],
+            "server-lines",
+        )?;
         let mut server = ServerChild {
             child,
             stdin,
@@ -1186,9 +1158,11 @@ impl ServerChild {
     fn status(&mut self) -> io::Result<StatusFigures> {
         let reply = self.ask("status")?;
         let number = |key: &str| field(&reply, key).and_then(|v| v.parse().ok()).unwrap_or(0);
+        // The child reports its memory only.
         Ok(StatusFigures {
             rss_kib: number("rss_kib"),
             hwm_kib: number("hwm_kib"),
+            ..StatusFigures::default()
         })
     }
 
@@ -1249,7 +1223,7 @@ fn server_role(args: &[String]) -> io::Result<()> {
         match line?.trim() {
             "reset" => println!("reset ok={}", reset_peak_rss()),
             "status" => {
-                let figures = status_of("/proc/self/status");
+                let figures = StatusFigures::own();
                 println!(
                     "status rss_kib={} hwm_kib={}",
                     figures.rss_kib, figures.hwm_kib
@@ -1313,25 +1287,12 @@ fn copy_one(mut stream: TcpStream, root: &Path) -> io::Result<(u64, Duration)> {
 
 // ---------------------------------------------------------------- helpers, /proc
 
-fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    line.split_whitespace()
-        .find_map(|part| part.strip_prefix(key)?.strip_prefix('='))
-}
-
 fn gb_per_sec(bytes: u64, over: Duration) -> f64 {
     bytes as f64 / over.as_secs_f64() / 1e9
 }
 
-fn opt<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "n/a".to_owned(), |v| v.to_string())
-}
-
 fn secs_or_na(secs: Option<f64>) -> String {
     secs.map_or_else(|| "n/a".to_owned(), |secs| format!("{secs:.2}"))
-}
-
-fn mib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
 fn gib(bytes: u64) -> String {
@@ -1349,25 +1310,11 @@ struct CpuSecs {
 
 /// `pid` is a number or `self`. None off Linux.
 fn cpu_secs(pid: &str) -> Option<CpuSecs> {
-    // USER_HZ, which /proc reports in, is 100 on every architecture this runs on.
-    const TICKS_PER_SEC: f64 = 100.0;
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name, which may hold spaces: state is field 3, utime 14.
-    let fields: Vec<f64> = stat
-        .rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .skip(11)
-        .take(4)
-        .map(|field| field.parse().unwrap_or(0.0))
-        .collect();
-    match fields[..] {
-        [utime, stime, cutime, cstime] => Some(CpuSecs {
-            own: (utime + stime) / TICKS_PER_SEC,
-            children: (cutime + cstime) / TICKS_PER_SEC,
-        }),
-        _ => None,
-    }
+    let ticks = cpu_ticks(pid)?;
+    Some(CpuSecs {
+        own: (ticks.utime + ticks.stime) as f64 / TICKS_PER_SEC,
+        children: (ticks.cutime + ticks.cstime) as f64 / TICKS_PER_SEC,
+    })
 }
 
 fn load_average() -> String {
@@ -1380,34 +1327,6 @@ fn load_average() -> String {
                 .join(" ")
         },
     )
-}
-
-/// What a /proc/…/status said; zeros where it could not be read (off Linux).
-struct StatusFigures {
-    rss_kib: u64,
-    hwm_kib: u64,
-}
-
-fn status_of(path: &str) -> StatusFigures {
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|line| {
-                let rest = line.strip_prefix(name)?.strip_prefix(':')?;
-                rest.trim().trim_end_matches("kB").trim().parse().ok()
-            })
-            .unwrap_or(0)
-    };
-    StatusFigures {
-        rss_kib: field("VmRSS"),
-        hwm_kib: field("VmHWM"),
-    }
-}
-
-/// Resets VmHWM to the current RSS (Linux >= 4.0), so a later peak belongs to what
-/// ran in between.
-fn reset_peak_rss() -> bool {
-    fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 fn cpu_has_flag(flag: &str) -> bool {

@@ -14,6 +14,8 @@
 //! Run: `cargo bench --bench periodic_send [-- --secs 10 --interval-us 1000
 //!       --whatif-secs 3 --slow-secs 2 --slow-interval-us 10000]`
 
+mod common;
+
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -24,6 +26,9 @@ use std::time::{Duration, Instant};
 use netdbg::engine::{
     RepeatConfig, Repeater, UdpConfig, UdpEndpoint, UdpEvent, UdpSender, no_waker,
 };
+
+use common::join;
+use common::procfs::{TICKS_PER_SEC, cpu_ticks};
 
 /// Sequence number and send-call time (ns since the run's epoch), both little-endian.
 const PAYLOAD_LEN: usize = 16;
@@ -88,12 +93,6 @@ fn parse_options() -> Result<Options, String> {
         }
     }
     Ok(options)
-}
-
-fn join<T>(handle: JoinHandle<io::Result<T>>, name: &str) -> io::Result<T> {
-    handle
-        .join()
-        .map_err(|_| io::Error::other(format!("thread {name} panicked")))?
 }
 
 fn encode(seq: u64, called: Duration) -> Vec<u8> {
@@ -481,15 +480,7 @@ impl CpuSample {
             let total: u64 = fields.iter().sum();
             Some((total - idle, total))
         });
-        let own_ticks = std::fs::read_to_string("/proc/self/stat")
-            .ok()
-            .and_then(|stat| {
-                // After the `(comm)` field: state is field 3, utime 14 and stime 15.
-                let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
-                let utime: u64 = fields.next()?.parse().ok()?;
-                let stime: u64 = fields.next()?.parse().ok()?;
-                Some(utime + stime)
-            });
+        let own_ticks = cpu_ticks("self").map(|ticks| ticks.utime + ticks.stime);
         CpuSample {
             at: Instant::now(),
             system,
@@ -508,7 +499,7 @@ impl CpuSample {
         };
         let own = match (self.own_ticks, now.own_ticks) {
             (Some(before), Some(after)) if wall > 0.0 => {
-                Some(after.saturating_sub(before) as f64 / 100.0 / wall * 100.0)
+                Some(after.saturating_sub(before) as f64 / TICKS_PER_SEC / wall * 100.0)
             }
             _ => None,
         };
@@ -773,17 +764,7 @@ fn lateness_table(reports: &[Report]) {
 }
 
 fn main() {
-    let options = match parse_options() {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(err) = run(&options) {
-        eprintln!("periodic_send: {err}");
-        std::process::exit(1);
-    }
+    common::run_or_exit("periodic_send", parse_options(), run);
 }
 
 fn run(options: &Options) -> io::Result<()> {

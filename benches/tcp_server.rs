@@ -12,10 +12,12 @@
 //! Run: `cargo bench --bench tcp_server [-- --clients 10000 --client-threads 8
 //!       --bulk-mib 2048 --bulk-secs 5 --bulk-runs 5]`
 
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+mod common;
+
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::thread::{self, JoinHandle};
+use std::process::{Child, ChildStdin};
+use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, select};
@@ -24,6 +26,11 @@ use netdbg::engine::{
     AutoReply, AutoReplySpec, CloseReason, CounterSnapshot, TcpServer, TcpServerConfig,
     TcpServerEvent, no_waker,
 };
+
+use common::figures::{median, mib, opt, per_sec};
+use common::join;
+use common::procfs::{StatusFigures, net_counters, reset_peak_rss};
+use common::role::{field, spawn_role};
 
 /// 你好 and 收到 in GBK, written out so the check does not trust the engine's codec.
 const HELLO_GBK: [u8; 4] = [0xC4, 0xE3, 0xBA, 0xC3];
@@ -106,17 +113,7 @@ fn main() {
         }
         return;
     }
-    let options = match parse_options(&args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(err) = run(&options) {
-        eprintln!("tcp_server: {err}");
-        std::process::exit(1);
-    }
+    common::run_or_exit("tcp_server", parse_options(&args), run);
 }
 
 fn run(options: &Options) -> io::Result<()> {
@@ -349,7 +346,7 @@ fn run_clients(options: &Options) -> io::Result<ClientsRun> {
     }
     // The clients may read the last replies before the writer's `Sent` events reach
     // us; let the events catch up.
-    let sent = field(
+    let sent = number(
         child_line(&pump.child_lines, "replied").unwrap_or(""),
         "sent",
     );
@@ -414,8 +411,8 @@ fn run_clients(options: &Options) -> io::Result<ClientsRun> {
 
 fn report_clients(options: &Options, run: &ClientsRun) -> Vec<String> {
     let tally = &run.tally;
-    let replied = |key: &str| field(&run.replied, key).unwrap_or(f64::NAN);
-    let closed = |key: &str| field(&run.closed, key).unwrap_or(f64::NAN);
+    let replied = |key: &str| number(&run.replied, key).unwrap_or(f64::NAN);
+    let closed = |key: &str| number(&run.closed, key).unwrap_or(f64::NAN);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     // A stall at the very end (a client waiting out a SYN retry) should not hide the
     // rate of the burst, so the rate is also given over the first 99 %.
@@ -592,37 +589,20 @@ fn spawn_clients(
     server: SocketAddr,
     options: &Options,
 ) -> io::Result<(Child, ChildStdin, Receiver<String>)> {
-    let mut child = Command::new(std::env::current_exe()?)
-        .args([
+    spawn_role(
+        [
             "--client-role".to_owned(),
             server.to_string(),
             options.clients.to_string(),
             options.client_threads.to_string(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
-        (Some(stdin), Some(stdout)) => (stdin, stdout),
-        _ => return Err(io::Error::other("child without pipes")),
-    };
-    let (lines_tx, lines) = crossbeam_channel::unbounded();
-    thread::Builder::new()
-        .name("client-lines".to_owned())
-        .spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        })?;
-    Ok((child, stdin, lines))
+        ],
+        "client-lines",
+    )
 }
 
-/// `key=value` from a child's report line.
-fn field(line: &str, key: &str) -> Option<f64> {
-    line.split_whitespace()
-        .find_map(|part| part.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+/// The number in `key=value` of a child's report line.
+fn number(line: &str, key: &str) -> Option<f64> {
+    field(line, key)?.parse().ok()
 }
 
 // ---------------------------------------------------------------- the child: clients
@@ -1115,45 +1095,10 @@ fn bulk(options: &Options) -> io::Result<Vec<String>> {
     Ok(results)
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
 // ---------------------------------------------------------------- helpers, /proc
-
-fn per_sec(count: u64, over: Duration) -> f64 {
-    let secs = over.as_secs_f64();
-    if secs > 0.0 { count as f64 / secs } else { 0.0 }
-}
-
-fn join<T>(handle: JoinHandle<io::Result<T>>, name: &str) -> io::Result<T> {
-    handle
-        .join()
-        .map_err(|_| io::Error::other(format!("thread {name} panicked")))?
-}
-
-fn opt<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "n/a".to_owned(), |v| v.to_string())
-}
-
-fn mib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
-}
 
 /// /proc/self/status, kept open so it can be read when no descriptor is left.
 struct ProcStatus(Option<std::fs::File>);
-
-/// What /proc/self/status said; zeros off Linux.
-struct StatusFigures {
-    rss_kib: u64,
-    hwm_kib: u64,
-    threads: u64,
-}
 
 impl ProcStatus {
     fn open() -> io::Result<Self> {
@@ -1172,19 +1117,7 @@ impl ProcStatus {
                 .seek(SeekFrom::Start(0))
                 .and_then(|_| file.read_to_string(&mut text));
         }
-        let field = |name: &str| {
-            text.lines()
-                .find_map(|line| {
-                    let rest = line.strip_prefix(name)?.strip_prefix(':')?;
-                    rest.trim().trim_end_matches("kB").trim().parse().ok()
-                })
-                .unwrap_or(0)
-        };
-        StatusFigures {
-            rss_kib: field("VmRSS"),
-            hwm_kib: field("VmHWM"),
-            threads: field("Threads"),
-        }
+        StatusFigures::parse(&text)
     }
 }
 
@@ -1199,12 +1132,6 @@ fn open_fds() -> Option<usize> {
     )
 }
 
-/// Resets VmHWM to the current RSS (Linux >= 4.0), so a later peak belongs to what
-/// ran in between.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
 /// `Max open files` (soft, hard) from /proc/self/limits.
 fn open_files_limit() -> Option<(u64, u64)> {
     let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
@@ -1215,14 +1142,12 @@ fn open_files_limit() -> Option<(u64, u64)> {
 
 /// The kernel's TcpExt ListenOverflows and ListenDrops (whole network namespace).
 fn listen_overflows() -> Option<(u64, u64)> {
-    let netstat = std::fs::read_to_string("/proc/net/netstat").ok()?;
-    let mut tcp_ext = netstat.lines().filter(|line| line.starts_with("TcpExt:"));
-    let (names, values) = (tcp_ext.next()?, tcp_ext.next()?);
-    let value = |name: &str| -> Option<u64> {
-        let at = names.split_whitespace().position(|n| n == name)?;
-        values.split_whitespace().nth(at)?.parse().ok()
-    };
-    Some((value("ListenOverflows")?, value("ListenDrops")?))
+    let [overflows, drops] = net_counters(
+        "/proc/net/netstat",
+        "TcpExt:",
+        ["ListenOverflows", "ListenDrops"],
+    )?;
+    Some((overflows, drops))
 }
 
 fn listen_overflows_since(before: Option<(u64, u64)>) -> Option<(u64, u64)> {

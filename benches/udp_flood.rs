@@ -6,6 +6,8 @@
 //! Run: `cargo bench --bench udp_flood [-- --secs 5 --rates 50000,100000,250000,max
 //!       --long 10000000 --long-cap 90]`
 
+mod common;
+
 use std::collections::VecDeque;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
@@ -17,6 +19,10 @@ use std::time::{Duration, Instant};
 use netdbg::engine::udp::DEFAULT_RECV_BUFFER;
 use netdbg::engine::{UdpConfig, UdpEndpoint, UdpEvent, no_waker};
 use socket2::{Domain, Protocol, Socket, Type};
+
+use common::figures::{mib, opt, per_sec};
+use common::join;
+use common::procfs::{net_counters, own_status_field, reset_peak_rss};
 
 const PAYLOAD_LEN: usize = 64;
 /// The consumer keeps the last this many payloads, like the UI's log.
@@ -260,17 +266,6 @@ impl Outcome {
     }
 }
 
-fn per_sec(count: u64, over: Duration) -> f64 {
-    let secs = over.as_secs_f64();
-    if secs > 0.0 { count as f64 / secs } else { 0.0 }
-}
-
-fn join<T>(handle: JoinHandle<io::Result<T>>, name: &str) -> io::Result<T> {
-    handle
-        .join()
-        .map_err(|_| io::Error::other(format!("thread {name} panicked")))?
-}
-
 /// Floods a `UdpEndpoint` whose events a UI-like consumer thread drains.
 fn run_engine(rate: Rate, max_count: u64, duration: Duration) -> io::Result<Outcome> {
     let (events_tx, events_rx) = crossbeam_channel::unbounded();
@@ -316,7 +311,7 @@ fn run_engine(rate: Rate, max_count: u64, duration: Duration) -> io::Result<Outc
     let received = settle(|| endpoint.counters().snapshot().rx_packets);
     let delivered_at_settle = delivered.load(Ordering::Relaxed);
     let kernel_drops = kernel_drops_since(drops_before);
-    let rss_open_kib = proc_status_kib("VmRSS");
+    let rss_open_kib = own_status_field("VmRSS");
 
     endpoint.close();
     drop(probe);
@@ -399,28 +394,10 @@ fn run_plain(rate: Rate, max_count: u64, duration: Duration) -> io::Result<Outco
 
 // ---------------------------------------------------------------- /proc
 
-/// A `kB` field of /proc/self/status (VmRSS, VmHWM); None off Linux.
-fn proc_status_kib(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|line| {
-        let rest = line.strip_prefix(field)?.strip_prefix(':')?;
-        rest.trim().strip_suffix("kB")?.trim().parse().ok()
-    })
-}
-
-/// Resets VmHWM to the current RSS (Linux >= 4.0), so a later peak belongs to what
-/// ran in between.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
 /// The kernel's count of UDP datagrams dropped for a full receive buffer.
 fn kernel_rcvbuf_errors() -> Option<u64> {
-    let snmp = std::fs::read_to_string("/proc/net/snmp").ok()?;
-    let mut udp = snmp.lines().filter(|line| line.starts_with("Udp:"));
-    let (names, values) = (udp.next()?, udp.next()?);
-    let at = names.split_whitespace().position(|n| n == "RcvbufErrors")?;
-    values.split_whitespace().nth(at)?.parse().ok()
+    let [errors] = net_counters("/proc/net/snmp", "Udp:", ["RcvbufErrors"])?;
+    Some(errors)
 }
 
 fn kernel_drops_since(before: Option<u64>) -> Option<u64> {
@@ -428,14 +405,7 @@ fn kernel_drops_since(before: Option<u64>) -> Option<u64> {
 }
 
 fn kib(value: Option<u64>) -> String {
-    match value {
-        Some(kib) => format!("{:.1} MiB", kib as f64 / 1024.0),
-        None => "n/a".to_owned(),
-    }
-}
-
-fn opt<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "n/a".to_owned(), |v| v.to_string())
+    value.map_or_else(|| "n/a".to_owned(), mib)
 }
 
 // ---------------------------------------------------------------- report
@@ -509,17 +479,7 @@ fn result_line(kind: &str, rate: Rate, outcome: &Outcome) -> String {
 }
 
 fn main() {
-    let options = match parse_options() {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(err) = run(&options) {
-        eprintln!("udp_flood: {err}");
-        std::process::exit(1);
-    }
+    common::run_or_exit("udp_flood", parse_options(), run);
 }
 
 fn run(options: &Options) -> io::Result<()> {
@@ -575,11 +535,11 @@ fn run(options: &Options) -> io::Result<()> {
 
     if options.long_count > 0 {
         println!();
-        let rss_before = proc_status_kib("VmRSS");
+        let rss_before = own_status_field("VmRSS");
         let peak_reset = reset_peak_rss();
         let long = run_engine(Rate::Max, options.long_count, options.long_cap)?;
-        let peak = proc_status_kib("VmHWM");
-        let rss_after = proc_status_kib("VmRSS");
+        let peak = own_status_field("VmHWM");
+        let rss_after = own_status_field("VmRSS");
         let stats = long.stats();
         let finished = stats.sent >= options.long_count;
         println!(

@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::ui::file_tab::{FileSettings, FileTab};
 use crate::ui::fonts::install_fonts;
 use crate::ui::network_tab::{NetworkSettings, NetworkTab};
-use crate::ui::presenter::{ViewSettings, apply_zoom};
+use crate::ui::presenter::ViewSettings;
 use crate::ui::probe::Probe;
 use crate::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
 use crate::ui::tcp_server_tab::{TcpServerSettings, TcpServerTab};
@@ -70,6 +70,9 @@ pub struct NetdbgApp {
     /// The saved settings could not be read; shown until dismissed.
     settings_notice: bool,
     probe: Option<Probe>,
+    /// How wide the language and presenter controls were last frame, so the top
+    /// bar can put them on their own row when the tabs leave too little room.
+    top_right_width: f32,
     tab: Tab,
     udp: UdpTab,
     tcp_server: TcpServerTab,
@@ -95,11 +98,12 @@ impl NetdbgApp {
 
     pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
         install_fonts(ctx);
-        apply_zoom(ctx, settings.view.presenter);
+        settings.view.apply_zoom(ctx);
         Self {
             lang: settings.lang,
             settings_notice: false,
             probe: None,
+            top_right_width: 0.0,
             tab: settings.tab,
             udp: UdpTab::new(settings.udp, ctx.clone()),
             tcp_server: TcpServerTab::new(settings.tcp_server, ctx.clone()),
@@ -155,13 +159,18 @@ impl NetdbgApp {
                 }
             });
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
             ui.selectable_value(&mut self.tab, Tab::TcpServer, texts.tab_tcp_server);
             ui.selectable_value(&mut self.tab, Tab::TcpClient, texts.tab_tcp_client);
             ui.selectable_value(&mut self.tab, Tab::Files, texts.tab_files);
             ui.selectable_value(&mut self.tab, Tab::Network, texts.tab_network);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            // A narrow window (or presenter mode's zoom) puts these on a row of their own.
+            let room = ui.max_rect().max.x - ui.cursor().min.x;
+            if room < self.top_right_width {
+                ui.end_row();
+            }
+            let right = ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 egui::ComboBox::from_label(texts.language)
                     .selected_text(self.lang.native_name())
                     .show_ui(ui, |ui| {
@@ -169,11 +178,21 @@ impl NetdbgApp {
                             ui.selectable_value(&mut self.lang, lang, lang.native_name());
                         }
                     });
-                let presenter = ui.toggle_value(&mut self.view.presenter, texts.presenter_mode);
+                let presenter = ui
+                    .toggle_value(&mut self.view.presenter, texts.presenter_mode)
+                    .on_hover_text(texts.presenter_tip);
                 if presenter.changed() {
-                    apply_zoom(ui.ctx(), self.view.presenter);
+                    self.view.apply_zoom(ui.ctx());
+                } else {
+                    self.view.keep_zoom(ui.ctx());
                 }
             });
+            let width = right.response.rect.width() + ui.spacing().item_spacing.x;
+            if (width - self.top_right_width).abs() > 1.0 {
+                // Laid out with last frame's width: draw again with this one.
+                ui.ctx().request_repaint();
+            }
+            self.top_right_width = width;
         });
     }
 }

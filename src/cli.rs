@@ -1,12 +1,13 @@
 //! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
-//! `netdbg file serve|get`. Human-readable lines by default, one JSON object per event
-//! with `--json`.
-//! Exit codes: 0 done, 1 network failure, 2 bad input.
+//! `netdbg file serve|get`, and the Network tab's check as `netdbg reach`.
+//! Human-readable lines by default, one JSON object per event with `--json`.
+//! Exit codes: 0 done, 1 network failure (for `reach`: no answer), 2 bad input.
 
 mod capture_args;
 mod file;
 mod output;
 mod payload_args;
+mod reach;
 mod tcp;
 mod udp;
 
@@ -47,6 +48,8 @@ pub enum Command {
     /// File transfer: share a folder (serve) or download a file from one (get)
     #[command(subcommand)]
     File(file::FileCommand),
+    /// Reachability: does anything listen on HOST --port N, and does HOST answer ping?
+    Reach(reach::ReachArgs),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -84,6 +87,12 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Udp(command) => udp::run(command, lang),
         Command::Tcp(command) => tcp::run(command, lang),
         Command::File(command) => file::run(command, lang),
+        Command::Reach(args) => match reach::run(args, lang) {
+            Ok(true) => Ok(()),
+            // "No" is an answer, already printed: exit 1 without an error line, like grep.
+            Ok(false) => return ExitCode::from(1),
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,18 +1,20 @@
 //! `netdbg file serve` and `netdbg file get` on loopback: against each other and
 //! against the tutorial's own Python client and server.
 
+mod support;
+
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use support::{Finished, JsonProcess, has_python, line_reader, netdbg, run_bounded};
 
 /// How long any one expectation may take.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -54,19 +56,6 @@ if file_content:
 new_client_socket.close()
 tcp_socket.close()
 "#;
-
-fn netdbg() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
-    command.env("NETDBG_LANG", "en");
-    command
-}
-
-fn has_python() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
 
 /// A folder under the system temp dir with `root` (shared) and `dl` (downloads), removed when dropped.
 struct Scratch(PathBuf);
@@ -133,27 +122,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Lines of a child's stdout, read on a thread so that waiting can have a deadline.
-fn line_reader(child: &mut Child) -> mpsc::Receiver<String> {
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, lines) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    lines
-}
-
 /// A running `netdbg file serve --json`, killed when dropped.
 struct Server {
-    child: Child,
-    events: mpsc::Receiver<String>,
-    /// Everything printed so far, for failure messages.
-    seen: Vec<Value>,
+    process: JsonProcess,
     addr: SocketAddr,
     /// The folder as the server resolved it.
     root: String,
@@ -166,121 +137,34 @@ impl Server {
     }
 
     fn with_timeout(root: &Path, secs: &str) -> Server {
-        let mut child = netdbg()
-            .args(["file", "serve", "--bind", "127.0.0.1:0", "--json"])
-            .args(["--timeout", secs, "--root"])
-            .arg(root)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start netdbg file serve");
-        let events = line_reader(&mut child);
-        let mut server = Server {
-            child,
-            events,
-            seen: Vec::new(),
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            root: String::new(),
-        };
-        let listening = server.wait_for("the listening line", |e| e["event"] == "listening");
-        server.addr = listening["local"]
+        let mut process = JsonProcess::spawn(
+            netdbg()
+                .args(["file", "serve", "--bind", "127.0.0.1:0", "--json"])
+                .args(["--timeout", secs, "--root"])
+                .arg(root),
+            DEADLINE,
+        );
+        let listening = process.wait_for("the listening line", |e| e["event"] == "listening");
+        let addr = listening["local"]
             .as_str()
             .and_then(|local| local.parse().ok())
             .expect("a local address");
-        server.root = listening["root"].as_str().expect("the root").to_owned();
-        server
+        let root = listening["root"].as_str().expect("the root").to_owned();
+        Server {
+            process,
+            addr,
+            root,
+        }
     }
 
     fn target(&self) -> String {
         self.addr.to_string()
     }
 
-    /// Reads events until one matches, skipping the rest; fails after [`DEADLINE`].
+    /// The server's next event that matches; see [`JsonProcess::wait_for`].
     #[track_caller]
     fn wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(line) => {
-                    let event = serde_json::from_str(&line).unwrap_or(Value::String(line));
-                    self.seen.push(event.clone());
-                    if matches(&event) {
-                        return event;
-                    }
-                }
-                Err(_) => panic!(
-                    "no {what} within {DEADLINE:?}; the server printed:\n{:#?}",
-                    self.seen
-                ),
-            }
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Finished {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl Finished {
-    /// The JSON events printed, in order.
-    fn events(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
-            .collect()
-    }
-
-    #[track_caller]
-    fn event(&self, name: &str) -> Value {
-        self.events()
-            .into_iter()
-            .find(|e| e["event"] == name)
-            .unwrap_or_else(|| panic!("no {name} event in:\n{}{}", self.stdout, self.stderr))
-    }
-}
-
-/// Runs a command to its end, killing it (and failing) if it takes longer than [`DEADLINE`].
-#[track_caller]
-fn run_bounded(command: &mut Command) -> Finished {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start");
-    let collect = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
-    let deadline = Instant::now() + DEADLINE;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} did not finish within {DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Finished {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
+        self.process.wait_for(what, matches)
     }
 }
 
@@ -291,6 +175,7 @@ fn get(cwd: &Path, target: &str, name: &str, extra: &[&str]) -> Finished {
             .current_dir(cwd)
             .args(["file", "get", target, name, "--json"])
             .args(extra),
+        DEADLINE,
     )
 }
 
@@ -447,6 +332,7 @@ fn an_existing_output_needs_overwrite() {
             .current_dir(scratch.dl())
             .args(["file", "get", &server.target(), "data.bin"])
             .args(["-o", "out.bin", "--overwrite"]),
+        DEADLINE,
     );
     assert_eq!(replaced.status.code(), Some(0), "{}", replaced.stderr);
     assert!(fs::read(&existing).expect("read") == content, "replaced");
@@ -492,6 +378,7 @@ fn the_tutorial_client_downloads_from_netdbg() {
         Command::new("python3")
             .args(["-c", &code])
             .current_dir(scratch.dl()),
+        DEADLINE,
     );
     assert!(done.status.success(), "{}", done.stderr);
     assert_eq!(
@@ -554,6 +441,7 @@ fn bad_input_exits_2_with_a_message() {
             netdbg()
                 .args(["file", "serve", "--bind", bind, "--timeout", "1", "--root"])
                 .arg(root),
+            DEADLINE,
         )
     };
     let root = scratch.root();
@@ -598,14 +486,12 @@ fn bad_input_exits_2_with_a_message() {
         );
         assert!(done.stdout.is_empty(), "case {index}: {}", done.stdout);
     }
-    let zh = run_bounded(netdbg().current_dir(scratch.dl()).args([
-        "--lang",
-        "zh",
-        "file",
-        "get",
-        "127.0.0.1:9",
-        "",
-    ]));
+    let zh = run_bounded(
+        netdbg()
+            .current_dir(scratch.dl())
+            .args(["--lang", "zh", "file", "get", "127.0.0.1:9", ""]),
+        DEADLINE,
+    );
     assert_eq!(zh.status.code(), Some(2));
     assert!(zh.stderr.contains("文件名是空的"), "{}", zh.stderr);
     assert!(scratch.downloads().is_empty());
@@ -621,6 +507,7 @@ fn a_port_in_use_exits_1() {
             .args(["file", "serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(["--timeout", "1", "--root"])
             .arg(scratch.root()),
+        DEADLINE,
     );
     assert_eq!(done.status.code(), Some(1), "{}", done.stderr);
     assert!(
@@ -640,6 +527,7 @@ fn timeout_stops_a_quiet_server() {
             .args(["file", "serve", "--bind", "127.0.0.1:0", "--json"])
             .args(["--timeout", "1", "--root"])
             .arg(scratch.root()),
+        DEADLINE,
     );
     assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
     assert!(started.elapsed() >= Duration::from_millis(900));

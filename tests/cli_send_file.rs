@@ -1,18 +1,16 @@
 //! `udp send --file` and `tcp connect --file`: the file's bytes on the wire, whole or
 //! line by line, against plain std sockets on loopback.
 
+mod support;
+
 use std::io::{ErrorKind, Read};
 use std::net::{TcpListener, UdpSocket};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::thread;
 use std::time::Duration;
 
-fn netdbg() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
-    command.env("NETDBG_LANG", "en");
-    command
-}
+use support::netdbg;
 
 /// A file under the target dir, unique per test, holding `bytes`.
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {

@@ -1,23 +1,20 @@
 //! The send options on the command line (line endings, checksums, periodic send,
 //! capture), as separate `netdbg` processes against std sockets on loopback.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
+use support::{netdbg, port_of, read_json};
 
 const WAIT: Duration = Duration::from_secs(10);
 /// Longest any one netdbg run in these tests may take.
 const RUN_LIMIT: Duration = Duration::from_secs(30);
-
-fn netdbg() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
-    command.env("NETDBG_LANG", "en");
-    command
-}
 
 /// Runs to the end, or fails the test after [`RUN_LIMIT`].
 fn run(command: &mut Command) -> Output {
@@ -44,20 +41,6 @@ fn json_lines(output: &Output) -> Vec<Value> {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
         .collect()
-}
-
-fn read_json(lines: &mut impl BufRead) -> Value {
-    let mut line = String::new();
-    lines.read_line(&mut line).expect("read a line");
-    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"))
-}
-
-fn port_of(event: &Value) -> u16 {
-    event["local"]
-        .as_str()
-        .and_then(|local| local.rsplit(':').next())
-        .and_then(|port| port.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {event}"))
 }
 
 /// A fresh path in the temp folder; removed when dropped.
@@ -518,6 +501,22 @@ struct Running {
     lines: BufReader<ChildStdout>,
 }
 
+impl Running {
+    /// Reads the rest of stdout, waits for a successful exit, and returns the JSON events.
+    #[track_caller]
+    fn finish_with_events(mut self) -> Vec<Value> {
+        let mut rest = String::new();
+        self.lines
+            .read_to_string(&mut rest)
+            .expect("the rest of stdout");
+        let output = finish(self.child);
+        assert!(output.status.success(), "{output:?}");
+        rest.lines()
+            .map(|line| serde_json::from_str(line).expect("json"))
+            .collect()
+    }
+}
+
 fn start(command: &mut Command) -> Running {
     let mut child = command
         .stdout(Stdio::piped())
@@ -552,17 +551,7 @@ fn udp_listen_captures_what_it_counts() {
     sender
         .send_to(&[0x00, 0xFF], ("127.0.0.1", port))
         .expect("send");
-    let mut rest = String::new();
-    listen
-        .lines
-        .read_to_string(&mut rest)
-        .expect("the rest of stdout");
-    let output = finish(listen.child);
-    assert!(output.status.success(), "{output:?}");
-    let events: Vec<Value> = rest
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("json"))
-        .collect();
+    let events = listen.finish_with_events();
     assert_eq!(capture_event(&events)["records"], 2);
     assert_eq!(
         capture_records(&capture.0),
@@ -598,17 +587,7 @@ fn tcp_serve_captures_both_directions() {
     client.read_exact(&mut reply).expect("reply");
     assert_eq!(&reply, b"ok");
     drop(client);
-    let mut rest = String::new();
-    serve
-        .lines
-        .read_to_string(&mut rest)
-        .expect("the rest of stdout");
-    let output = finish(serve.child);
-    assert!(output.status.success(), "{output:?}");
-    let events: Vec<Value> = rest
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("json"))
-        .collect();
+    let events = serve.finish_with_events();
     assert_eq!(capture_event(&events)["records"], 2);
     assert_eq!(
         capture_records(&capture.0),

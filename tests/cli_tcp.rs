@@ -1,9 +1,12 @@
 //! `netdbg tcp connect` against the tutorial's own GBK TCP server, in Python.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use support::{has_python, netdbg};
 
 /// The tutorial's server, unchanged but for binding 127.0.0.1:0 and printing its port.
 const TUTORIAL_SERVER: &str = r#"
@@ -24,15 +27,9 @@ while True:
 new_client_server.close()
 "#;
 
-fn netdbg() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
-    command.env("NETDBG_LANG", "en");
-    command
-}
-
 #[test]
 fn tutorial_server_answers_and_says_goodbye() {
-    if Command::new("python3").arg("--version").output().is_err() {
+    if !has_python() {
         eprintln!("python3 not installed; skipping");
         return;
     }

@@ -1,14 +1,15 @@
 //! `netdbg tcp serve` on loopback: against `netdbg tcp connect`, the tutorial's own
 //! Python client, and plain std sockets.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::thread;
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::{JsonProcess, has_python, netdbg, run_bounded};
 
 /// How long any one expectation may take.
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -23,18 +24,9 @@ print(s.recv(1024).decode("gbk"))
 s.close()
 "#;
 
-fn netdbg() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
-    command.env("NETDBG_LANG", "en");
-    command
-}
-
 /// A running `netdbg tcp serve --json`, killed when dropped.
 struct Server {
-    child: Child,
-    events: mpsc::Receiver<Value>,
-    /// Everything printed so far, for failure messages.
-    seen: Vec<Value>,
+    process: JsonProcess,
     port: u16,
 }
 
@@ -46,36 +38,19 @@ fn serve(extra: &[&str]) -> Server {
 }
 
 fn serve_with(extra: &[&str]) -> Server {
-    let mut child = netdbg()
-        .args(["tcp", "serve", "--bind", "127.0.0.1:0", "--json"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start netdbg tcp serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, events) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
-            if tx.send(value).is_err() {
-                break;
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        events,
-        seen: Vec::new(),
-        port: 0,
-    };
-    let listening = server.wait_for("the listening line", |e| e["event"] == "listening");
-    server.port = listening["local"]
+    let mut process = JsonProcess::spawn(
+        netdbg()
+            .args(["tcp", "serve", "--bind", "127.0.0.1:0", "--json"])
+            .args(extra),
+        DEADLINE,
+    );
+    let listening = process.wait_for("the listening line", |e| e["event"] == "listening");
+    let port = listening["local"]
         .as_str()
         .and_then(|local| local.parse::<SocketAddr>().ok())
         .map(|local| local.port())
         .expect("a local address");
-    server
+    Server { process, port }
 }
 
 impl Server {
@@ -83,97 +58,20 @@ impl Server {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
 
-    /// Reads events until one matches, skipping the rest; fails after [`DEADLINE`].
+    /// The server's next event that matches; see [`JsonProcess::wait_for`].
     #[track_caller]
     fn wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(event) => {
-                    self.seen.push(event.clone());
-                    if matches(&event) {
-                        return event;
-                    }
-                }
-                Err(_) => panic!(
-                    "no {what} within {DEADLINE:?}; the server printed:\n{:#?}",
-                    self.seen
-                ),
-            }
-        }
+        self.process.wait_for(what, matches)
     }
 
-    /// Like [`Self::wait_for`], but an event already read counts too: for events from
-    /// different engine threads, whose order is not fixed.
     #[track_caller]
     fn saw_or_wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
-        match self.seen.iter().find(|event| matches(event)) {
-            Some(event) => event.clone(),
-            None => self.wait_for(what, matches),
-        }
+        self.process.saw_or_wait_for(what, matches)
     }
 
-    /// Waits for the process to end by itself.
     #[track_caller]
     fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the server did not stop");
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Finished {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs a command to its end, killing it (and failing) if it takes longer than [`DEADLINE`].
-#[track_caller]
-fn run_bounded(command: &mut Command) -> Finished {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start");
-    let collect = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
-    let deadline = Instant::now() + DEADLINE;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} did not finish within {DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Finished {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
+        self.process.wait_exit()
     }
 }
 
@@ -202,18 +100,21 @@ fn tcp_connect_gets_the_reply_and_the_farewell() {
         "--farewell",
         "再见!",
     ]);
-    let done = run_bounded(netdbg().args([
-        "tcp",
-        "connect",
-        &server.addr().to_string(),
-        "--encoding",
-        "gbk",
-        "--send",
-        "你好",
-        "--wait",
-        "0.5",
-        "--json",
-    ]));
+    let done = run_bounded(
+        netdbg().args([
+            "tcp",
+            "connect",
+            &server.addr().to_string(),
+            "--encoding",
+            "gbk",
+            "--send",
+            "你好",
+            "--wait",
+            "0.5",
+            "--json",
+        ]),
+        DEADLINE,
+    );
     assert!(done.status.success(), "{}", done.stderr);
     let received: String = done
         .stdout
@@ -250,7 +151,7 @@ fn tcp_connect_gets_the_reply_and_the_farewell() {
 
 #[test]
 fn the_tutorial_python_client_gets_its_answer() {
-    if Command::new("python3").arg("--version").output().is_err() {
+    if !has_python() {
         eprintln!("python3 not installed; skipping");
         return;
     }
@@ -267,6 +168,7 @@ fn the_tutorial_python_client_gets_its_answer() {
         Command::new("python3")
             .args(["-c", &code])
             .env("PYTHONIOENCODING", "utf-8"),
+        DEADLINE,
     );
     assert!(done.status.success(), "{}", done.stderr);
     assert_eq!(done.stdout.trim_end(), "收到");
@@ -415,6 +317,7 @@ fn bad_input_exits_2_and_says_what_to_write() {
                 .args(["tcp", "serve", "--bind", "127.0.0.1:0"])
                 .args(timeout)
                 .args(*extra),
+            DEADLINE,
         );
         assert_eq!(done.status.code(), Some(2), "{extra:?}: {}", done.stderr);
         assert!(done.stderr.contains(expected), "{extra:?}: {}", done.stderr);
@@ -426,20 +329,26 @@ fn bad_input_exits_2_and_says_what_to_write() {
         ("127.0.0.1:70000", "out of range"),
         ("", "has no port"),
     ] {
-        let done = run_bounded(netdbg().args(["tcp", "serve", "--bind", bind, "--timeout", "1"]));
+        let done = run_bounded(
+            netdbg().args(["tcp", "serve", "--bind", bind, "--timeout", "1"]),
+            DEADLINE,
+        );
         assert_eq!(done.status.code(), Some(2), "{bind:?}: {}", done.stderr);
         assert!(done.stderr.contains(expected), "{bind:?}: {}", done.stderr);
     }
-    let done = run_bounded(netdbg().args([
-        "--lang",
-        "zh",
-        "tcp",
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--rule",
-        "x",
-    ]));
+    let done = run_bounded(
+        netdbg().args([
+            "--lang",
+            "zh",
+            "tcp",
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--rule",
+            "x",
+        ]),
+        DEADLINE,
+    );
     assert_eq!(done.status.code(), Some(2));
     assert!(done.stderr.contains("规则“x”格式不对"), "{}", done.stderr);
 }
@@ -448,14 +357,17 @@ fn bad_input_exits_2_and_says_what_to_write() {
 fn port_in_use_exits_1() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port();
-    let done = run_bounded(netdbg().args([
-        "tcp",
-        "serve",
-        "--bind",
-        &format!("127.0.0.1:{port}"),
-        "--timeout",
-        "1",
-    ]));
+    let done = run_bounded(
+        netdbg().args([
+            "tcp",
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--timeout",
+            "1",
+        ]),
+        DEADLINE,
+    );
     assert_eq!(done.status.code(), Some(1), "{}", done.stderr);
     assert!(
         done.stderr

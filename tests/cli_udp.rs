@@ -1,16 +1,13 @@
 //! `netdbg udp listen` and `netdbg udp send` as separate processes on loopback.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::net::UdpSocket;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
-
-fn netdbg() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
-    command.env("NETDBG_LANG", "en");
-    command
-}
+use support::{has_python, netdbg, port_of, read_json};
 
 struct Listener {
     child: Child,
@@ -37,19 +34,8 @@ fn listen(extra: &[&str]) -> Listener {
     let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
     let bound = read_json(&mut lines);
     assert_eq!(bound["event"], "bound");
-    let local = bound["local"].as_str().expect("local address");
-    let port = local
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("port");
+    let port = port_of(&bound);
     Listener { child, lines, port }
-}
-
-fn read_json(lines: &mut impl BufRead) -> Value {
-    let mut line = String::new();
-    lines.read_line(&mut line).expect("read a line");
-    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"))
 }
 
 #[test]
@@ -240,7 +226,7 @@ fn help_and_version() {
 /// and its sender (`sendto(...encode('gbk'))`) against `netdbg udp listen`.
 #[test]
 fn tutorial_python_peers_both_ways() {
-    if Command::new("python3").arg("--version").output().is_err() {
+    if !has_python() {
         eprintln!("python3 not installed; skipping");
         return;
     }

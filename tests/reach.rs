@@ -10,7 +10,8 @@ use netdbg::engine::reach::{
 };
 use netdbg::engine::{EngineError, no_waker};
 use netdbg::i18n::Lang;
-use netdbg::ui::network_tab::{describe_event, scope_explanation};
+use netdbg::i18n::describe_reach;
+use netdbg::ui::network_tab::scope_explanation;
 
 const LIMIT: Duration = Duration::from_secs(15);
 
@@ -21,7 +22,7 @@ fn tcp_only(port: u16) -> Vec<ReachEvent> {
 }
 
 fn english(event: &ReachEvent) -> String {
-    describe_event(event, Lang::En).expect("a result line").0
+    describe_reach(event, Lang::En).expect("a result line").0
 }
 
 #[test]
@@ -55,7 +56,7 @@ fn a_closed_port_is_refused() {
         ]
     );
     assert!(english(&events[0]).contains("refused — the host is up, but nothing listens"));
-    let zh = describe_event(&events[0], Lang::Zh).expect("a line").0;
+    let zh = describe_reach(&events[0], Lang::Zh).expect("a line").0;
     assert!(zh.contains("连接被拒绝"), "{zh}");
 }
 

@@ -1,9 +1,11 @@
 //! The rate plot's sampling, presenter mode (zoom and captions), and that an idle
 //! window with the plot open stops asking for frames.
 
-use std::net::UdpSocket;
+use std::io::Write;
+use std::net::{TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
+use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
 use netdbg::app::{Settings, Tab};
@@ -11,6 +13,7 @@ use netdbg::engine::CounterSnapshot;
 use netdbg::i18n::Lang;
 use netdbg::ui::presenter::{PRESENTER_ZOOM, ViewSettings};
 use netdbg::ui::rate_plot::{Rate, RatePlot, WINDOW};
+use netdbg::ui::tcp_server_tab::TcpServerSettings;
 use netdbg::ui::udp_tab::UdpSettings;
 
 mod support;
@@ -142,4 +145,97 @@ fn an_idle_window_with_the_plot_open_stops_repainting() {
     let mut harness = harness(settings(view));
     assert!(support::shows(&harness, Lang::En.texts().bytes_per_sec));
     harness.run();
+}
+
+#[test]
+fn presenter_mode_hides_advanced_settings() {
+    let texts = Lang::En.texts();
+    let mut harness = harness(settings(ViewSettings::default()));
+    let advanced = [
+        texts.checksum,
+        texts.log_limit,
+        texts.search,
+        texts.repeat_every,
+    ];
+    for label in advanced {
+        assert!(
+            harness.query_all_by_label(label).next().is_some(),
+            "{label} shows"
+        );
+    }
+    harness.get_by_label(texts.presenter_mode).click();
+    wait_until(&mut harness, "the advanced settings to go", |h| {
+        advanced
+            .iter()
+            .all(|label| h.query_all_by_label(label).next().is_none())
+    });
+    // What a demo needs stays.
+    for label in [texts.open, texts.send, texts.mode_hex] {
+        assert!(
+            harness.query_all_by_label(label).next().is_some(),
+            "{label} stays"
+        );
+    }
+}
+
+#[test]
+fn the_tcp_server_plots_the_selected_client_alone() {
+    let texts = Lang::En.texts();
+    let mut harness = harness(Settings {
+        lang: Lang::En,
+        tab: Tab::TcpServer,
+        tcp_server: TcpServerSettings {
+            local_ip: "127.0.0.1".to_owned(),
+            local_port: "0".to_owned(),
+            ..TcpServerSettings::default()
+        },
+        view: ViewSettings {
+            rate_plot: true,
+            ..ViewSettings::default()
+        },
+        ..Settings::default()
+    });
+    harness.get_by_label(texts.start_listening).click();
+    wait_until(&mut harness, "the server to listen", |h| {
+        h.state().tcp_server().local_addr().is_some()
+    });
+    let local = harness
+        .state()
+        .tcp_server()
+        .local_addr()
+        .expect("listening");
+    let mut a = TcpStream::connect(local).expect("A connects");
+    let mut b = TcpStream::connect(local).expect("B connects");
+    let a_peer = a.local_addr().expect("A's address").to_string();
+    wait_until(&mut harness, "both clients listed", |h| {
+        h.state().tcp_server().connection_map().live_count() == 2
+    });
+    harness
+        .get_by_role_and_label(Role::CheckBox, &a_peer)
+        .click();
+    let plot_a = texts.plot_selected_count(1);
+    wait_until(&mut harness, "A to be selected", |h| {
+        h.query_by_label(&plot_a).is_some()
+    });
+    harness.get_by_label(&plot_a).click();
+    wait_until(&mut harness, "the plot to follow A", |h| {
+        h.state()
+            .tcp_server()
+            .client_plot()
+            .following()
+            .is_some_and(|ids| ids.len() == 1)
+    });
+
+    a.write_all(&[b'a'; 10]).expect("A writes");
+    b.write_all(&[b'b'; 1000]).expect("B writes");
+    let received = |h: &support::App<'_>| -> f64 {
+        let plot = h.state().tcp_server().client_plot().plot();
+        plot.samples().map(|rate| rate.rx_bytes).sum()
+    };
+    wait_until(&mut harness, "a sample with A's bytes", |h| {
+        received(h) > 0.0
+    });
+    // A's 10 bytes over about a second; B's 1,000 are not in it.
+    let rx = received(&harness);
+    assert!(rx <= 10.0 && rx > 5.0, "{rx} bytes/s");
 }

@@ -226,3 +226,24 @@ fn the_oldest_events_and_subjects_are_dropped_first() {
         [EventKind::Accept]
     );
 }
+
+#[test]
+fn from_the_start_replays_one_event_at_a_time() {
+    let mut harness = harness(udp_settings());
+    let local = open_udp(&mut harness);
+    let peer = UdpSocket::bind("127.0.0.1:0").expect("bind the peer");
+    for message in [&b"ab"[..], b"abc", b"abcd"] {
+        peer.send_to(message, local).expect("send");
+    }
+    wait_for_text(&mut harness, "event 3 of 3: received 4 bytes");
+
+    harness.get_by_label("From the start").click();
+    wait_for_text(&mut harness, "event 1 of 3: received 2 bytes");
+    wait_until(&mut harness, "the replay to pause", |h| {
+        h.query_by_label("Resume").is_some()
+    });
+    harness.get_by_label("Step").click();
+    wait_for_text(&mut harness, "event 2 of 3: received 3 bytes");
+    harness.get_by_label("Step").click();
+    wait_for_text(&mut harness, "event 3 of 3: received 4 bytes");
+}

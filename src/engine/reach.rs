@@ -100,6 +100,18 @@ impl ReachCheck {
         ping: bool,
         waker: Waker,
     ) -> Result<Self, EngineError> {
+        Self::start_with_timeout(host, port, ping, CONNECT_TIMEOUT, waker)
+    }
+
+    /// Like [`ReachCheck::start_with`], with the TCP probe waiting `connect_timeout`
+    /// instead of [`CONNECT_TIMEOUT`] (the CLI's `--timeout`).
+    pub fn start_with_timeout(
+        host: &str,
+        port: Option<u16>,
+        ping: bool,
+        connect_timeout: Duration,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
         let host = host.trim().to_owned();
         // A leading '-' would reach `ping` as an option.
         if host.is_empty() || host.starts_with('-') {
@@ -115,7 +127,7 @@ impl ReachCheck {
                     waker();
                 };
                 if let Some(port) = port {
-                    send(tcp_probe(&host, port, CONNECT_TIMEOUT));
+                    send(tcp_probe(&host, port, connect_timeout));
                 }
                 if ping {
                     send(ReachEvent::Ping(ping_once(&host)));

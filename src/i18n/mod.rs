@@ -4,7 +4,7 @@
 mod messages;
 mod texts;
 
-pub use messages::Describe;
+pub use messages::{Describe, describe_reach};
 pub use texts::{Texts, format_size};
 
 use serde::{Deserialize, Serialize};

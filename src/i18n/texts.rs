@@ -117,6 +117,7 @@ pub struct Texts {
     pub timeline_closed_by_peer: &'static str,
     pub timeline_closed_by_us: &'static str,
     pub timeline_reset: &'static str,
+    pub timeline_start_over: &'static str,
     pub connection_map: &'static str,
     pub map_listening: &'static str,
     pub map_closed_by_peer: &'static str,
@@ -124,11 +125,15 @@ pub struct Texts {
     pub map_reset: &'static str,
     pub map_legend: &'static str,
     pub presenter_mode: &'static str,
+    pub presenter_tip: &'static str,
     pub rate_plot: &'static str,
     pub bytes_per_sec: &'static str,
     pub packets_per_sec: &'static str,
     pub plot_rx: &'static str,
     pub plot_tx: &'static str,
+    pub plot_all_clients: &'static str,
+    pub plot_selected_clients: &'static str,
+    pub plot_select_hint: &'static str,
     pub tab_network: &'static str,
     pub network_card: &'static str,
     pub col_interface: &'static str,
@@ -345,6 +350,7 @@ pub const ZH: Texts = Texts {
     timeline_closed_by_peer: "recv() 返回 0：对方关闭了连接",
     timeline_closed_by_us: "我方关闭了连接",
     timeline_reset: "连接被重置",
+    timeline_start_over: "从头播放",
     connection_map: "连接图",
     map_listening: "监听中",
     map_closed_by_peer: "对方关闭",
@@ -352,11 +358,15 @@ pub const ZH: Texts = Texts {
     map_reset: "重置/出错",
     map_legend: "绿色：收到（流向服务器） · 蓝色：发出（流向客户端）",
     presenter_mode: "演示模式",
+    presenter_tip: "放大界面、隐藏高级设置、用一句话解释每一步。Ctrl + 加号 / Ctrl + 减号 调整大小（会记住）",
     rate_plot: "速率图",
     bytes_per_sec: "字节/秒",
     packets_per_sec: "包/秒",
     plot_rx: "接收",
     plot_tx: "发送",
+    plot_all_clients: "速率：全部客户端",
+    plot_selected_clients: "速率：选中的客户端",
+    plot_select_hint: "在客户端列表里勾选一个客户端，就能单独看它的速率",
     tab_network: "网络",
     network_card: "本机网络",
     col_interface: "接口",
@@ -573,6 +583,7 @@ pub const EN: Texts = Texts {
     timeline_closed_by_peer: "recv() returned 0: the peer closed",
     timeline_closed_by_us: "we closed the connection",
     timeline_reset: "connection reset",
+    timeline_start_over: "From the start",
     connection_map: "Connection map",
     map_listening: "listening",
     map_closed_by_peer: "closed by peer",
@@ -580,11 +591,15 @@ pub const EN: Texts = Texts {
     map_reset: "reset / error",
     map_legend: "green: received (toward the server) · blue: sent (toward the client)",
     presenter_mode: "Presenter mode",
+    presenter_tip: "Bigger UI, fewer settings, a caption for each step. Ctrl+plus / Ctrl+minus change the size (kept)",
     rate_plot: "Rate plot",
     bytes_per_sec: "bytes/s",
     packets_per_sec: "packets/s",
     plot_rx: "RX",
     plot_tx: "TX",
+    plot_all_clients: "Plot all clients",
+    plot_selected_clients: "Plot selected",
+    plot_select_hint: "Tick a client in the list to plot its rate alone",
     tab_network: "Network",
     network_card: "This machine's network",
     col_interface: "Interface",
@@ -816,6 +831,10 @@ impl Texts {
 
     pub fn send_to_selected_count(&self, selected: usize) -> String {
         format!("{} ({selected})", self.send_to_selected)
+    }
+
+    pub fn plot_selected_count(&self, selected: usize) -> String {
+        format!("{} ({selected})", self.plot_selected_clients)
     }
 
     pub fn send_to_all_count(&self, connected: usize) -> String {
@@ -1172,10 +1191,22 @@ impl Texts {
     }
 
     pub fn ping_replied(&self, millis: Option<f64>) -> String {
+        // Loopback answers in microseconds: "0.0 ms" would read as no time at all.
+        let round_trip = |ms: f64| {
+            if ms < 1.0 {
+                format!("{ms:.3}")
+            } else {
+                format!("{ms:.1}")
+            }
+        };
         match (self.lang, millis) {
-            (Lang::Zh, Some(ms)) => format!("ping：有回应，往返 {ms:.1} ms — 主机在线"),
+            (Lang::Zh, Some(ms)) => {
+                format!("ping：有回应，往返 {} ms — 主机在线", round_trip(ms))
+            }
             (Lang::Zh, None) => "ping：有回应 — 主机在线".to_owned(),
-            (Lang::En, Some(ms)) => format!("ping: reply in {ms:.1} ms — the host is up"),
+            (Lang::En, Some(ms)) => {
+                format!("ping: reply in {} ms — the host is up", round_trip(ms))
+            }
             (Lang::En, None) => "ping: reply — the host is up".to_owned(),
         }
     }

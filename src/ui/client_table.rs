@@ -134,6 +134,24 @@ impl ClientTable {
             .collect()
     }
 
+    /// Every selected client, connected or closed.
+    pub fn selection(&self) -> &BTreeSet<ClientId> {
+        &self.selected
+    }
+
+    /// The selected clients' counters added up.
+    pub fn selected_counters(&self) -> CounterSnapshot {
+        let mut total = CounterSnapshot::default();
+        for row in self.selected.iter().filter_map(|id| self.rows.get(id)) {
+            let one = row.counters.snapshot();
+            total.rx_packets += one.rx_packets;
+            total.rx_bytes += one.rx_bytes;
+            total.tx_packets += one.tx_packets;
+            total.tx_bytes += one.tx_bytes;
+        }
+        total
+    }
+
     pub fn selected_peers(&self) -> HashSet<SocketAddr> {
         self.selected
             .iter()
@@ -173,7 +191,7 @@ impl ClientTable {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts, actions: &mut Vec<TableAction>) {
         let order = self.visible_order();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(texts.filter_clients);
             ui.add(
                 TextEdit::singleline(&mut self.filter)

@@ -96,12 +96,14 @@ impl LogPanel {
         self.capture.as_ref().and_then(Capture::sink)
     }
 
-    /// Encoding, text/HEX and the line limit, for a tab's settings column.
+    /// Encoding, text/HEX and the line limit (not in presenter mode), for a tab's
+    /// settings column.
     pub fn display_settings_ui(
         &mut self,
         ui: &mut egui::Ui,
         texts: &Texts,
         settings: &mut DisplaySettings,
+        presenter: bool,
     ) {
         ComboBox::from_label(texts.encoding)
             .selected_text(settings.encoding.label())
@@ -139,6 +141,9 @@ impl LogPanel {
                 .labelled_by(label.id);
         });
         ui.checkbox(&mut settings.show_sent, texts.show_sent);
+        if presenter {
+            return;
+        }
         ui.horizontal(|ui| {
             let label = ui.label(texts.log_limit);
             ui.add(
@@ -151,12 +156,15 @@ impl LogPanel {
         self.log.set_cap(settings.log_cap);
     }
 
+    /// Pause, clear, counters; below them (not in presenter mode) search, peer
+    /// filter, copy, save and capture.
     pub fn toolbar_ui(
         &mut self,
         ui: &mut egui::Ui,
         texts: &Texts,
         settings: &mut DisplaySettings,
         counters: CounterSnapshot,
+        presenter: bool,
     ) -> Option<ToolbarAction> {
         let mut action = self.poll_dialogs(texts);
         ui.horizontal_wrapped(|ui| {
@@ -177,66 +185,68 @@ impl LogPanel {
                 ui.label(texts.captured(capture.written(), &capture.path().display().to_string()));
             }
         });
-        ui.horizontal_wrapped(|ui| {
-            let search =
-                labelled_field_ui(ui, texts.search, &mut self.search, texts.search_hint, 120.0);
-            if search.changed() {
-                self.search_at = None;
-            }
-            let go_next = ui.button(texts.next).clicked()
-                || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
-            let go_previous = ui.button(texts.previous).clicked();
-            if go_next || go_previous || !self.search.trim().is_empty() {
-                self.search_ui(ui, texts, settings, go_next, go_previous);
-            }
-            ui.separator();
-            labelled_field_ui(
-                ui,
-                texts.peer_filter,
-                &mut self.peer_filter,
-                texts.peer_filter_hint,
-                110.0,
-            );
-            ui.separator();
-            let copy = ui.add_enabled(
-                self.selection.is_some(),
-                egui::Button::new(texts.copy_lines),
-            );
-            // egui turns Ctrl+C into a Copy event; the message editor's own copy wins.
-            let copy_keys = self.selection.is_some()
-                && !ui.ctx().text_edit_focused()
-                && ui.input(|i| {
-                    i.events
-                        .iter()
-                        .any(|event| matches!(event, egui::Event::Copy))
-                });
-            if copy.clicked() || copy_keys {
-                self.copy_selection(ui.ctx(), texts, settings);
-            }
-            let idle = self.save_dialog.is_none() && self.saving.is_none();
-            if ui
-                .add_enabled(idle, egui::Button::new(texts.save_log))
-                .clicked()
-            {
-                self.save_dialog = dialogs::save_file(ui.ctx(), &default_name("log", "txt"));
-            }
-            if self.capture.is_some() {
-                if ui.button(texts.capture_stop).clicked() {
-                    self.capture = None;
-                    action = Some(ToolbarAction::Capture(None));
+        if !presenter {
+            ui.horizontal_wrapped(|ui| {
+                let search =
+                    labelled_field_ui(ui, texts.search, &mut self.search, texts.search_hint, 120.0);
+                if search.changed() {
+                    self.search_at = None;
                 }
-            } else if ui
-                .add_enabled(
-                    self.capture_dialog.is_none(),
-                    egui::Button::new(texts.capture_start),
-                )
-                .on_hover_text(texts.capture_tip)
-                .clicked()
-            {
-                self.capture_dialog =
-                    dialogs::save_file(ui.ctx(), &default_name("capture", "jsonl"));
-            }
-        });
+                let go_next = ui.button(texts.next).clicked()
+                    || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
+                let go_previous = ui.button(texts.previous).clicked();
+                if go_next || go_previous || !self.search.trim().is_empty() {
+                    self.search_ui(ui, texts, settings, go_next, go_previous);
+                }
+                ui.separator();
+                labelled_field_ui(
+                    ui,
+                    texts.peer_filter,
+                    &mut self.peer_filter,
+                    texts.peer_filter_hint,
+                    110.0,
+                );
+                ui.separator();
+                let copy = ui.add_enabled(
+                    self.selection.is_some(),
+                    egui::Button::new(texts.copy_lines),
+                );
+                // egui turns Ctrl+C into a Copy event; the message editor's own copy wins.
+                let copy_keys = self.selection.is_some()
+                    && !ui.ctx().text_edit_focused()
+                    && ui.input(|i| {
+                        i.events
+                            .iter()
+                            .any(|event| matches!(event, egui::Event::Copy))
+                    });
+                if copy.clicked() || copy_keys {
+                    self.copy_selection(ui.ctx(), texts, settings);
+                }
+                let idle = self.save_dialog.is_none() && self.saving.is_none();
+                if ui
+                    .add_enabled(idle, egui::Button::new(texts.save_log))
+                    .clicked()
+                {
+                    self.save_dialog = dialogs::save_file(ui.ctx(), &default_name("log", "txt"));
+                }
+                if self.capture.is_some() {
+                    if ui.button(texts.capture_stop).clicked() {
+                        self.capture = None;
+                        action = Some(ToolbarAction::Capture(None));
+                    }
+                } else if ui
+                    .add_enabled(
+                        self.capture_dialog.is_none(),
+                        egui::Button::new(texts.capture_start),
+                    )
+                    .on_hover_text(texts.capture_tip)
+                    .clicked()
+                {
+                    self.capture_dialog =
+                        dialogs::save_file(ui.ctx(), &default_name("capture", "jsonl"));
+                }
+            });
+        }
         match &self.notice {
             Some(Ok(message)) => {
                 ui.weak(message);
@@ -382,6 +392,7 @@ impl LogPanel {
             search: &self.search,
             selection: self.ordered_selection(),
             scroll_to: self.scroll_to,
+            compact: false,
         }
     }
 
@@ -391,11 +402,15 @@ impl LogPanel {
         texts: &Texts,
         settings: &DisplaySettings,
         only_peers: Option<&HashSet<SocketAddr>>,
+        compact: bool,
     ) {
         if self.paused {
             ui.weak(texts.paused);
         }
-        let options = self.view_options(settings, only_peers);
+        let options = LogViewOptions {
+            compact,
+            ..self.view_options(settings, only_peers)
+        };
         let click = log_view_ui(ui, &self.log, &options, texts);
         self.scroll_to = None;
         if let Some(click) = click {

@@ -44,6 +44,9 @@ pub struct LogViewOptions<'a> {
     pub selection: Option<(u64, u64)>,
     /// Bring this row (an index into the shown rows) into view.
     pub scroll_to: Option<usize>,
+    /// Narrow rows for presenter mode: seconds only, no column padding, so the data
+    /// stays in view in a half-screen window.
+    pub compact: bool,
 }
 
 impl LogViewOptions<'_> {
@@ -189,6 +192,23 @@ fn direction_style(direction: Direction, texts: &Texts) -> (&'static str, Color3
     }
 }
 
+/// The peer, padded so payloads line up (not when compact).
+fn peer_column(line: &LogLine, compact: bool) -> String {
+    if compact {
+        line.peer.to_string()
+    } else {
+        format!("{:<22}", line.peer.to_string())
+    }
+}
+
+fn size_column(line: &LogLine, compact: bool) -> String {
+    if compact {
+        format!("{} B", line.len)
+    } else {
+        format!("{:>6} B", line.len)
+    }
+}
+
 fn row_ui(
     ui: &mut egui::Ui,
     line: &LogLine,
@@ -207,7 +227,11 @@ fn row_ui(
             );
         }
         ui.spacing_mut().item_spacing.x = 8.0;
-        let time = time_text(line, options.timestamps);
+        let timestamps = match options.timestamps {
+            TimestampMode::TimeMs if options.compact => TimestampMode::Time,
+            chosen => chosen,
+        };
+        let time = time_text(line, timestamps);
         if !time.is_empty() {
             ui.add(
                 egui::Label::new(RichText::new(time.trim_end()).monospace().weak())
@@ -221,14 +245,12 @@ fn row_ui(
         // An event line names its peer in its own words.
         if line.direction != Direction::Note {
             ui.add(
-                egui::Label::new(
-                    RichText::new(format!("{:<22}", line.peer.to_string())).monospace(),
-                )
-                .selectable(false),
+                egui::Label::new(RichText::new(peer_column(line, options.compact)).monospace())
+                    .selectable(false),
             );
             ui.add(
                 egui::Label::new(
-                    RichText::new(format!("{:>6} B", line.len))
+                    RichText::new(size_column(line, options.compact))
                         .monospace()
                         .weak(),
                 )

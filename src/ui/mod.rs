@@ -1,6 +1,7 @@
 //! The window: one file per tab, plus the widgets they share.
 
 pub mod auto_reply_ui;
+pub mod client_rate;
 pub mod client_table;
 pub mod connection_map;
 pub mod dialogs;
@@ -24,6 +25,7 @@ pub mod tab_layout;
 pub mod tcp_client_tab;
 pub mod tcp_server_tab;
 pub mod timeline;
+pub mod timeline_strip;
 pub mod udp_tab;
 pub mod waker;
 pub mod window;

@@ -8,9 +8,9 @@ use super::drain::drain_events;
 use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
-use crate::engine::reach::{PingOutcome, ReachCheck, ReachEvent, os_dynamic_port_range};
+use crate::engine::reach::{ReachCheck, ReachEvent, os_dynamic_port_range};
 use crate::engine::{EngineError, InputError, parse_port};
-use crate::i18n::{Describe, Lang, Texts};
+use crate::i18n::{Describe, Lang, Texts, describe_reach};
 
 const OK_COLOR: Color32 = Color32::from_rgb(0x20, 0x90, 0x40);
 
@@ -68,30 +68,6 @@ pub fn scope_name(scope: AddressScope, texts: &Texts) -> &'static str {
         AddressScope::LinkLocal => texts.scope_link_local,
         AddressScope::Public => texts.scope_public,
     }
-}
-
-/// A probe's result in words: what it means for the host and the port.
-pub fn describe_event(event: &ReachEvent, lang: Lang) -> Option<(String, bool)> {
-    let texts = lang.texts();
-    let line = match event {
-        ReachEvent::TcpReachable { peer } => (texts.tcp_reachable(*peer), true),
-        ReachEvent::TcpFailed(error) => {
-            let words = match error {
-                EngineError::ConnectRefused { peer } => texts.tcp_refused(*peer),
-                EngineError::ConnectTimeout { peer, secs } => texts.tcp_timed_out(*peer, *secs),
-                EngineError::Unreachable { peer } => texts.tcp_unreachable(*peer),
-                EngineError::Unresolvable { host } => texts.unknown_host(host),
-                other => other.describe(lang),
-            };
-            (words, false)
-        }
-        ReachEvent::Ping(PingOutcome::Replied { millis }) => (texts.ping_replied(*millis), true),
-        ReachEvent::Ping(PingOutcome::NoReply) => (texts.ping_no_reply.to_owned(), false),
-        ReachEvent::Ping(PingOutcome::Unavailable) => (texts.ping_unavailable.to_owned(), false),
-        ReachEvent::Ping(PingOutcome::Failed { message }) => (texts.ping_failed(message), false),
-        ReachEvent::Finished => return None,
-    };
-    Some(line)
 }
 
 impl NetworkTab {
@@ -238,7 +214,7 @@ impl NetworkTab {
             ui.label(texts.reach_ping_only);
         }
         for event in &self.results {
-            if let Some((line, good)) = describe_event(event, lang) {
+            if let Some((line, good)) = describe_reach(event, lang) {
                 if good {
                     ui.label(RichText::new(line).color(OK_COLOR));
                 } else {

@@ -10,20 +10,63 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Lang, Texts};
 
 /// How the window looks, kept across restarts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ViewSettings {
     pub presenter: bool,
     pub rate_plot: bool,
     pub timeline: bool,
+    /// Presenter mode's zoom in percent; Ctrl+plus / Ctrl+minus change it to fit
+    /// the projector, and it is kept.
+    pub presenter_zoom_percent: u16,
 }
 
-/// The zoom factor in presenter mode.
-pub const PRESENTER_ZOOM: f32 = 1.5;
+impl Default for ViewSettings {
+    fn default() -> Self {
+        Self {
+            presenter: false,
+            rate_plot: false,
+            timeline: false,
+            presenter_zoom_percent: PRESENTER_ZOOM_PERCENT,
+        }
+    }
+}
 
-/// Applies presenter mode's zoom (or restores the normal size).
-pub fn apply_zoom(ctx: &egui::Context, presenter: bool) {
-    ctx.set_zoom_factor(if presenter { PRESENTER_ZOOM } else { 1.0 });
+/// Presenter mode's zoom until the user picks another.
+pub const PRESENTER_ZOOM_PERCENT: u16 = 150;
+/// The zoom factor presenter mode starts with.
+pub const PRESENTER_ZOOM: f32 = PRESENTER_ZOOM_PERCENT as f32 / 100.0;
+const ZOOM_RANGE: std::ops::RangeInclusive<u16> = 50..=400;
+
+impl ViewSettings {
+    fn presenter_zoom(&self) -> f32 {
+        let percent = if ZOOM_RANGE.contains(&self.presenter_zoom_percent) {
+            self.presenter_zoom_percent
+        } else {
+            PRESENTER_ZOOM_PERCENT
+        };
+        f32::from(percent) / 100.0
+    }
+
+    /// Applies presenter mode's zoom (or restores the normal size).
+    pub fn apply_zoom(&self, ctx: &egui::Context) {
+        let zoom = if self.presenter {
+            self.presenter_zoom()
+        } else {
+            1.0
+        };
+        ctx.set_zoom_factor(zoom);
+    }
+
+    /// In presenter mode, remembers a zoom the user chose with the keyboard.
+    pub fn keep_zoom(&mut self, ctx: &egui::Context) {
+        if self.presenter {
+            let percent = (ctx.zoom_factor() * 100.0).round() as u16;
+            if ZOOM_RANGE.contains(&percent) {
+                self.presenter_zoom_percent = percent;
+            }
+        }
+    }
 }
 
 /// How long a caption stays on screen.

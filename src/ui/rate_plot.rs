@@ -69,6 +69,12 @@ impl RatePlot {
         self.last = Some((since + PERIOD * seconds as u32, counters));
     }
 
+    /// Forgets the samples (another subject is plotted now); keeps the units.
+    pub fn restart(&mut self) {
+        self.last = None;
+        self.samples.clear();
+    }
+
     /// The samples, oldest first.
     pub fn samples(&self) -> impl ExactSizeIterator<Item = &Rate> {
         self.samples.iter()

@@ -131,13 +131,15 @@ impl SendBox {
         self.jobs.started(job, lang);
     }
 
-    /// Draws the box; returns what the user asked for.
+    /// Draws the box; returns what the user asked for. In presenter mode only the
+    /// message, Text/HEX, the Send button and the bytes' preview show.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         encoding: TextEncoding,
         lang: Lang,
         max_len: usize,
+        presenter: bool,
     ) -> Option<SendRequest> {
         let texts = lang.texts();
         let editor_id = ui.make_persistent_id("send_box_editor");
@@ -152,7 +154,7 @@ impl SendBox {
             request = self.preset_request(preset, encoding, lang);
         }
 
-        let label_id = self.options_ui(ui, texts);
+        let label_id = self.options_ui(ui, texts, presenter);
         ui.horizontal(|ui| {
             let button_width = 72.0;
             let editor = TextEdit::multiline(&mut self.text)
@@ -184,6 +186,9 @@ impl SendBox {
             Ok(bytes) if problem.is_none() => Some(bytes.clone()),
             _ => None,
         };
+        if presenter {
+            return request;
+        }
         match self.jobs.ui(ui, texts, lang, message) {
             Some(JobRequest::Repeat { message, config }) => {
                 request = Some(SendRequest::Repeat { message, config })
@@ -211,12 +216,16 @@ impl SendBox {
         request
     }
 
-    /// Text/HEX, escapes, line end, checksum; returns the label naming the editor.
-    fn options_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) -> egui::Id {
+    /// Text/HEX, escapes, line end, checksum (only Text/HEX in presenter mode);
+    /// returns the label naming the editor.
+    fn options_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, presenter: bool) -> egui::Id {
         ui.horizontal(|ui| {
             let label = ui.label(texts.send_box).id;
             ui.radio_value(&mut self.options.mode, PayloadMode::Text, texts.mode_text);
             ui.radio_value(&mut self.options.mode, PayloadMode::Hex, texts.mode_hex);
+            if presenter {
+                return label;
+            }
             ui.add_enabled(
                 self.options.mode == PayloadMode::Text,
                 egui::Checkbox::new(&mut self.options.escapes, texts.escapes),

@@ -103,6 +103,8 @@ impl SendJobs {
         }
         let mut request = None;
         ui.horizontal_wrapped(|ui| {
+            // Words move to the next row whole rather than wrap a letter per line.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             let running = self.job.is_some();
             ui.add_enabled_ui(!running, |ui| {
                 labelled_field_ui(

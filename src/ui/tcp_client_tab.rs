@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::drain::drain_events;
 use super::log_model::Direction;
-use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
@@ -65,9 +65,6 @@ pub enum Action {
     Connect,
     Disconnect,
     Send(SendRequest),
-    Clear,
-    ResetCounters,
-    Capture(Option<CaptureSink>),
 }
 
 pub struct TcpClientTab {
@@ -266,17 +263,24 @@ impl TabParts for TcpClientTab {
         (&mut self.panel, &mut self.settings.display)
     }
 
-    fn toolbar_action(action: ToolbarAction) -> Action {
-        match action {
-            ToolbarAction::Clear => Action::Clear,
-            ToolbarAction::ResetCounters => Action::ResetCounters,
-            ToolbarAction::Capture(sink) => Action::Capture(sink),
+    fn set_capture(&mut self, sink: Option<CaptureSink>) {
+        if let Some(handle) = &self.client {
+            handle.set_capture(sink);
         }
+    }
+
+    fn reset_counters(&mut self) {
+        if let Some(client) = &self.client {
+            client.counters().reset();
+        }
+        self.closed_counters = CounterSnapshot::default();
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         let texts = lang.texts();
         let busy = self.client.is_some();
+        // The local port is an advanced setting: presenter mode hides it unless one is set.
+        let presenter = self.view.presenter;
         ui.add_space(4.0);
         ui.add_enabled_ui(!busy, |ui| {
             ui.horizontal(|ui| {
@@ -290,6 +294,9 @@ impl TabParts for TcpClientTab {
             });
             if let Some(error) = &self.target_error {
                 error_ui(ui, &error.describe(lang));
+            }
+            if presenter && self.settings.local_port.trim().is_empty() {
+                return;
             }
             ui.horizontal(|ui| {
                 labelled_field_ui(
@@ -314,13 +321,16 @@ impl TabParts for TcpClientTab {
         }
         ui.separator();
         self.panel
-            .display_settings_ui(ui, texts, &mut self.settings.display);
+            .display_settings_ui(ui, texts, &mut self.settings.display, self.view.presenter);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         ui.add_space(4.0);
         let encoding = self.settings.display.encoding;
-        if let Some(request) = self.send_box.ui(ui, encoding, lang, MAX_MESSAGE) {
+        if let Some(request) =
+            self.send_box
+                .ui(ui, encoding, lang, MAX_MESSAGE, self.view.presenter)
+        {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);
@@ -366,18 +376,6 @@ impl TabParts for TcpClientTab {
                 }
             }
             Action::Send(request) => self.send_request(request, lang),
-            Action::Clear => self.panel.log.clear(),
-            Action::Capture(sink) => {
-                if let Some(handle) = &self.client {
-                    handle.set_capture(sink);
-                }
-            }
-            Action::ResetCounters => {
-                if let Some(client) = &self.client {
-                    client.counters().reset();
-                }
-                self.closed_counters = CounterSnapshot::default();
-            }
         }
     }
 }

@@ -10,11 +10,12 @@ use egui::{DragValue, RichText};
 use serde::{Deserialize, Serialize};
 
 use super::auto_reply_ui::auto_reply_ui;
+use super::client_rate::ClientRatePlot;
 use super::client_table::{ClientState, ClientTable, TableAction};
 use super::connection_map::{ConnectionMap, Listener};
 use super::drain::drain_events;
 use super::log_model::Direction;
-use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
@@ -91,9 +92,6 @@ pub enum Action {
     DisconnectAll,
     DisconnectSelected,
     Send(SendRequest),
-    Clear,
-    ResetCounters,
-    Capture(Option<CaptureSink>),
 }
 
 pub struct TcpServerTab {
@@ -115,6 +113,7 @@ pub struct TcpServerTab {
     addresses: Vec<LocalAddress>,
     closed_counters: CounterSnapshot,
     view: TabView,
+    client_plot: ClientRatePlot,
     map: ConnectionMap,
 }
 
@@ -137,6 +136,7 @@ impl TcpServerTab {
             addresses: bindable_addresses(),
             closed_counters: CounterSnapshot::default(),
             view: TabView::default(),
+            client_plot: ClientRatePlot::default(),
             map: ConnectionMap::default(),
         }
     }
@@ -149,6 +149,11 @@ impl TcpServerTab {
     /// What the lifecycle timeline recorded.
     pub fn timeline(&self) -> &Timeline {
         &self.view.timeline
+    }
+
+    /// The rate plot's choice between all clients and the selected ones.
+    pub fn client_plot(&self) -> &ClientRatePlot {
+        &self.client_plot
     }
 
     pub fn connection_map(&self) -> &ConnectionMap {
@@ -166,7 +171,9 @@ impl TcpServerTab {
         // Event lines are worded as they arrive, in the language of the moment.
         self.lang = lang;
         self.update_auto_reply();
-        self.view.plot.tick(Instant::now(), self.counters());
+        let now = Instant::now();
+        self.view.plot.tick(now, self.counters());
+        self.client_plot.tick(now, &self.clients);
         let Some(events) = self.events.clone() else {
             return;
         };
@@ -368,12 +375,25 @@ impl TabParts for TcpServerTab {
         (&mut self.panel, &mut self.settings.display)
     }
 
-    fn toolbar_action(action: ToolbarAction) -> Action {
-        match action {
-            ToolbarAction::Clear => Action::Clear,
-            ToolbarAction::ResetCounters => Action::ResetCounters,
-            ToolbarAction::Capture(sink) => Action::Capture(sink),
+    fn set_capture(&mut self, sink: Option<CaptureSink>) {
+        if let Some(handle) = &self.server {
+            handle.set_capture(sink);
         }
+    }
+
+    fn reset_counters(&mut self) {
+        if let Some(server) = &self.server {
+            server.counters().reset();
+        }
+        self.clients.reset_counters();
+        self.closed_counters = CounterSnapshot::default();
+    }
+
+    fn rate_plot_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        let counters = self.counters();
+        let plot = &mut self.view.plot;
+        self.client_plot
+            .ui(ui, texts, plot, counters, &self.clients);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
@@ -445,7 +465,7 @@ impl TabParts for TcpServerTab {
         }
         ui.separator();
         self.panel
-            .display_settings_ui(ui, texts, &mut self.settings.display);
+            .display_settings_ui(ui, texts, &mut self.settings.display, self.view.presenter);
         self.clients.set_encoding(self.settings.display.encoding);
     }
 
@@ -470,7 +490,10 @@ impl TabParts for TcpServerTab {
             }
         });
         let encoding = self.settings.display.encoding;
-        if let Some(request) = self.send_box.ui(ui, encoding, lang, MAX_MESSAGE) {
+        if let Some(request) =
+            self.send_box
+                .ui(ui, encoding, lang, MAX_MESSAGE, self.view.presenter)
+        {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);
@@ -557,19 +580,6 @@ impl TabParts for TcpServerTab {
                 }
             }
             Action::Send(request) => self.send_request(request, lang),
-            Action::Clear => self.panel.log.clear(),
-            Action::Capture(sink) => {
-                if let Some(handle) = &self.server {
-                    handle.set_capture(sink);
-                }
-            }
-            Action::ResetCounters => {
-                if let Some(server) = &self.server {
-                    server.counters().reset();
-                }
-                self.clients.reset_counters();
-                self.closed_counters = CounterSnapshot::default();
-            }
         }
     }
 }

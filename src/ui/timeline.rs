@@ -3,20 +3,17 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use egui::{Color32, ComboBox, Pos2, Rect, ScrollArea, Sense, Shape, Stroke, vec2};
+use egui::ComboBox;
 
+use super::timeline_strip::strip_ui;
 use crate::i18n::Texts;
 
 /// How many events one subject keeps; older ones are dropped first.
 pub const MAX_EVENTS: usize = 500;
 /// How many subjects are kept; the one created first is dropped first.
 pub const MAX_SUBJECTS: usize = 50;
-
-const STRIP_HEIGHT: f32 = 56.0;
-const MARGIN: f32 = 24.0;
-const AXIS_Y: f32 = 34.0;
 
 /// Whose lifecycle an event belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,7 +41,7 @@ pub struct TimelineEvent {
     pub at: SystemTime,
     pub kind: EventKind,
     /// Order of recording across all subjects; pausing remembers the last one shown.
-    seq: u64,
+    pub(super) seq: u64,
 }
 
 #[derive(Debug)]
@@ -142,7 +139,7 @@ impl Timeline {
         events.iter().filter(|e| self.is_shown(e)).count()
     }
 
-    fn toggle_pause(&mut self) {
+    pub fn toggle_pause(&mut self) {
         self.paused_at = match self.paused_at {
             Some(_) => None,
             None => Some(self.next_seq.saturating_sub(1)),
@@ -150,7 +147,7 @@ impl Timeline {
     }
 
     /// While paused, shows the selected subject's next recorded event.
-    fn step(&mut self) {
+    pub fn step(&mut self) {
         let (Some(limit), Some(subject)) = (self.paused_at, self.current()) else {
             return;
         };
@@ -162,9 +159,25 @@ impl Timeline {
         }
     }
 
+    /// Pauses and shows only the selected subject's first event, for a replay with Step.
+    pub fn start_over(&mut self) {
+        let first = self
+            .current()
+            .and_then(|subject| self.subject_events(subject))
+            .and_then(|events| events.iter().map(|e| e.seq).min());
+        if let Some(first) = first {
+            self.paused_at = Some(first);
+        }
+    }
+
+    /// Pauses at one event (a click on its marker): it and everything before it show.
+    fn pause_at(&mut self, seq: u64) {
+        self.paused_at = Some(seq);
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
         let current = self.current();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ComboBox::from_label(texts.timeline_subject)
                 .selected_text(current.map_or(String::new(), |s| subject_label(s, texts)))
                 .show_ui(ui, |ui| {
@@ -186,6 +199,9 @@ impl Timeline {
                 .clicked()
             {
                 self.step();
+            }
+            if ui.button(texts.timeline_start_over).clicked() {
+                self.start_over();
             }
             let zoom = ui.label(texts.timeline_zoom);
             ui.add(
@@ -217,97 +233,22 @@ impl Timeline {
             texts.timeline_position(shown, events.len()),
             describe(last.kind, peer, texts)
         ));
-        self.strip_ui(ui, events.iter().filter(|e| self.is_shown(e)), last.seq);
-    }
-
-    fn strip_ui<'a>(
-        &self,
-        ui: &mut egui::Ui,
-        events: impl Iterator<Item = &'a TimelineEvent> + Clone,
-        highlight: u64,
-    ) {
-        let Some(start) = events.clone().next().map(|e| e.at) else {
-            return;
-        };
-        let px_per_second = 100.0 / self.seconds_per_100px;
-        let x_of = |at: SystemTime| {
-            let secs = at
-                .duration_since(start)
-                .unwrap_or(Duration::ZERO)
-                .as_secs_f64();
-            MARGIN + (secs * px_per_second) as f32
-        };
-        let end = events.clone().map(|e| x_of(e.at)).fold(0.0, f32::max);
-        ScrollArea::horizontal()
-            .id_salt("timeline_strip")
-            .stick_to_right(true)
-            .show(ui, |ui| {
-                let width = (end + 2.0 * MARGIN).max(ui.available_width());
-                let (response, painter) =
-                    ui.allocate_painter(vec2(width, STRIP_HEIGHT), Sense::hover());
-                let origin = response.rect.min;
-                let axis = ui.visuals().weak_text_color();
-                painter.line_segment(
-                    [
-                        origin + vec2(MARGIN / 2.0, AXIS_Y),
-                        origin + vec2(width - MARGIN / 2.0, AXIS_Y),
-                    ],
-                    Stroke::new(1.0, axis),
-                );
-                let font = egui::FontId::proportional(10.0);
-                for event in events {
-                    let center = origin + vec2(x_of(event.at), AXIS_Y);
-                    marker(&painter, center, event.kind);
-                    if event.seq == highlight {
-                        let stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
-                        painter.circle_stroke(center, 8.0, stroke);
-                    }
-                    if let EventKind::Send(len) | EventKind::Receive(len) = event.kind {
-                        painter.text(
-                            center - vec2(0.0, 12.0),
-                            egui::Align2::CENTER_BOTTOM,
-                            len.to_string(),
-                            font.clone(),
-                            ui.visuals().text_color(),
-                        );
-                    }
-                }
-            });
-    }
-}
-
-const GREEN: Color32 = Color32::from_rgb(0x30, 0xa0, 0x50);
-const BLUE: Color32 = Color32::from_rgb(0x30, 0x70, 0xd0);
-const GREY: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
-const ORANGE: Color32 = Color32::from_rgb(0xe0, 0x90, 0x20);
-const RED: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
-
-/// Set-up events are squares, traffic dots (green in, blue out), endings diamonds.
-fn marker(painter: &egui::Painter, center: Pos2, kind: EventKind) {
-    let square = |color| {
-        painter.rect_filled(Rect::from_center_size(center, vec2(9.0, 9.0)), 1.0, color);
-    };
-    let diamond = |color| {
-        let r = 6.0;
-        let points = vec![
-            center - vec2(0.0, r),
-            center + vec2(r, 0.0),
-            center + vec2(0.0, r),
-            center - vec2(r, 0.0),
-        ];
-        painter.add(Shape::convex_polygon(points, color, Stroke::NONE));
-    };
-    match kind {
-        EventKind::Bind | EventKind::Listen => square(GREY),
-        EventKind::Connect | EventKind::Accept => square(GREEN),
-        EventKind::Send(_) => {
-            painter.circle_filled(center, 4.5, BLUE);
+        let visible_events: Vec<TimelineEvent> = events
+            .iter()
+            .filter(|e| self.is_shown(e))
+            .copied()
+            .collect();
+        let clicked = strip_ui(
+            ui,
+            texts,
+            &visible_events,
+            peer,
+            last.seq,
+            self.seconds_per_100px,
+        );
+        if let Some(seq) = clicked {
+            self.pause_at(seq);
         }
-        EventKind::Receive(_) => {
-            painter.circle_filled(center, 4.5, GREEN);
-        }
-        EventKind::ClosedByPeer | EventKind::ClosedByUs => diamond(ORANGE),
-        EventKind::Reset => diamond(RED),
     }
 }
 

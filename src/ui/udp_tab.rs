@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::drain::drain_events;
 use super::log_model::Direction;
-use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
+use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings, send_now};
 use super::send_jobs_ui::{FILE_DATAGRAM, with_chunk};
@@ -63,9 +63,6 @@ pub enum Action {
     Open,
     Close,
     Send(SendRequest),
-    Clear,
-    ResetCounters,
-    Capture(Option<CaptureSink>),
 }
 
 pub struct UdpTab {
@@ -217,12 +214,17 @@ impl TabParts for UdpTab {
         (&mut self.panel, &mut self.settings.display)
     }
 
-    fn toolbar_action(action: ToolbarAction) -> Action {
-        match action {
-            ToolbarAction::Clear => Action::Clear,
-            ToolbarAction::ResetCounters => Action::ResetCounters,
-            ToolbarAction::Capture(sink) => Action::Capture(sink),
+    fn set_capture(&mut self, sink: Option<CaptureSink>) {
+        if let Some(handle) = &self.endpoint {
+            handle.set_capture(sink);
         }
+    }
+
+    fn reset_counters(&mut self) {
+        if let Some(endpoint) = &self.endpoint {
+            endpoint.counters().reset();
+        }
+        self.closed_counters = CounterSnapshot::default();
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
@@ -260,7 +262,7 @@ impl TabParts for UdpTab {
         }
         ui.separator();
         self.panel
-            .display_settings_ui(ui, texts, &mut self.settings.display);
+            .display_settings_ui(ui, texts, &mut self.settings.display, self.view.presenter);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
@@ -279,10 +281,13 @@ impl TabParts for UdpTab {
             }
         });
         let max_len = self.max_payload();
-        if let Some(request) = self
-            .send_box
-            .ui(ui, self.settings.display.encoding, lang, max_len)
-        {
+        if let Some(request) = self.send_box.ui(
+            ui,
+            self.settings.display.encoding,
+            lang,
+            max_len,
+            self.view.presenter,
+        ) {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);
@@ -311,18 +316,6 @@ impl TabParts for UdpTab {
                 self.status = Status::Closed;
             }
             Action::Send(request) => self.send_request(request, lang),
-            Action::Clear => self.panel.log.clear(),
-            Action::Capture(sink) => {
-                if let Some(handle) = &self.endpoint {
-                    handle.set_capture(sink);
-                }
-            }
-            Action::ResetCounters => {
-                if let Some(endpoint) = &self.endpoint {
-                    endpoint.counters().reset();
-                }
-                self.closed_counters = CounterSnapshot::default();
-            }
         }
     }
 }

@@ -1,14 +1,20 @@
-//! Helpers shared by the kittest UI tests: a harness around the real app, and
-//! waiting (by stepping frames) for what the user should see.
+//! Helpers shared by the tests. For the kittest UI tests: a harness around the real
+//! app, and waiting (by stepping frames) for what the user should see. For the CLI
+//! tests: the `netdbg` binary as a child process, its output collected or read line
+//! by line with a deadline.
 #![allow(dead_code)]
 
-use std::thread::sleep;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread::{self, sleep};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{NetdbgApp, Settings};
+use serde_json::Value;
 
 /// How long any one expectation may take to show up.
 pub const DEADLINE: Duration = Duration::from_secs(8);
@@ -81,4 +87,193 @@ pub fn wait_for_text(harness: &mut App<'_>, needle: &str) {
 /// e.g. a port error beside the field and in the status line).
 pub fn shows(harness: &App<'_>, needle: &str) -> bool {
     harness.query_all_by_label_contains(needle).next().is_some()
+}
+
+// ---------------------------------------------------------------- the CLI as a process
+
+/// The `netdbg` binary under test, speaking English so messages can be matched.
+pub fn netdbg() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
+    command.env("NETDBG_LANG", "en");
+    command
+}
+
+/// Whether `python3` runs, for the tests against the tutorial's own Python programs.
+pub fn has_python() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// A process that has ended, with all it printed.
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// The JSON events printed, in order.
+    pub fn events(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+            .collect()
+    }
+
+    #[track_caller]
+    pub fn event(&self, name: &str) -> Value {
+        self.events()
+            .into_iter()
+            .find(|e| e["event"] == name)
+            .unwrap_or_else(|| panic!("no {name} event in:\n{}{}", self.stdout, self.stderr))
+    }
+}
+
+/// Runs a command to its end, killing it (and failing) if it takes longer than `limit`.
+#[track_caller]
+pub fn run_bounded(command: &mut Command, limit: Duration) -> Finished {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let collect = |mut pipe: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} did not finish within {limit:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Finished {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+/// Lines of a child's stdout, read on a thread so that waiting can have a deadline.
+pub fn line_reader(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, lines) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
+/// A running `netdbg … --json` (a server), its events read as they come; killed when
+/// dropped.
+pub struct JsonProcess {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    /// Everything printed so far (a line that is not JSON as a string), for failure messages.
+    seen: Vec<Value>,
+    /// How long any one wait may take.
+    limit: Duration,
+}
+
+impl JsonProcess {
+    #[track_caller]
+    pub fn spawn(command: &mut Command, limit: Duration) -> JsonProcess {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {command:?}: {e}"));
+        let lines = line_reader(&mut child);
+        JsonProcess {
+            child,
+            lines,
+            seen: Vec::new(),
+            limit,
+        }
+    }
+
+    /// Reads events until one matches, skipping the rest; fails after the limit.
+    #[track_caller]
+    pub fn wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + self.limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let event = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                    self.seen.push(event.clone());
+                    if matches(&event) {
+                        return event;
+                    }
+                }
+                Err(_) => panic!(
+                    "no {what} within {:?}; netdbg printed:\n{:#?}",
+                    self.limit, self.seen
+                ),
+            }
+        }
+    }
+
+    /// Like [`Self::wait_for`], but an event already read counts too: for events from
+    /// different engine threads, whose order is not fixed.
+    #[track_caller]
+    pub fn saw_or_wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        match self.seen.iter().find(|event| matches(event)) {
+            Some(event) => event.clone(),
+            None => self.wait_for(what, matches),
+        }
+    }
+
+    /// Waits for the process to end by itself.
+    #[track_caller]
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + self.limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "netdbg did not stop");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for JsonProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The next line of a child's stdout, as JSON.
+pub fn read_json(lines: &mut impl BufRead) -> Value {
+    let mut line = String::new();
+    lines.read_line(&mut line).expect("read a line");
+    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"))
+}
+
+/// The port of an event's `local` address (`bound`, `listening`).
+pub fn port_of(event: &Value) -> u16 {
+    event["local"]
+        .as_str()
+        .and_then(|local| local.rsplit(':').next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {event}"))
 }
