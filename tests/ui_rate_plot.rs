@@ -239,3 +239,42 @@ fn the_tcp_server_plots_the_selected_client_alone() {
     let rx = received(&harness);
     assert!(rx <= 10.0 && rx > 5.0, "{rx} bytes/s");
 }
+
+#[test]
+fn an_idle_window_in_presenter_mode_with_every_view_open_stops_repainting() {
+    let view = ViewSettings {
+        presenter: true,
+        rate_plot: true,
+        timeline: true,
+        ..ViewSettings::default()
+    };
+    let mut harness = harness(settings(view));
+    assert_eq!(harness.ctx.zoom_factor(), PRESENTER_ZOOM);
+    // Panics if the top bar's layout (or any view) keeps asking for frames.
+    harness.run();
+}
+
+#[test]
+fn a_presenter_zoom_chosen_with_the_keyboard_is_kept() {
+    let view = ViewSettings {
+        presenter: true,
+        ..ViewSettings::default()
+    };
+    let mut harness = harness(settings(view));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
+    wait_until(&mut harness, "the zoom to grow", |h| {
+        h.ctx.zoom_factor() > PRESENTER_ZOOM
+    });
+    harness.step();
+    let kept = harness.state().settings().view.presenter_zoom_percent;
+    assert!(kept > 150, "kept {kept}%");
+
+    // Off and on again: back to the size chosen, not the default.
+    let texts = Lang::En.texts();
+    harness.get_by_label(texts.presenter_mode).click();
+    wait_until(&mut harness, "normal size", |h| h.ctx.zoom_factor() == 1.0);
+    harness.get_by_label(texts.presenter_mode).click();
+    wait_until(&mut harness, "the chosen size", |h| {
+        (h.ctx.zoom_factor() * 100.0).round() as u16 == kept
+    });
+}

@@ -415,9 +415,8 @@ fn a_client_hanging_up_is_shown() {
 
 #[test]
 fn tutorial_auto_reply_in_gbk() {
-    let mut settings = settings(Lang::En);
-    settings.tcp_server.display.encoding = TextEncoding::Gbk;
-    let mut harness = harness(settings);
+    // Starts in UTF-8: the preset switches to the tutorial's GBK by itself.
+    let mut harness = harness(settings(Lang::En));
     let local = start(&mut harness, "Start listening");
 
     harness
@@ -426,6 +425,10 @@ fn tutorial_auto_reply_in_gbk() {
     wait_until(&mut harness, "the tutorial preset", |h| {
         h.state().settings().tcp_server.auto_reply == AutoReplySpec::tutorial()
     });
+    assert_eq!(
+        harness.state().settings().tcp_server.display.encoding,
+        TextEncoding::Gbk
+    );
     // The tab hands a changed auto-reply to the engine at the start of the next frame.
     harness.step();
     let reply_box = harness.get_by_role_and_label(Role::TextInput, "Reply to every message");

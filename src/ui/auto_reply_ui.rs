@@ -5,15 +5,22 @@ use egui::{ComboBox, TextEdit};
 use crate::engine::{AutoReplySpec, MatchKind, RuleSpec};
 use crate::i18n::Texts;
 
-/// Draws the editor; the caller compiles the spec when it changed.
-pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec) {
+/// Draws the editor; the caller compiles the spec when it changed. Returns true when
+/// the tutorial's preset was picked (the tutorial's server speaks GBK).
+pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec) -> bool {
+    let mut tutorial = false;
     egui::CollapsingHeader::new(texts.auto_reply)
         .id_salt("auto_reply")
         .default_open(true)
         .show(ui, |ui| {
             ui.weak(texts.auto_reply_tip);
-            if ui.button(texts.tutorial_preset).clicked() {
+            if ui
+                .button(texts.tutorial_preset)
+                .on_hover_text(texts.tutorial_preset_tip)
+                .clicked()
+            {
                 *spec = AutoReplySpec::tutorial();
+                tutorial = true;
             }
             fixed_reply_ui(
                 ui,
@@ -48,6 +55,7 @@ pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec)
                 spec.rules.push(RuleSpec::default());
             }
         });
+    tutorial
 }
 
 fn fixed_reply_ui(

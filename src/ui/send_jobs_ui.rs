@@ -103,8 +103,6 @@ impl SendJobs {
         }
         let mut request = None;
         ui.horizontal_wrapped(|ui| {
-            // Words move to the next row whole rather than wrap a letter per line.
-            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             let running = self.job.is_some();
             ui.add_enabled_ui(!running, |ui| {
                 labelled_field_ui(
@@ -136,11 +134,15 @@ impl SendJobs {
             {
                 request = self.repeat_request(message, lang);
             }
-            ui.separator();
+            self.status_ui(ui, texts);
+        });
+        // Sending a file gets a row of its own: the two never fit side by side in a
+        // narrow or zoomed window.
+        ui.horizontal_wrapped(|ui| {
+            let running = self.job.is_some();
             request = request
                 .take()
                 .or_else(|| self.file_ui(ui, texts, lang, running));
-            self.status_ui(ui, texts);
         });
         if let Some(problem) = &self.problem {
             error_ui(ui, problem);
@@ -200,9 +202,14 @@ impl SendJobs {
         }
         ui.add_enabled_ui(!running, |ui| {
             ui.radio_value(&mut self.settings.file_lines, false, texts.file_whole);
-            ui.radio_value(&mut self.settings.file_lines, true, texts.file_lines);
+            // Reads "one line every [100] ms"; the radio button names the field.
+            let lines = ui.radio_value(&mut self.settings.file_lines, true, texts.file_lines);
             ui.add_enabled_ui(self.settings.file_lines, |ui| {
-                labelled_field_ui(ui, texts.repeat_ms, &mut self.settings.line_ms, "100", 48.0);
+                let field = egui::TextEdit::singleline(&mut self.settings.line_ms)
+                    .hint_text("100")
+                    .desired_width(48.0);
+                ui.add(field).labelled_by(lines.id);
+                ui.label(texts.repeat_ms);
             });
         });
         let pick = ui.add_enabled(

@@ -18,7 +18,6 @@ use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
-use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
 use super::tab_layout::{TabParts, tab_ui};
 use super::timeline::{EventKind, Subject, Timeline};
 use super::waker::RepaintWaker;
@@ -28,10 +27,12 @@ use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
 use crate::engine::{
     AutoReply, AutoReplyError, AutoReplySpec, CaptureSink, CloseReason, CounterSnapshot,
-    EngineError, InputError, SendFn, SendOutcome, TcpServer, TcpServerConfig, TcpServerEvent,
-    parse_bind_addr, repeat_message, send_file,
+    EngineError, InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
 };
 use crate::i18n::{Describe, Lang, Texts};
+
+mod send;
+use send::{SendProblem, describe_send_problem};
 
 /// A TCP write has no datagram limit; this only keeps one send box message sane.
 const MAX_MESSAGE: usize = 16 * 1024 * 1024;
@@ -75,15 +76,6 @@ enum Status {
     /// The listener is closed; clients may still be connected.
     NotListening,
     Failed(EngineError),
-}
-
-/// A problem with what the user asked to send.
-#[derive(Debug, Clone, PartialEq)]
-enum SendProblem {
-    NoneSelected,
-    NoClients,
-    Partial { queued: usize, wanted: usize },
-    Engine(EngineError),
 }
 
 pub enum Action {
@@ -459,7 +451,10 @@ impl TabParts for TcpServerTab {
             }
         });
         ui.separator();
-        auto_reply_ui(ui, texts, &mut self.settings.auto_reply);
+        if auto_reply_ui(ui, texts, &mut self.settings.auto_reply) {
+            // The tutorial's scripts encode and decode GBK.
+            self.settings.display.encoding = TextEncoding::Gbk;
+        }
         if let Some(error) = &self.auto_reply_error {
             error_ui(ui, &error.describe(lang));
         }
@@ -625,118 +620,5 @@ impl TcpServerTab {
             }
             Err(error) => self.status = Status::Failed(error),
         }
-    }
-
-    fn send_request(&mut self, request: SendRequest, lang: Lang) {
-        let job = match request {
-            SendRequest::Now(bytes) => {
-                if self.send(bytes) {
-                    self.send_box.remember();
-                }
-                return;
-            }
-            SendRequest::Repeat { message, config } => self
-                .send_fn()
-                .map(|send| repeat_message(message, config, send, self.waker.waker())),
-            SendRequest::File { path, mode } => {
-                let mode = with_chunk(mode, FILE_STREAM_PIECE);
-                self.send_fn()
-                    .map(|send| send_file(&path, mode, send, self.waker.waker()))
-            }
-        };
-        if let Some(job) = job {
-            self.send_box.job_started(job, lang);
-        }
-    }
-
-    /// Sends to the clients chosen now (ticked, or all) from a job's thread.
-    fn send_fn(&mut self) -> Option<SendFn> {
-        self.send_problem = None;
-        let Some(server) = &self.server else {
-            self.send_problem = Some(SendProblem::NoClients);
-            return None;
-        };
-        let sender = server.sender();
-        if self.settings.send_to_all {
-            return Some(Box::new(move |bytes| match sender.send_to_all(&bytes) {
-                Some(0) => SendOutcome::Busy,
-                Some(_) => SendOutcome::Sent,
-                None => SendOutcome::Gone,
-            }));
-        }
-        let targets = self.clients.selected_connected();
-        if targets.is_empty() {
-            self.send_problem = Some(SendProblem::NoneSelected);
-            return None;
-        }
-        Some(Box::new(move |bytes| {
-            let outcomes: Vec<_> = targets
-                .iter()
-                .map(|id| sender.send(*id, bytes.clone()))
-                .collect();
-            if outcomes.iter().any(Result::is_ok) {
-                SendOutcome::Sent
-            } else if outcomes
-                .iter()
-                .any(|outcome| matches!(outcome, Err(EngineError::SendQueueFull { .. })))
-            {
-                SendOutcome::Busy
-            } else {
-                SendOutcome::Gone
-            }
-        }))
-    }
-
-    /// Sends once, now; true if every chosen client got it queued.
-    fn send(&mut self, bytes: Vec<u8>) -> bool {
-        self.send_problem = None;
-        let Some(server) = &self.server else {
-            self.send_problem = Some(SendProblem::NoClients);
-            return false;
-        };
-        if self.settings.send_to_all {
-            let connected = self.clients.connected_count();
-            if connected == 0 {
-                self.send_problem = Some(SendProblem::NoClients);
-                return false;
-            }
-            let queued = server.send_to_all(&bytes);
-            if queued < connected {
-                self.send_problem = Some(SendProblem::Partial {
-                    queued,
-                    wanted: connected,
-                });
-            }
-            return queued > 0;
-        }
-        let targets = self.clients.selected_connected();
-        if targets.is_empty() {
-            self.send_problem = Some(SendProblem::NoneSelected);
-            return false;
-        }
-        let mut queued = 0;
-        let mut last_error = None;
-        for id in &targets {
-            match server.send(*id, bytes.clone()) {
-                Ok(()) => queued += 1,
-                Err(error) => last_error = Some(error),
-            }
-        }
-        self.send_problem = match (last_error, targets.len()) {
-            (Some(error), 1) => Some(SendProblem::Engine(error)),
-            (Some(_), wanted) => Some(SendProblem::Partial { queued, wanted }),
-            (None, _) => None,
-        };
-        queued > 0
-    }
-}
-
-fn describe_send_problem(problem: &SendProblem, lang: Lang) -> String {
-    let texts = lang.texts();
-    match problem {
-        SendProblem::NoneSelected => texts.no_client_selected.to_owned(),
-        SendProblem::NoClients => texts.no_clients.to_owned(),
-        SendProblem::Partial { queued, wanted } => texts.sent_to_some(*queued, *wanted),
-        SendProblem::Engine(error) => error.describe(lang),
     }
 }

@@ -1,0 +1,132 @@
+//! Sending from the TCP server tab: to the ticked clients or to all, now or from a
+//! periodic / file job, and what went wrong when not every client got it.
+
+use super::TcpServerTab;
+use crate::engine::{EngineError, SendFn, SendOutcome, repeat_message, send_file};
+use crate::i18n::{Describe, Lang};
+use crate::ui::send_box::SendRequest;
+use crate::ui::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
+
+/// A problem with what the user asked to send.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum SendProblem {
+    NoneSelected,
+    NoClients,
+    Partial { queued: usize, wanted: usize },
+    Engine(EngineError),
+}
+
+impl TcpServerTab {
+    pub(super) fn send_request(&mut self, request: SendRequest, lang: Lang) {
+        let job = match request {
+            SendRequest::Now(bytes) => {
+                if self.send(bytes) {
+                    self.send_box.remember();
+                }
+                return;
+            }
+            SendRequest::Repeat { message, config } => self
+                .send_fn()
+                .map(|send| repeat_message(message, config, send, self.waker.waker())),
+            SendRequest::File { path, mode } => {
+                let mode = with_chunk(mode, FILE_STREAM_PIECE);
+                self.send_fn()
+                    .map(|send| send_file(&path, mode, send, self.waker.waker()))
+            }
+        };
+        if let Some(job) = job {
+            self.send_box.job_started(job, lang);
+        }
+    }
+
+    /// Sends to the clients chosen now (ticked, or all) from a job's thread.
+    fn send_fn(&mut self) -> Option<SendFn> {
+        self.send_problem = None;
+        let Some(server) = &self.server else {
+            self.send_problem = Some(SendProblem::NoClients);
+            return None;
+        };
+        let sender = server.sender();
+        if self.settings.send_to_all {
+            return Some(Box::new(move |bytes| match sender.send_to_all(&bytes) {
+                Some(0) => SendOutcome::Busy,
+                Some(_) => SendOutcome::Sent,
+                None => SendOutcome::Gone,
+            }));
+        }
+        let targets = self.clients.selected_connected();
+        if targets.is_empty() {
+            self.send_problem = Some(SendProblem::NoneSelected);
+            return None;
+        }
+        Some(Box::new(move |bytes| {
+            let outcomes: Vec<_> = targets
+                .iter()
+                .map(|id| sender.send(*id, bytes.clone()))
+                .collect();
+            if outcomes.iter().any(Result::is_ok) {
+                SendOutcome::Sent
+            } else if outcomes
+                .iter()
+                .any(|outcome| matches!(outcome, Err(EngineError::SendQueueFull { .. })))
+            {
+                SendOutcome::Busy
+            } else {
+                SendOutcome::Gone
+            }
+        }))
+    }
+
+    /// Sends once, now; true if every chosen client got it queued.
+    fn send(&mut self, bytes: Vec<u8>) -> bool {
+        self.send_problem = None;
+        let Some(server) = &self.server else {
+            self.send_problem = Some(SendProblem::NoClients);
+            return false;
+        };
+        if self.settings.send_to_all {
+            let connected = self.clients.connected_count();
+            if connected == 0 {
+                self.send_problem = Some(SendProblem::NoClients);
+                return false;
+            }
+            let queued = server.send_to_all(&bytes);
+            if queued < connected {
+                self.send_problem = Some(SendProblem::Partial {
+                    queued,
+                    wanted: connected,
+                });
+            }
+            return queued > 0;
+        }
+        let targets = self.clients.selected_connected();
+        if targets.is_empty() {
+            self.send_problem = Some(SendProblem::NoneSelected);
+            return false;
+        }
+        let mut queued = 0;
+        let mut last_error = None;
+        for id in &targets {
+            match server.send(*id, bytes.clone()) {
+                Ok(()) => queued += 1,
+                Err(error) => last_error = Some(error),
+            }
+        }
+        self.send_problem = match (last_error, targets.len()) {
+            (Some(error), 1) => Some(SendProblem::Engine(error)),
+            (Some(_), wanted) => Some(SendProblem::Partial { queued, wanted }),
+            (None, _) => None,
+        };
+        queued > 0
+    }
+}
+
+pub(super) fn describe_send_problem(problem: &SendProblem, lang: Lang) -> String {
+    let texts = lang.texts();
+    match problem {
+        SendProblem::NoneSelected => texts.no_client_selected.to_owned(),
+        SendProblem::NoClients => texts.no_clients.to_owned(),
+        SendProblem::Partial { queued, wanted } => texts.sent_to_some(*queued, *wanted),
+        SendProblem::Engine(error) => error.describe(lang),
+    }
+}
