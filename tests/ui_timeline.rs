@@ -247,3 +247,65 @@ fn from_the_start_replays_one_event_at_a_time() {
     harness.get_by_label("Step").click();
     wait_for_text(&mut harness, "event 3 of 3: received 4 bytes");
 }
+
+#[test]
+fn disconnect_shows_the_half_close_and_what_still_arrives() {
+    // The tutorial's server: after the client's FIN it still says goodbye.
+    let server = TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
+    let server_addr = server.local_addr().expect("addr");
+    let talk = std::thread::spawn(move || {
+        let (mut conn, _) = server.accept().expect("accept");
+        let mut rest = Vec::new();
+        conn.read_to_end(&mut rest)
+            .expect("read until the client's FIN");
+        conn.write_all(b"bye").expect("last words");
+    });
+    let settings = TcpClientSettings {
+        target: server_addr.to_string(),
+        ..TcpClientSettings::default()
+    };
+    let state = (
+        TcpClientTab::new(settings, egui::Context::default()),
+        ViewSettings {
+            timeline: true,
+            presenter: true,
+            ..ViewSettings::default()
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .build_ui_state(
+            |ui, (tab, view): &mut (TcpClientTab, ViewSettings)| {
+                tab.logic(ui.ctx());
+                tab.ui(ui, Lang::En, view);
+            },
+            state,
+        );
+    harness.step();
+    harness.get_by_label("Connect").click();
+    let peer = Subject::Peer(server_addr);
+    step_until(&mut harness, "the connection", |(tab, _)| {
+        !tab.timeline().events(peer).is_empty()
+    });
+    harness.get_by_label("Disconnect").click();
+    step_until(&mut harness, "the goodbye and the close", |(tab, _)| {
+        tab.timeline().events(peer).len() >= 4
+    });
+    talk.join().expect("server thread");
+    assert_eq!(
+        kinds(harness.state().0.timeline(), peer),
+        [
+            EventKind::Connect,
+            EventKind::HalfClose,
+            EventKind::Receive(3),
+            EventKind::ClosedByUs
+        ]
+    );
+    harness.step();
+    assert!(
+        harness
+            .query_by_label_contains("TCP is full duplex")
+            .is_some(),
+        "the presenter caption explains the half close"
+    );
+}

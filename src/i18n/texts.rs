@@ -131,6 +131,8 @@ pub struct Texts {
     pub timeline_closed_by_peer: &'static str,
     pub timeline_closed_by_us: &'static str,
     pub timeline_reset: &'static str,
+    pub timeline_half_close: &'static str,
+    pub caption_half_close: &'static str,
     pub timeline_start_over: &'static str,
     pub connection_map: &'static str,
     pub map_listening: &'static str,

@@ -69,6 +69,13 @@ impl RatePlot {
         self.last = Some((since + PERIOD * seconds as u32, counters));
     }
 
+    /// Whether [`RatePlot::tick`] would take a sample now (so a caller can skip
+    /// adding up counters when it would not).
+    pub fn is_due(&self, now: Instant) -> bool {
+        self.last
+            .is_none_or(|(since, _)| now.saturating_duration_since(since) >= PERIOD)
+    }
+
     /// Forgets the samples (another subject is plotted now); keeps the units.
     pub fn restart(&mut self) {
         self.last = None;

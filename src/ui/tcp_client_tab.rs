@@ -370,8 +370,13 @@ impl TabParts for TcpClientTab {
                     if self.hanging_up_since.is_some() {
                         client.close();
                     } else {
+                        // Stamped before the FIN goes: the peer's answer to it can
+                        // arrive (and be stamped) before shutdown() returns.
+                        let at = SystemTime::now();
                         client.shutdown_write();
                         self.hanging_up_since = Some(Instant::now());
+                        self.timeline_push_at(EventKind::HalfClose, at);
+                        self.view.caption(|texts| texts.caption_half_close.to_owned());
                     }
                 }
             }

@@ -31,6 +31,8 @@ pub enum EventKind {
     Accept,
     Send(usize),
     Receive(usize),
+    /// We shut down our sending side (FIN) and still receive.
+    HalfClose,
     ClosedByPeer,
     ClosedByUs,
     Reset,
@@ -269,6 +271,7 @@ pub fn describe(kind: EventKind, peer: Option<SocketAddr>, texts: &Texts) -> Str
         (EventKind::Connect | EventKind::Accept, None) => String::new(),
         (EventKind::Send(len), _) => texts.timeline_sent(len),
         (EventKind::Receive(len), _) => texts.timeline_received(len),
+        (EventKind::HalfClose, _) => texts.timeline_half_close.to_owned(),
         (EventKind::ClosedByPeer, _) => texts.timeline_closed_by_peer.to_owned(),
         (EventKind::ClosedByUs, _) => texts.timeline_closed_by_us.to_owned(),
         (EventKind::Reset, _) => texts.timeline_reset.to_owned(),

@@ -171,14 +171,11 @@ fn marker(painter: &egui::Painter, center: Pos2, kind: EventKind) {
         painter.rect_filled(Rect::from_center_size(center, vec2(9.0, 9.0)), 1.0, color);
     };
     let diamond = |color| {
-        let r = 6.0;
-        let points = vec![
-            center - vec2(0.0, r),
-            center + vec2(r, 0.0),
-            center + vec2(0.0, r),
-            center - vec2(r, 0.0),
-        ];
-        painter.add(Shape::convex_polygon(points, color, Stroke::NONE));
+        painter.add(Shape::convex_polygon(
+            diamond_points(center),
+            color,
+            Stroke::NONE,
+        ));
     };
     match kind {
         EventKind::Bind | EventKind::Listen => square(GREY),
@@ -189,9 +186,24 @@ fn marker(painter: &egui::Painter, center: Pos2, kind: EventKind) {
         EventKind::Receive(_) => {
             painter.circle_filled(center, 4.5, GREEN);
         }
+        EventKind::HalfClose => {
+            // Half a closing: the ending's diamond, outlined only.
+            let outline = Stroke::new(2.0, ORANGE);
+            painter.add(Shape::closed_line(diamond_points(center), outline));
+        }
         EventKind::ClosedByPeer | EventKind::ClosedByUs => diamond(ORANGE),
         EventKind::Reset => diamond(RED),
     }
+}
+
+fn diamond_points(center: Pos2) -> Vec<Pos2> {
+    let r = 6.0;
+    vec![
+        center - vec2(0.0, r),
+        center + vec2(r, 0.0),
+        center + vec2(0.0, r),
+        center - vec2(r, 0.0),
+    ]
 }
 
 #[cfg(test)]

@@ -115,6 +115,8 @@ pub const EN: Texts = Texts {
     timeline_closed_by_peer: "recv() returned 0: the peer closed",
     timeline_closed_by_us: "we closed the connection",
     timeline_reset: "connection reset",
+    timeline_half_close: "shutdown(write): we sent FIN, we send no more but still receive",
+    caption_half_close: "We sent FIN (shutdown of our sending side): the peer's data still arrives. TCP is full duplex: each direction closes on its own",
     timeline_start_over: "From the start",
     connection_map: "Connection map",
     map_listening: "listening",

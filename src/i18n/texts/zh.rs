@@ -115,6 +115,8 @@ pub const ZH: Texts = Texts {
     timeline_closed_by_peer: "recv() 返回 0：对方关闭了连接",
     timeline_closed_by_us: "我方关闭了连接",
     timeline_reset: "连接被重置",
+    timeline_half_close: "shutdown(写)：我方发出 FIN，不再发送，但仍能接收",
+    caption_half_close: "我方发出 FIN（shutdown 写方向）：不再发送，但对方的数据仍能收到 — TCP 是全双工，两个方向各自关闭",
     timeline_start_over: "从头播放",
     connection_map: "连接图",
     map_listening: "监听中",
