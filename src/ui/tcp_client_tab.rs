@@ -376,7 +376,8 @@ impl TabParts for TcpClientTab {
                         client.shutdown_write();
                         self.hanging_up_since = Some(Instant::now());
                         self.timeline_push_at(EventKind::HalfClose, at);
-                        self.view.caption(|texts| texts.caption_half_close.to_owned());
+                        self.view
+                            .caption(|texts| texts.caption_half_close.to_owned());
                     }
                 }
             }
