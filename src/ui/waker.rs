@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The longest a new datagram waits before it is on screen.
-pub const TRAFFIC_REFRESH: Duration = Duration::from_millis(200);
+pub const TRAFFIC_REFRESH: Duration = Duration::from_millis(250);
 
 use crate::engine::Waker;
 
