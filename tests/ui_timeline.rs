@@ -34,6 +34,33 @@ fn step_until<S>(harness: &mut Harness<'_, S>, what: &str, done: impl Fn(&S) -> 
     }
 }
 
+type ClientHarness = Harness<'static, (TcpClientTab, ViewSettings)>;
+
+/// The TCP client tab alone, connected to `server`; returns it and the peer's subject.
+fn connected_tab(server: SocketAddr, view: ViewSettings) -> (ClientHarness, Subject) {
+    let settings = TcpClientSettings {
+        target: server.to_string(),
+        ..TcpClientSettings::default()
+    };
+    let state = (TcpClientTab::new(settings, egui::Context::default()), view);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .build_ui_state(
+            |ui, (tab, view): &mut (TcpClientTab, ViewSettings)| {
+                tab.logic(ui.ctx());
+                tab.ui(ui, Lang::En, view);
+            },
+            state,
+        );
+    harness.step();
+    harness.get_by_label("Connect").click();
+    let peer = Subject::Peer(server);
+    step_until(&mut harness, "the connection", |(tab, _)| {
+        !tab.timeline().events(peer).is_empty()
+    });
+    (harness, peer)
+}
+
 #[test]
 fn tcp_client_records_connect_send_receive_and_the_peer_closing() {
     let server = TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
@@ -51,32 +78,11 @@ fn tcp_client_records_connect_send_receive_and_the_peer_closing() {
         buf
     });
 
-    let settings = TcpClientSettings {
-        target: server_addr.to_string(),
-        ..TcpClientSettings::default()
+    let view = ViewSettings {
+        timeline: true,
+        ..ViewSettings::default()
     };
-    let state = (
-        TcpClientTab::new(settings, egui::Context::default()),
-        ViewSettings {
-            timeline: true,
-            ..ViewSettings::default()
-        },
-    );
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(
-            |ui, (tab, view): &mut (TcpClientTab, ViewSettings)| {
-                tab.logic(ui.ctx());
-                tab.ui(ui, Lang::En, view);
-            },
-            state,
-        );
-    harness.step();
-    harness.get_by_label("Connect").click();
-    let peer = Subject::Peer(server_addr);
-    step_until(&mut harness, "the connection", |(tab, _)| {
-        !tab.timeline().events(peer).is_empty()
-    });
+    let (mut harness, peer) = connected_tab(server_addr, view);
 
     harness
         .get_by(|node| node.role() == Role::MultilineTextInput)
@@ -260,33 +266,12 @@ fn disconnect_shows_the_half_close_and_what_still_arrives() {
             .expect("read until the client's FIN");
         conn.write_all(b"bye").expect("last words");
     });
-    let settings = TcpClientSettings {
-        target: server_addr.to_string(),
-        ..TcpClientSettings::default()
+    let view = ViewSettings {
+        timeline: true,
+        presenter: true,
+        ..ViewSettings::default()
     };
-    let state = (
-        TcpClientTab::new(settings, egui::Context::default()),
-        ViewSettings {
-            timeline: true,
-            presenter: true,
-            ..ViewSettings::default()
-        },
-    );
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(
-            |ui, (tab, view): &mut (TcpClientTab, ViewSettings)| {
-                tab.logic(ui.ctx());
-                tab.ui(ui, Lang::En, view);
-            },
-            state,
-        );
-    harness.step();
-    harness.get_by_label("Connect").click();
-    let peer = Subject::Peer(server_addr);
-    step_until(&mut harness, "the connection", |(tab, _)| {
-        !tab.timeline().events(peer).is_empty()
-    });
+    let (mut harness, peer) = connected_tab(server_addr, view);
     harness.get_by_label("Disconnect").click();
     step_until(&mut harness, "the goodbye and the close", |(tab, _)| {
         tab.timeline().events(peer).len() >= 4

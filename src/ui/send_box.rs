@@ -14,7 +14,7 @@ use crate::codec::{
     Checksum, CodecError, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message,
     format_hex,
 };
-use crate::engine::{EngineError, FileSendMode, RepeatConfig, Repeater, SendFn, SendOutcome};
+use crate::engine::{EngineError, Repeater, SendFn, SendOutcome};
 use crate::i18n::{Describe, Lang, Texts};
 
 /// Messages remembered for ↑/↓.
@@ -35,14 +35,7 @@ pub struct SendSettings {
 /// What the user asked the tab to do.
 pub enum SendRequest {
     Now(Vec<u8>),
-    Repeat {
-        message: Vec<u8>,
-        config: RepeatConfig,
-    },
-    File {
-        path: std::path::PathBuf,
-        mode: FileSendMode,
-    },
+    Job(JobRequest),
 }
 
 pub struct SendBox {
@@ -189,14 +182,8 @@ impl SendBox {
         if presenter {
             return request;
         }
-        match self.jobs.ui(ui, texts, lang, message) {
-            Some(JobRequest::Repeat { message, config }) => {
-                request = Some(SendRequest::Repeat { message, config })
-            }
-            Some(JobRequest::File { path, mode }) => {
-                request = Some(SendRequest::File { path, mode })
-            }
-            None => {}
+        if let Some(job) = self.jobs.ui(ui, texts, lang, message) {
+            request = Some(SendRequest::Job(job));
         }
         let mut clicked = None;
         presets_ui(

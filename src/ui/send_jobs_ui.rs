@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::dialogs::{self, PendingDialog};
 use super::{error_ui, labelled_field_ui};
-use crate::engine::{EngineError, FileSendMode, RepeatConfig, Repeater};
+use crate::engine::{
+    EngineError, FileSendMode, RepeatConfig, Repeater, SendFn, Waker, repeat_message, send_file,
+};
 use crate::i18n::{Describe, Lang, Texts};
 
 pub use crate::engine::send_job::{FILE_DATAGRAM, FILE_STREAM_PIECE};
@@ -35,6 +37,7 @@ impl Default for JobSettings {
     }
 }
 
+/// A send that runs on its own thread: periodic, or a file.
 pub enum JobRequest {
     Repeat {
         message: Vec<u8>,
@@ -44,6 +47,19 @@ pub enum JobRequest {
         path: PathBuf,
         mode: FileSendMode,
     },
+}
+
+impl JobRequest {
+    /// Starts the job over `send`; a whole file goes out in pieces of `chunk` bytes
+    /// (the tab knows its transport: datagrams or stream pieces).
+    pub fn start(self, send: SendFn, chunk: usize, waker: Waker) -> Result<Repeater, EngineError> {
+        match self {
+            JobRequest::Repeat { message, config } => repeat_message(message, config, send, waker),
+            JobRequest::File { path, mode } => {
+                send_file(&path, with_chunk(mode, chunk), send, waker)
+            }
+        }
+    }
 }
 
 pub struct SendJobs {
@@ -248,7 +264,7 @@ fn parse_ms(text: &str) -> Option<Duration> {
 }
 
 /// A whole-file send cut into pieces of `chunk` (the tab knows its transport).
-pub fn with_chunk(mode: FileSendMode, chunk: usize) -> FileSendMode {
+fn with_chunk(mode: FileSendMode, chunk: usize) -> FileSendMode {
     match mode {
         FileSendMode::Whole { .. } => FileSendMode::Whole { chunk },
         lines => lines,

@@ -12,7 +12,7 @@ use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
-use super::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
+use super::send_jobs_ui::FILE_STREAM_PIECE;
 use super::tab_layout::{TabParts, tab_ui};
 use super::timeline::{EventKind, Subject, Timeline};
 use super::waker::RepaintWaker;
@@ -20,7 +20,7 @@ use super::{error_ui, labelled_field_ui};
 use crate::codec::StreamDecoder;
 use crate::engine::{
     CaptureSink, CounterSnapshot, EngineError, InputError, SendFn, SendOutcome, TcpClient,
-    TcpClientConfig, TcpClientEvent, parse_host_port, parse_port, repeat_message, send_file,
+    TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -393,25 +393,17 @@ impl TcpClientTab {
             self.send_error = Some(EngineError::NotConnected);
             return;
         };
-        let job = match request {
-            SendRequest::Now(bytes) => {
-                match client.send(bytes) {
-                    Ok(()) => self.send_box.remember(),
-                    Err(error) => self.send_error = Some(error),
-                }
-                return;
+        match request {
+            SendRequest::Now(bytes) => match client.send(bytes) {
+                Ok(()) => self.send_box.remember(),
+                Err(error) => self.send_error = Some(error),
+            },
+            SendRequest::Job(job) => {
+                let send = stream_send_fn(client);
+                let started = job.start(send, FILE_STREAM_PIECE, self.waker.waker());
+                self.send_box.job_started(started, lang);
             }
-            SendRequest::Repeat { message, config } => {
-                repeat_message(message, config, stream_send_fn(client), self.waker.waker())
-            }
-            SendRequest::File { path, mode } => send_file(
-                &path,
-                with_chunk(mode, FILE_STREAM_PIECE),
-                stream_send_fn(client),
-                self.waker.waker(),
-            ),
-        };
-        self.send_box.job_started(job, lang);
+        }
     }
 
     fn connect(&mut self) {

@@ -12,7 +12,7 @@ use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings, send_now};
-use super::send_jobs_ui::{FILE_DATAGRAM, with_chunk};
+use super::send_jobs_ui::FILE_DATAGRAM;
 use super::tab_layout::{TabParts, tab_ui};
 use super::timeline::{EventKind, Subject, Timeline};
 use super::waker::RepaintWaker;
@@ -22,7 +22,6 @@ use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
     CaptureSink, CounterSnapshot, EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6,
     SendFn, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
-    repeat_message, send_file,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -343,27 +342,20 @@ impl UdpTab {
     }
 
     fn send_request(&mut self, request: SendRequest, lang: Lang) {
-        let job = match request {
+        // Without a socket or target the status line already says what to fix.
+        let Some(send) = self.send_fn() else {
+            return;
+        };
+        match request {
             SendRequest::Now(bytes) => {
-                if let Some(send) = self.send_fn()
-                    && send_now(send, bytes)
-                {
+                if send_now(send, bytes) {
                     self.send_box.remember();
                 }
-                return;
             }
-            SendRequest::Repeat { message, config } => self
-                .send_fn()
-                .map(|send| repeat_message(message, config, send, self.waker.waker())),
-            SendRequest::File { path, mode } => {
-                let mode = with_chunk(mode, FILE_DATAGRAM);
-                self.send_fn()
-                    .map(|send| send_file(&path, mode, send, self.waker.waker()))
+            SendRequest::Job(job) => {
+                let started = job.start(send, FILE_DATAGRAM, self.waker.waker());
+                self.send_box.job_started(started, lang);
             }
-        };
-        // Without a socket or target the status line already says what to fix.
-        if let Some(job) = job {
-            self.send_box.job_started(job, lang);
         }
     }
 

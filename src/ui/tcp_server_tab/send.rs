@@ -2,10 +2,10 @@
 //! periodic / file job, and what went wrong when not every client got it.
 
 use super::TcpServerTab;
-use crate::engine::{EngineError, SendFn, SendOutcome, repeat_message, send_file};
+use crate::engine::{EngineError, SendFn, SendOutcome};
 use crate::i18n::{Describe, Lang};
 use crate::ui::send_box::SendRequest;
-use crate::ui::send_jobs_ui::{FILE_STREAM_PIECE, with_chunk};
+use crate::ui::send_jobs_ui::FILE_STREAM_PIECE;
 
 /// A problem with what the user asked to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,24 +18,18 @@ pub(super) enum SendProblem {
 
 impl TcpServerTab {
     pub(super) fn send_request(&mut self, request: SendRequest, lang: Lang) {
-        let job = match request {
+        match request {
             SendRequest::Now(bytes) => {
                 if self.send(bytes) {
                     self.send_box.remember();
                 }
-                return;
             }
-            SendRequest::Repeat { message, config } => self
-                .send_fn()
-                .map(|send| repeat_message(message, config, send, self.waker.waker())),
-            SendRequest::File { path, mode } => {
-                let mode = with_chunk(mode, FILE_STREAM_PIECE);
-                self.send_fn()
-                    .map(|send| send_file(&path, mode, send, self.waker.waker()))
+            SendRequest::Job(job) => {
+                if let Some(send) = self.send_fn() {
+                    let started = job.start(send, FILE_STREAM_PIECE, self.waker.waker());
+                    self.send_box.job_started(started, lang);
+                }
             }
-        };
-        if let Some(job) = job {
-            self.send_box.job_started(job, lang);
         }
     }
 
