@@ -185,67 +185,8 @@ impl LogPanel {
                 ui.label(texts.captured(capture.written(), &capture.path().display().to_string()));
             }
         });
-        if !presenter {
-            ui.horizontal_wrapped(|ui| {
-                let search =
-                    labelled_field_ui(ui, texts.search, &mut self.search, texts.search_hint, 120.0);
-                if search.changed() {
-                    self.search_at = None;
-                }
-                let go_next = ui.button(texts.next).clicked()
-                    || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
-                let go_previous = ui.button(texts.previous).clicked();
-                if go_next || go_previous || !self.search.trim().is_empty() {
-                    self.search_ui(ui, texts, settings, go_next, go_previous);
-                }
-                ui.separator();
-                labelled_field_ui(
-                    ui,
-                    texts.peer_filter,
-                    &mut self.peer_filter,
-                    texts.peer_filter_hint,
-                    110.0,
-                );
-                ui.separator();
-                let copy = ui.add_enabled(
-                    self.selection.is_some(),
-                    egui::Button::new(texts.copy_lines),
-                );
-                // egui turns Ctrl+C into a Copy event; the message editor's own copy wins.
-                let copy_keys = self.selection.is_some()
-                    && !ui.ctx().text_edit_focused()
-                    && ui.input(|i| {
-                        i.events
-                            .iter()
-                            .any(|event| matches!(event, egui::Event::Copy))
-                    });
-                if copy.clicked() || copy_keys {
-                    self.copy_selection(ui.ctx(), texts, settings);
-                }
-                let idle = self.save_dialog.is_none() && self.saving.is_none();
-                if ui
-                    .add_enabled(idle, egui::Button::new(texts.save_log))
-                    .clicked()
-                {
-                    self.save_dialog = dialogs::save_file(ui.ctx(), &default_name("log", "txt"));
-                }
-                if self.capture.is_some() {
-                    if ui.button(texts.capture_stop).clicked() {
-                        self.capture = None;
-                        action = Some(ToolbarAction::Capture(None));
-                    }
-                } else if ui
-                    .add_enabled(
-                        self.capture_dialog.is_none(),
-                        egui::Button::new(texts.capture_start),
-                    )
-                    .on_hover_text(texts.capture_tip)
-                    .clicked()
-                {
-                    self.capture_dialog =
-                        dialogs::save_file(ui.ctx(), &default_name("capture", "jsonl"));
-                }
-            });
+        if !presenter && let Some(tool_action) = self.tools_ui(ui, texts, settings) {
+            action = Some(tool_action);
         }
         match &self.notice {
             Some(Ok(message)) => {
@@ -254,6 +195,77 @@ impl LogPanel {
             Some(Err(message)) => error_ui(ui, message),
             None => {}
         }
+        action
+    }
+
+    /// Search, peer filter, copy, save and capture.
+    fn tools_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        settings: &DisplaySettings,
+    ) -> Option<ToolbarAction> {
+        let mut action = None;
+        ui.horizontal_wrapped(|ui| {
+            let search =
+                labelled_field_ui(ui, texts.search, &mut self.search, texts.search_hint, 120.0);
+            if search.changed() {
+                self.search_at = None;
+            }
+            let go_next = ui.button(texts.next).clicked()
+                || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
+            let go_previous = ui.button(texts.previous).clicked();
+            if go_next || go_previous || !self.search.trim().is_empty() {
+                self.search_ui(ui, texts, settings, go_next, go_previous);
+            }
+            ui.separator();
+            labelled_field_ui(
+                ui,
+                texts.peer_filter,
+                &mut self.peer_filter,
+                texts.peer_filter_hint,
+                110.0,
+            );
+            ui.separator();
+            let copy = ui.add_enabled(
+                self.selection.is_some(),
+                egui::Button::new(texts.copy_lines),
+            );
+            // egui turns Ctrl+C into a Copy event; the message editor's own copy wins.
+            let copy_keys = self.selection.is_some()
+                && !ui.ctx().text_edit_focused()
+                && ui.input(|i| {
+                    i.events
+                        .iter()
+                        .any(|event| matches!(event, egui::Event::Copy))
+                });
+            if copy.clicked() || copy_keys {
+                self.copy_selection(ui.ctx(), texts, settings);
+            }
+            let idle = self.save_dialog.is_none() && self.saving.is_none();
+            if ui
+                .add_enabled(idle, egui::Button::new(texts.save_log))
+                .clicked()
+            {
+                self.save_dialog = dialogs::save_file(ui.ctx(), &default_name("log", "txt"));
+            }
+            if self.capture.is_some() {
+                if ui.button(texts.capture_stop).clicked() {
+                    self.capture = None;
+                    action = Some(ToolbarAction::Capture(None));
+                }
+            } else if ui
+                .add_enabled(
+                    self.capture_dialog.is_none(),
+                    egui::Button::new(texts.capture_start),
+                )
+                .on_hover_text(texts.capture_tip)
+                .clicked()
+            {
+                self.capture_dialog =
+                    dialogs::save_file(ui.ctx(), &default_name("capture", "jsonl"));
+            }
+        });
         action
     }
 

@@ -141,7 +141,7 @@ impl Timeline {
         events.iter().filter(|e| self.is_shown(e)).count()
     }
 
-    pub fn toggle_pause(&mut self) {
+    fn toggle_pause(&mut self) {
         self.paused_at = match self.paused_at {
             Some(_) => None,
             None => Some(self.next_seq.saturating_sub(1)),
@@ -149,7 +149,7 @@ impl Timeline {
     }
 
     /// While paused, shows the selected subject's next recorded event.
-    pub fn step(&mut self) {
+    fn step(&mut self) {
         let (Some(limit), Some(subject)) = (self.paused_at, self.current()) else {
             return;
         };
@@ -162,7 +162,7 @@ impl Timeline {
     }
 
     /// Pauses and shows only the selected subject's first event, for a replay with Step.
-    pub fn start_over(&mut self) {
+    fn start_over(&mut self) {
         let first = self
             .current()
             .and_then(|subject| self.subject_events(subject))
