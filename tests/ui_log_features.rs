@@ -4,7 +4,6 @@
 //! Peers are plain loopback sockets; what the log shows is read from the
 //! accessibility tree, and what gets copied from the frame's output commands.
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Instant;
 
@@ -21,7 +20,8 @@ use regex::Regex;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, node_text, screen_dump, shows, wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, node_text, pick, replace_field, screen_dump, shows,
+    wait_for_text, wait_until,
 };
 
 /// The UDP tab on loopback (port picked by the OS), sending to `target`.
@@ -104,39 +104,6 @@ fn wait_for_row(harness: &mut App<'_>, parts: &[&str]) {
     });
 }
 
-/// Replaces the content of the single-line field named `label`.
-#[track_caller]
-fn replace_field(harness: &mut App<'_>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    if text.is_empty() {
-        harness.key_press(Key::Backspace);
-    } else {
-        harness.get_by_label(label).type_text(text);
-    }
-    harness.step();
-    let value = harness.get_by_label(label).value().unwrap_or_default();
-    assert_eq!(value, text, "field {label:?} after typing");
-}
-
-/// Opens the combo box named `combo` and picks `option` in it.
-#[track_caller]
-fn pick(harness: &mut App<'_>, combo: &str, option: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, combo).click();
-    wait_until(harness, &format!("the option {option:?}"), |h| {
-        h.query_by_label(option).is_some()
-    });
-    harness.get_by_label(option).click();
-    wait_until(harness, &format!("{combo:?} to show {option:?}"), |h| {
-        h.get_by_role_and_label(Role::ComboBox, combo)
-            .value()
-            .as_deref()
-            == Some(option)
-    });
-}
-
 /// Waits (drawing frames) for one datagram at `peer`.
 #[track_caller]
 fn peer_receives(harness: &mut App<'_>, peer: &UdpSocket) -> Vec<u8> {
@@ -151,10 +118,6 @@ fn peer_receives(harness: &mut App<'_>, peer: &UdpSocket) -> Vec<u8> {
             Err(err) => panic!("the peer received nothing: {err}"),
         }
     }
-}
-
-fn is_timeout(err: &std::io::Error) -> bool {
-    matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
 /// A peer's datagrams arrive at the tab and show as RX rows.

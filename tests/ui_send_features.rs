@@ -6,7 +6,7 @@
 //! its own threads is awaited by stepping the harness while the peer reads with a
 //! short timeout, so a click is always processed while the test waits.
 
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -24,7 +24,10 @@ use netdbg::ui::tcp_client_tab::TcpClientSettings;
 use netdbg::ui::udp_tab::UdpSettings;
 
 mod support;
-use support::{App, DEADLINE, POLL, harness, screen_dump, shows, wait_for_text, wait_until};
+use support::{
+    App, DEADLINE, POLL, harness, is_timeout, pick, replace_field, screen_dump, shows,
+    wait_for_text, wait_until,
+};
 
 /// What the user types Ctrl with on Linux and Windows (egui's `command` is Ctrl there).
 const CTRL: Modifiers = Modifiers::CTRL.plus(Modifiers::COMMAND);
@@ -70,10 +73,6 @@ fn open_udp(settings_for: impl FnOnce(SocketAddr) -> Settings) -> (App<'static>,
         h.state().udp().local_addr().is_some()
     });
     (harness, peer)
-}
-
-fn is_timeout(err: &std::io::Error) -> bool {
-    matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
 /// Keeps drawing frames while the peer collects datagrams, until `enough` holds
@@ -158,35 +157,6 @@ fn replace_message(harness: &mut App<'_>, text: &str) {
     }
     harness.step();
     assert_eq!(message_text(harness), text, "the message box after typing");
-}
-
-/// Replaces the content of the single-line field named `label`.
-#[track_caller]
-fn replace_field(harness: &mut App<'_>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    harness.get_by_label(label).type_text(text);
-    harness.step();
-    let value = harness.get_by_label(label).value();
-    assert_eq!(value.as_deref(), Some(text), "field {label:?} after typing");
-}
-
-/// Opens the combo box named `combo` and picks `option` in it.
-#[track_caller]
-fn pick(harness: &mut App<'_>, combo: &str, option: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, combo).click();
-    wait_until(harness, &format!("the option {option:?}"), |h| {
-        h.query_by_label(option).is_some()
-    });
-    harness.get_by_label(option).click();
-    wait_until(harness, &format!("{combo:?} to show {option:?}"), |h| {
-        h.get_by_role_and_label(Role::ComboBox, combo)
-            .value()
-            .as_deref()
-            == Some(option)
-    });
 }
 
 /// Draws a few frames so a collapsing header finishes opening.

@@ -24,7 +24,8 @@ use netdbg::ui::tcp_server_tab::TcpServerSettings;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, node_text, screen_dump, shows, wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, node_text, replace_field, screen_dump, shows,
+    wait_for_text, wait_until,
 };
 
 /// GBK bytes, spelled out so the test does not trust the codec it checks.
@@ -139,19 +140,6 @@ fn tick(harness: &mut App<'_>, peer: &str) {
     });
 }
 
-/// Replaces the content of the single-line field named `label`, the way a user does.
-#[track_caller]
-fn replace_field(harness: &mut App<'_>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    harness.get_by_label(label).type_text(text);
-    harness.step();
-    let value = harness.get_by_label(label).value();
-    assert_eq!(value.as_deref(), Some(text), "field {label:?} after typing");
-}
-
 /// Replaces the message in the send box (English UI, where it is named "Message").
 #[track_caller]
 fn type_message(harness: &mut App<'_>, text: &str) {
@@ -215,10 +203,6 @@ fn read_to_eof(harness: &mut App<'_>, client: &mut Client) -> Vec<u8> {
             Err(err) => panic!("{} failed to read: {err}", client.peer),
         }
     }
-}
-
-fn is_timeout(err: &std::io::Error) -> bool {
-    matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
 /// Keeps the UI running for a while (to let something that should not happen, happen).

@@ -20,7 +20,8 @@ use netdbg::ui::udp_tab::UdpSettings;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, node_text, screen_dump, shows, wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, node_text, replace_field, screen_dump, shows, wait_for_text,
+    wait_until,
 };
 
 /// Settings for a tab bound to loopback on a port the OS picks.
@@ -97,19 +98,6 @@ fn open(harness: &mut App<'_>, open_label: &str) -> SocketAddr {
         h.state().udp().local_addr().is_some()
     });
     harness.state().udp().local_addr().expect("open")
-}
-
-/// Replaces the content of the single-line field named `label`, the way a user does:
-/// click into it, select all, type.
-fn replace_field(harness: &mut App<'_>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    harness.get_by_label(label).type_text(text);
-    harness.step();
-    let value = harness.get_by_label(label).value();
-    assert_eq!(value.as_deref(), Some(text), "field {label:?} after typing");
 }
 
 /// The message editor, found by its hint (its accessible name).

@@ -194,6 +194,12 @@ pub struct FileJob {
 }
 
 impl FileJob {
+    /// Stops the job and says how far it got: `sent` pieces seen out of those it read.
+    pub fn unfinished(&self, sent: u64, lang: Lang) -> CliError {
+        self.job.stop();
+        CliError::Network(lang.texts().send_unfinished(sent, self.job.progress().sent))
+    }
+
     /// After `done`: did every piece the job read go out?
     pub fn cut_short(&self) -> bool {
         self.cut_short.load(Ordering::SeqCst)

@@ -309,10 +309,6 @@ fn send_file_pieces(
         },
         lang,
     )?;
-    let unfinished = |sent: u64, file: &super::payload_args::FileJob| {
-        file.job.stop();
-        CliError::Network(lang.texts().send_unfinished(sent, file.job.progress().sent))
-    };
     let mut sent = 0u64;
     // Some(n) once the job has ended, having queued n pieces.
     let mut queued = None;
@@ -324,7 +320,7 @@ fn send_file_pieces(
         }
         select! {
             recv(events) -> event => {
-                let Ok(event) = event else { return Err(unfinished(sent, &file)) };
+                let Ok(event) = event else { return Err(file.unfinished(sent, lang)) };
                 if let Err(error) = session.show(&event) {
                     file.job.stop();
                     return Err(error);
@@ -332,7 +328,7 @@ fn send_file_pieces(
                 match event {
                     TcpClientEvent::Sent { .. } => sent += 1,
                     TcpClientEvent::ClosedByPeer | TcpClientEvent::ClosedByUs => {
-                        return Err(unfinished(sent, &file));
+                        return Err(file.unfinished(sent, lang));
                     }
                     _ => {}
                 }
@@ -346,13 +342,13 @@ fn send_file_pieces(
                             session.printer.event("error", json!({ "message": message }), &message);
                             CliError::Network(message)
                         }
-                        _ => unfinished(sent, &file),
+                        _ => file.unfinished(sent, lang),
                     });
                 }
                 queued = Some(file.job.progress().sent);
                 file.done = crossbeam_channel::never();
             }
-            default(plan.silence()) => return Err(unfinished(sent, &file)),
+            default(plan.silence()) => return Err(file.unfinished(sent, lang)),
         }
     }
 }

@@ -312,10 +312,6 @@ fn send_file_datagrams(
         },
         lang,
     )?;
-    let unfinished = |sent: u64, file: &super::payload_args::FileJob| {
-        file.job.stop();
-        CliError::Network(lang.texts().send_unfinished(sent, file.job.progress().sent))
-    };
     let mut sent = 0u64;
     // Some(n) once the job has ended, having handed over n datagrams.
     let mut handed = None;
@@ -327,25 +323,25 @@ fn send_file_datagrams(
         }
         select! {
             recv(events) -> event => {
-                let Ok(event) = event else { return Err(unfinished(sent, &file)) };
+                let Ok(event) = event else { return Err(file.unfinished(sent, lang)) };
                 let error = print_event(printer, &event);
                 match event {
                     UdpEvent::Sent(_) => sent += 1,
                     UdpEvent::Error(_) | UdpEvent::Closed => {
                         file.job.stop();
-                        return Err(error.map_or_else(|| unfinished(sent, &file), CliError::Network));
+                        return Err(error.map_or_else(|| file.unfinished(sent, lang), CliError::Network));
                     }
                     _ => {}
                 }
             }
             recv(file.done) -> _ => {
                 if file.cut_short() {
-                    return Err(unfinished(sent, &file));
+                    return Err(file.unfinished(sent, lang));
                 }
                 handed = Some(file.job.progress().sent);
                 file.done = crossbeam_channel::never();
             }
-            default(plan.silence()) => return Err(unfinished(sent, &file)),
+            default(plan.silence()) => return Err(file.unfinished(sent, lang)),
         }
     }
 }

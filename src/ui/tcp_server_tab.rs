@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 use egui::{DragValue, RichText};
@@ -11,26 +11,26 @@ use serde::{Deserialize, Serialize};
 
 use super::auto_reply_ui::auto_reply_ui;
 use super::client_rate::ClientRatePlot;
-use super::client_table::{ClientState, ClientTable, TableAction};
+use super::client_table::{ClientTable, TableAction};
 use super::connection_map::{ConnectionMap, Listener};
 use super::drain::drain_events;
-use super::log_model::Direction;
 use super::log_panel::{DisplaySettings, LogPanel};
 use super::presenter::{TabView, ViewSettings};
 use super::send_box::{SendBox, SendRequest, SendSettings};
 use super::tab_layout::{TabParts, tab_ui};
-use super::timeline::{EventKind, Subject, Timeline};
+use super::timeline::Timeline;
 use super::waker::RepaintWaker;
 use super::{error_ui, local_address_ui};
 use crate::codec::TextEncoding;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
 use crate::engine::{
-    AutoReply, AutoReplyError, AutoReplySpec, CaptureSink, CloseReason, CounterSnapshot,
-    EngineError, InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
+    AutoReply, AutoReplyError, AutoReplySpec, CaptureSink, CounterSnapshot, EngineError,
+    InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
+mod events;
 mod send;
 use send::{SendProblem, describe_send_problem};
 
@@ -197,129 +197,6 @@ impl TcpServerTab {
             }
             // The server keeps the last working auto-reply until this is fixed.
             Err(error) => self.auto_reply_error = Some(error),
-        }
-    }
-
-    fn apply(&mut self, event: TcpServerEvent, backlog: bool) {
-        let lang = self.lang;
-        let texts = lang.texts();
-        let show = !backlog && !self.panel.paused;
-        match event {
-            TcpServerEvent::Listening { local } => {
-                self.view.timeline.push(Subject::Local, EventKind::Listen);
-                self.status = Status::Listening(local)
-            }
-            TcpServerEvent::StoppedListening => {
-                if matches!(self.status, Status::Listening(_)) {
-                    self.status = Status::NotListening;
-                }
-            }
-            TcpServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
-            TcpServerEvent::Connected(info) => {
-                let (peer, at) = (info.peer, info.since);
-                self.view
-                    .timeline
-                    .push_at(Subject::Peer(peer), EventKind::Accept, at);
-                self.map.connected(info.id, peer, info.counters.clone());
-                self.clients.add(info, self.settings.display.encoding);
-                self.note(show, at, peer, &texts.client_connected(peer));
-                self.view.caption(|texts| texts.caption_accepted(peer));
-            }
-            TcpServerEvent::Refused { peer, error } => {
-                let reason = error.describe(lang);
-                self.note(
-                    show,
-                    SystemTime::now(),
-                    peer,
-                    &texts.client_refused(peer, &reason),
-                );
-            }
-            TcpServerEvent::Received {
-                client,
-                peer,
-                data,
-                at,
-            } => {
-                self.view
-                    .timeline
-                    .push_at(Subject::Peer(peer), EventKind::Receive(data.len()), at);
-                // Always through the client's decoder, so its state stays right while paused.
-                let text = match self.clients.get_mut(client) {
-                    Some(row) => row.decoder.decode_chunk(&data),
-                    None => self.settings.display.encoding.decode(&data),
-                };
-                if show {
-                    self.panel
-                        .log
-                        .push_decoded(at, Direction::Rx, peer, &data, &text);
-                } else {
-                    self.panel.log.count_unshown(1);
-                }
-            }
-            TcpServerEvent::Sent { peer, data, at, .. } => {
-                self.view
-                    .timeline
-                    .push_at(Subject::Peer(peer), EventKind::Send(data.len()), at);
-                if show {
-                    self.panel.log.push(at, Direction::Tx, peer, &data);
-                } else {
-                    self.panel.log.count_unshown(1);
-                }
-            }
-            TcpServerEvent::SendFailed { peer, error, .. } => {
-                let message = error.describe(lang);
-                self.note(show, SystemTime::now(), peer, &format!("{peer}: {message}"));
-                self.send_problem = Some(SendProblem::Engine(error));
-            }
-            TcpServerEvent::Closed {
-                client,
-                peer,
-                reason,
-                at,
-            } => {
-                let kind = match reason {
-                    CloseReason::ByPeer => EventKind::ClosedByPeer,
-                    CloseReason::ByUs => EventKind::ClosedByUs,
-                    CloseReason::Error(_) => EventKind::Reset,
-                };
-                self.view.timeline.push_at(Subject::Peer(peer), kind, at);
-                let (state, line) = match reason {
-                    CloseReason::ByPeer => (
-                        {
-                            self.view.caption(|texts| texts.caption_peer_closed(peer));
-                            ClientState::ClosedByPeer
-                        },
-                        texts.tcp_closed_by_peer(&peer.to_string()),
-                    ),
-                    CloseReason::ByUs => (
-                        ClientState::ClosedByUs,
-                        texts.tcp_closed_by_us(&peer.to_string()),
-                    ),
-                    CloseReason::Error(error) => {
-                        let reason = error.describe(lang);
-                        (
-                            ClientState::Broken(reason.clone()),
-                            texts.client_reset(peer, &reason),
-                        )
-                    }
-                };
-                self.map.closed(client, state.clone(), Instant::now());
-                let rest = self.clients.close(client, state);
-                if !rest.is_empty() && show {
-                    self.panel
-                        .log
-                        .push_decoded(at, Direction::Rx, peer, &[], &rest);
-                }
-                self.note(show, at, peer, &line);
-            }
-        }
-    }
-
-    fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
-        if show {
-            self.panel.log.push_note(at, peer, text);
-        } else {
-            self.panel.log.count_unshown(1);
         }
     }
 

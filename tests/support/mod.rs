@@ -11,6 +11,7 @@ use std::thread::{self, sleep};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{NetdbgApp, Settings};
@@ -276,4 +277,46 @@ pub fn port_of(event: &Value) -> u16 {
         .and_then(|local| local.rsplit(':').next())
         .and_then(|port| port.parse().ok())
         .unwrap_or_else(|| panic!("no port in {event}"))
+}
+
+/// Replaces the content of the single-line field named `label`, the way a user does
+/// (click, select all, type; an empty `text` deletes).
+#[track_caller]
+pub fn replace_field(harness: &mut App<'_>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    if text.is_empty() {
+        harness.key_press(Key::Backspace);
+    } else {
+        harness.get_by_label(label).type_text(text);
+    }
+    harness.step();
+    let value = harness.get_by_label(label).value().unwrap_or_default();
+    assert_eq!(value, text, "field {label:?} after typing");
+}
+
+/// Opens the combo box named `combo` and picks `option` in it.
+#[track_caller]
+pub fn pick(harness: &mut App<'_>, combo: &str, option: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, combo).click();
+    wait_until(harness, &format!("the option {option:?}"), |h| {
+        h.query_by_label(option).is_some()
+    });
+    harness.get_by_label(option).click();
+    wait_until(harness, &format!("{combo:?} to show {option:?}"), |h| {
+        h.get_by_role_and_label(Role::ComboBox, combo)
+            .value()
+            .as_deref()
+            == Some(option)
+    });
+}
+
+/// A read with a timeout that found nothing yet.
+pub fn is_timeout(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }

@@ -1,0 +1,138 @@
+//! What the TCP server tab does with each engine event: the client list, the log's
+//! lines in words, the timeline, the connection map and the presenter captions.
+
+use std::net::SocketAddr;
+use std::time::{Instant, SystemTime};
+
+use super::send::SendProblem;
+use super::{Status, TcpServerTab};
+use crate::engine::{CloseReason, TcpServerEvent};
+use crate::i18n::Describe;
+use crate::ui::client_table::ClientState;
+use crate::ui::log_model::Direction;
+use crate::ui::timeline::{EventKind, Subject};
+
+impl TcpServerTab {
+    pub(super) fn apply(&mut self, event: TcpServerEvent, backlog: bool) {
+        let lang = self.lang;
+        let texts = lang.texts();
+        let show = !backlog && !self.panel.paused;
+        match event {
+            TcpServerEvent::Listening { local } => {
+                self.view.timeline.push(Subject::Local, EventKind::Listen);
+                self.status = Status::Listening(local)
+            }
+            TcpServerEvent::StoppedListening => {
+                if matches!(self.status, Status::Listening(_)) {
+                    self.status = Status::NotListening;
+                }
+            }
+            TcpServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
+            TcpServerEvent::Connected(info) => {
+                let (peer, at) = (info.peer, info.since);
+                self.view
+                    .timeline
+                    .push_at(Subject::Peer(peer), EventKind::Accept, at);
+                self.map.connected(info.id, peer, info.counters.clone());
+                self.clients.add(info, self.settings.display.encoding);
+                self.note(show, at, peer, &texts.client_connected(peer));
+                self.view.caption(|texts| texts.caption_accepted(peer));
+            }
+            TcpServerEvent::Refused { peer, error } => {
+                let reason = error.describe(lang);
+                self.note(
+                    show,
+                    SystemTime::now(),
+                    peer,
+                    &texts.client_refused(peer, &reason),
+                );
+            }
+            TcpServerEvent::Received {
+                client,
+                peer,
+                data,
+                at,
+            } => {
+                self.view
+                    .timeline
+                    .push_at(Subject::Peer(peer), EventKind::Receive(data.len()), at);
+                // Always through the client's decoder, so its state stays right while paused.
+                let text = match self.clients.get_mut(client) {
+                    Some(row) => row.decoder.decode_chunk(&data),
+                    None => self.settings.display.encoding.decode(&data),
+                };
+                if show {
+                    self.panel
+                        .log
+                        .push_decoded(at, Direction::Rx, peer, &data, &text);
+                } else {
+                    self.panel.log.count_unshown(1);
+                }
+            }
+            TcpServerEvent::Sent { peer, data, at, .. } => {
+                self.view
+                    .timeline
+                    .push_at(Subject::Peer(peer), EventKind::Send(data.len()), at);
+                if show {
+                    self.panel.log.push(at, Direction::Tx, peer, &data);
+                } else {
+                    self.panel.log.count_unshown(1);
+                }
+            }
+            TcpServerEvent::SendFailed { peer, error, .. } => {
+                let message = error.describe(lang);
+                self.note(show, SystemTime::now(), peer, &format!("{peer}: {message}"));
+                self.send_problem = Some(SendProblem::Engine(error));
+            }
+            TcpServerEvent::Closed {
+                client,
+                peer,
+                reason,
+                at,
+            } => {
+                let kind = match reason {
+                    CloseReason::ByPeer => EventKind::ClosedByPeer,
+                    CloseReason::ByUs => EventKind::ClosedByUs,
+                    CloseReason::Error(_) => EventKind::Reset,
+                };
+                self.view.timeline.push_at(Subject::Peer(peer), kind, at);
+                let (state, line) = match reason {
+                    CloseReason::ByPeer => (
+                        {
+                            self.view.caption(|texts| texts.caption_peer_closed(peer));
+                            ClientState::ClosedByPeer
+                        },
+                        texts.tcp_closed_by_peer(&peer.to_string()),
+                    ),
+                    CloseReason::ByUs => (
+                        ClientState::ClosedByUs,
+                        texts.tcp_closed_by_us(&peer.to_string()),
+                    ),
+                    CloseReason::Error(error) => {
+                        let reason = error.describe(lang);
+                        (
+                            ClientState::Broken(reason.clone()),
+                            texts.client_reset(peer, &reason),
+                        )
+                    }
+                };
+                self.map.closed(client, state.clone(), Instant::now());
+                let rest = self.clients.close(client, state);
+                if !rest.is_empty() && show {
+                    self.panel
+                        .log
+                        .push_decoded(at, Direction::Rx, peer, &[], &rest);
+                }
+                self.note(show, at, peer, &line);
+            }
+        }
+    }
+
+    fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
+        if show {
+            self.panel.log.push_note(at, peer, text);
+        } else {
+            self.panel.log.count_unshown(1);
+        }
+    }
+}
