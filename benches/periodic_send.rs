@@ -253,7 +253,10 @@ impl EngineSink {
                             errors += 1;
                         }
                         UdpEvent::Closed => break,
-                        UdpEvent::Bound { .. } | UdpEvent::Sent(_) | UdpEvent::Received(_) => {}
+                        UdpEvent::Bound { .. }
+                        | UdpEvent::Sent(_)
+                        | UdpEvent::Received(_)
+                        | UdpEvent::Skipped(_) => {}
                     }
                 }
                 Ok(errors)

@@ -213,7 +213,9 @@ impl Tally {
                 self.send_failed += 1;
                 self.problem(format!("SendFailed: {error}"));
             }
-            TcpServerEvent::Listening { .. } | TcpServerEvent::StoppedListening => {}
+            TcpServerEvent::Listening { .. }
+            | TcpServerEvent::StoppedListening
+            | TcpServerEvent::Skipped(_) => {}
         }
     }
 

@@ -288,12 +288,12 @@ fn run_engine(rate: Rate, max_count: u64, duration: Duration) -> io::Result<Outc
                             if kept.len() == KEEP_PAYLOADS {
                                 kept.pop_front();
                             }
-                            kept.push_back(datagram.data);
+                            kept.push_back(datagram.data.into_vec());
                             delivered.fetch_add(1, Ordering::Relaxed);
                         }
                         UdpEvent::Error(err) => eprintln!("engine error: {err}"),
                         UdpEvent::Closed => break,
-                        UdpEvent::Bound { .. } | UdpEvent::Sent(_) => {}
+                        UdpEvent::Bound { .. } | UdpEvent::Sent(_) | UdpEvent::Skipped(_) => {}
                     }
                 }
                 Ok(kept.len())

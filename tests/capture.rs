@@ -283,6 +283,7 @@ fn tcp_client_and_server_capture_both_directions() {
             port: server_addr.port(),
             local_port: None,
             connect_timeout: WAIT,
+            flow: netdbg::engine::FlowConfig::default(),
         },
         client_tx,
         no_waker(),

@@ -17,6 +17,7 @@ fn connect(port: u16) -> (TcpClient, Receiver<TcpClientEvent>) {
         port,
         local_port: None,
         connect_timeout: Duration::from_secs(3),
+        flow: netdbg::engine::FlowConfig::default(),
     };
     (
         TcpClient::connect(config, tx, no_waker()).expect("start"),

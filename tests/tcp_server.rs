@@ -90,7 +90,7 @@ fn sent(rx: &Receiver<TcpServerEvent>, client: ClientId) -> (Vec<u8>, bool) {
         "Sent",
         |e| matches!(e, TcpServerEvent::Sent { client: c, .. } if *c == client),
     ) {
-        TcpServerEvent::Sent { data, auto, .. } => (data, auto),
+        TcpServerEvent::Sent { data, auto, .. } => (data.into_vec(), auto),
         _ => unreachable!(),
     }
 }
@@ -178,7 +178,7 @@ fn send_reaches_one_client_and_send_to_all_reaches_every_client() {
             TcpServerEvent::Sent {
                 client, data, auto, ..
             } => {
-                assert_eq!((data.as_slice(), auto), (&b"for all"[..], false));
+                assert_eq!((&data[..], auto), (&b"for all"[..], false));
                 sent_to.push(client);
             }
             _ => unreachable!(),

@@ -8,6 +8,7 @@ use chrono::{DateTime, Local};
 use serde_json::{Value, json};
 
 use crate::codec::{TextEncoding, format_hex, format_hex_compact, visible_text};
+use crate::engine::Skipped;
 use crate::i18n::Lang;
 
 pub struct Printer {
@@ -102,6 +103,16 @@ impl Printer {
             data.len(),
             texts.bytes
         ));
+    }
+
+    /// Payloads that arrived while stdout was behind and were only counted
+    /// (`datagrams`: UDP's, else TCP reads).
+    pub fn skipped(&self, skipped: Skipped, datagrams: bool) {
+        self.event(
+            "skipped",
+            json!({ "count": skipped.messages, "bytes": skipped.bytes }),
+            &self.lang.texts().not_printed(skipped, datagrams),
+        );
     }
 
     /// A non-payload event: `fields` go to JSON as they are, `line` to humans.

@@ -200,6 +200,17 @@ impl FileJob {
         CliError::Network(lang.texts().send_unfinished(sent, self.job.progress().sent))
     }
 
+    /// After `done`: why the job stopped early, if the file was at fault (a line
+    /// too long for `--lines` is the user's input to fix: exit code 2).
+    pub fn failure(&self, lang: Lang) -> Option<CliError> {
+        let error = self.job.failure()?;
+        let message = error.describe(lang);
+        Some(match error {
+            EngineError::LineTooLong { .. } => CliError::Input(message),
+            _ => CliError::Network(message),
+        })
+    }
+
     /// After `done`: did every piece the job read go out?
     pub fn cut_short(&self) -> bool {
         self.cut_short.load(Ordering::SeqCst)

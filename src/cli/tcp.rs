@@ -15,8 +15,8 @@ use super::{CliError, parse_seconds};
 use crate::codec::StreamDecoder;
 use crate::engine::send_job::FILE_STREAM_PIECE;
 use crate::engine::{
-    EngineError, RepeatConfig, Repeater, SendOutcome, TcpClient, TcpClientConfig, TcpClientEvent,
-    no_waker, parse_host_port,
+    EngineError, FlowConfig, RepeatConfig, Repeater, SendOutcome, TcpClient, TcpClientConfig,
+    TcpClientEvent, no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -156,6 +156,9 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         port,
         local_port,
         connect_timeout: plan.connect_timeout,
+        // Print everything: a server sending faster than stdout takes is slowed
+        // by TCP flow control, as with nc.
+        flow: FlowConfig::lossless(),
     };
     let sink = capture_args::sink(capture.as_ref());
     let client = TcpClient::connect_with_capture(config, sink, tx, no_waker())
@@ -334,6 +337,9 @@ fn send_file_pieces(
                 }
             }
             recv(file.done) -> _ => {
+                if let Some(error) = file.failure(lang) {
+                    return Err(error);
+                }
                 if file.cut_short() {
                     // Why, if the sender said; else (queue stuck) how far it got.
                     return Err(match failed.try_recv() {
@@ -421,6 +427,8 @@ impl Session {
                 json!({ "by": "us", "peer": peer_text }),
                 &texts.tcp_closed_by_us(&peer_text),
             ),
+            // Only when closing: a lossless flow waits instead of skipping.
+            TcpClientEvent::Skipped(skipped) => self.printer.skipped(*skipped, false),
             TcpClientEvent::Failed(error) | TcpClientEvent::SendFailed(error) => {
                 let message = error.describe(lang);
                 self.printer.event(

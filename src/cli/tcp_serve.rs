@@ -16,7 +16,7 @@ use crate::codec::StreamDecoder;
 use crate::engine::address::parse_bind_arg;
 use crate::engine::tcp_server::DEFAULT_MAX_CLIENTS;
 use crate::engine::{
-    AutoReply, AutoReplySpec, ClientId, CloseReason, MatchKind, RuleSpec, TcpServer,
+    AutoReply, AutoReplySpec, ClientId, CloseReason, FlowConfig, MatchKind, RuleSpec, TcpServer,
     TcpServerConfig, TcpServerEvent, no_waker,
 };
 use crate::i18n::{Describe, Lang};
@@ -69,6 +69,9 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     let config = TcpServerConfig {
         max_clients,
         auto_reply,
+        // Print everything: clients sending faster than stdout takes are slowed
+        // by TCP flow control, as with nc.
+        flow: FlowConfig::lossless(),
         ..TcpServerConfig::new(bind)
     };
     let capture = args.capture.open(lang)?;
@@ -307,6 +310,8 @@ impl ServerLog {
                 };
                 printer.event("closed", fields, &line);
             }
+            // Only when closing: a lossless flow waits instead of skipping.
+            TcpServerEvent::Skipped(skipped) => printer.skipped(*skipped, false),
         }
     }
 }

@@ -15,8 +15,8 @@ use super::{CliError, parse_encoding, parse_seconds};
 use crate::engine::address::parse_bind_arg;
 use crate::engine::send_job::FILE_DATAGRAM;
 use crate::engine::{
-    EngineError, RepeatConfig, Repeater, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, no_waker,
-    parse_host_port,
+    EngineError, RepeatConfig, Repeater, SendOutcome, Skipped, UdpConfig, UdpEndpoint, UdpEvent,
+    no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -121,10 +121,24 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
     let sink = capture_args::sink(capture.as_ref());
     let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
-    let outcome = print_datagrams(&printer, &events, args.count, idle);
+    // UDP's flow (the default): what arrives while stdout is behind is counted,
+    // not waited for, and told at the end.
+    let mut skipped = Skipped::default();
+    let outcome = print_datagrams(&printer, &events, args.count, idle, &mut skipped);
+    report_skipped(&printer, &endpoint, skipped);
     endpoint.set_capture(None);
     endpoint.close();
     capture_args::finish(capture, &printer, outcome)
+}
+
+/// At the end, says how many datagrams were counted but not printed, if any.
+fn report_skipped(printer: &Printer, endpoint: &UdpEndpoint, mut skipped: Skipped) {
+    if let Some(rest) = endpoint.take_skipped() {
+        skipped.add(rest);
+    }
+    if !skipped.is_empty() {
+        printer.skipped(skipped, true);
+    }
 }
 
 /// Prints events until `count` datagrams arrived, or none for `idle`.
@@ -133,6 +147,7 @@ fn print_datagrams(
     events: &Receiver<UdpEvent>,
     count: Option<u64>,
     idle: Option<Duration>,
+    skipped: &mut Skipped,
 ) -> Result<(), CliError> {
     let mut received = 0u64;
     if count == Some(0) {
@@ -158,10 +173,12 @@ fn print_datagrams(
                 Err(_) => return Ok(()),
             },
         };
-        if let UdpEvent::Received(_) = &event {
-            received += 1;
+        match &event {
+            UdpEvent::Received(_) => received += 1,
+            UdpEvent::Skipped(more) => received += more.messages,
+            _ => {}
         }
-        if let Some(error) = print_event(printer, &event) {
+        if let Some(error) = print_event(printer, &event, skipped) {
             return Err(CliError::Network(error));
         }
         if count.is_some_and(|count| received >= count) {
@@ -215,20 +232,25 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
     let sink = capture_args::sink(capture.as_ref());
     let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
+    let mut skipped = Skipped::default();
     let target = Target {
         host: &host,
         port,
         payload,
     };
     let mut outcome = match &file {
-        Some(plan) => send_file_datagrams(&printer, &endpoint, &events, &target, plan),
-        None => send_repeated(&printer, &endpoint, &events, &target, repeat),
+        Some(plan) => {
+            send_file_datagrams(&printer, &endpoint, &events, &target, plan, &mut skipped)
+        }
+        None => send_repeated(&printer, &endpoint, &events, &target, repeat, &mut skipped),
     };
     if outcome.is_ok() && !wait.is_zero() {
         let mut failure = None;
-        print_until(&printer, &events, Instant::now() + wait, &mut failure);
+        let deadline = Instant::now() + wait;
+        print_until(&printer, &events, deadline, &mut failure, &mut skipped);
         outcome = failure.map_or(Ok(()), |message| Err(CliError::Network(message)));
     }
+    report_skipped(&printer, &endpoint, skipped);
     endpoint.set_capture(None);
     endpoint.close();
     capture_args::finish(capture, &printer, outcome)
@@ -249,6 +271,7 @@ fn send_repeated(
     events: &Receiver<UdpEvent>,
     target: &Target<'_>,
     repeat: RepeatConfig,
+    skipped: &mut Skipped,
 ) -> Result<(), CliError> {
     let lang = printer.lang;
     let wanted = repeat.count.unwrap_or(1);
@@ -274,7 +297,7 @@ fn send_repeated(
                 lang.texts().send_unfinished(sent, wanted),
             ));
         };
-        let error = print_event(printer, &event);
+        let error = print_event(printer, &event, skipped);
         match event {
             UdpEvent::Sent(_) => sent += 1,
             UdpEvent::Error(_) | UdpEvent::Closed => {
@@ -296,6 +319,7 @@ fn send_file_datagrams(
     events: &Receiver<UdpEvent>,
     target: &Target<'_>,
     plan: &FilePlan,
+    skipped: &mut Skipped,
 ) -> Result<(), CliError> {
     let lang = printer.lang;
     let Some(sender) = endpoint.sender() else {
@@ -324,7 +348,7 @@ fn send_file_datagrams(
         select! {
             recv(events) -> event => {
                 let Ok(event) = event else { return Err(file.unfinished(sent, lang)) };
-                let error = print_event(printer, &event);
+                let error = print_event(printer, &event, skipped);
                 match event {
                     UdpEvent::Sent(_) => sent += 1,
                     UdpEvent::Error(_) | UdpEvent::Closed => {
@@ -335,6 +359,9 @@ fn send_file_datagrams(
                 }
             }
             recv(file.done) -> _ => {
+                if let Some(error) = file.failure(lang) {
+                    return Err(error);
+                }
                 if file.cut_short() {
                     return Err(file.unfinished(sent, lang));
                 }
@@ -352,16 +379,18 @@ fn print_until(
     events: &Receiver<UdpEvent>,
     deadline: Instant,
     failure: &mut Option<String>,
+    skipped: &mut Skipped,
 ) {
     while let Ok(event) = events.recv_deadline(deadline) {
-        if let Some(error) = print_event(printer, &event) {
+        if let Some(error) = print_event(printer, &event, skipped) {
             failure.get_or_insert(error);
         }
     }
 }
 
-/// Prints one event; returns the worded error if it was one.
-fn print_event(printer: &Printer, event: &UdpEvent) -> Option<String> {
+/// Prints one event; returns the worded error if it was one. Skipped datagrams
+/// are added up in `skipped`, to be told once at the end.
+fn print_event(printer: &Printer, event: &UdpEvent, skipped: &mut Skipped) -> Option<String> {
     let texts = printer.lang.texts();
     match event {
         UdpEvent::Bound { local } => {
@@ -387,6 +416,10 @@ fn print_event(printer: &Printer, event: &UdpEvent) -> Option<String> {
         }
         UdpEvent::Closed => {
             printer.event("closed", json!({}), texts.status_closed);
+            None
+        }
+        UdpEvent::Skipped(more) => {
+            skipped.add(*more);
             None
         }
     }

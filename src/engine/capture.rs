@@ -1,6 +1,8 @@
 //! Continuous capture to a file, written by a thread of its own: every byte
 //! received and sent, with its time and peer, whatever the display keeps or
-//! drops. One JSON object per line:
+//! drops. Lossless and bounded: the queue to the writer is bounded in bytes by a
+//! waiting [`Flow`], so a worker whose traffic outruns the disk waits for it.
+//! One JSON object per line:
 //! `{"time":"2026-11-25T18:00:00.123456+08:00","dir":"rx","peer":"127.0.0.1:5000","len":5,"hex":"68656c6c6f"}`.
 
 use std::fs::File;
@@ -16,6 +18,7 @@ use chrono::{DateTime, Local};
 use crossbeam_channel::Sender;
 
 use super::EngineError;
+use super::flow::{Admission, Flow, FlowConfig, Payload, Way};
 use crate::codec::format_hex_compact;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,23 +31,31 @@ struct Record {
     at: SystemTime,
     direction: CaptureDirection,
     peer: SocketAddr,
-    data: Vec<u8>,
+    /// Holds its share of the queue's budget until written.
+    data: Payload,
 }
 
 /// Where workers hand their traffic; cheap to clone.
 #[derive(Clone)]
 pub struct CaptureSink {
     records: Sender<Record>,
+    queue: Flow,
 }
 
 impl CaptureSink {
+    /// Queues a copy of `data` for the writer, waiting while the queue is full.
     pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
+        let Admission::Report { payload, .. } = self.queue.admit(Way::Received, data) else {
+            // Only a closed queue skips: the capture has ended.
+            return;
+        };
         // A writer that stopped (disk error) has said so already; the traffic goes on.
+        // Its channel then drops what it is sent, so the budget cannot fill up.
         let _ = self.records.send(Record {
             at: SystemTime::now(),
             direction,
             peer,
-            data: data.to_vec(),
+            data: payload,
         });
     }
 }
@@ -108,6 +119,7 @@ impl Capture {
         };
         let file = File::create(path).map_err(failed)?;
         let (records_tx, records) = crossbeam_channel::unbounded::<Record>();
+        let queue = Flow::new(FlowConfig::lossless());
         let written = Arc::new(AtomicU64::new(0));
         let count = written.clone();
         let writer = thread::Builder::new()
@@ -129,6 +141,7 @@ impl Capture {
         Ok(Capture {
             sink: Some(CaptureSink {
                 records: records_tx,
+                queue,
             }),
             path: path.to_path_buf(),
             written,

@@ -35,6 +35,8 @@ pub enum EngineError {
     FolderUnusable { path: String, message: String },
     #[error("cannot read {path}: {message}")]
     FileUnreadable { path: String, message: String },
+    #[error("line {line} of {path} is longer than {max} bytes")]
+    LineTooLong { path: String, line: u64, max: usize },
     #[error("cannot write the capture file {path}: {message}")]
     CaptureFailed { path: String, message: String },
     #[error("the peer stopped reading for {secs} s")]

@@ -1,5 +1,25 @@
 //! Network workers on plain `std::net` threads. Nothing here knows about egui:
 //! workers report through crossbeam channels and poke a [`Waker`] so a UI can repaint.
+//!
+//! # The flow contract
+//! Every endpoint keeps it, whatever its peer does (sends flat out, never reads,
+//! sends garbage):
+//! - **Counters are exact.** Workers count every byte they read or write
+//!   themselves ([`Counters`]), before anything can be skipped.
+//! - **Capture to file is lossless.** Every byte goes to the capture; if the disk
+//!   cannot keep up, the worker waits for it (the user asked for everything).
+//! - **Memory is bounded.** What is in flight to a consumer is bounded in bytes
+//!   by a [`Flow`] per endpoint (payload bytes plus a fixed cost per event), and so
+//!   is the capture's queue. Nothing grows with what a peer sends.
+//! - **The display is bounded and says what it skipped.** A window's flow
+//!   ([`FlowConfig::display`]) never slows the traffic: when the window is behind,
+//!   workers keep reading at full speed and report a [`Skipped`] summary instead
+//!   of the data; each event keeps a preview of at most 4 KiB of its payload.
+//! - **A printer sees everything, in order.** The CLI's flow
+//!   ([`FlowConfig::lossless`]) makes workers wait for stdout: a TCP reader stops
+//!   reading, so TCP flow control slows the peer (as `nc` does). UDP cannot be
+//!   slowed: what arrives while stdout is behind is counted and reported as
+//!   skipped ([`FlowConfig::datagrams`], the default for UDP).
 
 pub mod address;
 pub mod auto_reply;
@@ -9,6 +29,7 @@ pub mod error;
 pub mod file_client;
 pub mod file_names;
 pub mod file_server;
+pub mod flow;
 pub mod interfaces;
 pub mod listener;
 pub mod reach;
@@ -28,6 +49,7 @@ pub use error::EngineError;
 pub use file_client::{Download, DownloadConfig, DownloadError, DownloadEvent};
 pub use file_names::{NameProblem, Refusal};
 pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
+pub use flow::{Flow, FlowConfig, FlowMode, Payload, Skipped};
 pub use reach::{PingOutcome, PortClass, ReachCheck, ReachEvent};
 pub use repeat::{RepeatConfig, RepeatProgress, Repeater};
 pub use send_job::{FileSendMode, SendFn, SendOutcome, repeat_message, send_file};

@@ -2,8 +2,8 @@
 //! keeps its pace while the window is idle or minimised. Sends are scheduled on
 //! absolute deadlines (start + n × interval), so small delays do not add up.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,8 @@ pub struct Repeater {
     sent: Arc<AtomicU64>,
     /// Nanoseconds from the first send to the latest.
     span_nanos: Arc<AtomicU64>,
+    /// Why the job ended early, if it failed (a file's line too long, …).
+    failure: Arc<Mutex<Option<EngineError>>>,
 }
 
 impl Repeater {
@@ -54,17 +56,30 @@ impl Repeater {
         mut send: impl FnMut(u64) -> bool + Send + 'static,
         waker: Waker,
     ) -> Result<Self, EngineError> {
+        Self::start_fallible(config, name, move |n| Ok(send(n)), waker)
+    }
+
+    /// Like [`start`](Self::start), for a job that can fail: an error ends it
+    /// and is kept for [`failure`](Self::failure).
+    pub fn start_fallible(
+        config: RepeatConfig,
+        name: &str,
+        mut send: impl FnMut(u64) -> Result<bool, EngineError> + Send + 'static,
+        waker: Waker,
+    ) -> Result<Self, EngineError> {
         let repeater = Repeater {
             stop: Arc::new(AtomicBool::new(false)),
             running: Arc::new(AtomicBool::new(true)),
             sent: Arc::new(AtomicU64::new(0)),
             span_nanos: Arc::new(AtomicU64::new(0)),
+            failure: Arc::new(Mutex::new(None)),
         };
-        let (stop, running, sent, span) = (
+        let (stop, running, sent, span, failure) = (
             repeater.stop.clone(),
             repeater.running.clone(),
             repeater.sent.clone(),
             repeater.span_nanos.clone(),
+            repeater.failure.clone(),
         );
         thread::Builder::new()
             .name(format!("repeat {name}"))
@@ -83,8 +98,16 @@ impl Repeater {
                     if due > now {
                         thread::sleep(due - now);
                     }
-                    if stop.load(Ordering::SeqCst) || !send(n) {
+                    if stop.load(Ordering::SeqCst) {
                         break;
+                    }
+                    match send(n) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(error) => {
+                            *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
+                            break;
+                        }
                     }
                     n += 1;
                     sent.store(n, Ordering::SeqCst);
@@ -105,6 +128,14 @@ impl Repeater {
             elapsed: Duration::from_nanos(self.span_nanos.load(Ordering::SeqCst)),
             running: self.running.load(Ordering::SeqCst),
         }
+    }
+
+    /// Why the job ended early, if it failed.
+    pub fn failure(&self) -> Option<EngineError> {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn is_running(&self) -> bool {

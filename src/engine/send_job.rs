@@ -28,6 +28,10 @@ pub type SendFn = Box<dyn FnMut(Vec<u8>) -> SendOutcome + Send>;
 pub const FILE_DATAGRAM: usize = 1024;
 /// Over TCP a whole file goes out in pieces of this much.
 pub const FILE_STREAM_PIECE: usize = 64 * 1024;
+/// Sending line by line, a line (with its line end) may be at most this long:
+/// a file without line breaks (a binary, `/dev/zero`) is an error naming the
+/// line, not a "line" read into memory whole.
+pub const MAX_LINE: usize = 64 * 1024;
 
 /// How long a job waits for a full queue to drain before it gives up.
 const BUSY_PATIENCE: Duration = Duration::from_secs(10);
@@ -59,7 +63,8 @@ pub fn repeat_message(
 }
 
 /// Streams a file through `send`. The file is opened here, so a missing file is
-/// an error at once; a read error later ends the job.
+/// an error at once; a read error or a line over [`MAX_LINE`] later ends the
+/// job, with the reason in [`Repeater::failure`].
 pub fn send_file(
     path: &Path,
     mode: FileSendMode,
@@ -70,6 +75,7 @@ pub fn send_file(
         path: path.display().to_string(),
         message: err.to_string(),
     })?;
+    let shown_path = path.display().to_string();
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let (interval, chunk) = match mode {
         FileSendMode::Whole { chunk } => (Duration::ZERO, chunk.max(1)),
@@ -79,19 +85,19 @@ pub fn send_file(
         interval,
         count: None,
     };
-    Repeater::start(
+    Repeater::start_fallible(
         config,
         "file",
-        move |_| {
+        move |n| {
             let piece = if chunk == 0 {
-                next_line(&mut reader)
+                next_line(&mut reader).map_err(|problem| problem.error(&shown_path, n + 1))?
             } else {
                 next_chunk(&mut reader, chunk)
             };
-            match piece {
+            Ok(match piece {
                 Some(piece) => deliver(&mut send, piece),
                 None => false,
-            }
+            })
         },
         waker,
     )
@@ -110,12 +116,37 @@ fn deliver(send: &mut SendFn, message: Vec<u8>) -> bool {
     }
 }
 
-/// The next line with its line end; `None` at the end (or on a read error).
-fn next_line(reader: &mut impl BufRead) -> Option<Vec<u8>> {
+/// Why the next line could not be read.
+enum LineProblem {
+    TooLong,
+    Unreadable(std::io::Error),
+}
+
+impl LineProblem {
+    fn error(self, path: &str, line: u64) -> EngineError {
+        match self {
+            LineProblem::TooLong => EngineError::LineTooLong {
+                path: path.to_owned(),
+                line,
+                max: MAX_LINE,
+            },
+            LineProblem::Unreadable(err) => EngineError::FileUnreadable {
+                path: path.to_owned(),
+                message: err.to_string(),
+            },
+        }
+    }
+}
+
+/// The next line with its line end, at most [`MAX_LINE`] bytes; `None` at the end.
+fn next_line(reader: &mut impl BufRead) -> Result<Option<Vec<u8>>, LineProblem> {
     let mut line = Vec::new();
-    match reader.read_until(b'\n', &mut line) {
-        Ok(0) | Err(_) => None,
-        Ok(_) => Some(line),
+    let limit = MAX_LINE as u64 + 1;
+    match reader.take(limit).read_until(b'\n', &mut line) {
+        Ok(0) => Ok(None),
+        Ok(len) if len > MAX_LINE => Err(LineProblem::TooLong),
+        Ok(_) => Ok(Some(line)),
+        Err(err) => Err(LineProblem::Unreadable(err)),
     }
 }
 

@@ -14,6 +14,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::capture::{CaptureDirection, CaptureSink, CaptureSlot};
 use super::error::IoOp;
+use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
 use super::{Counters, EngineError, Waker};
 
 /// Messages waiting for a slow peer before new ones are refused.
@@ -26,6 +27,8 @@ pub struct TcpClientConfig {
     /// A fixed local port; `None` lets the OS pick one (what the tutorial recommends).
     pub local_port: Option<u16>,
     pub connect_timeout: Duration,
+    /// How events reach a consumer that falls behind.
+    pub flow: FlowConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,13 +38,16 @@ pub enum TcpClientEvent {
         peer: SocketAddr,
     },
     Received {
-        data: Vec<u8>,
+        data: Payload,
         at: SystemTime,
     },
     Sent {
-        data: Vec<u8>,
+        data: Payload,
         at: SystemTime,
     },
+    /// Reads and sends the consumer was not given because it was behind
+    /// (counted, and captured if capturing, all the same).
+    Skipped(Skipped),
     /// The peer closed its side: `recv` returned 0.
     ClosedByPeer,
     /// We closed the connection.
@@ -60,6 +66,7 @@ pub struct TcpClient {
     stream: Arc<OnceLock<TcpStream>>,
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    flow: Flow,
     events: Sender<TcpClientEvent>,
     waker: Waker,
 }
@@ -93,6 +100,7 @@ struct Link {
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
     capture: CaptureSlot,
+    flow: Flow,
 }
 
 impl Link {
@@ -100,6 +108,22 @@ impl Link {
         if self.events.send(event).is_ok() {
             (self.waker)();
         }
+    }
+
+    /// Reports data within the flow's budget (or counts it as skipped). In
+    /// [`FlowMode::Wait`](super::FlowMode::Wait) this waits for the consumer,
+    /// so a reader stops reading and TCP slows the peer.
+    fn report_data(&self, way: Way, data: &[u8], at: SystemTime) {
+        self.flow.report(
+            way,
+            data,
+            TcpClientEvent::Skipped,
+            |data| match way {
+                Way::Received => TcpClientEvent::Received { data, at },
+                Way::Sent => TcpClientEvent::Sent { data, at },
+            },
+            |event| self.report(event),
+        );
     }
 }
 
@@ -129,6 +153,7 @@ impl TcpClient {
             stop: Arc::new(AtomicBool::new(false)),
             counters: Arc::new(Counters::default()),
             capture: CaptureSlot::default(),
+            flow: Flow::new(config.flow),
         };
         link.capture.set(sink);
         let client = TcpClient {
@@ -141,6 +166,7 @@ impl TcpClient {
             stream: stream.clone(),
             stop: link.stop.clone(),
             counters: link.counters.clone(),
+            flow: link.flow.clone(),
             events,
             waker,
         };
@@ -161,6 +187,12 @@ impl TcpClient {
     /// Queues `data`; `Sent` or `SendFailed` follows. A full queue is refused at once.
     pub fn send(&self, data: Vec<u8>) -> Result<(), EngineError> {
         self.sender.send(data)
+    }
+
+    /// What was skipped since the last payload reported: a consumer that has
+    /// caught up asks, so a gap at the end of a flood is told too.
+    pub fn take_skipped(&self) -> Option<Skipped> {
+        self.flow.take_skipped()
     }
 
     /// Starts (`Some`) or stops (`None`) writing the connection's traffic to a capture.
@@ -186,6 +218,7 @@ impl TcpClient {
         if self.stop.swap(true, Ordering::SeqCst) {
             return;
         }
+        self.flow.close();
         self.hang_up();
     }
 
@@ -208,6 +241,7 @@ impl TcpClient {
 impl Drop for TcpClient {
     /// Closes quietly: whoever dropped the handle is not listening any more.
     fn drop(&mut self) {
+        self.flow.close();
         if !self.stop.swap(true, Ordering::SeqCst)
             && let Some(stream) = self.stream.get()
         {
@@ -258,6 +292,7 @@ fn run_connection(
         stop: link.stop.clone(),
         counters: link.counters.clone(),
         capture: link.capture.clone(),
+        flow: link.flow.clone(),
     };
     let spawned = thread::Builder::new()
         .name(format!("tcp-client-tx {peer}"))
@@ -331,10 +366,7 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
                 // (No send/record ordering here: the writer's send may block on a
                 // peer that does not read, and must never hold up the reader.)
                 link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
-                link.report(TcpClientEvent::Received {
-                    data: buf[..len].to_vec(),
-                    at: SystemTime::now(),
-                });
+                link.report_data(Way::Received, &buf[..len], SystemTime::now());
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             Err(_) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
@@ -347,6 +379,9 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
     };
     link.stop.store(true, Ordering::SeqCst);
     let _ = stream.shutdown(Shutdown::Both);
+    if let Some(skipped) = link.flow.take_skipped() {
+        link.report(TcpClientEvent::Skipped(skipped));
+    }
     link.report(end);
 }
 
@@ -361,7 +396,7 @@ fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>
             Ok(()) => {
                 link.counters.record_tx(data.len());
                 link.capture.record(CaptureDirection::Tx, peer, &data);
-                link.report(TcpClientEvent::Sent { data, at });
+                link.report_data(Way::Sent, &data, at);
             }
             Err(_) if link.stop.load(Ordering::SeqCst) => break,
             Err(err) => {

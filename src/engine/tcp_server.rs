@@ -18,6 +18,7 @@ use crossbeam_channel::Sender;
 
 use super::auto_reply::AutoReply;
 use super::capture::{CaptureSink, CaptureSlot};
+use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
 use super::listener::{AcceptLoop, bind_listener};
 use super::{Counters, EngineError, Waker};
 use writer::WriteJob;
@@ -39,6 +40,8 @@ pub struct TcpServerConfig {
     pub max_clients: usize,
     pub backlog: i32,
     pub auto_reply: AutoReply,
+    /// How events reach a consumer that falls behind (one budget for all clients).
+    pub flow: FlowConfig,
 }
 
 impl TcpServerConfig {
@@ -48,6 +51,7 @@ impl TcpServerConfig {
             max_clients: DEFAULT_MAX_CLIENTS,
             backlog: LISTEN_BACKLOG,
             auto_reply: AutoReply::none(),
+            flow: FlowConfig::default(),
         }
     }
 }
@@ -92,13 +96,13 @@ pub enum TcpServerEvent {
     Received {
         client: ClientId,
         peer: SocketAddr,
-        data: Vec<u8>,
+        data: Payload,
         at: SystemTime,
     },
     Sent {
         client: ClientId,
         peer: SocketAddr,
-        data: Vec<u8>,
+        data: Payload,
         at: SystemTime,
         /// An auto-reply or farewell rather than something the user sent.
         auto: bool,
@@ -114,6 +118,9 @@ pub enum TcpServerEvent {
         reason: CloseReason,
         at: SystemTime,
     },
+    /// Reads and sends (of any clients) the consumer was not given because it
+    /// was behind (counted, and captured if capturing, all the same).
+    Skipped(Skipped),
 }
 
 /// The handle of a running server. Dropping it closes the listener and every client.
@@ -142,6 +149,7 @@ struct Reporter {
     waker: Waker,
     totals: Arc<Counters>,
     capture: CaptureSlot,
+    flow: Flow,
 }
 
 impl Reporter {
@@ -149,6 +157,34 @@ impl Reporter {
         if self.events.send(event).is_ok() {
             (self.waker)();
         }
+    }
+
+    /// Reports a client's data within the flow's budget (or counts it as
+    /// skipped). In [`FlowMode::Wait`](super::FlowMode::Wait) this waits for the
+    /// consumer, so the client's reader stops reading and TCP slows the client.
+    fn report_data(&self, link: &ClientLink, way: Way, data: &[u8], at: SystemTime, auto: bool) {
+        let (client, peer) = (link.id, link.peer);
+        self.flow.report(
+            way,
+            data,
+            TcpServerEvent::Skipped,
+            |data| match way {
+                Way::Received => TcpServerEvent::Received {
+                    client,
+                    peer,
+                    data,
+                    at,
+                },
+                Way::Sent => TcpServerEvent::Sent {
+                    client,
+                    peer,
+                    data,
+                    at,
+                    auto,
+                },
+            },
+            |event| self.report(event),
+        );
     }
 }
 
@@ -208,6 +244,7 @@ impl TcpServer {
             waker,
             totals: Arc::new(Counters::default()),
             capture: CaptureSlot::default(),
+            flow: Flow::new(config.flow),
         });
         reporter.capture.set(sink);
         let writer = writer::spawn(reporter.clone(), local)?;
@@ -264,6 +301,12 @@ impl TcpServer {
         self.shared.listen(listener)
     }
 
+    /// What was skipped since the last payload reported: a consumer that has
+    /// caught up asks, so a gap at the end of a flood is told too.
+    pub fn take_skipped(&self) -> Option<Skipped> {
+        self.shared.reporter.flow.take_skipped()
+    }
+
     /// Starts (`Some`) or stops (`None`) writing every client's traffic to a capture.
     pub fn set_capture(&self, sink: Option<CaptureSink>) {
         self.shared.reporter.capture.set(sink);
@@ -312,6 +355,7 @@ impl TcpServer {
 
 impl Drop for TcpServer {
     fn drop(&mut self) {
+        self.shared.reporter.flow.close();
         self.stop_listening();
         self.disconnect_all();
     }

@@ -14,6 +14,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::capture::{CaptureDirection, CaptureSink, CaptureSlot};
 use super::error::{IoOp, IpFamily};
+use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
 use super::{Counters, EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, Waker};
 
 /// The kernel's default receive buffer loses datagrams above ~50k/s; 4 MiB loses none.
@@ -27,6 +28,8 @@ pub struct UdpConfig {
     pub bind: SocketAddr,
     pub recv_buffer: usize,
     pub broadcast: bool,
+    /// How events reach a consumer that falls behind.
+    pub flow: FlowConfig,
 }
 
 impl UdpConfig {
@@ -35,6 +38,7 @@ impl UdpConfig {
             bind,
             recv_buffer: DEFAULT_RECV_BUFFER,
             broadcast: true,
+            flow: FlowConfig::datagrams(),
         }
     }
 }
@@ -42,7 +46,7 @@ impl UdpConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Datagram {
     pub peer: SocketAddr,
-    pub data: Vec<u8>,
+    pub data: Payload,
     pub at: SystemTime,
 }
 
@@ -53,6 +57,9 @@ pub enum UdpEvent {
     },
     Received(Datagram),
     Sent(Datagram),
+    /// Datagrams the consumer was not given because it was behind (counted,
+    /// and captured if capturing, all the same).
+    Skipped(Skipped),
     Error(EngineError),
     /// The endpoint has stopped; no more events follow.
     Closed,
@@ -95,6 +102,7 @@ pub struct UdpEndpoint {
     /// Dropped on close: ends the send thread even while [`UdpSender`] clones live on.
     closing: Option<Sender<()>>,
     counters: Arc<Counters>,
+    flow: Flow,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -103,6 +111,7 @@ struct Reporter {
     events: Sender<UdpEvent>,
     waker: Waker,
     capture: CaptureSlot,
+    flow: Flow,
 }
 
 impl Reporter {
@@ -111,6 +120,24 @@ impl Reporter {
         if self.events.send(event).is_ok() {
             (self.waker)();
         }
+    }
+
+    /// Reports a datagram within the flow's budget (or counts it as skipped).
+    fn report_datagram(
+        &self,
+        way: Way,
+        peer: SocketAddr,
+        data: &[u8],
+        at: SystemTime,
+        event: fn(Datagram) -> UdpEvent,
+    ) {
+        self.flow.report(
+            way,
+            data,
+            UdpEvent::Skipped,
+            |data| event(Datagram { peer, data, at }),
+            |event| self.report(event),
+        );
     }
 }
 
@@ -142,10 +169,12 @@ impl UdpEndpoint {
             .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
         let capture = CaptureSlot::default();
         capture.set(sink);
+        let flow = Flow::new(config.flow);
         let reporter = Arc::new(Reporter {
             events,
             waker,
             capture: capture.clone(),
+            flow: flow.clone(),
         });
         let counters = Arc::new(Counters::default());
         let stop = Arc::new(AtomicBool::new(false));
@@ -168,6 +197,7 @@ impl UdpEndpoint {
             commands: Some(command_tx),
             closing: Some(closing_tx),
             counters: counters.clone(),
+            flow,
             stop,
             threads: vec![receiver],
         };
@@ -198,6 +228,12 @@ impl UdpEndpoint {
         }
     }
 
+    /// Datagrams skipped since the last one reported: a consumer that has
+    /// caught up asks, so a gap at the end of a flood is told too.
+    pub fn take_skipped(&self) -> Option<Skipped> {
+        self.flow.take_skipped()
+    }
+
     /// Starts (`Some`) or stops (`None`) writing every datagram to a capture.
     pub fn set_capture(&self, sink: Option<CaptureSink>) {
         self.capture.set(sink);
@@ -215,6 +251,7 @@ impl UdpEndpoint {
 
     fn shutdown(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.flow.close();
         self.commands = None;
         self.closing = None;
         wake_receiver(self.local);
@@ -270,11 +307,13 @@ fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, st
                     .capture
                     .record(CaptureDirection::Rx, peer, &buf[..len]);
                 drop(order);
-                reporter.report(UdpEvent::Received(Datagram {
+                reporter.report_datagram(
+                    Way::Received,
                     peer,
-                    data: buf[..len].to_vec(),
-                    at: SystemTime::now(),
-                }));
+                    &buf[..len],
+                    SystemTime::now(),
+                    UdpEvent::Received,
+                );
             }
             Err(err) => match err.kind() {
                 io::ErrorKind::WouldBlock
@@ -291,6 +330,9 @@ fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, st
                 }
             },
         }
+    }
+    if let Some(skipped) = reporter.flow.take_skipped() {
+        reporter.report(UdpEvent::Skipped(skipped));
     }
     reporter.report(UdpEvent::Closed);
 }
@@ -356,7 +398,7 @@ impl Outbox<'_> {
                     .record(CaptureDirection::Tx, peer, &data);
                 drop(order);
                 self.reporter
-                    .report(UdpEvent::Sent(Datagram { peer, data, at }));
+                    .report_datagram(Way::Sent, peer, &data, at, UdpEvent::Sent);
             }
             Err(error) => self.reporter.report(UdpEvent::Error(error)),
         }

@@ -106,6 +106,12 @@ impl Describe for EngineError {
             (FileUnreadable { path, message }, Lang::En) => {
                 format!("Cannot read {path}: {message} — is the file still there, and readable?")
             }
+            (LineTooLong { path, line, max }, Lang::Zh) => format!(
+                "{path} 的第 {line} 行超过 {max} 字节 — 逐行发送只用于文本文件；整个文件发送请去掉“逐行”"
+            ),
+            (LineTooLong { path, line, max }, Lang::En) => format!(
+                "Line {line} of {path} is longer than {max} bytes — sending line by line is for text files; send the file whole instead"
+            ),
             (CaptureFailed { path, message }, Lang::Zh) => {
                 format!("无法写入抓包文件 {path}：{message} — 换一个可写的位置")
             }

@@ -53,6 +53,8 @@ pub struct Texts {
     pub clear: &'static str,
     pub auto_scroll: &'static str,
     pub log_limit: &'static str,
+    pub log_memory_limit: &'static str,
+    pub log_memory_limit_tip: &'static str,
     pub reset_counters: &'static str,
     pub rx: &'static str,
     pub tx: &'static str,

@@ -13,12 +13,14 @@ const BACKLOG_REFRESH: Duration = Duration::from_millis(16);
 /// (then asks for another frame). `apply` is told which events are `backlog`: the
 /// oldest ones beyond `keep`, which would scroll out of a log capped at `keep`
 /// before anyone saw them, so they only need counting.
+/// Returns true when it emptied the queue: the window has caught up, and the
+/// engine's flow can say what it skipped since its last report.
 pub fn drain_events<E>(
     ctx: &egui::Context,
     events: &Receiver<E>,
     keep: usize,
     mut apply: impl FnMut(E, bool),
-) {
+) -> bool {
     let mut backlog = events.len().saturating_sub(keep);
     let deadline = Instant::now() + DRAIN_BUDGET;
     let mut handled = 0u32;
@@ -29,7 +31,8 @@ pub fn drain_events<E>(
         if handled.is_multiple_of(256) && Instant::now() > deadline {
             // More is waiting: come back soon, but leave the frame loop room to breathe.
             ctx.request_repaint_after(BACKLOG_REFRESH);
-            break;
+            return false;
         }
     }
+    true
 }

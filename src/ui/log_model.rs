@@ -15,6 +15,13 @@ pub const DEFAULT_LOG_CAP: usize = 100_000;
 pub const MIN_LOG_CAP: usize = 100;
 pub const MAX_LOG_CAP: usize = 1_000_000;
 
+/// The log's text may take this much memory (payload bytes kept plus their
+/// decoded text): 100,000 lines of 4 KiB would otherwise be 800 MB.
+pub const DEFAULT_LOG_MIB: usize = 64;
+pub const MIN_LOG_MIB: usize = 1;
+pub const MAX_LOG_MIB: usize = 1024;
+const MIB: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     Rx,
@@ -40,6 +47,19 @@ pub struct LogLine {
 }
 
 impl LogLine {
+    /// Bytes of text this line holds, for the log's memory limit.
+    fn cost(&self) -> usize {
+        self.data.len() + self.decoded.as_ref().map_or(0, |text| text.len())
+    }
+
+    /// How many payload bytes are not kept (a huge read shows a preview).
+    pub fn cut_bytes(&self) -> usize {
+        match self.direction {
+            Direction::Note => 0,
+            _ => self.len.saturating_sub(self.data.len()),
+        }
+    }
+
     /// The payload decoded, with control characters made visible so a row stays one line.
     pub fn text(&self) -> &str {
         match &self.decoded {
@@ -70,6 +90,9 @@ fn shown(text: &str) -> String {
 pub struct LogModel {
     lines: VecDeque<LogLine>,
     cap: usize,
+    /// The memory limit in bytes, and what the kept lines take.
+    byte_cap: usize,
+    bytes: usize,
     /// Every line offered, including those dropped by the cap or while paused.
     offered: u64,
     encoding: TextEncoding,
@@ -80,62 +103,87 @@ impl LogModel {
         Self {
             lines: VecDeque::new(),
             cap: cap.clamp(MIN_LOG_CAP, MAX_LOG_CAP),
+            byte_cap: DEFAULT_LOG_MIB * MIB,
+            bytes: 0,
             offered: 0,
             encoding,
         }
     }
 
     pub fn push(&mut self, at: SystemTime, direction: Direction, peer: SocketAddr, payload: &[u8]) {
-        self.offered += 1;
-        let data: Box<[u8]> = payload[..payload.len().min(MAX_SHOWN_BYTES)].into();
-        let decoded = decode_for_display(self.encoding, &data);
-        if self.lines.len() >= self.cap {
-            self.lines.pop_front();
-        }
-        self.lines.push_back(LogLine {
-            seq: self.offered,
-            at,
-            direction,
-            peer,
-            len: payload.len(),
-            data,
-            decoded,
-        });
+        self.push_preview(at, direction, peer, payload, payload.len());
     }
 
-    /// Like [`Self::push`], with `text` decoded by the caller's stream decoder, so a
-    /// character split across two TCP reads shows whole. Switching the encoding
-    /// later re-decodes each line on its own.
+    /// Logs the first bytes of a payload that was `len` bytes long (the engine
+    /// hands the window a preview of a huge read).
+    pub fn push_preview(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        peer: SocketAddr,
+        kept: &[u8],
+        len: usize,
+    ) {
+        let data: Box<[u8]> = kept[..kept.len().min(MAX_SHOWN_BYTES)].into();
+        let decoded = decode_for_display(self.encoding, &data);
+        self.push_line(at, direction, peer, len.max(kept.len()), data, decoded);
+    }
+
+    /// Like [`Self::push_preview`], with `text` decoded by the caller's stream
+    /// decoder, so a character split across two TCP reads shows whole. Switching
+    /// the encoding later re-decodes each line on its own.
     pub fn push_decoded(
         &mut self,
         at: SystemTime,
         direction: Direction,
         peer: SocketAddr,
-        payload: &[u8],
+        (kept, len): (&[u8], usize),
         text: &str,
     ) {
-        self.push(at, direction, peer, payload);
+        let data: Box<[u8]> = kept[..kept.len().min(MAX_SHOWN_BYTES)].into();
         let shown = shown(text);
-        if let Some(line) = self.lines.back_mut() {
-            line.decoded = (shown.as_bytes() != &line.data[..]).then(|| shown.into_boxed_str());
-        }
+        let decoded = (shown.as_bytes() != &data[..]).then(|| shown.into_boxed_str());
+        self.push_line(at, direction, peer, len.max(kept.len()), data, decoded);
     }
 
     /// Logs an event in words (kept as UTF-8, never re-decoded).
     pub fn push_note(&mut self, at: SystemTime, peer: SocketAddr, text: &str) {
+        self.push_line(at, Direction::Note, peer, 0, text.as_bytes().into(), None);
+    }
+
+    fn push_line(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        peer: SocketAddr,
+        len: usize,
+        data: Box<[u8]>,
+        decoded: Option<Box<str>>,
+    ) {
         self.offered += 1;
-        if self.lines.len() >= self.cap {
-            self.lines.pop_front();
-        }
-        self.lines.push_back(LogLine {
+        let line = LogLine {
             seq: self.offered,
             at,
-            direction: Direction::Note,
+            direction,
             peer,
-            len: 0,
-            data: text.as_bytes().into(),
-            decoded: None,
-        });
+            len,
+            data,
+            decoded,
+        };
+        let cost = line.cost();
+        while !self.lines.is_empty()
+            && (self.lines.len() >= self.cap || self.bytes + cost > self.byte_cap)
+        {
+            self.pop_front();
+        }
+        self.bytes += cost;
+        self.lines.push_back(line);
+    }
+
+    fn pop_front(&mut self) {
+        if let Some(line) = self.lines.pop_front() {
+            self.bytes -= line.cost();
+        }
     }
 
     /// Counts a line the display will never show (paused, or skipped under a flood).
@@ -169,8 +217,23 @@ impl LogModel {
 
     pub fn set_cap(&mut self, cap: usize) {
         self.cap = cap.clamp(MIN_LOG_CAP, MAX_LOG_CAP);
-        while self.lines.len() > self.cap {
-            self.lines.pop_front();
+        self.trim();
+    }
+
+    /// The memory limit in MiB (of text kept: payload bytes and decoded text).
+    pub fn set_mib_cap(&mut self, mib: usize) {
+        self.byte_cap = mib.clamp(MIN_LOG_MIB, MAX_LOG_MIB) * MIB;
+        self.trim();
+    }
+
+    /// Bytes of text the kept lines take.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    fn trim(&mut self) {
+        while self.lines.len() > self.cap || self.bytes > self.byte_cap {
+            self.pop_front();
         }
     }
 
@@ -189,10 +252,13 @@ impl LogModel {
                 line.decoded = decode_for_display(encoding, &line.data);
             }
         }
+        self.bytes = self.lines.iter().map(LogLine::cost).sum();
+        self.trim();
     }
 
     pub fn clear(&mut self) {
         self.lines.clear();
+        self.bytes = 0;
         self.offered = 0;
     }
 }

@@ -10,7 +10,9 @@ use egui::{ComboBox, DragValue, Key};
 use serde::{Deserialize, Serialize};
 
 use super::dialogs::{self, PendingDialog};
-use super::log_model::{DEFAULT_LOG_CAP, LogModel, MAX_LOG_CAP, MIN_LOG_CAP};
+use super::log_model::{
+    DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
+};
 use super::log_save::{SaveOutcome, save_log_in_background};
 use super::log_view::{
     LogViewOptions, ShowMode, TimestampMode, line_text, log_view_ui, shown_rows,
@@ -29,6 +31,8 @@ pub struct DisplaySettings {
     pub timestamps: TimestampMode,
     pub show_sent: bool,
     pub log_cap: usize,
+    /// The log's memory limit, MiB of text.
+    pub log_mib: usize,
     pub auto_scroll: bool,
 }
 
@@ -40,6 +44,7 @@ impl Default for DisplaySettings {
             timestamps: TimestampMode::TimeMs,
             show_sent: true,
             log_cap: DEFAULT_LOG_CAP,
+            log_mib: DEFAULT_LOG_MIB,
             auto_scroll: true,
         }
     }
@@ -75,8 +80,10 @@ pub struct LogPanel {
 
 impl LogPanel {
     pub fn new(settings: &DisplaySettings) -> Self {
+        let mut log = LogModel::new(settings.log_cap, settings.encoding);
+        log.set_mib_cap(settings.log_mib);
         Self {
-            log: LogModel::new(settings.log_cap, settings.encoding),
+            log,
             paused: false,
             search: String::new(),
             search_at: None,
@@ -153,7 +160,18 @@ impl LogPanel {
             )
             .labelled_by(label.id);
         });
+        ui.horizontal(|ui| {
+            let label = ui.label(texts.log_memory_limit);
+            ui.add(
+                DragValue::new(&mut settings.log_mib)
+                    .range(MIN_LOG_MIB..=MAX_LOG_MIB)
+                    .suffix(" MiB"),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(texts.log_memory_limit_tip);
+        });
         self.log.set_cap(settings.log_cap);
+        self.log.set_mib_cap(settings.log_mib);
     }
 
     /// Pause, clear, counters; below them (not in presenter mode) search, peer

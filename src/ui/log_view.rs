@@ -155,7 +155,7 @@ pub fn line_text(
         line.peer,
         line.len,
         texts.bytes,
-        payload_text(line, show)
+        payload_text(line, show, texts)
     )
     .trim_start()
     .to_owned()
@@ -170,11 +170,10 @@ fn time_text(line: &LogLine, timestamps: TimestampMode) -> String {
     }
 }
 
-fn payload_text(line: &LogLine, show: ShowMode) -> String {
-    let cut = if line.data.len() < line.len {
-        " …"
-    } else {
-        ""
+fn payload_text(line: &LogLine, show: ShowMode, texts: &Texts) -> String {
+    let cut = match line.cut_bytes() {
+        0 => String::new(),
+        more => texts.more_bytes(more),
     };
     let payload = match (show, line.direction) {
         (ShowMode::Text, _) | (_, Direction::Note) => line.text().to_owned(),
@@ -258,7 +257,7 @@ fn row_ui(
             );
         }
         ui.add(
-            egui::Label::new(RichText::new(payload_text(line, options.show)).monospace())
+            egui::Label::new(RichText::new(payload_text(line, options.show, texts)).monospace())
                 .selectable(false)
                 .extend(),
         );

@@ -113,6 +113,9 @@ impl SendJobs {
                 // The rate changes while it runs; look again soon (only while a job runs).
                 ui.ctx().request_repaint_after(Duration::from_millis(250));
             } else {
+                if let Some(error) = job.failure() {
+                    self.problem = Some(error.describe(lang));
+                }
                 self.last = Some(progress);
                 self.job = None;
             }

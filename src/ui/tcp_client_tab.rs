@@ -19,8 +19,8 @@ use super::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::codec::StreamDecoder;
 use crate::engine::{
-    CaptureSink, CounterSnapshot, EngineError, InputError, SendFn, SendOutcome, TcpClient,
-    TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
+    CaptureSink, CounterSnapshot, EngineError, FlowConfig, InputError, SendFn, SendOutcome,
+    TcpClient, TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -128,9 +128,16 @@ impl TcpClientTab {
         };
         self.waker.rearm();
         let keep = self.panel.log.cap();
-        drain_events(ctx, &events, keep, |event, backlog| {
+        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
             self.apply(event, backlog)
         });
+        // A flood that ended while the window was behind: say what it skipped.
+        if let Some(skipped) = caught_up
+            .then(|| self.client.as_ref()?.take_skipped())
+            .flatten()
+        {
+            self.apply(TcpClientEvent::Skipped(skipped), false);
+        }
         self.finish_hang_up(ctx);
     }
 
@@ -167,11 +174,13 @@ impl TcpClientTab {
                 let text = self.decoder.decode_chunk(&data);
                 self.timeline_push_at(EventKind::Receive(data.len()), at);
                 match self.peer() {
-                    Some(peer) if !self.panel.paused && !backlog => {
-                        self.panel
-                            .log
-                            .push_decoded(at, Direction::Rx, peer, &data, &text)
-                    }
+                    Some(peer) if !self.panel.paused && !backlog => self.panel.log.push_decoded(
+                        at,
+                        Direction::Rx,
+                        peer,
+                        (&data, data.len()),
+                        &text,
+                    ),
                     _ => self.panel.log.count_unshown(1),
                 }
             }
@@ -181,7 +190,9 @@ impl TcpClientTab {
                 self.timeline_push_at(EventKind::Send(data.len()), at);
                 match self.peer() {
                     Some(peer) if !self.panel.paused && !backlog => {
-                        self.panel.log.push(at, Direction::Tx, peer, &data)
+                        self.panel
+                            .log
+                            .push_preview(at, Direction::Tx, peer, &data, data.len())
                     }
                     _ => self.panel.log.count_unshown(1),
                 }
@@ -207,6 +218,12 @@ impl TcpClientTab {
                 self.finish(Status::Failed(error))
             }
             TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
+            TcpClientEvent::Skipped(skipped) => {
+                let text = self.view.lang.texts().display_skipped(skipped, false);
+                let peer = self.peer().unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
+                self.panel.log.push_note(SystemTime::now(), peer, &text);
+                self.panel.log.count_unshown(skipped.messages);
+            }
         }
     }
 
@@ -432,6 +449,7 @@ impl TcpClientTab {
             port,
             local_port,
             connect_timeout: CONNECT_TIMEOUT,
+            flow: FlowConfig::display(),
         };
         match TcpClient::connect(config, tx, self.waker.waker()) {
             Ok(client) => {

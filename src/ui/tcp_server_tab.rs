@@ -26,7 +26,7 @@ use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
 use crate::engine::{
     AutoReply, AutoReplyError, AutoReplySpec, CaptureSink, CounterSnapshot, EngineError,
-    InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
+    FlowConfig, InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -171,9 +171,16 @@ impl TcpServerTab {
         };
         self.waker.rearm();
         let keep = self.panel.log.cap();
-        drain_events(ctx, &events, keep, |event, backlog| {
+        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
             self.apply(event, backlog)
         });
+        // A flood that ended while the window was behind: say what it skipped.
+        if let Some(skipped) = caught_up
+            .then(|| self.server.as_ref()?.take_skipped())
+            .flatten()
+        {
+            self.apply(TcpServerEvent::Skipped(skipped), false);
+        }
         self.drop_idle_server();
         self.map.tick(Instant::now());
     }
@@ -484,6 +491,7 @@ impl TcpServerTab {
             max_clients: self.settings.max_clients,
             backlog: self.settings.backlog,
             auto_reply,
+            flow: FlowConfig::display(),
         };
         let (tx, rx) = crossbeam_channel::unbounded();
         match TcpServer::start(config, tx, self.waker.waker()) {

@@ -1,7 +1,7 @@
 //! The UDP tab: open a local port, send to host:port, watch what comes and goes.
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use crossbeam_channel::Receiver;
 use egui::RichText;
@@ -20,8 +20,9 @@ use super::{error_ui, labelled_field_ui, local_address_ui};
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
-    CaptureSink, CounterSnapshot, EngineError, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6,
-    SendFn, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, parse_bind_addr, parse_host_port,
+    CaptureSink, CounterSnapshot, EngineError, FlowConfig, InputError, MAX_UDP_PAYLOAD_V4,
+    MAX_UDP_PAYLOAD_V6, SendFn, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, parse_bind_addr,
+    parse_host_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -131,9 +132,16 @@ impl UdpTab {
         self.waker.rearm();
         // Under a flood only the newest lines are formatted; the engine's counters stay exact.
         let keep = self.panel.log.cap();
-        drain_events(ctx, &events, keep, |event, backlog| {
+        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
             self.apply(event, backlog)
         });
+        // A flood that ended while the window was behind: say what it skipped.
+        if let Some(skipped) = caught_up
+            .then(|| self.endpoint.as_ref()?.take_skipped())
+            .flatten()
+        {
+            self.apply(UdpEvent::Skipped(skipped), false);
+        }
     }
 
     fn apply(&mut self, event: UdpEvent, skipping: bool) {
@@ -161,18 +169,32 @@ impl UdpTab {
             UdpEvent::Received(datagram) => {
                 let (peer, len) = (datagram.peer, datagram.data.len());
                 self.view.caption(|texts| texts.caption_datagram(peer, len));
+                let data = &datagram.data;
                 self.panel
                     .log
-                    .push(datagram.at, Direction::Rx, datagram.peer, &datagram.data)
+                    .push_preview(datagram.at, Direction::Rx, peer, data, data.len())
             }
             UdpEvent::Sent(datagram) => {
                 // A send that works clears the error of an earlier one.
                 if let (Status::Engine(_), Some(local)) = (&self.status, self.local_addr()) {
                     self.status = Status::Open(local);
                 }
-                self.panel
-                    .log
-                    .push(datagram.at, Direction::Tx, datagram.peer, &datagram.data)
+                let data = &datagram.data;
+                self.panel.log.push_preview(
+                    datagram.at,
+                    Direction::Tx,
+                    datagram.peer,
+                    data,
+                    data.len(),
+                )
+            }
+            UdpEvent::Skipped(skipped) => {
+                let local = self
+                    .local_addr()
+                    .unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
+                let text = self.view.lang.texts().display_skipped(skipped, true);
+                self.panel.log.push_note(SystemTime::now(), local, &text);
+                self.panel.log.count_unshown(skipped.messages);
             }
             UdpEvent::Error(error) => self.status = Status::Engine(error),
             UdpEvent::Closed => {
@@ -330,7 +352,14 @@ impl UdpTab {
             }
         };
         let (tx, rx) = crossbeam_channel::unbounded();
-        match UdpEndpoint::open(&UdpConfig::new(bind), tx, self.waker.waker()) {
+        match UdpEndpoint::open(
+            &UdpConfig {
+                flow: FlowConfig::display(),
+                ..UdpConfig::new(bind)
+            },
+            tx,
+            self.waker.waker(),
+        ) {
             Ok(endpoint) => {
                 self.status = Status::Open(endpoint.local_addr());
                 endpoint.set_capture(self.panel.capture_sink());

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
+use super::super::flow::Way;
 use super::{ClientLink, CloseReason, Shared, TcpServerEvent};
 
 /// Reads start small (thousands of idle clients cost little) and grow for bulk data.
@@ -44,6 +45,9 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
     };
     // After any `Sent` of data the client may have read just before it hung up.
     let order = link.lock_report_order();
+    if let Some(skipped) = shared.reporter.flow.take_skipped() {
+        shared.reporter.report(TcpServerEvent::Skipped(skipped));
+    }
     shared.reporter.report(TcpServerEvent::Closed {
         client: link.id,
         peer: link.peer,
@@ -71,12 +75,9 @@ fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
     drop(order);
     let auto_reply = shared.auto_reply();
     let reply = auto_reply.reply_to(data).map(<[u8]>::to_vec);
-    shared.reporter.report(TcpServerEvent::Received {
-        client: link.id,
-        peer: link.peer,
-        data: data.to_vec(),
-        at: SystemTime::now(),
-    });
+    shared
+        .reporter
+        .report_data(link, Way::Received, data, SystemTime::now(), false);
     let Some(reply) = reply else { return };
     match shared.queue(link, reply, true) {
         Ok(()) => {}

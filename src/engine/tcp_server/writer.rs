@@ -17,6 +17,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
 use super::super::error::IoOp;
+use super::super::flow::Way;
 use super::{ClientId, ClientLink, Reporter, TcpServerEvent};
 
 /// How long a client whose socket buffer is full waits before the next try.
@@ -153,13 +154,7 @@ fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
         .capture
         .record(CaptureDirection::Tx, link.peer, &job.data);
     let close_after = job.close_after;
-    reporter.report(TcpServerEvent::Sent {
-        client: link.id,
-        peer: link.peer,
-        data: job.data,
-        at: SystemTime::now(),
-        auto: job.auto,
-    });
+    reporter.report_data(link, Way::Sent, &job.data, SystemTime::now(), job.auto);
     if close_after {
         let _ = link.stream.shutdown(Shutdown::Both);
     }

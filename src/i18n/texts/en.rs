@@ -37,6 +37,8 @@ pub const EN: Texts = Texts {
     clear: "Clear",
     auto_scroll: "Auto-scroll",
     log_limit: "Log limit (lines)",
+    log_memory_limit: "Log memory limit",
+    log_memory_limit_tip: "The oldest lines make room when the log's text would take more than this. Each line keeps at most 4 KiB of its data; the counters and a capture file keep everything.",
     reset_counters: "Reset counters",
     rx: "RX",
     tx: "TX",

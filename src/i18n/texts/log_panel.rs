@@ -1,15 +1,61 @@
 //! Words for the log panel: line counts, counters, search, saving and capture.
 
-use crate::engine::CounterSnapshot;
+use crate::engine::{CounterSnapshot, Skipped};
 use crate::i18n::Lang;
 
-use super::Texts;
+use super::{Texts, format_size};
 
 impl Texts {
     pub fn showing(&self, shown: usize, offered: u64) -> String {
         match self.lang {
             Lang::Zh => format!("显示 {shown} / {offered} 行"),
             Lang::En => format!("showing {shown} of {offered} lines"),
+        }
+    }
+
+    /// The window fell behind a flood and skipped data (`datagrams`: UDP's
+    /// messages, else TCP reads and sends).
+    pub fn display_skipped(&self, skipped: Skipped, datagrams: bool) -> String {
+        let (count, size) = (skipped.messages, format_size(skipped.bytes));
+        match (self.lang, datagrams) {
+            (Lang::Zh, true) => {
+                format!("显示跟不上：{count} 个数据报（{size}）未显示 — 计数和抓包文件是完整的")
+            }
+            (Lang::Zh, false) => {
+                format!("显示跟不上：{count} 次读写（{size}）未显示 — 计数和抓包文件是完整的")
+            }
+            (Lang::En, true) => format!(
+                "display fell behind: {count} datagrams ({size}) not shown — counters and capture are exact"
+            ),
+            (Lang::En, false) => format!(
+                "display fell behind: {count} reads/sends ({size}) not shown — counters and capture are exact"
+            ),
+        }
+    }
+
+    /// The CLI could not print everything: stdout was slower than the network.
+    pub fn not_printed(&self, skipped: Skipped, datagrams: bool) -> String {
+        let (count, size) = (skipped.messages, format_size(skipped.bytes));
+        match (self.lang, datagrams) {
+            (Lang::Zh, true) => format!(
+                "{count} 个数据报（{size}）到达时标准输出跟不上，未打印 — 计数和抓包文件是完整的"
+            ),
+            (Lang::Zh, false) => format!("{count} 次读写（{size}）未打印 — 计数和抓包文件是完整的"),
+            (Lang::En, true) => format!(
+                "{count} datagrams ({size}) arrived while stdout was behind and were not printed — counters and capture are exact"
+            ),
+            (Lang::En, false) => format!(
+                "{count} reads/sends ({size}) were not printed — counters and capture are exact"
+            ),
+        }
+    }
+
+    /// After a preview cut to its first bytes: how much more there was.
+    pub fn more_bytes(&self, more: usize) -> String {
+        let size = format_size(more as u64);
+        match self.lang {
+            Lang::Zh => format!(" …（另有 {size} 未显示）"),
+            Lang::En => format!(" … {size} more"),
         }
     }
 

@@ -37,6 +37,8 @@ pub const ZH: Texts = Texts {
     clear: "清空",
     auto_scroll: "自动滚动",
     log_limit: "日志上限（行）",
+    log_memory_limit: "日志内存上限",
+    log_memory_limit_tip: "日志文本超过此大小时，最早的行会被移除。每行最多保留 4 KiB 数据；计数和抓包文件保留全部内容。",
     reset_counters: "计数清零",
     rx: "收",
     tx: "发",

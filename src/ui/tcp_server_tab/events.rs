@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use super::send::SendProblem;
 use super::{Status, TcpServerTab};
-use crate::engine::{CloseReason, TcpServerEvent};
+use crate::engine::{CloseReason, Skipped, TcpServerEvent};
 use crate::i18n::Describe;
 use crate::ui::client_table::ClientState;
 use crate::ui::log_model::Direction;
@@ -62,9 +62,13 @@ impl TcpServerTab {
                     None => self.settings.display.encoding.decode(&data),
                 };
                 if show {
-                    self.panel
-                        .log
-                        .push_decoded(at, Direction::Rx, peer, &data, &text);
+                    self.panel.log.push_decoded(
+                        at,
+                        Direction::Rx,
+                        peer,
+                        (&data, data.len()),
+                        &text,
+                    );
                 } else {
                     self.panel.log.count_unshown(1);
                 }
@@ -74,7 +78,9 @@ impl TcpServerTab {
                     .timeline
                     .push_at(Subject::Peer(peer), EventKind::Send(data.len()), at);
                 if show {
-                    self.panel.log.push(at, Direction::Tx, peer, &data);
+                    self.panel
+                        .log
+                        .push_preview(at, Direction::Tx, peer, &data, data.len());
                 } else {
                     self.panel.log.count_unshown(1);
                 }
@@ -121,11 +127,23 @@ impl TcpServerTab {
                 if !rest.is_empty() && show {
                     self.panel
                         .log
-                        .push_decoded(at, Direction::Rx, peer, &[], &rest);
+                        .push_decoded(at, Direction::Rx, peer, (&[], 0), &rest);
                 }
                 self.note(show, at, peer, &line);
             }
+            TcpServerEvent::Skipped(skipped) => self.skipped(skipped),
         }
+    }
+
+    fn skipped(&mut self, skipped: Skipped) {
+        let texts = self.lang.texts();
+        let local = match &self.status {
+            Status::Listening(local) => *local,
+            _ => SocketAddr::from(([0, 0, 0, 0], 0)),
+        };
+        let text = texts.display_skipped(skipped, false);
+        self.panel.log.push_note(SystemTime::now(), local, &text);
+        self.panel.log.count_unshown(skipped.messages);
     }
 
     fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
