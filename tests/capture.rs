@@ -371,3 +371,100 @@ fn an_empty_capture_finishes_with_zero_records() {
     endpoint.close();
     assert_eq!(std::fs::read_to_string(&file.0).expect("file exists"), "");
 }
+
+/// A disk that stops taking data (a FIFO nobody reads, for now): reading waits
+/// for it, so the peer is slowed and nothing is queued without bound; once the
+/// disk is back, the capture holds every byte, in order.
+#[cfg(unix)]
+#[test]
+fn a_stalled_disk_slows_reading_and_the_capture_still_holds_every_byte() {
+    use std::io::{BufRead, BufReader, ErrorKind, Write};
+    use std::net::TcpStream;
+
+    let file = TempFile::new("stalled-disk");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&file.0)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let (go_tx, go) = crossbeam_channel::bounded::<()>(1);
+    let fifo = file.0.clone();
+    // The "disk": opens the FIFO at once (so the capture can open it), reads
+    // nothing until told, then every record to the end.
+    let disk = thread::spawn(move || {
+        let reader = std::fs::File::open(&fifo).expect("open fifo");
+        go.recv().expect("go");
+        let mut bytes = Vec::new();
+        for line in BufReader::new(reader).lines() {
+            let line = line.expect("line");
+            let value: Value = serde_json::from_str(&line).expect("JSON");
+            if value["dir"] == "rx" {
+                let hex = value["hex"].as_str().expect("hex").as_bytes();
+                bytes.extend(hex.chunks(2).map(|pair| {
+                    let text = std::str::from_utf8(pair).expect("ascii");
+                    u8::from_str_radix(text, 16).expect("hex digit")
+                }));
+            }
+        }
+        bytes
+    });
+    let capture = Capture::create(&file.0).expect("capture");
+    let (tx, events) = crossbeam_channel::unbounded();
+    let config = TcpServerConfig {
+        flow: netdbg::engine::FlowConfig::display(),
+        ..TcpServerConfig::new("127.0.0.1:0".parse().expect("address"))
+    };
+    let server = TcpServer::start(config, tx, no_waker()).expect("server");
+    server.set_capture(capture.sink());
+    // Events are not what this is about: drop them as they come.
+    let drain = thread::spawn(move || events.iter().count());
+
+    let mut client = TcpStream::connect(server.local_addr()).expect("connect");
+    client
+        .set_write_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    let pattern: Vec<u8> = (0..64 * 1024u32).map(|n| (n % 251) as u8).collect();
+    let (mut written, mut progress) = (0usize, Instant::now());
+    while progress.elapsed() < Duration::from_secs(1) {
+        match client.write(&pattern[written % pattern.len()..]) {
+            Ok(n) => {
+                written += n;
+                progress = Instant::now();
+            }
+            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(err) => panic!("write: {err}"),
+        }
+        assert!(written < 256 << 20, "the capture never made reading wait");
+    }
+    assert!(
+        written < 64 << 20,
+        "{written} bytes taken while the disk took nothing"
+    );
+    go_tx.send(()).expect("go");
+    let tail = 4 << 20;
+    client.set_write_timeout(None).expect("timeout");
+    let mut left = tail;
+    while left > 0 {
+        let start = written % pattern.len();
+        let n = client
+            .write(&pattern[start..pattern.len().min(start + left)])
+            .expect("tail");
+        written += n;
+        left -= n;
+    }
+    drop(client);
+    let deadline = Instant::now() + WAIT;
+    while server.counters().snapshot().rx_bytes < written as u64 {
+        assert!(Instant::now() < deadline, "the server stopped reading");
+        thread::sleep(Duration::from_millis(10));
+    }
+    server.set_capture(None);
+    drop(server);
+    let records = capture.finish().expect("finish");
+    let captured = disk.join().expect("disk");
+    assert!(records > 0);
+    assert_eq!(captured.len(), written, "every byte captured");
+    let expected = pattern.iter().cycle().take(written);
+    assert!(captured.iter().eq(expected), "byte-exact, in order");
+    drain.join().expect("drain");
+}

@@ -60,3 +60,26 @@ fn control_characters_stay_on_one_line_and_big_payloads_are_cut() {
     assert!(log.is_empty());
     assert_eq!(log.offered(), 0);
 }
+
+#[test]
+fn the_memory_limit_drops_the_oldest_lines_whatever_the_line_count() {
+    let mut log = LogModel::new(1_000_000, TextEncoding::Utf8);
+    log.set_mib_cap(1);
+    let preview = vec![b'y'; MAX_SHOWN_BYTES];
+    for _ in 0..1000 {
+        // A 64 KiB read, as the engine hands the window its first 4 KiB.
+        log.push_preview(SystemTime::now(), Direction::Rx, peer(), &preview, 65_536);
+    }
+    assert!(log.bytes() <= 1024 * 1024, "{} bytes kept", log.bytes());
+    assert_eq!(log.len(), 1024 * 1024 / MAX_SHOWN_BYTES);
+    assert_eq!(log.offered(), 1000, "every line still counted");
+    let line = log.get(0).expect("line");
+    assert_eq!(
+        (line.len, line.cut_bytes()),
+        (65_536, 65_536 - MAX_SHOWN_BYTES)
+    );
+    // Decoded text counts too: control bytes shown as escapes take 4 bytes each.
+    log.clear();
+    log.push(SystemTime::now(), Direction::Rx, peer(), &[0u8; 1000]);
+    assert_eq!(log.bytes(), 1000 + 4000);
+}

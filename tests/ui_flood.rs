@@ -1,0 +1,82 @@
+//! The real window (egui_kittest) behind a peer that sends flat out: the engine
+//! keeps reading at full speed, the counters stay exact, and the log says what it
+//! did not show instead of queueing it.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::thread;
+
+use egui_kittest::kittest::Queryable;
+use netdbg::app::{Settings, Tab};
+use netdbg::codec::TextEncoding;
+use netdbg::i18n::Lang;
+use netdbg::ui::log_panel::DisplaySettings;
+use netdbg::ui::tcp_server_tab::TcpServerSettings;
+
+mod support;
+use support::{harness, shows, wait_for_text, wait_until};
+
+const FLOOD: usize = 1 << 30;
+
+fn settings(lang: Lang) -> Settings {
+    Settings {
+        lang,
+        tab: Tab::TcpServer,
+        tcp_server: TcpServerSettings {
+            local_ip: "127.0.0.1".to_owned(),
+            local_port: "0".to_owned(),
+            display: DisplaySettings {
+                encoding: TextEncoding::Utf8,
+                ..DisplaySettings::default()
+            },
+            ..TcpServerSettings::default()
+        },
+        ..Settings::default()
+    }
+}
+
+fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) {
+    let mut harness = harness(settings(lang));
+    harness.get_by_label(start).click();
+    wait_until(&mut harness, "the server to listen", |h| {
+        h.state().tcp_server().local_addr().is_some()
+    });
+    let server = harness
+        .state()
+        .tcp_server()
+        .local_addr()
+        .expect("listening");
+    // 1 GiB in 64 KiB writes, as fast as loopback takes it; a frame now and then.
+    let flood = thread::spawn(move || {
+        let mut client = TcpStream::connect(server).expect("connect");
+        let block = vec![b'z'; 64 * 1024];
+        for _ in 0..FLOOD / block.len() {
+            client.write_all(&block).expect("flood");
+        }
+    });
+    while !flood.is_finished() {
+        harness.step();
+        thread::sleep(std::time::Duration::from_millis(50));
+    }
+    flood.join().expect("flood");
+    wait_until(&mut harness, "every byte counted", |h| {
+        h.state().tcp_server().counters().rx_bytes == FLOOD as u64
+    });
+    wait_for_text(&mut harness, fell_behind);
+    assert!(shows(&harness, more), "a huge read shows as a preview");
+}
+
+#[test]
+fn a_flooding_client_is_counted_exactly_and_the_log_says_what_it_skipped() {
+    flood_the_server_tab(
+        Lang::En,
+        "Start listening",
+        "display fell behind",
+        "KiB more",
+    );
+}
+
+#[test]
+fn the_same_in_chinese() {
+    flood_the_server_tab(Lang::Zh, "开始监听", "显示跟不上", "未显示）");
+}
