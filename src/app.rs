@@ -200,8 +200,9 @@ impl NetdbgApp {
 impl eframe::App for NetdbgApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         if let Some(probe) = &mut self.probe {
-            let received = self.udp.counters().rx_packets + self.tcp_server.counters().rx_packets;
-            probe.frame(frame.info().cpu_usage, received);
+            let (udp, tcp) = (self.udp.counters(), self.tcp_server.counters());
+            let received = (udp.rx_packets + tcp.rx_packets, udp.rx_bytes + tcp.rx_bytes);
+            probe.frame(ctx, frame.info().cpu_usage, received);
         }
         // Every tab drains, shown or not: a hidden tab keeps receiving.
         self.udp.logic(ctx);

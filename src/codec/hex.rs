@@ -1,8 +1,6 @@
 //! Hex text <-> bytes, in the forms people paste from datasheets, C source
 //! and other tools.
 
-use std::fmt::Write;
-
 use super::error::CodecError;
 
 /// Parses `48 65 6c`, `48656c`, `0x48,0x65`, `48-65:6C` and similar.
@@ -22,23 +20,32 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, CodecError> {
 /// NetAssist's display style: `48 65 6C`.
 pub fn format_hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, byte) in bytes.iter().enumerate() {
+    for (i, &byte) in bytes.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{byte:02X}");
+        push_digits(&mut out, byte, UPPER);
     }
     out
 }
 
-/// Machine-oriented form used by the CLI's JSON output: `48656c`.
+/// Machine-oriented form used by the CLI's JSON output and captures: `48656c`.
 pub fn format_hex_compact(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+    for &byte in bytes {
+        push_digits(&mut out, byte, LOWER);
     }
     out
+}
+
+const UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// Two digits from a table: `write!("{:02x}")` per byte held a capture to
+/// ~45 MB/s, far below the traffic it records.
+fn push_digits(out: &mut String, byte: u8, digits: &[u8; 16]) {
+    out.push(char::from(digits[usize::from(byte >> 4)]));
+    out.push(char::from(digits[usize::from(byte & 0x0f)]));
 }
 
 /// One separator-free run of characters, each paired with its 1-based

@@ -155,7 +155,7 @@ pub fn line_text(
         line.peer,
         line.len,
         texts.bytes,
-        payload_text(line, show, texts)
+        payload_text(line, show, texts, None)
     )
     .trim_start()
     .to_owned()
@@ -170,17 +170,28 @@ fn time_text(line: &LogLine, timestamps: TimestampMode) -> String {
     }
 }
 
-fn payload_text(line: &LogLine, show: ShowMode, texts: &Texts) -> String {
-    let cut = match line.cut_bytes() {
-        0 => String::new(),
-        more => texts.more_bytes(more),
-    };
-    let payload = match (show, line.direction) {
+/// A row shows at most this many characters of its payload: no screen is that
+/// wide, and laying out 4 KiB of text for every new row took ~150 ms a frame
+/// under a flood. Copying and saving still take the whole line.
+const ROW_CHARS: usize = 300;
+
+/// The payload as shown: whole (copy, save) or cut to `limit` characters (a row).
+fn payload_text(line: &LogLine, show: ShowMode, texts: &Texts, limit: Option<usize>) -> String {
+    let mut payload = match (show, line.direction) {
         (ShowMode::Text, _) | (_, Direction::Note) => line.text().to_owned(),
         (ShowMode::Hex, _) => format_hex(&line.data),
         (ShowMode::Both, _) => format!("{}  |  {}", line.text(), format_hex(&line.data)),
     };
-    format!("{payload}{cut}")
+    let shortened = limit
+        .and_then(|limit| payload.char_indices().nth(limit))
+        .map(|(at, _)| payload.truncate(at))
+        .is_some();
+    match line.cut_bytes() {
+        0 if shortened => payload.push_str(" …"),
+        0 => {}
+        more => payload.push_str(&texts.more_bytes(more)),
+    }
+    payload
 }
 
 fn direction_style(direction: Direction, texts: &Texts) -> (&'static str, Color32) {
@@ -257,9 +268,11 @@ fn row_ui(
             );
         }
         ui.add(
-            egui::Label::new(RichText::new(payload_text(line, options.show, texts)).monospace())
-                .selectable(false)
-                .extend(),
+            egui::Label::new(
+                RichText::new(payload_text(line, options.show, texts, Some(ROW_CHARS))).monospace(),
+            )
+            .selectable(false)
+            .extend(),
         );
     });
     inner.response.interact(Sense::click())

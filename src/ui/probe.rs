@@ -1,9 +1,11 @@
 //! Opt-in measurements for the benchmarks, enabled with `NETDBG_PROBE=1`:
-//! the time from process start to the first presented frame, and once a second
+//! the time from process start to the first presented frame, once a second
 //! the slowest and mean CPU time of the frames drawn, with the datagrams
-//! received so far (UDP datagrams plus TCP server reads). Printed to stderr.
+//! received so far (UDP datagrams plus TCP server reads) and bytes, and for
+//! every mouse press the wall-clock time its frame was on screen (so a script
+//! that clicks can tell click-to-repaint time). Printed to stderr.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub struct Probe {
     started: Instant,
@@ -12,6 +14,8 @@ pub struct Probe {
     worst: f32,
     sum: f32,
     counted: u32,
+    /// A frame handled a mouse press; the next frame starts once it is shown.
+    press_pending: bool,
 }
 
 impl Probe {
@@ -24,13 +28,29 @@ impl Probe {
             worst: 0.0,
             sum: 0.0,
             counted: 0,
+            press_pending: false,
         })
     }
 
     /// Call once per frame with eframe's CPU time of the previous frame and
-    /// the engine's count of datagrams received so far.
-    pub fn frame(&mut self, previous_frame_cpu: Option<f32>, rx_packets: u64) {
+    /// the engine's counts of datagrams (or reads) and bytes received so far.
+    pub fn frame(
+        &mut self,
+        ctx: &egui::Context,
+        previous_frame_cpu: Option<f32>,
+        (rx_packets, rx_bytes): (u64, u64),
+    ) {
         self.frames += 1;
+        if std::mem::take(&mut self.press_pending) {
+            let shown = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            eprintln!("probe press_shown_unix_ns={}", shown.as_nanos());
+        }
+        if ctx.input(|input| input.pointer.any_pressed()) {
+            self.press_pending = true;
+            ctx.request_repaint();
+        }
         // The second frame starts after the first was presented.
         if self.frames == 2 {
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
@@ -43,7 +63,7 @@ impl Probe {
         }
         if self.window_start.elapsed() >= Duration::from_secs(1) && self.counted > 0 {
             eprintln!(
-                "probe frames={} worst_ms={:.2} mean_ms={:.2} rx_packets={rx_packets}",
+                "probe frames={} worst_ms={:.2} mean_ms={:.2} rx_packets={rx_packets} rx_bytes={rx_bytes}",
                 self.counted,
                 self.worst * 1000.0,
                 self.sum * 1000.0 / self.counted as f32
