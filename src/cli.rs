@@ -1,22 +1,38 @@
 //! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
 //! `netdbg file serve|get`, and the Network tab's check as `netdbg reach`.
 //! Human-readable lines by default, one JSON object per event with `--json`.
-//! Exit codes: 0 done, 1 network failure (for `reach`: no answer), 2 bad input.
+//!
+//! Exit codes:
+//! - 0: done.
+//! - 1: the network failed (port in use, refused, a host name that does not resolve —
+//!   for every command, `reach` included —, a send or download that failed; for
+//!   `reach`, no answer).
+//! - 2: bad input, clap's usage errors included: one line on stderr, nothing on
+//!   stdout, and no socket opened.
+//! - 128 + the signal's number when `file get` is stopped by a signal, after it has
+//!   removed `NAME.part`: 130 SIGINT / Ctrl+C, 143 SIGTERM, 129 SIGHUP (on Windows:
+//!   149 Ctrl+Break, 129 closing the console, 143 logoff or shutdown). See `signals.rs`.
+//!
+//! Every line printed, to stdout or stderr, has the control and bidi characters a peer
+//! (or a file name) may carry shown as escapes by [`crate::codec::visible_text`]; in
+//! JSON the values keep the raw text and only the line itself is escaped (`output.rs`).
 
 mod capture_args;
 mod file;
 mod output;
 mod payload_args;
 mod reach;
+mod signals;
 mod tcp;
 mod udp;
+mod usage;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::codec::TextEncoding;
+use crate::codec::{TextEncoding, visible_text};
 use crate::i18n::Lang;
 
 pub use output::Printer;
@@ -30,8 +46,8 @@ pub use output::Printer;
 )]
 pub struct Cli {
     /// Language of messages: zh or en (default: NETDBG_LANG, then the system locale)
-    #[arg(long, global = true, value_name = "zh|en")]
-    pub lang: Option<String>,
+    #[arg(long, global = true, value_name = "zh|en", value_parser = usage::lang_flag)]
+    pub lang: Option<Lang>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -53,12 +69,17 @@ pub enum Command {
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad input: exit code 2.
+    #[error("{0}")]
     Input(String),
     /// The network (or the OS) failed: exit code 1.
+    #[error("{0}")]
     Network(String),
+    /// Stopped by a signal after cleaning up: 128 + the signal's number.
+    #[error("{message}")]
+    Stopped { message: String, exit_code: u8 },
 }
 
 impl CliError {
@@ -66,23 +87,28 @@ impl CliError {
         match self {
             CliError::Input(_) => ExitCode::from(2),
             CliError::Network(_) => ExitCode::from(1),
+            CliError::Stopped { exit_code, .. } => ExitCode::from(*exit_code),
         }
     }
 
     fn message(&self) -> &str {
         match self {
-            CliError::Input(message) | CliError::Network(message) => message,
+            CliError::Input(message)
+            | CliError::Network(message)
+            | CliError::Stopped { message, .. } => message,
         }
     }
 }
 
+/// Reads the command line. `Err` holds the exit code once `--help`, `--version` or a
+/// one-line usage error (exit 2) has been printed.
+pub fn parse() -> Result<Cli, ExitCode> {
+    usage::parse_from(std::env::args_os().collect())
+}
+
 /// Runs a subcommand and turns its outcome into an exit code.
 pub fn run(cli: Cli, command: Command) -> ExitCode {
-    let lang = cli
-        .lang
-        .as_deref()
-        .and_then(Lang::from_code)
-        .unwrap_or_else(Lang::detect);
+    let lang = cli.lang.unwrap_or_else(Lang::detect);
     let result = match command {
         Command::Udp(command) => udp::run(command, lang),
         Command::Tcp(command) => tcp::run(command, lang),
@@ -96,11 +122,15 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("netdbg: {}", error.message());
-            error.exit_code()
-        }
+        Err(error) => report(&error),
     }
+}
+
+/// The one place a failure is said: one line on stderr (a message may quote what the
+/// user typed or a peer sent; escaping keeps it one line), and its exit code.
+fn report(error: &CliError) -> ExitCode {
+    eprintln!("netdbg: {}", visible_text(error.message()));
+    error.exit_code()
 }
 
 /// `--encoding`: a label like GBK or utf-8; default from the system locale.

@@ -3,14 +3,16 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use netdbg::cli::{self, Cli};
+use netdbg::cli;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     // Before parsing, so `--help` and clap's errors reach a Windows console too.
     netdbg::platform::attach_parent_console();
-    let mut cli = Cli::parse();
+    let mut cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(exit_code) => return exit_code,
+    };
     match cli.command.take() {
         Some(command) => cli::run(cli, command),
         None => netdbg::ui::window::run(started),

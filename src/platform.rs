@@ -1,4 +1,5 @@
-//! What the operating system says about the user's defaults.
+//! What the operating system says about the user's defaults, and the few Windows
+//! calls that need `unsafe` (kept together in the one module allowed it).
 
 use crate::codec::TextEncoding;
 
@@ -35,10 +36,82 @@ pub fn attach_parent_console() {
     windows::attach_parent_console();
 }
 
+/// A Windows console control event that asks the process to stop.
+#[cfg(windows)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleStop {
+    CtrlC,
+    CtrlBreak,
+    /// The console window is being closed.
+    Close,
+    LogoffOrShutdown,
+}
+
+/// From now on Ctrl+C, Ctrl+Break, closing the console, logoff and shutdown go to
+/// `on_stop` instead of ending the process at once. `on_stop` returns false when
+/// nobody listens any more; then the default applies. Once per process.
+#[cfg(windows)]
+pub fn catch_console_stops(
+    on_stop: Box<dyn Fn(ConsoleStop) -> bool + Send + Sync>,
+) -> std::io::Result<()> {
+    windows::catch_console_stops(on_stop)
+}
+
 #[cfg(windows)]
 #[allow(unsafe_code)]
 mod windows {
-    use super::{TextEncoding, encoding_for_code_page};
+    use std::sync::OnceLock;
+    use std::time::Duration;
+
+    use windows_sys::Win32::System::Console::{
+        CTRL_BREAK_EVENT, CTRL_C_EVENT, CTRL_CLOSE_EVENT, SetConsoleCtrlHandler,
+    };
+    use windows_sys::core::BOOL;
+
+    use super::{ConsoleStop, TextEncoding, encoding_for_code_page};
+
+    type OnStop = Box<dyn Fn(ConsoleStop) -> bool + Send + Sync>;
+
+    /// The handler is a plain function called on a thread Windows makes; it finds
+    /// what to do here.
+    static ON_STOP: OnceLock<OnStop> = OnceLock::new();
+
+    /// Windows ends the process as soon as the handler returns from a close, logoff or
+    /// shutdown (and after about 5 s in any case); the handler waits this long so the
+    /// main thread can clean up. The process exiting ends the wait early.
+    const CLEAN_UP_GRACE: Duration = Duration::from_millis(4500);
+
+    pub fn catch_console_stops(on_stop: OnStop) -> std::io::Result<()> {
+        ON_STOP
+            .set(on_stop)
+            .map_err(|_| std::io::Error::other("console stops are already caught"))?;
+        // SAFETY: `handler` is a function with the signature Windows expects, and it
+        // lives as long as the process.
+        let added = unsafe { SetConsoleCtrlHandler(Some(handler), 1) };
+        if added == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    unsafe extern "system" fn handler(ctrl_type: u32) -> BOOL {
+        let stop = match ctrl_type {
+            CTRL_C_EVENT => ConsoleStop::CtrlC,
+            CTRL_BREAK_EVENT => ConsoleStop::CtrlBreak,
+            CTRL_CLOSE_EVENT => ConsoleStop::Close,
+            _ => ConsoleStop::LogoffOrShutdown,
+        };
+        let Some(on_stop) = ON_STOP.get() else {
+            return 0;
+        };
+        if !on_stop(stop) {
+            return 0;
+        }
+        if matches!(stop, ConsoleStop::Close | ConsoleStop::LogoffOrShutdown) {
+            std::thread::sleep(CLEAN_UP_GRACE);
+        }
+        1
+    }
 
     pub fn ansi_code_page_encoding() -> TextEncoding {
         // SAFETY: GetACP takes no arguments and only reads process state.

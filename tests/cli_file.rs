@@ -236,7 +236,8 @@ fn a_missing_file_exits_1_and_leaves_nothing() {
         "{}",
         done.stderr
     );
-    let error = done.event("error");
+    // README: a download's failure is the "failed" event.
+    let error = done.event("failed");
     assert!(
         error["message"]
             .as_str()

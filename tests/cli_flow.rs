@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, ChildStdout, Stdio};
 use std::thread;
@@ -16,6 +16,7 @@ use support::{netdbg, port_of, run_bounded};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 /// Nothing the CLI holds may grow with what the peer sends: its budget is 8 MiB.
+#[cfg(target_os = "linux")]
 const RSS_LIMIT_KB: u64 = 100 * 1024;
 
 /// Peak resident memory of a running process (Linux), in KiB.
@@ -65,6 +66,7 @@ impl Drop for Stalled {
 }
 
 /// Writes until the peer takes nothing for `stuck`, or `limit` bytes are out.
+#[cfg(target_os = "linux")]
 fn write_until_stuck(stream: &mut TcpStream, limit: u64, stuck: Duration) -> u64 {
     stream
         .set_write_timeout(Some(Duration::from_millis(50)))
@@ -77,7 +79,7 @@ fn write_until_stuck(stream: &mut TcpStream, limit: u64, stuck: Duration) -> u64
                 written += n as u64;
                 progress = Instant::now();
             }
-            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(err) if support::is_timeout(&err) => {}
             Err(err) => panic!("write: {err}"),
         }
     }

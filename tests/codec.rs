@@ -2,7 +2,7 @@ use netdbg::codec::TextEncoding::*;
 use netdbg::codec::escapes::{Segment, split_escapes};
 use netdbg::codec::{
     CodecError, PayloadMode, StreamDecoder, TextEncoding, build_payload, format_hex,
-    format_hex_compact, parse_hex,
+    format_hex_compact, is_hidden, parse_hex, visible_json, visible_text,
 };
 
 fn hex(s: &str) -> Vec<u8> {
@@ -303,4 +303,40 @@ fn build_payload_modes() {
 fn unmappable_position_is_relative_to_whole_input_with_escapes() {
     let err = text_payload("a\\r\\x41b你", Windows1252).unwrap_err();
     assert_eq!(err, unmappable('你', 9, Windows1252));
+}
+
+// ---- text made visible ----
+
+#[test]
+fn visible_text_escapes_controls_bidi_and_line_separators() {
+    let shown =
+        visible_text("a\x1b[2J\x07\r\n\t\x7f\u{85}\u{9b}b\u{202E}c\u{2066}\u{2069}\u{2028}d");
+    assert_eq!(
+        shown,
+        "a\\x1B[2J\\x07\\r\\n\\t\\x7F\\x85\\x9Bb\\u{202E}c\\u{2066}\\u{2069}\\u{2028}d"
+    );
+    assert_eq!(
+        visible_text(&shown),
+        shown,
+        "escaping twice changes nothing"
+    );
+    // Only what acts on a terminal or the layout: other text, backslashes included, stays.
+    for plain in [
+        "你好，网络调试助手",
+        "C:\\data\\a.txt",
+        "e\u{301} \u{200B} 😀",
+    ] {
+        assert_eq!(visible_text(plain), plain);
+    }
+}
+
+#[test]
+fn visible_json_keeps_the_value_and_hides_the_characters() {
+    let raw = "x\u{7f}\u{85}\u{202E}y\u{2029}";
+    let line = serde_json::json!({ "text": raw }).to_string();
+    let shown = visible_json(&line);
+    assert!(!shown.chars().any(is_hidden), "{shown:?}");
+    assert_eq!(shown, r#"{"text":"x\u007f\u0085\u202ey\u2029"}"#);
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("still JSON");
+    assert_eq!(value["text"], raw);
 }

@@ -182,3 +182,26 @@ fn the_server_port_must_be_free() {
     harness.get_by_label("Start serving").click();
     wait_for_text(&mut harness, "is already in use");
 }
+
+#[test]
+fn hostile_file_names_show_escaped_on_one_line() {
+    let scratch = Scratch::new("hostile");
+    // A name on disk is as untrusted as one from the network.
+    fs::write(scratch.shared().join("a\x1b[2Jb\u{202E}.txt"), b"x").expect("shared file");
+    let mut harness = harness(settings(&scratch, "a.txt"));
+    wait_for_text(&mut harness, "a\\x1B[2Jb\\u{202E}.txt");
+    start_serving(&mut harness);
+    let local = harness
+        .state()
+        .files()
+        .server
+        .local_addr()
+        .expect("the server is listening");
+    let mut client = std::net::TcpStream::connect(local).expect("connect");
+    std::io::Write::write_all(&mut client, "\x1b[2J\x07evil\nFAKE \u{202E}txt".as_bytes())
+        .expect("send the name");
+    wait_for_text(&mut harness, "\\x1B[2J\\x07evil\\nFAKE \\u{202E}txt");
+    for raw in ["\x1b", "\x07", "evil\n", "\u{202E}"] {
+        assert!(!shows(&harness, raw), "{raw:?} is shown raw");
+    }
+}

@@ -1,16 +1,19 @@
 //! `netdbg file get`: download one file from a file server (netdbg's or the
-//! tutorial's), saving it whole or not at all.
+//! tutorial's), saving it whole or not at all. Ctrl+C and the other stop signals
+//! cancel the download, which removes `NAME.part`, before the process exits
+//! (`signals.rs` has the exit codes).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::{Receiver, select};
 use serde_json::json;
 
 use super::{HUMAN_PROGRESS_EVERY, mb_per_s, printer};
 use crate::cli::output::Printer;
+use crate::cli::signals::{Stop, StopWatch};
 use crate::cli::{CliError, parse_seconds};
 use crate::engine::file_names::default_save_name;
 use crate::engine::{
@@ -22,6 +25,9 @@ use crate::i18n::{Describe, Lang};
 /// `file_client::STALL_TIMEOUT`; this only catches an engine that never reports.
 const DOWNLOAD_STALL: Duration =
     Duration::from_secs(crate::engine::file_client::STALL_TIMEOUT.as_secs() + 10);
+/// After a cancel, how long the engine may take to close the socket and remove the
+/// `.part`: a moment, unless it is still connecting (then there is no `.part` yet).
+const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
@@ -76,12 +82,20 @@ pub fn get(args: GetArgs, lang: Lang) -> Result<(), CliError> {
         overwrite: args.overwrite,
         connect_timeout,
     };
+    // Before the download starts, so no signal can end the process with a `.part` left.
+    // Should the OS refuse, the download still runs; only a stop would leave the `.part`.
+    let watch = StopWatch::start().ok();
+    let mut stops = watch
+        .as_ref()
+        .map_or_else(crossbeam_channel::never, |watch| watch.stops().clone());
     let (tx, events) = crossbeam_channel::unbounded();
     let download = Download::start(config, tx, no_waker()).map_err(|e| match e {
         DownloadError::Exists { path } => {
             CliError::Input(texts.cli_get_exists(&path.display().to_string()))
         }
-        _ => download_error(&e, lang),
+        // Only the thread's own start is not about what the user wrote.
+        DownloadError::Connect(_) => download_error(&e, lang),
+        _ => CliError::Input(e.describe(lang)),
     })?;
     let mut log = GetLog {
         printer: printer(args.json, lang),
@@ -91,23 +105,31 @@ pub fn get(args: GetArgs, lang: Lang) -> Result<(), CliError> {
     // Connecting may take the whole connect timeout; after that the server must keep talking.
     let mut deadline = Instant::now() + connect_timeout + DOWNLOAD_STALL;
     loop {
-        let event = match events.recv_deadline(deadline) {
-            Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => {
-                // Cancelling removes the `.part`; wait for that before exiting.
-                download.cancel();
-                let until = Instant::now() + Duration::from_secs(2);
-                while let Ok(event) = events.recv_deadline(until) {
-                    if matches!(event, DownloadEvent::Failed(_) | DownloadEvent::Done { .. }) {
-                        break;
+        let event = select! {
+            recv(events) -> event => match event {
+                Ok(event) => event,
+                Err(_) => return Err(log.failed(CliError::Network(texts.cli_get_lost()))),
+            },
+            recv(stops) -> stop => {
+                let Ok(stop) = stop else {
+                    // Its thread is gone (it should not be): download on, unwatched.
+                    stops = crossbeam_channel::never();
+                    continue;
+                };
+                return match cancel(&download, &events) {
+                    // It ended whole before the cancel reached it: that is the answer.
+                    Some(DownloadEvent::Done { path, bytes, sha256, elapsed }) => {
+                        log.done(&path, bytes, &sha256, elapsed);
+                        Ok(())
                     }
-                }
+                    _ => Err(log.stopped(stop)),
+                };
+            },
+            recv(crossbeam_channel::at(deadline)) -> _ => {
+                cancel(&download, &events);
                 let message = texts.cli_get_stalled(DOWNLOAD_STALL.as_secs());
-                return Err(log.error(CliError::Network(message)));
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                return Err(log.error(CliError::Network(texts.cli_get_lost())));
-            }
+                return Err(log.failed(CliError::Network(message)));
+            },
         };
         deadline = Instant::now() + DOWNLOAD_STALL;
         match event {
@@ -122,9 +144,22 @@ pub fn get(args: GetArgs, lang: Lang) -> Result<(), CliError> {
                 log.done(&path, bytes, &sha256, elapsed);
                 return Ok(());
             }
-            DownloadEvent::Failed(error) => return Err(log.error(download_error(&error, lang))),
+            DownloadEvent::Failed(error) => return Err(log.failed(download_error(&error, lang))),
         }
     }
+}
+
+/// Cancels the download and waits (a little) for its end, so the engine has removed
+/// the `.part` before the process exits; returns that end, if it came.
+fn cancel(download: &Download, events: &Receiver<DownloadEvent>) -> Option<DownloadEvent> {
+    download.cancel();
+    let until = Instant::now() + CANCEL_GRACE;
+    while let Ok(event) = events.recv_deadline(until) {
+        if matches!(event, DownloadEvent::Failed(_) | DownloadEvent::Done { .. }) {
+            return Some(event);
+        }
+    }
+    None
 }
 
 /// `-o PATH`, a file inside `-o FOLDER`, or the tutorial's "recv" + name here;
@@ -217,12 +252,29 @@ impl GetLog {
         );
     }
 
-    /// In JSON the error is an event on stdout too; a human reads it once, on stderr.
-    fn error(&self, error: CliError) -> CliError {
+    /// In JSON the failure is a `failed` event on stdout too; a human reads it once,
+    /// on stderr.
+    fn failed(&self, error: CliError) -> CliError {
         if self.printer.json {
             self.printer
-                .event("error", json!({ "message": error.message() }), "");
+                .event("failed", json!({ "message": error.message() }), "");
         }
         error
+    }
+
+    /// Like [`Self::failed`]: a `cancelled` event for scripts, the line on stderr.
+    fn stopped(&self, stop: Stop) -> CliError {
+        let message = self.printer.lang.texts().cli_get_cancelled(stop.name);
+        if self.printer.json {
+            self.printer.event(
+                "cancelled",
+                json!({ "signal": stop.name, "exit_code": stop.exit_code, "message": message }),
+                "",
+            );
+        }
+        CliError::Stopped {
+            message,
+            exit_code: stop.exit_code,
+        }
     }
 }

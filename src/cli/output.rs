@@ -1,4 +1,10 @@
 //! How the CLI prints events: a line a human reads, or one JSON object per line.
+//!
+//! Everything printed goes through [`visible_text`] (human lines) or [`visible_json`]
+//! (JSON lines) right before it is written, so no name, payload or message that a
+//! peer made up can put a control or bidi character on the terminal, and every event
+//! is exactly one line. JSON values keep the raw text: a script reading `"text"` or
+//! `"name"` gets the bytes' decoding as it is, written with JSON's own escapes.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -7,7 +13,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Local};
 use serde_json::{Value, json};
 
-use crate::codec::{TextEncoding, format_hex, format_hex_compact, visible_text};
+use crate::codec::{TextEncoding, format_hex, format_hex_compact, visible_json, visible_text};
 use crate::engine::Skipped;
 use crate::i18n::Lang;
 
@@ -88,10 +94,13 @@ impl Printer {
             Flow::Received => texts.rx,
             Flow::Sent => texts.tx,
         };
+        // Escaped with the rest of the line in `emit_line`.
+        let hex;
         let shown = if self.hex {
-            format_hex(data)
+            hex = format_hex(data);
+            &hex
         } else {
-            visible_text(text)
+            text
         };
         let note = tag
             .note
@@ -129,13 +138,17 @@ impl Printer {
     }
 
     fn emit_json(&self, value: Value) {
-        self.emit_line(&value.to_string());
+        write_line(&visible_json(&value.to_string()));
     }
 
     fn emit_line(&self, line: &str) {
-        let mut out = std::io::stdout().lock();
-        // A closed pipe (e.g. `| head`) is not worth a panic; the next event ends the run anyway.
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
+        write_line(&visible_text(line));
     }
+}
+
+fn write_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not worth a panic; the next event ends the run anyway.
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }

@@ -120,7 +120,13 @@ impl FilePlan {
         payload: &PayloadArgs,
         lang: Lang,
     ) -> Result<Self, CliError> {
-        // The job opens it again; this is only so a missing file fails before any socket.
+        // The job opens it again; this is only so that a path that is missing or a
+        // folder (which opens fine on Unix and fails only when read) fails as bad input
+        // before any socket. Other kinds (a pipe, a device) are left to the job.
+        if path.is_dir() {
+            let path = path.display().to_string();
+            return Err(CliError::Input(lang.texts().cli_file_is_folder(&path)));
+        }
         File::open(path).map_err(|err| {
             CliError::Input(
                 EngineError::FileUnreadable {

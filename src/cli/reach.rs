@@ -51,17 +51,18 @@ pub fn run(args: ReachArgs, lang: Lang) -> Result<bool, CliError> {
         Some(text) => parse_timeout(text, lang)?,
         None => CONNECT_TIMEOUT,
     };
-    // A name that does not resolve is far more often a typo than an answer about the host:
-    // bad input, whichever probes run. The worker resolves it again, usually from a cache.
+    // A name that does not resolve is no answer about the host, so no probe runs; it is
+    // a network failure (DNS may be what is down), exit 1 as in every other command.
+    // The worker resolves it again, usually from a cache.
     let resolves = (host, 0)
         .to_socket_addrs()
         .is_ok_and(|mut all| all.next().is_some());
     if !resolves {
-        return Err(CliError::Input(texts.unknown_host(host)));
+        return Err(CliError::Network(texts.unknown_host(host)));
     }
     let check = ReachCheck::start_with_timeout(host, port, !args.no_ping, timeout, no_waker())
         .map_err(|error| match error {
-            EngineError::Unresolvable { host } => CliError::Input(texts.unknown_host(&host)),
+            EngineError::Unresolvable { host } => CliError::Network(texts.unknown_host(&host)),
             other => CliError::Network(other.describe(lang)),
         })?;
     let printer = Printer {

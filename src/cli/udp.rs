@@ -1,6 +1,6 @@
 //! `netdbg udp listen` and `netdbg udp send`.
 
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -13,10 +13,11 @@ use super::output::{Flow, Printer};
 use super::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_encoding, parse_seconds};
 use crate::engine::address::parse_bind_arg;
+use crate::engine::error::IpFamily;
 use crate::engine::send_job::FILE_DATAGRAM;
 use crate::engine::{
-    EngineError, RepeatConfig, Repeater, SendOutcome, Skipped, UdpConfig, UdpEndpoint, UdpEvent,
-    no_waker, parse_host_port,
+    EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, RepeatConfig, Repeater, SendOutcome,
+    Skipped, UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -39,7 +40,7 @@ pub struct ListenArgs {
     /// Print payloads as HEX instead of text
     #[arg(long)]
     hex: bool,
-    /// Exit after N datagrams
+    /// Exit after N datagrams (1 or more)
     #[arg(long, value_name = "N")]
     count: Option<u64>,
     /// Exit after SECS without a datagram
@@ -109,6 +110,9 @@ pub fn run(command: UdpCommand, lang: Lang) -> Result<(), CliError> {
 
 fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
     let bind = parse_bind_arg(&args.bind).map_err(|e| CliError::Input(e.describe(lang)))?;
+    if args.count == Some(0) {
+        return Err(CliError::Input(lang.texts().cli_count_zero()));
+    }
     let idle = parse_seconds(args.timeout, lang)?;
     let printer = Printer {
         json: args.json,
@@ -150,9 +154,6 @@ fn print_datagrams(
     skipped: &mut Skipped,
 ) -> Result<(), CliError> {
     let mut received = 0u64;
-    if count == Some(0) {
-        return Ok(());
-    }
     loop {
         let event = match idle {
             Some(idle) => match events.recv_timeout(idle) {
@@ -216,6 +217,7 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         // clap asks for a message unless --file is given.
         _ => Vec::new(),
     };
+    check_target(&payload, &host, bind, lang)?;
     let repeat = RepeatConfig {
         interval,
         count: Some(parse_repeat(&args.repeat, lang)?),
@@ -254,6 +256,38 @@ fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
     endpoint.set_capture(None);
     endpoint.close();
     capture_args::finish(capture, &printer, outcome)
+}
+
+/// What the engine would refuse at the first send, found from the input alone before
+/// any socket opens: an IPv6 address from an IPv4 socket (an IPv6 socket reaches IPv4
+/// through mapped addresses), and a payload no datagram can carry. The size limit is
+/// the engine's: IPv6's only from an IPv6 socket to a real IPv6 address; a name gets
+/// the larger limit its socket allows (the engine checks again once it is resolved).
+fn check_target(payload: &[u8], host: &str, bind: SocketAddr, lang: Lang) -> Result<(), CliError> {
+    let ip = host.parse::<IpAddr>().ok();
+    if bind.is_ipv4() && ip.is_some_and(|ip| ip.is_ipv6()) {
+        let error = EngineError::FamilyMismatch {
+            host: host.to_owned(),
+            family: IpFamily::V4,
+        };
+        return Err(CliError::Input(error.describe(lang)));
+    }
+    let max = match ip {
+        Some(IpAddr::V6(ip)) if bind.is_ipv6() && ip.to_ipv4_mapped().is_none() => {
+            MAX_UDP_PAYLOAD_V6
+        }
+        Some(_) => MAX_UDP_PAYLOAD_V4,
+        None if bind.is_ipv6() => MAX_UDP_PAYLOAD_V6,
+        None => MAX_UDP_PAYLOAD_V4,
+    };
+    if payload.len() > max {
+        let error = EngineError::PayloadTooLarge {
+            len: payload.len(),
+            max,
+        };
+        return Err(CliError::Input(error.describe(lang)));
+    }
+    Ok(())
 }
 
 /// Where `udp send` sends, and what.

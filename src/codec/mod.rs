@@ -16,4 +16,4 @@ pub use encoding::{StreamDecoder, TextEncoding};
 pub use error::CodecError;
 pub use hex::{format_hex, format_hex_compact, parse_hex};
 pub use payload::{PayloadMode, SendOptions, build_message, build_payload};
-pub use visible::visible_text;
+pub use visible::{is_hidden, visible_json, visible_text};

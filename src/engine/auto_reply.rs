@@ -198,11 +198,33 @@ impl AutoReply {
     }
 }
 
+/// The regex crate's explanation on one line, for a log row or a CLI error: its
+/// syntax errors draw the pattern with a caret under the fault over several lines;
+/// keep the "error:" line and say where the caret was.
+fn regex_problem(err: &regex::Error) -> String {
+    let regex::Error::Syntax(text) = err else {
+        return err.to_string();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(what) = lines.iter().find_map(|line| line.strip_prefix("error: ")) else {
+        return lines.join(" ");
+    };
+    // The pattern and the caret line are indented by 4 spaces.
+    let caret = lines
+        .iter()
+        .find(|line| line.trim_start().starts_with('^'))
+        .map(|line| line.len() - line.trim_start().len());
+    match caret {
+        Some(indent) if indent >= 4 => format!("{what} (at character {})", indent - 3),
+        _ => what.to_owned(),
+    }
+}
+
 fn compile_matcher(rule: &RuleSpec, number: usize) -> Result<Matcher, AutoReplyError> {
     let regex = |pattern: &str| {
         regex::Regex::new(pattern).map_err(|err| AutoReplyError::Regex {
             rule: number,
-            message: err.to_string(),
+            message: regex_problem(&err),
         })
     };
     Ok(match (rule.kind, rule.pattern_hex) {

@@ -1,6 +1,7 @@
 //! Fixed UI words. A struct rather than a key lookup, so a missing translation
 //! is a compile error, not a blank button.
 
+mod cli;
 mod en;
 mod file_download;
 mod file_server;

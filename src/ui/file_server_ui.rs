@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::dialogs::{self, PendingDialog};
 use super::waker::RepaintWaker;
 use super::{clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
+use crate::codec::visible_text;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
     EngineError, FileServer, FileServerConfig, FileServerEvent, InputError, Refusal, TransferId,
@@ -56,6 +57,8 @@ struct TransferRow {
     id: Option<TransferId>,
     at: SystemTime,
     peer: SocketAddr,
+    /// As a client sent it, escaped once on arrival: one line, no control or bidi
+    /// characters.
     name: String,
     size: u64,
     sent: u64,
@@ -149,7 +152,7 @@ impl FileServerPanel {
                 id: Some(transfer),
                 at,
                 peer,
-                name,
+                name: visible_text(&name),
                 size,
                 sent: 0,
                 started: Instant::now(),
@@ -192,7 +195,7 @@ impl FileServerPanel {
                 id: None,
                 at,
                 peer,
-                name,
+                name: visible_text(&name),
                 size: 0,
                 sent: 0,
                 started: Instant::now(),
@@ -230,8 +233,9 @@ impl FileServerPanel {
             .flatten()
             .filter_map(|entry| {
                 let meta = entry.metadata().ok()?;
-                meta.is_file()
-                    .then(|| (entry.file_name().to_string_lossy().into_owned(), meta.len()))
+                // Names on disk may hold control characters too.
+                let name = visible_text(&entry.file_name().to_string_lossy());
+                meta.is_file().then_some((name, meta.len()))
             })
             .take(LISTED_FILES)
             .collect();
