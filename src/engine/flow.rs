@@ -12,7 +12,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// What one event costs besides its payload (the event itself, the channel's
 /// slot), so a flood of tiny datagrams is bounded too.
@@ -94,6 +94,8 @@ impl Default for FlowConfig {
 pub struct Skipped {
     pub messages: u64,
     pub bytes: u64,
+    /// When the last of them went by, to place the gap among what was shown.
+    pub last: Option<SystemTime>,
 }
 
 impl Skipped {
@@ -104,6 +106,7 @@ impl Skipped {
     pub fn add(&mut self, other: Skipped) {
         self.messages += other.messages;
         self.bytes += other.bytes;
+        self.last = self.last.max(other.last);
     }
 }
 
@@ -181,6 +184,7 @@ impl Flow {
                 state.skipped.add(Skipped {
                     messages: 1,
                     bytes: data.len() as u64,
+                    last: Some(SystemTime::now()),
                 });
                 return Admission::Skip;
             }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use crate::codec::{TextEncoding, visible_text};
+use crate::engine::Skipped;
 
 /// A line keeps at most this many payload bytes for display; the counters and
 /// the length column still tell the full size.
@@ -184,6 +185,15 @@ impl LogModel {
         if let Some(line) = self.lines.pop_front() {
             self.bytes -= line.cost();
         }
+    }
+
+    /// Logs the note saying what the engine skipped while the display was
+    /// behind, at the time of the last skipped payload, and counts the skipped
+    /// payloads as lines offered.
+    pub fn push_skipped(&mut self, skipped: Skipped, peer: SocketAddr, text: &str) {
+        let at = skipped.last.unwrap_or_else(SystemTime::now);
+        self.push_note(at, peer, text);
+        self.count_unshown(skipped.messages);
     }
 
     /// Counts a line the display will never show (paused, or skipped under a flood).

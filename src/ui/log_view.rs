@@ -211,11 +211,17 @@ fn peer_column(line: &LogLine, compact: bool) -> String {
     }
 }
 
-fn size_column(line: &LogLine, compact: bool) -> String {
-    if compact {
+/// The payload's full length, and when only a preview was kept, how much of it
+/// (the row's own "… more" can be out of view to the right).
+fn size_column(line: &LogLine, compact: bool, texts: &Texts) -> String {
+    let size = if compact {
         format!("{} B", line.len)
     } else {
         format!("{:>6} B", line.len)
+    };
+    match line.cut_bytes() {
+        0 => size,
+        _ => format!("{size}{}", texts.preview_shown(line.data.len())),
     }
 }
 
@@ -260,7 +266,7 @@ fn row_ui(
             );
             ui.add(
                 egui::Label::new(
-                    RichText::new(size_column(line, options.compact))
+                    RichText::new(size_column(line, options.compact, texts))
                         .monospace()
                         .weak(),
                 )

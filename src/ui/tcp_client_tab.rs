@@ -221,8 +221,7 @@ impl TcpClientTab {
             TcpClientEvent::Skipped(skipped) => {
                 let text = self.view.lang.texts().display_skipped(skipped, false);
                 let peer = self.peer().unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
-                self.panel.log.push_note(SystemTime::now(), peer, &text);
-                self.panel.log.count_unshown(skipped.messages);
+                self.panel.log.push_skipped(skipped, peer, &text);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The UDP tab: open a local port, send to host:port, watch what comes and goes.
 
 use std::net::SocketAddr;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 use egui::RichText;
@@ -193,8 +193,7 @@ impl UdpTab {
                     .local_addr()
                     .unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
                 let text = self.view.lang.texts().display_skipped(skipped, true);
-                self.panel.log.push_note(SystemTime::now(), local, &text);
-                self.panel.log.count_unshown(skipped.messages);
+                self.panel.log.push_skipped(skipped, local, &text);
             }
             UdpEvent::Error(error) => self.status = Status::Engine(error),
             UdpEvent::Closed => {

@@ -50,6 +50,15 @@ impl Texts {
         }
     }
 
+    /// Beside a payload's full length when a row keeps only its first bytes.
+    pub fn preview_shown(&self, kept: usize) -> String {
+        let size = format_size(kept as u64);
+        match self.lang {
+            Lang::Zh => format!("，显示前 {size}"),
+            Lang::En => format!(", first {size} shown"),
+        }
+    }
+
     /// After a preview cut to its first bytes: how much more there was.
     pub fn more_bytes(&self, more: usize) -> String {
         let size = format_size(more as u64);

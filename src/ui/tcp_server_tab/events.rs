@@ -142,8 +142,7 @@ impl TcpServerTab {
             _ => SocketAddr::from(([0, 0, 0, 0], 0)),
         };
         let text = texts.display_skipped(skipped, false);
-        self.panel.log.push_note(SystemTime::now(), local, &text);
-        self.panel.log.count_unshown(skipped.messages);
+        self.panel.log.push_skipped(skipped, local, &text);
     }
 
     fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
