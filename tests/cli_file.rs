@@ -275,6 +275,32 @@ fn nothing_listening_exits_1() {
     assert!(scratch.downloads().is_empty());
 }
 
+/// A symlink is refused even when it points at a file inside the folder.
+#[cfg(unix)]
+#[test]
+fn a_symlink_is_refused_wherever_it_points() {
+    let scratch = Scratch::new("symlink");
+    fs::write(scratch.root().join("real.txt"), b"real").expect("write");
+    std::os::unix::fs::symlink(
+        scratch.root().join("real.txt"),
+        scratch.root().join("alias.txt"),
+    )
+    .expect("symlink");
+    let mut server = Server::start(&scratch.root());
+    let done = get(&scratch.dl(), &server.target(), "alias.txt", &[]);
+    assert_eq!(done.status.code(), Some(1), "{}", done.stderr);
+    assert!(scratch.downloads().is_empty(), "{:?}", scratch.downloads());
+    let refused = server.wait_for("refused", |e| e["event"] == "refused");
+    assert_eq!(refused["name"], "alias.txt");
+    assert_eq!(refused["reason"], "symlink", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("symbolic link")),
+        "{refused}"
+    );
+}
+
 #[test]
 fn a_name_leading_out_of_the_folder_is_refused() {
     let scratch = Scratch::new("traversal");

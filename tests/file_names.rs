@@ -1,12 +1,14 @@
-//! Which names the file server accepts, and where they lead inside the shared folder.
+//! Which names the file server accepts, and which files they open inside the shared folder.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use netdbg::engine::file_names::{
-    MAX_NAME_BYTES, canonical_root, check_name, default_save_name, name_from_bytes, resolve,
+    MAX_NAME_BYTES, canonical_root, check_name, default_save_name, name_from_bytes,
 };
+use netdbg::engine::file_server::SharedFolder;
 use netdbg::engine::{NameProblem, Refusal};
 
 /// A folder under the system temp dir, removed when dropped.
@@ -100,70 +102,115 @@ fn bytes_that_are_too_long_or_not_utf8_are_refused() {
 }
 
 /// root/{a.txt, sub/b.txt}, plus a secret beside root.
-fn shared_folder(label: &str) -> (Scratch, PathBuf) {
+fn shared_folder(label: &str) -> (Scratch, PathBuf, SharedFolder) {
     let scratch = Scratch::new(label);
     let root = scratch.path().join("root");
     fs::create_dir_all(root.join("sub")).expect("mkdir");
     fs::write(root.join("a.txt"), b"a").expect("write");
     fs::write(root.join("sub/b.txt"), b"b").expect("write");
     fs::write(scratch.path().join("secret"), b"secret").expect("write");
-    let root = canonical_root(&root).expect("root is a folder");
-    (scratch, root)
+    let folder = SharedFolder::open(&root).expect("root is a folder");
+    let root = folder.path().to_path_buf();
+    (scratch, root, folder)
+}
+
+/// The bytes of the file `name` opens, or why it is refused.
+fn contents(folder: &SharedFolder, name: &str) -> Result<Vec<u8>, Refusal> {
+    let mut opened = folder.open_file(name)?;
+    let mut bytes = Vec::new();
+    opened.file.read_to_end(&mut bytes).expect("read");
+    assert_eq!(
+        opened.size,
+        bytes.len() as u64,
+        "{name}: the size is the file's"
+    );
+    Ok(bytes)
 }
 
 #[test]
-fn names_resolve_to_files_inside_the_root() {
-    let (_scratch, root) = shared_folder("inside");
-    assert_eq!(resolve(&root, "a.txt"), Ok(root.join("a.txt")));
-    assert_eq!(resolve(&root, "./a.txt"), Ok(root.join("a.txt")));
-    assert_eq!(resolve(&root, "sub/b.txt"), Ok(root.join("sub/b.txt")));
-    assert_eq!(resolve(&root, "sub//b.txt"), Ok(root.join("sub/b.txt")));
+fn names_open_files_inside_the_root() {
+    let (_scratch, _root, folder) = shared_folder("inside");
+    assert_eq!(contents(&folder, "a.txt"), Ok(b"a".to_vec()));
+    assert_eq!(contents(&folder, "./a.txt"), Ok(b"a".to_vec()));
+    assert_eq!(contents(&folder, "sub/b.txt"), Ok(b"b".to_vec()));
+    assert_eq!(contents(&folder, "sub//b.txt"), Ok(b"b".to_vec()));
+    assert_eq!(contents(&folder, "sub/./b.txt"), Ok(b"b".to_vec()));
 }
 
 #[test]
 fn missing_names_folders_and_traversal_are_refused() {
-    let (_scratch, root) = shared_folder("refused");
-    assert_eq!(resolve(&root, "missing.txt"), Err(Refusal::NotFound));
-    assert_eq!(resolve(&root, "a.txt/x"), Err(Refusal::NotFound));
-    assert_eq!(resolve(&root, "sub"), Err(Refusal::NotAFile));
-    assert_eq!(resolve(&root, "."), Err(Refusal::NotAFile));
+    let (_scratch, root, folder) = shared_folder("refused");
+    assert_eq!(contents(&folder, "missing.txt"), Err(Refusal::NotFound));
+    assert_eq!(contents(&folder, "a.txt/x"), Err(Refusal::NotFound));
+    assert_eq!(contents(&folder, "sub"), Err(Refusal::NotAFile));
+    assert_eq!(contents(&folder, "."), Err(Refusal::NotAFile));
     assert_eq!(
-        resolve(&root, "../secret"),
+        contents(&folder, "../secret"),
         Err(Refusal::BadName(NameProblem::DotDot))
     );
     let absolute = root.parent().expect("root has a parent").join("secret");
     let absolute = absolute.to_str().expect("temp dir is UTF-8");
     assert_eq!(
-        resolve(&root, absolute),
+        contents(&folder, absolute),
         Err(Refusal::BadName(NameProblem::Absolute))
     );
     assert_eq!(
-        resolve(&root, ""),
+        contents(&folder, ""),
         Err(Refusal::BadName(NameProblem::Empty))
     );
+    // One part longer than any file system allows.
+    let long = "x".repeat(300);
+    assert_eq!(contents(&folder, &long), Err(Refusal::NotFound));
 }
 
+/// A symlink is refused wherever it is in the name and wherever it points: the
+/// file is opened below the folder's handle without following any.
 #[cfg(unix)]
 #[test]
-fn symlinks_are_followed_but_must_stay_inside() {
+fn symlinks_are_refused_even_inside_the_root() {
     use std::os::unix::fs::symlink;
-    let (scratch, root) = shared_folder("links");
+    let (scratch, root, folder) = shared_folder("links");
     symlink(scratch.path().join("secret"), root.join("out")).expect("symlink");
     symlink(scratch.path(), root.join("outdir")).expect("symlink");
     symlink(root.join("sub/b.txt"), root.join("in")).expect("symlink");
+    symlink("b.txt", root.join("sub/relative")).expect("symlink");
+    symlink(root.join("sub"), root.join("indir")).expect("symlink");
     symlink(root.join("nowhere"), root.join("dangling")).expect("symlink");
-    assert_eq!(resolve(&root, "out"), Err(Refusal::OutsideRoot));
-    assert_eq!(resolve(&root, "outdir/secret"), Err(Refusal::OutsideRoot));
-    assert_eq!(resolve(&root, "in"), Ok(root.join("sub/b.txt")));
-    assert_eq!(resolve(&root, "dangling"), Err(Refusal::NotFound));
+    for name in [
+        "out",
+        "outdir/secret",
+        "in",
+        "sub/relative",
+        "indir/b.txt",
+        "dangling",
+    ] {
+        assert_eq!(contents(&folder, name), Err(Refusal::Symlink), "{name}");
+    }
+    // What the links point at inside is still served by its own name.
+    assert_eq!(contents(&folder, "sub/b.txt"), Ok(b"b".to_vec()));
+}
+
+/// FIFOs and sockets are opened without blocking and refused by their type.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_without_waiting() {
+    let (_scratch, root, folder) = shared_folder("special");
+    rustix::fs::mkfifoat(rustix::fs::CWD, root.join("fifo"), rustix::fs::Mode::RUSR)
+        .expect("mkfifo");
+    let _socket = std::os::unix::net::UnixListener::bind(root.join("sock")).expect("socket");
+    // No one writes to the FIFO: a blocking open would never return.
+    assert_eq!(contents(&folder, "fifo"), Err(Refusal::SpecialFile));
+    assert_eq!(contents(&folder, "sock"), Err(Refusal::SpecialFile));
 }
 
 #[test]
 fn the_root_must_be_an_existing_folder() {
-    let (scratch, root) = shared_folder("root");
+    let (scratch, root, _folder) = shared_folder("root");
     assert!(root.is_absolute());
     assert!(canonical_root(&scratch.path().join("secret")).is_err());
     assert!(canonical_root(&scratch.path().join("missing")).is_err());
+    assert!(SharedFolder::open(&scratch.path().join("secret")).is_err());
+    assert!(SharedFolder::open(&scratch.path().join("missing")).is_err());
     // `..` inside the root's own path is resolved away.
     let roundabout = root.join("sub").join("..");
     assert_eq!(canonical_root(&roundabout).expect("folder"), root);

@@ -1,212 +1,22 @@
 //! The file server and downloader over loopback: against each other, against raw
 //! `std::net` peers that misbehave, and against the tutorial's Python code.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Receiver;
+mod file_support;
+
+use file_support::*;
 use netdbg::engine::file_client::part_path;
 use netdbg::engine::file_names::{MAX_NAME_BYTES, default_save_name};
 use netdbg::engine::{
-    Download, DownloadConfig, DownloadError, DownloadEvent, EngineError, FileServer,
-    FileServerConfig, FileServerEvent, NameProblem, Refusal, no_waker,
+    Download, DownloadError, DownloadEvent, EngineError, FileServerConfig, FileServerEvent,
+    NameProblem, Refusal, no_waker,
 };
-use sha2::{Digest, Sha256};
-
-const WAIT: Duration = Duration::from_secs(20);
-const MIB: usize = 1024 * 1024;
-
-/// A folder under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "netdbg-files-{}-{}-{label}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        fs::create_dir_all(path.join("root")).expect("create scratch folder");
-        fs::create_dir_all(path.join("dl")).expect("create scratch folder");
-        Scratch(path)
-    }
-
-    /// The folder the server shares.
-    fn root(&self) -> PathBuf {
-        self.0.join("root")
-    }
-
-    /// Where downloads go.
-    fn dl(&self) -> PathBuf {
-        self.0.join("dl")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Deterministic bytes that do not compress or repeat (xorshift64).
-fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        out.extend_from_slice(&state.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// A file of zeros that takes no disk space (`sendfile` sends its holes quickly).
-fn sparse_file(path: &Path, len: u64) {
-    File::create(path)
-        .and_then(|file| file.set_len(len))
-        .expect("create sparse file");
-}
-
-fn serve(root: PathBuf) -> (FileServer, Receiver<FileServerEvent>) {
-    serve_with(FileServerConfig::new(
-        "127.0.0.1:0".parse().expect("test address"),
-        root,
-    ))
-}
-
-/// Starts a server and checks that it says where it listens.
-fn serve_with(config: FileServerConfig) -> (FileServer, Receiver<FileServerEvent>) {
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let server = FileServer::start(config, tx, no_waker()).expect("serve on loopback");
-    match rx.recv_timeout(WAIT) {
-        Ok(FileServerEvent::Listening { local, root }) => {
-            assert_eq!(local, server.local_addr());
-            assert_eq!(root, server.root());
-        }
-        other => panic!("expected Listening first, got {other:?}"),
-    }
-    (server, rx)
-}
-
-#[track_caller]
-fn next_server(
-    rx: &Receiver<FileServerEvent>,
-    what: &str,
-    wanted: impl Fn(&FileServerEvent) -> bool,
-) -> FileServerEvent {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        match rx.recv_deadline(deadline) {
-            Ok(event) if wanted(&event) => return event,
-            Ok(_) => {}
-            Err(_) => panic!("timed out waiting for the server to report {what}"),
-        }
-    }
-}
-
-/// Waits for the server to refuse a request and returns the name and reason.
-#[track_caller]
-fn next_refusal(rx: &Receiver<FileServerEvent>) -> (String, Refusal) {
-    match next_server(rx, "Refused", |event| {
-        matches!(event, FileServerEvent::Refused { .. })
-    }) {
-        FileServerEvent::Refused { name, reason, .. } => (name, reason),
-        _ => unreachable!(),
-    }
-}
-
-/// Waits for a transfer's Started, then its Done or Failed.
-#[track_caller]
-fn started_and_ended(rx: &Receiver<FileServerEvent>) -> (FileServerEvent, FileServerEvent) {
-    let started = next_server(rx, "Started", |event| {
-        matches!(event, FileServerEvent::Started { .. })
-    });
-    let FileServerEvent::Started { transfer: id, .. } = started else {
-        unreachable!()
-    };
-    let ended = next_server(rx, "Done or Failed", |event| {
-        matches!(event,
-            FileServerEvent::Done { transfer, .. } | FileServerEvent::Failed { transfer, .. }
-                if *transfer == id)
-    });
-    (started, ended)
-}
-
-#[track_caller]
-fn wait_for_idle(server: &FileServer) {
-    let deadline = Instant::now() + WAIT;
-    while server.active_transfers() != 0 {
-        assert!(
-            Instant::now() < deadline,
-            "{} transfer threads still running",
-            server.active_transfers()
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn request(port: u16, name: &str, dest: &Path) -> DownloadConfig {
-    DownloadConfig {
-        host: "127.0.0.1".into(),
-        port,
-        name: name.into(),
-        dest: dest.to_path_buf(),
-        overwrite: false,
-        connect_timeout: Duration::from_secs(3),
-    }
-}
-
-fn download(config: DownloadConfig) -> (Download, Receiver<DownloadEvent>) {
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let download = Download::start(config, tx, no_waker()).expect("download starts");
-    (download, rx)
-}
-
-/// The download's last word: `Done` or `Failed`.
-#[track_caller]
-fn outcome(rx: &Receiver<DownloadEvent>) -> DownloadEvent {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        match rx.recv_deadline(deadline) {
-            Ok(event @ (DownloadEvent::Done { .. } | DownloadEvent::Failed(_))) => return event,
-            Ok(_) => {}
-            Err(_) => panic!("timed out waiting for the download to end"),
-        }
-    }
-}
-
-#[track_caller]
-fn assert_nothing_on_disk(dest: &Path) {
-    assert!(!dest.exists(), "{} must not exist", dest.display());
-    let part = part_path(dest);
-    assert!(!part.exists(), "{} must not exist", part.display());
-}
-
-/// Sends `name` as the tutorial's client does and reads the whole reply.
-fn raw_request(port: u16, name: &[u8]) -> io::Result<Vec<u8>> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(WAIT))?;
-    stream.write_all(name)?;
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply)?;
-    Ok(reply)
-}
 
 #[test]
 fn a_multi_mib_file_arrives_byte_for_byte() {
@@ -328,13 +138,20 @@ fn traversal_gets_nothing_and_is_refused_with_the_reason() {
         ("a\0b".into(), Refusal::BadName(NameProblem::Nul)),
         ("sub".into(), Refusal::NotAFile),
     ];
+    // Symlinks are refused wherever they point, even back inside the folder: the
+    // file is opened below the folder's handle without following any.
     #[cfg(unix)]
     {
         use std::os::unix::fs::symlink;
         symlink(scratch.0.join("secret"), scratch.root().join("link")).expect("symlink");
         symlink(scratch.0.join("outside"), scratch.root().join("linkdir")).expect("symlink");
-        cases.push(("link".into(), Refusal::OutsideRoot));
-        cases.push(("linkdir/secret".into(), Refusal::OutsideRoot));
+        symlink(scratch.root().join("ok.txt"), scratch.root().join("inlink")).expect("symlink");
+        symlink(scratch.root().join("sub"), scratch.root().join("insub")).expect("symlink");
+        fs::write(scratch.root().join("sub/in.txt"), b"inside").expect("write");
+        cases.push(("link".into(), Refusal::Symlink));
+        cases.push(("linkdir/secret".into(), Refusal::Symlink));
+        cases.push(("inlink".into(), Refusal::Symlink));
+        cases.push(("insub/in.txt".into(), Refusal::Symlink));
     }
     for (name, reason) in cases {
         let reply = raw_request(port, name.as_bytes())
@@ -552,7 +369,7 @@ fn an_unwritable_destination_fails_with_a_write_error() {
         fs::create_dir(&locked).expect("mkdir");
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).expect("chmod");
         // root ignores permissions; then there is nothing to test here.
-        if File::create(locked.join("probe")).is_ok() {
+        if fs::File::create(locked.join("probe")).is_ok() {
             eprintln!("skipping the read-only folder case: permissions are not enforced");
         } else {
             let dest = locked.join("recvf.bin");
@@ -782,30 +599,46 @@ fn cancel_transfers_cuts_the_running_ones_only() {
     assert!(fs::read(&dest).expect("saved") == small);
 }
 
+/// Only a transfer takes a slot, once its file is open: a silent connection does
+/// not, and the request beyond the limit is refused with its name.
 #[test]
 fn a_full_server_refuses_as_busy() {
     let scratch = Scratch::new("busy");
     fs::write(scratch.root().join("f.txt"), b"content").expect("write");
+    sparse_file(&scratch.root().join("huge.bin"), 2 << 30);
     let mut config =
         FileServerConfig::new("127.0.0.1:0".parse().expect("test address"), scratch.root());
     config.max_transfers = 1;
     let (server, server_rx) = serve_with(config);
     let port = server.local_addr().port();
 
-    // Holds the only slot while it says nothing.
+    // Says nothing, and does not hold the only slot.
     let silent = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let deadline = Instant::now() + WAIT;
-    while server.active_transfers() == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the silent client was never accepted"
-        );
-        thread::sleep(Duration::from_millis(5));
-    }
+    assert_eq!(raw_request(port, b"f.txt").expect("reply"), b"content");
+    started_and_ended(&server_rx);
+
+    // Holds the only slot: asks for a big file and reads none of it.
+    let mut holder = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    holder.write_all(b"huge.bin").expect("send name");
+    let FileServerEvent::Started { transfer, .. } = next_server(&server_rx, "Started", |event| {
+        matches!(event, FileServerEvent::Started { .. })
+    }) else {
+        unreachable!()
+    };
     let reply = raw_request(port, b"f.txt").expect("a clean empty reply");
     assert!(reply.is_empty());
-    assert_eq!(next_refusal(&server_rx).1, Refusal::Busy { max: 1 });
+    assert_eq!(
+        next_refusal(&server_rx),
+        ("f.txt".into(), Refusal::Busy { max: 1 })
+    );
 
+    server.cancel_transfers();
+    next_server(
+        &server_rx,
+        "the holder's Failed",
+        |event| matches!(event, FileServerEvent::Failed { transfer: id, .. } if *id == transfer),
+    );
+    drop(holder);
     drop(silent);
     assert_eq!(next_refusal(&server_rx).1, Refusal::NoName);
     wait_for_idle(&server);

@@ -143,6 +143,40 @@ fn a_missing_file_and_a_way_out_of_the_folder_are_refused() {
     );
 }
 
+/// The folder's list shows regular files only (a symlink or a FIFO is not
+/// listed), and a symlink is refused even when it points inside the folder.
+#[cfg(unix)]
+#[test]
+fn symlinks_are_neither_listed_nor_served() {
+    let scratch = Scratch::new("links");
+    let shared = scratch.shared();
+    fs::write(shared.join("real.txt"), b"real").expect("shared file");
+    std::os::unix::fs::symlink(shared.join("real.txt"), shared.join("alias.txt")).expect("symlink");
+    std::os::unix::fs::symlink(shared.join("real.txt"), shared.join("hidden-link.txt"))
+        .expect("symlink");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        shared.join("hidden-pipe"),
+        rustix::fs::Mode::RUSR,
+    )
+    .expect("mkfifo");
+    let mut harness = harness(settings(&scratch, "alias.txt"));
+    wait_for_text(&mut harness, "real.txt");
+    assert!(!shows(&harness, "hidden-"), "only regular files are listed");
+    start_serving(&mut harness);
+
+    harness.get_by_label("Download").click();
+    wait_for_text(&mut harness, "The server sent nothing");
+    wait_for_text(&mut harness, "symbolic link");
+    assert!(
+        fs::read_dir(scratch.downloads())
+            .expect("downloads")
+            .next()
+            .is_none(),
+        "nothing was written"
+    );
+}
+
 #[test]
 fn an_existing_file_is_not_overwritten_without_asking() {
     let scratch = Scratch::new("exists");

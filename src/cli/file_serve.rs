@@ -259,10 +259,13 @@ fn refusal_code(reason: &Refusal) -> &'static str {
     match reason {
         Refusal::NotFound => "not_found",
         Refusal::NotAFile => "not_a_file",
+        Refusal::SpecialFile => "special_file",
+        Refusal::Symlink => "symlink",
         Refusal::OutsideRoot => "outside_root",
         Refusal::BadName(_) => "bad_name",
         Refusal::NoName => "no_name",
         Refusal::Busy { .. } => "busy",
+        Refusal::TooManyWaiting { .. } => "too_many_waiting",
         Refusal::Unreadable { .. } => "unreadable",
     }
 }

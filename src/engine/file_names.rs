@@ -1,10 +1,11 @@
 //! Which file a client's request names, if any: only regular files inside the
 //! shared folder. The tutorial's server opened whatever path it was sent; this
-//! refuses `..`, absolute paths, drive letters, backslashes, NUL bytes and
-//! symlinks that lead outside, before anything is opened.
+//! refuses `..`, absolute paths, drive letters, backslashes and NUL bytes before
+//! anything is opened. Symlinks and special files are refused when the file is
+//! opened, on the handle (`engine::file_server::SharedFolder`).
 
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The tutorial's client sends the name in one `send`, read with `recv(1024)`.
 pub const MAX_NAME_BYTES: usize = 1024;
@@ -14,8 +15,15 @@ pub const MAX_NAME_BYTES: usize = 1024;
 pub enum Refusal {
     #[error("no such file")]
     NotFound,
-    #[error("not a regular file")]
+    /// A folder.
+    #[error("a folder, not a file")]
     NotAFile,
+    /// A FIFO, device or socket: refused without waiting on it.
+    #[error("a special file (pipe, device or socket)")]
+    SpecialFile,
+    /// The name is a symlink or passes through one, wherever it points.
+    #[error("a symbolic link")]
+    Symlink,
     #[error("outside the shared folder")]
     OutsideRoot,
     #[error("bad name: {0}")]
@@ -24,6 +32,8 @@ pub enum Refusal {
     NoName,
     #[error("too many transfers at once (max {max})")]
     Busy { max: usize },
+    #[error("too many connections waiting to send a name (max {max})")]
+    TooManyWaiting { max: usize },
     #[error("cannot read it: {message}")]
     Unreadable { message: String },
 }
@@ -82,44 +92,14 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
     Ok(())
 }
 
-/// The shared folder, resolved once (symlinks and `..` gone) so that every
-/// request can be compared against it.
+/// The shared folder, resolved once (symlinks and `..` gone), for display and,
+/// on Windows, to compare each opened file's final path against.
 pub fn canonical_root(root: &Path) -> io::Result<PathBuf> {
     let root = root.canonicalize()?;
     if !root.is_dir() {
         return Err(io::Error::new(io::ErrorKind::NotADirectory, "not a folder"));
     }
     Ok(root)
-}
-
-/// The file `name` stands for inside `root` (which must come from [`canonical_root`]).
-pub fn resolve(root: &Path, name: &str) -> Result<PathBuf, Refusal> {
-    check_name(name).map_err(Refusal::BadName)?;
-    let mut path = root.to_path_buf();
-    for component in Path::new(name).components() {
-        match component {
-            Component::Normal(part) => path.push(part),
-            Component::CurDir => {}
-            // `check_name` let none of these through; refuse rather than trust that.
-            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
-                return Err(Refusal::OutsideRoot);
-            }
-        }
-    }
-    // Symlinks are followed here, so a link pointing outside shows up as outside.
-    let real = path.canonicalize().map_err(|err| match err.kind() {
-        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => Refusal::NotFound,
-        _ => Refusal::Unreadable {
-            message: err.to_string(),
-        },
-    })?;
-    if !real.starts_with(root) {
-        return Err(Refusal::OutsideRoot);
-    }
-    if !real.is_file() {
-        return Err(Refusal::NotAFile);
-    }
-    Ok(real)
 }
 
 /// The tutorial saves a download as "recv" + the file's name (its last part).

@@ -346,11 +346,23 @@ impl Describe for Refusal {
                 "No such file in the shared folder — check the name (case matters), or put the file in the folder"
                     .to_owned()
             }
-            (NotAFile, Lang::Zh) => {
-                "这不是普通文件（是文件夹或特殊文件）— 请求其中的某个文件".to_owned()
-            }
+            (NotAFile, Lang::Zh) => "这是文件夹，不是文件 — 请求其中的某个文件".to_owned(),
             (NotAFile, Lang::En) => {
-                "That is not a regular file (a folder or a special file) — ask for a file inside it"
+                "That is a folder, not a file — ask for a file inside it".to_owned()
+            }
+            (SpecialFile, Lang::Zh) => {
+                "这是特殊文件（管道、设备或套接字），不是普通文件 — 只发送普通文件".to_owned()
+            }
+            (SpecialFile, Lang::En) => {
+                "That is a special file (a pipe, device or socket), not a regular file — only regular files are sent"
+                    .to_owned()
+            }
+            (Symlink, Lang::Zh) => {
+                "它是符号链接，或路径经过符号链接 — 服务器不跟随链接，请把文件本身放进共享文件夹"
+                    .to_owned()
+            }
+            (Symlink, Lang::En) => {
+                "It is a symbolic link, or its path goes through one — the server follows no links; put the file itself in the shared folder"
                     .to_owned()
             }
             (OutsideRoot, Lang::Zh) => {
@@ -373,6 +385,12 @@ impl Describe for Refusal {
             (Busy { max }, Lang::En) => {
                 format!("Already sending {max} files at once, the limit — try again later")
             }
+            (TooManyWaiting { max }, Lang::Zh) => format!(
+                "已有 {max} 个连接在等待发送文件名（上限）— 可能有人大量连接而不发送；请稍后再试"
+            ),
+            (TooManyWaiting { max }, Lang::En) => format!(
+                "{max} connections are already waiting to send a file name, the limit — someone may be opening connections without using them; try again later"
+            ),
             (Unreadable { message }, Lang::Zh) => {
                 format!("无法读取这个文件：{message} — 检查它的权限")
             }

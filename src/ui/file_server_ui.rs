@@ -223,7 +223,9 @@ impl FileServerPanel {
             .find(|row| row.id == Some(transfer))
     }
 
-    /// Lists the shared folder's files (only this level), sorted by name.
+    /// Lists the shared folder's regular files (only this level), sorted by name.
+    /// `DirEntry::metadata` does not follow symlinks, so links (which the server
+    /// refuses) and special files are left out.
     fn list_files(&mut self) {
         self.files.clear();
         let Ok(entries) = std::fs::read_dir(self.settings.folder.trim()) else {
