@@ -10,36 +10,12 @@
 # to a file. Needs python3 and nc.
 set -euo pipefail
 bin=$(realpath "${1:-target/release/netdbg}")
+send=$(dirname "$0")/common/bulk_send.py
 secs=${SECS:-10} port=${PORT:-8092}
 work=$(mktemp -d)
 cleanup() { kill "${server:-}" "${holder:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-cat >"$work/send.py" <<'PY'
-import hashlib, socket, sys, time
-port, secs = int(sys.argv[1]), float(sys.argv[2])
-block = bytes(range(256)) * 256  # 64 KiB
-for _ in range(100):
-    try:
-        s = socket.create_connection(("127.0.0.1", port))
-        break
-    except ConnectionRefusedError:
-        time.sleep(0.05)
-digest, sent, start = hashlib.sha256(), 0, time.perf_counter()
-# send(), not sendall(): a receiver that stops reading must not hang the sender,
-# and what went out is known to the byte.
-s.settimeout(0.2)
-view = memoryview(block)
-while time.perf_counter() - start < secs:
-    try:
-        n = s.send(view[sent % len(block):])
-    except socket.timeout:
-        continue
-    digest.update(view[sent % len(block):sent % len(block) + n])
-    sent += n
-s.close()
-print(sent, digest.hexdigest(), f"{sent / (time.perf_counter() - start) / 1e6:.0f}")
-PY
 
 # Peak RSS of a process, sampled until it ends (VmHWM is the kernel's own peak).
 peak_of() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -47,7 +23,7 @@ peak_of() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 run_nc() { # run_nc DEST
   nc -l 127.0.0.1 "$port" >"$1" & server=$!
   sleep 0.3
-  read -r sent _ rate < <(python3 "$work/send.py" "$port" "$secs")
+  read -r sent _ rate < <(python3 "$send" "$port" "$secs")
   wait "$server" 2>/dev/null || true
   echo "RESULT tcp_flood_cli receiver=nc stdout=$1 secs=$secs sent_bytes=$sent rate_MBps=$rate"
 }
@@ -62,7 +38,7 @@ run_netdbg() { # run_netdbg KIND
     file) out="$work/out.jsonl" ;;
   esac
   "$bin" tcp serve --bind "127.0.0.1:$port" --json --timeout 3 >"$out" 2>"$work/err.txt" & server=$!
-  read -r sent sha rate < <(python3 "$work/send.py" "$port" "$secs")
+  read -r sent sha rate < <(python3 "$send" "$port" "$secs")
   local peak; peak=$(peak_of "$server")
   if [ "$kind" = pipe ]; then
     kill "$server" "$holder" 2>/dev/null || true

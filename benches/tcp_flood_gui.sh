@@ -15,6 +15,7 @@
 # Needs xvfb, xdotool, zenity (the file dialog), python3 and nc.
 set -euo pipefail
 bin=$(realpath "${1:-target/release/netdbg}")
+send=$(dirname "$0")/common/bulk_send.py
 secs=${SECS:-10} port=${PORT:-8091} capture=${CAPTURE:-1}
 work=$(mktemp -d)
 disp=:$((300 + RANDOM % 500))
@@ -22,32 +23,11 @@ cleanup() { kill "${app:-}" "${xvfb:-}" "${peak_watch:-}" 2>/dev/null || true; r
 trap cleanup EXIT
 x() { DISPLAY=$disp xdotool "$@"; }
 
-cat >"$work/send.py" <<'PY'
-import hashlib, socket, sys, time
-port, secs = int(sys.argv[1]), float(sys.argv[2])
-block = bytes(range(256)) * 256  # 64 KiB
-s = socket.create_connection(("127.0.0.1", port))
-digest, sent, start = hashlib.sha256(), 0, time.perf_counter()
-# send(), not sendall(): a receiver that stops reading must not hang the sender,
-# and what went out is known to the byte.
-s.settimeout(0.2)
-view = memoryview(block)
-while time.perf_counter() - start < secs:
-    try:
-        n = s.send(view[sent % len(block):])
-    except socket.timeout:
-        continue
-    digest.update(view[sent % len(block):sent % len(block) + n])
-    sent += n
-s.close()
-elapsed = time.perf_counter() - start
-print(sent, digest.hexdigest(), f"{sent / elapsed / 1e6:.0f}")
-PY
 
 # Reference: the same sender into nc, in this run.
 nc -l 127.0.0.1 "$port" >/dev/null & ncpid=$!
 sleep 0.5
-read -r _ _ nc_rate < <(python3 "$work/send.py" "$port" "$secs")
+read -r _ _ nc_rate < <(python3 "$send" "$port" "$secs")
 wait "$ncpid" 2>/dev/null || true
 
 Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
@@ -77,7 +57,7 @@ if [ "$capture" = 1 ]; then
   sleep 0.5
 fi
 
-python3 "$work/send.py" "$port" "$secs" >"$work/sent.txt" & sender=$!
+python3 "$send" "$port" "$secs" >"$work/sent.txt" & sender=$!
 : >"$work/clicks.txt"
 # Inert spot: the empty part of the settings column.
 x mousemove --window "$wid" 130 660

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{netdbg, port_of, run_bounded};
+use support::{netdbg, port_of, run_bounded, write_until_stuck};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 /// Nothing the CLI holds may grow with what the peer sends: its budget is 8 MiB.
@@ -63,27 +63,6 @@ impl Drop for Stalled {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Writes until the peer takes nothing for `stuck`, or `limit` bytes are out.
-#[cfg(target_os = "linux")]
-fn write_until_stuck(stream: &mut TcpStream, limit: u64, stuck: Duration) -> u64 {
-    stream
-        .set_write_timeout(Some(Duration::from_millis(50)))
-        .expect("timeout");
-    let block = [b'x'; 64 * 1024];
-    let (mut written, mut progress) = (0u64, Instant::now());
-    while written < limit && progress.elapsed() < stuck {
-        match stream.write(&block) {
-            Ok(n) => {
-                written += n as u64;
-                progress = Instant::now();
-            }
-            Err(err) if support::is_timeout(&err) => {}
-            Err(err) => panic!("write: {err}"),
-        }
-    }
-    written
 }
 
 #[cfg(target_os = "linux")]

@@ -13,6 +13,9 @@ use netdbg::engine::{
     TcpServer, TcpServerConfig, TcpServerEvent, UdpConfig, UdpEndpoint, UdpEvent, no_waker,
 };
 
+mod support;
+use support::{FILL, write_until_stuck};
+
 const WAIT: Duration = Duration::from_secs(10);
 
 fn small(mode: FlowMode, budget: usize) -> Flow {
@@ -139,27 +142,6 @@ fn events_nobody_reads_any_more_give_their_budget_back() {
     assert_eq!((bytes.len(), copy.len(), flow.in_flight()), (1000, 1000, 0));
 }
 
-/// Writes 64 KiB blocks until the socket takes no more for `stuck` (the peer
-/// stopped reading), or `limit` bytes are out. Returns the bytes written.
-fn write_until_stuck(stream: &mut TcpStream, limit: u64, stuck: Duration) -> u64 {
-    stream
-        .set_write_timeout(Some(Duration::from_millis(50)))
-        .expect("timeout");
-    let block = [0x5a_u8; 64 * 1024];
-    let (mut written, mut last_progress) = (0u64, Instant::now());
-    while written < limit && last_progress.elapsed() < stuck {
-        match stream.write(&block) {
-            Ok(n) => {
-                written += n as u64;
-                last_progress = Instant::now();
-            }
-            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            Err(err) => panic!("write: {err}"),
-        }
-    }
-    written
-}
-
 fn server(flow: FlowConfig) -> (TcpServer, Receiver<TcpServerEvent>) {
     let (tx, rx) = crossbeam_channel::unbounded();
     let config = TcpServerConfig {
@@ -274,7 +256,7 @@ fn a_printer_that_stops_reading_slows_the_peer_and_then_gets_every_byte_in_order
     let (got, skipped) = reader.join().expect("reader");
     assert_eq!(skipped, Skipped::default(), "a printer is never skipped");
     assert_eq!(got.len() as u64, before + tail.len() as u64);
-    assert!(got[..before as usize].iter().all(|&b| b == 0x5a));
+    assert!(got[..before as usize].iter().all(|&b| b == FILL));
     assert!(got[before as usize..] == tail[..], "in order, byte-exact");
 }
 

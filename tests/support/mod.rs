@@ -313,6 +313,31 @@ pub fn pick(harness: &mut App<'_>, combo: &str, option: &str) {
     });
 }
 
+/// What [`write_until_stuck`] writes.
+pub const FILL: u8 = 0x5a;
+
+/// Writes 64 KiB blocks of [`FILL`] until the peer takes nothing for `stuck`
+/// (it stopped reading), or `limit` bytes are out. Returns the bytes written.
+pub fn write_until_stuck(stream: &mut std::net::TcpStream, limit: u64, stuck: Duration) -> u64 {
+    use std::io::Write;
+    stream
+        .set_write_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    let block = [FILL; 64 * 1024];
+    let (mut written, mut progress) = (0u64, Instant::now());
+    while written < limit && progress.elapsed() < stuck {
+        match stream.write(&block) {
+            Ok(n) => {
+                written += n as u64;
+                progress = Instant::now();
+            }
+            Err(err) if is_timeout(&err) => {}
+            Err(err) => panic!("write: {err}"),
+        }
+    }
+    written
+}
+
 /// A read with a timeout that found nothing yet.
 pub fn is_timeout(err: &std::io::Error) -> bool {
     matches!(
