@@ -2,7 +2,7 @@
 # The real window under a UDP flood: does it stay responsive, and is anything lost?
 #
 #   benches/flood_gui.sh [BINARY]        (default: target/release/netdbg)
-#   RATE=250000 SECS=10 PORT=7788 benches/flood_gui.sh
+#   RATE=250000 SECS=10 PORT=7788 SHOT=after.png benches/flood_gui.sh
 #
 # Starts netdbg in its own Xvfb display with NETDBG_PROBE=1 and a fresh settings
 # folder, clicks "Open" (UDP on 0.0.0.0:PORT), blasts 64-byte datagrams at RATE/s
@@ -24,7 +24,7 @@ wid=$(DISPLAY=$disp xdotool search --sync --onlyvisible --name netdbg | head -n1
 sleep 2
 # Port field, then "Open", at the top of the settings panel (default layout, English).
 DISPLAY=$disp xdotool mousemove --window "$wid" 107 63 click 1
-DISPLAY=$disp xdotool windowfocus --sync "$wid" key --window "$wid" ctrl+a type --window "$wid" "$port"
+DISPLAY=$disp xdotool windowfocus --sync "$wid" key --window "$wid" ctrl+a type --delay 80 --window "$wid" "$port"
 DISPLAY=$disp xdotool mousemove --window "$wid" 68 91 click 1
 for _ in $(seq 50); do ss -Huln "sport = :$port" | grep -q . && break; sleep 0.1; done
 ss -Huln "sport = :$port" | grep -q . || { echo "netdbg did not open UDP port $port" >&2; exit 1; }
@@ -57,6 +57,7 @@ cpu_pct=$(awk -v t=$(( $(cpu_ticks) - ticks_before )) -v hz="$(getconf CLK_TCK)"
 sleep 1.5
 DISPLAY=$disp xdotool mousemove --window "$wid" 600 300 mousemove --window "$wid" 610 310
 sleep 1
+[ -n "${SHOT:-}" ] && DISPLAY=$disp import -window root "$SHOT"
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
 anon=$(awk '/RssAnon/ {print $2}' "/proc/$app/status")

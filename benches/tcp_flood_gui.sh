@@ -57,10 +57,24 @@ if [ "$capture" = 1 ]; then
   sleep 0.5
 fi
 
-python3 "$send" "$port" "$secs" >"$work/sent.txt" & sender=$!
-: >"$work/clicks.txt"
-# Inert spot: the empty part of the settings column.
+# Inert spot: the empty part of the settings column. First 10 clicks on the idle
+# window: what the method itself costs (starting xdotool, X, one frame).
 x mousemove --window "$wid" 130 660
+: >"$work/idle_clicks.txt"
+for _ in $(seq 10); do
+  sleep 0.3
+  date +%s%N >>"$work/idle_clicks.txt"
+  x click 1
+done
+sleep 0.5
+python3 "$send" "$port" "$secs" >"$work/sent.txt" & sender=$!
+if [ -n "${RENICE:-}" ]; then
+  sleep 0.3
+  for task in /proc/$app/task/*; do
+    case $(cat "$task/comm") in tcp-client*|tcp-serve*|client*) renice -n "$RENICE" -p "$(basename "$task")" >/dev/null; echo "reniced $(cat "$task/comm")";; esac
+  done
+fi
+: >"$work/clicks.txt"
 while kill -0 "$sender" 2>/dev/null; do
   sleep 0.5
   date +%s%N >>"$work/clicks.txt"
@@ -94,10 +108,12 @@ PY
 )
 fi
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
-latency=$(python3 - "$work/clicks.txt" "$work/probe.log" <<'PY'
+latency() { # latency CLICKS_FILE PREFIX
+  python3 - "$1" "$work/probe.log" "$2" <<'PY'
 import re, sys
 clicks = [int(l) for l in open(sys.argv[1]) if l.strip()]
 shown = [int(m) for m in re.findall(r"press_shown_unix_ns=(\d+)", open(sys.argv[2]).read())]
+prefix = sys.argv[3]
 ms = []
 for t in clicks:
     after = [s for s in shown if s >= t]
@@ -105,15 +121,17 @@ for t in clicks:
         ms.append((min(after) - t) / 1e6)
 ms.sort()
 if not ms:
-    print("clicks=0")
+    print(f"{prefix}clicks=0")
 else:
     pick = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]
-    print(f"clicks={len(ms)}/{len(clicks)} click_ms_median={pick(0.5):.0f} click_ms_p90={pick(0.9):.0f} click_ms_max={ms[-1]:.0f}")
+    print(f"{prefix}clicks={len(ms)}/{len(clicks)} {prefix}click_ms_median={pick(0.5):.0f} {prefix}click_ms_p90={pick(0.9):.0f} {prefix}click_ms_max={ms[-1]:.0f}")
 PY
-)
+}
+idle_latency=$(latency "$work/idle_clicks.txt" idle_)
+flood_latency=$(latency "$work/clicks.txt" "")
 echo "--- frame times during the flood (probe: CPU time per frame, once a second) ---"
 grep 'probe frames' "$work/probe.log" | tail -n 15
 match=no
 [ "$capture_sha" = "$sha" ] && match=yes
 [ "$capture" = 1 ] || match=not-captured
-echo "RESULT tcp_flood_gui secs=$secs sent_bytes=$sent counted_bytes=${counted:-0} rate_MBps=$nd_rate nc_rate_MBps=$nc_rate $latency peak_rss_kb=$hwm peak_rss_kb_at_end_of_flood=$rss_during capture_sha256_matches=$match"
+echo "RESULT tcp_flood_gui secs=$secs sent_bytes=$sent counted_bytes=${counted:-0} rate_MBps=$nd_rate nc_rate_MBps=$nc_rate $flood_latency $idle_latency peak_rss_kb=$hwm peak_rss_kb_at_end_of_flood=$rss_during capture_sha256_matches=$match"

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{netdbg, port_of, run_bounded, write_until_stuck};
+use support::{netdbg, port_of, run_bounded};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 /// Nothing the CLI holds may grow with what the peer sends: its budget is 8 MiB.
@@ -71,7 +71,7 @@ fn tcp_serve_into_a_pipe_nobody_reads_slows_the_client_and_stays_small() {
     let server = Stalled::spawn(&["tcp", "serve", "--bind", "127.0.0.1:0", "--json"]);
     let port = port_of(&server.first);
     let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let written = write_until_stuck(&mut client, 1 << 30, Duration::from_secs(2));
+    let written = support::write_until_stuck(&mut client, 1 << 30, Duration::from_secs(2));
     assert!(
         written < 64 << 20,
         "{written} bytes taken by a server whose stdout nobody reads"
@@ -88,7 +88,7 @@ fn tcp_connect_into_a_pipe_nobody_reads_slows_the_server_and_stays_small() {
     let client = Stalled::spawn(&["tcp", "connect", &target, "--wait", "30", "--json"]);
     assert_eq!(client.first["event"], "connected");
     let (mut peer, _) = listener.accept().expect("accept");
-    let written = write_until_stuck(&mut peer, 1 << 30, Duration::from_secs(2));
+    let written = support::write_until_stuck(&mut peer, 1 << 30, Duration::from_secs(2));
     assert!(
         written < 64 << 20,
         "{written} bytes taken by a client whose stdout nobody reads"

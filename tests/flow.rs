@@ -24,6 +24,7 @@ fn small(mode: FlowMode, budget: usize) -> Flow {
         sent: mode,
         budget,
         preview: None,
+        background: false,
     })
 }
 

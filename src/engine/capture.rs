@@ -113,6 +113,18 @@ pub struct Capture {
 impl Capture {
     /// Creates (or truncates) the file; failing here is the user's to fix.
     pub fn create(path: &Path) -> Result<Self, EngineError> {
+        Self::open(path, false)
+    }
+
+    /// Like [`create`](Self::create), for a window: the writer thread runs below
+    /// normal priority, like the window's TCP workers (see
+    /// [`priority`](super::priority)), so that hex-formatting a flood does not
+    /// keep the window's thread from the CPU. Reading waits for it all the same.
+    pub fn create_background(path: &Path) -> Result<Self, EngineError> {
+        Self::open(path, true)
+    }
+
+    fn open(path: &Path, background: bool) -> Result<Self, EngineError> {
         let failed = |err: io::Error| EngineError::CaptureFailed {
             path: path.display().to_string(),
             message: err.to_string(),
@@ -125,6 +137,9 @@ impl Capture {
         let writer = thread::Builder::new()
             .name("capture".to_owned())
             .spawn(move || {
+                if background {
+                    super::priority::lower_current_thread();
+                }
                 let mut out = BufWriter::with_capacity(1 << 20, file);
                 for record in &records {
                     write_record(&mut out, &record)?;

@@ -49,6 +49,9 @@ pub struct FlowConfig {
     /// Keep only this many bytes of each payload in its event; the event still
     /// says the full length.
     pub preview: Option<usize>,
+    /// TCP workers run below normal priority, so the consumer's thread (a
+    /// window) gets the CPU first; see [`super::priority`].
+    pub background: bool,
 }
 
 impl FlowConfig {
@@ -59,6 +62,7 @@ impl FlowConfig {
             sent: FlowMode::Wait,
             budget: LOSSLESS_BUDGET,
             preview: None,
+            background: false,
         }
     }
 
@@ -69,6 +73,7 @@ impl FlowConfig {
             sent: FlowMode::Summarize,
             budget: DISPLAY_BUDGET,
             preview: Some(DISPLAY_PREVIEW),
+            background: true,
         }
     }
 
@@ -162,6 +167,14 @@ impl Flow {
 
     pub fn config(&self) -> FlowConfig {
         self.shared.config
+    }
+
+    /// Called first thing by a TCP worker thread: lowers its priority when the
+    /// consumer is a window.
+    pub fn worker_started(&self) {
+        if self.shared.config.background {
+            super::priority::lower_current_thread();
+        }
     }
 
     /// Takes budget for `data` going `way`: waits for it or skips, as the mode

@@ -32,6 +32,7 @@ pub mod file_server;
 pub mod flow;
 pub mod interfaces;
 pub mod listener;
+pub mod priority;
 pub mod reach;
 pub mod repeat;
 pub mod send_job;

@@ -256,6 +256,7 @@ fn run_connection(
     shared: &OnceLock<TcpStream>,
     queue: Receiver<Vec<u8>>,
 ) {
+    link.flow.worker_started();
     let opened = open_stream(
         &config.host,
         config.port,
@@ -386,6 +387,7 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
 }
 
 fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>, link: &Link) {
+    link.flow.worker_started();
     for data in queue {
         if link.stop.load(Ordering::SeqCst) {
             break;

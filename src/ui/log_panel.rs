@@ -310,7 +310,7 @@ impl LogPanel {
         let answer = dialog.poll()?;
         self.capture_dialog = None;
         let path = answer?;
-        match Capture::create(&path) {
+        match Capture::create_background(&path) {
             Ok(capture) => {
                 let sink = capture.sink();
                 self.capture = Some(capture);

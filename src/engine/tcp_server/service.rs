@@ -17,6 +17,7 @@ const FIRST_READ: usize = 4 * 1024;
 const LARGEST_READ: usize = 64 * 1024;
 
 pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
+    shared.reporter.flow.worker_started();
     let mut stream = &link.stream;
     let mut buf = vec![0u8; FIRST_READ];
     let reason = loop {

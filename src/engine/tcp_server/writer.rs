@@ -62,6 +62,7 @@ pub(super) fn spawn(
 }
 
 fn write_loop(jobs: &Receiver<WriteJob>, reporter: &Reporter) {
+    reporter.flow.worker_started();
     let mut queues: HashMap<ClientId, VecDeque<Outgoing>> = HashMap::new();
     let mut last_retry = Instant::now();
     loop {
