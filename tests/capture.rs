@@ -14,6 +14,8 @@ use netdbg::engine::{
 };
 use serde_json::Value;
 
+mod support;
+
 const WAIT: Duration = Duration::from_secs(10);
 const BURST: u64 = 100_000;
 const SENTINEL: &[u8] = b"sentinel";
@@ -466,5 +468,59 @@ fn a_stalled_disk_slows_reading_and_the_capture_still_holds_every_byte() {
     assert_eq!(captured.len(), written, "every byte captured");
     let expected = pattern.iter().cycle().take(written);
     assert!(captured.iter().eq(expected), "byte-exact, in order");
+    drain.join().expect("drain");
+}
+
+/// A disk that never comes back (a FIFO nobody reads): stopping the capture, as
+/// the window's Stop does, must not wait for it, and the endpoint reads on.
+#[cfg(unix)]
+#[test]
+fn stopping_a_capture_on_a_stuck_disk_frees_the_endpoint() {
+    use std::net::TcpStream;
+
+    let file = TempFile::new("stuck-disk");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&file.0)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let fifo = file.0.clone();
+    // Opens the FIFO (so the capture can open it) and never reads.
+    let (opened_tx, opened) = crossbeam_channel::bounded(1);
+    let (done_tx, done) = crossbeam_channel::bounded::<()>(1);
+    let stuck = thread::spawn(move || {
+        let reader = std::fs::File::open(&fifo).expect("open fifo");
+        opened_tx.send(()).expect("opened");
+        let _ = done.recv();
+        drop(reader);
+    });
+    let capture = Capture::create(&file.0).expect("capture");
+    opened.recv_timeout(WAIT).expect("the FIFO opened");
+    let (tx, events) = crossbeam_channel::unbounded();
+    let config = TcpServerConfig {
+        flow: netdbg::engine::FlowConfig::display(),
+        ..TcpServerConfig::new("127.0.0.1:0".parse().expect("address"))
+    };
+    let server = TcpServer::start(config, tx, no_waker()).expect("server");
+    server.set_capture(capture.sink());
+    let drain = thread::spawn(move || events.iter().count());
+    let mut client = TcpStream::connect(server.local_addr()).expect("connect");
+    let stalled = support::write_until_stuck(&mut client, 1 << 30, Duration::from_secs(1));
+    assert!(
+        stalled < 64 << 20,
+        "{stalled} bytes while the disk took nothing"
+    );
+
+    let asked = Instant::now();
+    server.set_capture(None);
+    drop(capture);
+    assert!(asked.elapsed() < Duration::from_secs(1), "stopping waited");
+    // The reader is free again: the client can send as much as it likes.
+    let more = support::write_until_stuck(&mut client, 128 << 20, Duration::from_secs(5));
+    assert_eq!(more, 128 << 20);
+    drop(client);
+    let _ = done_tx.send(());
+    stuck.join().expect("stuck");
+    drop(server);
     drain.join().expect("drain");
 }

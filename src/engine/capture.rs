@@ -92,11 +92,13 @@ impl CaptureSlot {
     }
 
     pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
-        let slot = match self.sink.read() {
-            Ok(slot) => slot,
-            Err(poisoned) => poisoned.into_inner(),
+        // A copy of the sink, and the lock let go: recording may wait for a slow
+        // disk, and switching the capture (the window's thread) must never wait.
+        let sink = match self.sink.read() {
+            Ok(slot) => slot.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         };
-        if let Some(sink) = slot.as_ref() {
+        if let Some(sink) = sink {
             sink.record(direction, peer, data);
         }
     }
@@ -197,6 +199,17 @@ impl Capture {
                 path: self.path.display().to_string(),
                 message: err.to_string(),
             })
+    }
+}
+
+impl Drop for Capture {
+    /// A capture dropped without [`finish`](Capture::finish) (the window's Stop):
+    /// a worker still waiting for room in the queue gives up instead of waiting
+    /// for a disk that may never come back. What is queued is still written.
+    fn drop(&mut self) {
+        if let Some(sink) = &self.sink {
+            sink.queue.close();
+        }
     }
 }
 
