@@ -36,6 +36,8 @@ use crate::codec::{TextEncoding, visible_text};
 use crate::i18n::Lang;
 
 pub use output::Printer;
+// Public for the fuzz target and property tests of `--rule`.
+pub use tcp::parse_rule;
 
 #[derive(Debug, Parser)]
 #[command(

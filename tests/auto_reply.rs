@@ -127,6 +127,35 @@ fn an_empty_pattern_names_its_rule() {
     );
 }
 
+/// Found by the `auto_reply_rules` fuzz target: a HEX pattern of separators only
+/// compiled to no bytes, and "contains" then panicked on every message.
+#[test]
+fn a_hex_pattern_of_separators_only_is_an_empty_pattern() {
+    for kind in [
+        MatchKind::Contains,
+        MatchKind::StartsWith,
+        MatchKind::Equals,
+    ] {
+        for pattern in [" ", "\n", ", ;", "-:"] {
+            let spec = rules(vec![
+                hex_rule(MatchKind::Contains, "01", "06"),
+                hex_rule(kind, pattern, "15"),
+            ]);
+            assert_eq!(
+                AutoReply::compile(&spec, TextEncoding::Utf8).err(),
+                Some(AutoReplyError::EmptyPattern { rule: 2 }),
+                "{kind:?} {pattern:?}"
+            );
+        }
+    }
+    // A HEX regex is text matched against the dump, so a space is a real pattern.
+    let spec = rules(vec![hex_rule(MatchKind::Regex, " ", "06")]);
+    assert_eq!(
+        compile(&spec, TextEncoding::Utf8).reply_to(&[1, 2]),
+        Some(&[6u8][..])
+    );
+}
+
 #[test]
 fn bad_hex_in_a_rule_says_pattern_or_reply() {
     let pattern = rules(vec![hex_rule(MatchKind::StartsWith, "01 0G", "AA")]);

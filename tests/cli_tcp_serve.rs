@@ -296,6 +296,10 @@ fn bad_input_exits_2_and_says_what_to_write() {
             "Rule 1: invalid regular expression",
         ),
         (&["--hex", "--rule", "equals:ping=>06"], "Rule 1, pattern"),
+        (
+            &["--hex", "--rule", "contains: , =>06"],
+            "Rule 1 has an empty pattern",
+        ),
         (&["--hex", "--reply", "zz"], "Auto-reply text"),
         (&["--max-clients", "0"], "Client limit \"0\" is invalid"),
         (

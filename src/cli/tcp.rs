@@ -24,6 +24,8 @@ use crate::i18n::{Describe, Lang};
 #[path = "tcp_serve.rs"]
 mod serve;
 
+pub use serve::parse_rule;
+
 /// Between two rounds of `--repeat` when `--interval` is not given, as in `udp send`.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 /// A send that has had no outcome for this long (beyond the interval) is stuck.

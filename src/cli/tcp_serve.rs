@@ -144,7 +144,7 @@ fn auto_reply_spec(args: &ServeArgs, lang: Lang) -> Result<AutoReplySpec, CliErr
 
 /// `KIND:PATTERN=>REPLY`. The pattern ends at the first `=>`, so a reply may contain one;
 /// an empty pattern is left for [`AutoReply::compile`], which names the rule.
-fn parse_rule(spec: &str, hex: bool) -> Option<RuleSpec> {
+pub fn parse_rule(spec: &str, hex: bool) -> Option<RuleSpec> {
     let (kind, rest) = spec.split_once(':')?;
     let kind = match kind.trim().to_ascii_lowercase().as_str() {
         "contains" => MatchKind::Contains,

@@ -234,15 +234,20 @@ fn compile_matcher(rule: &RuleSpec, number: usize) -> Result<Matcher, AutoReplyE
             kind,
             pattern: rule.pattern.clone(),
         },
-        (kind, true) => Matcher::Bytes {
-            kind,
-            pattern: crate::codec::parse_hex(&rule.pattern).map_err(|error| {
+        (kind, true) => {
+            let pattern = crate::codec::parse_hex(&rule.pattern).map_err(|error| {
                 AutoReplyError::Pattern {
                     rule: number,
                     error,
                 }
-            })?,
-        },
+            })?;
+            // Separators alone (" ", ",") are no bytes: such a rule would match every
+            // message, and `windows(0)` in "contains" panics.
+            if pattern.is_empty() {
+                return Err(AutoReplyError::EmptyPattern { rule: number });
+            }
+            Matcher::Bytes { kind, pattern }
+        }
     })
 }
 
