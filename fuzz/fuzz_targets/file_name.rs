@@ -6,21 +6,22 @@
 #![no_main]
 
 use std::fs;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use netdbg::engine::file_names::{
-    MAX_NAME_BYTES, canonical_root, check_name, name_from_bytes, resolve,
-};
+use netdbg::engine::file_names::{MAX_NAME_BYTES, check_name, name_from_bytes};
+use netdbg::engine::file_server::SharedFolder;
 use netdbg::engine::{NameProblem, Refusal};
 
 struct Fixture {
-    /// The shared folder, canonical as the server holds it.
-    root: PathBuf,
-    /// A folder beside it that symlinks inside the root point into.
-    outside: PathBuf,
+    /// The shared folder, open as the server holds it.
+    folder: SharedFolder,
 }
+
+/// What the regular files inside the folder hold; the one outside holds "secret".
+const INSIDE: [&[u8]; 2] = [b"a", b"b"];
 
 /// One fixed folder, so parallel jobs and repeated runs share it instead of
 /// leaving a folder per process behind.
@@ -57,8 +58,7 @@ fn fixture() -> &'static Fixture {
             }
         }
         Fixture {
-            root: canonical_root(&root).expect("canonical root"),
-            outside: outside.canonicalize().expect("canonical outside"),
+            folder: SharedFolder::open(&root).expect("open the shared folder"),
         }
     })
 }
@@ -73,9 +73,12 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(!name.ends_with(['\r', '\n']));
 
-    let resolved = resolve(&fixture.root, name);
+    let opened = fixture.folder.open_file(name);
     match check_name(name) {
-        Err(problem) => assert_eq!(resolved, Err(Refusal::BadName(problem))),
+        Err(problem) => assert_eq!(
+            opened.map(|file| file.size),
+            Err(Refusal::BadName(problem))
+        ),
         Ok(()) => {
             // The check alone keeps a name below the root, whatever is on disk.
             assert!(
@@ -84,19 +87,24 @@ fuzz_target!(|data: &[u8]| {
                     .all(|c| matches!(c, Component::Normal(_) | Component::CurDir)),
                 "{name:?} passed the check"
             );
-            match resolved {
-                Ok(path) => {
-                    assert!(path.starts_with(&fixture.root), "{name:?} -> {path:?}");
-                    assert!(!path.starts_with(&fixture.outside), "{name:?} -> {path:?}");
-                    assert!(path.is_file(), "{name:?} -> {path:?}");
+            match opened {
+                // Opened by handle below the folder: one of its own regular files,
+                // never the secret a symlink points to.
+                Ok(mut opened) => {
+                    let mut content = Vec::new();
+                    opened.file.read_to_end(&mut content).expect("read");
+                    assert!(INSIDE.contains(&&content[..]), "{name:?} -> {content:?}");
+                    assert_eq!(opened.size, content.len() as u64);
                 }
                 Err(
                     Refusal::NotFound
                     | Refusal::NotAFile
+                    | Refusal::SpecialFile
+                    | Refusal::Symlink
                     | Refusal::OutsideRoot
                     | Refusal::Unreadable { .. },
                 ) => {}
-                Err(other) => panic!("{name:?}: resolve cannot refuse with {other:?}"),
+                Err(other) => panic!("{name:?}: opening cannot refuse with {other:?}"),
             }
         }
     }
