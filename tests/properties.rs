@@ -4,7 +4,8 @@
 use netdbg::cli::parse_rule;
 use netdbg::codec::{
     Checksum, CodecError, LineEnding, PayloadMode, SendOptions, StreamDecoder, TextEncoding,
-    build_message, build_payload, format_hex, format_hex_compact, parse_hex, visible_text,
+    build_message, build_payload, format_hex, format_hex_compact, is_hidden, parse_hex,
+    visible_text,
 };
 use netdbg::engine::{AutoReply, AutoReplySpec, MatchKind, RuleSpec};
 use proptest::prelude::*;
@@ -246,8 +247,9 @@ proptest! {
         text in prop::collection::vec(any::<char>(), 0..48).prop_map(String::from_iter),
     ) {
         let shown = visible_text(&text);
-        prop_assert!(!shown.chars().any(char::is_control), "{:?}", shown);
-        prop_assert_eq!(shown == text, !text.chars().any(char::is_control));
+        // Hidden: controls, and the bidi and line-breaking characters a terminal acts on.
+        prop_assert!(!shown.chars().any(is_hidden), "{:?}", shown);
+        prop_assert_eq!(shown == text, !text.chars().any(is_hidden));
     }
 
     #[test]
