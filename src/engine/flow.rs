@@ -139,6 +139,9 @@ struct Shared {
 struct State {
     in_flight: usize,
     skipped: Skipped,
+    /// Workers waiting for budget: a ticket given back wakes them only if any,
+    /// sparing the window a wake-up call per event it drops.
+    waiting: usize,
 }
 
 /// The answer to [`Flow::admit`].
@@ -201,10 +204,12 @@ impl Flow {
                 });
                 return Admission::Skip;
             }
+            state.waiting += 1;
             state = match self.shared.freed.wait_timeout(state, CLOSE_POLL) {
                 Ok((state, _)) => state,
                 Err(poisoned) => poisoned.into_inner().0,
             };
+            state.waiting -= 1;
         }
         state.in_flight += cost;
         let skipped = std::mem::take(&mut state.skipped);
@@ -285,8 +290,9 @@ impl Drop for Ticket {
     fn drop(&mut self) {
         let mut state = self.shared.lock();
         state.in_flight = state.in_flight.saturating_sub(self.cost);
-        drop(state);
-        self.shared.freed.notify_all();
+        if state.waiting > 0 {
+            self.shared.freed.notify_all();
+        }
     }
 }
 
