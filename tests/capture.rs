@@ -374,6 +374,33 @@ fn an_empty_capture_finishes_with_zero_records() {
     assert_eq!(std::fs::read_to_string(&file.0).expect("file exists"), "");
 }
 
+/// A FIFO in the temp folder: a "disk" that takes only what its reader reads.
+#[cfg(unix)]
+fn fifo(name: &str) -> TempFile {
+    let file = TempFile::new(name);
+    let status = std::process::Command::new("mkfifo")
+        .arg(&file.0)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    file
+}
+
+/// A TCP server on loopback as the window runs it (display flow), capturing to
+/// `capture`; its events are not what these tests are about, so a thread drops
+/// them as they come.
+#[cfg(unix)]
+fn window_server_capturing(capture: &Capture) -> (TcpServer, thread::JoinHandle<usize>) {
+    let (tx, events) = crossbeam_channel::unbounded();
+    let config = TcpServerConfig {
+        flow: netdbg::engine::FlowConfig::display(),
+        ..TcpServerConfig::new("127.0.0.1:0".parse().expect("address"))
+    };
+    let server = TcpServer::start(config, tx, no_waker()).expect("server");
+    server.set_capture(capture.sink());
+    (server, thread::spawn(move || events.iter().count()))
+}
+
 /// A disk that stops taking data (a FIFO nobody reads, for now): reading waits
 /// for it, so the peer is slowed and nothing is queued without bound; once the
 /// disk is back, the capture holds every byte, in order.
@@ -383,12 +410,7 @@ fn a_stalled_disk_slows_reading_and_the_capture_still_holds_every_byte() {
     use std::io::{BufRead, BufReader, ErrorKind, Write};
     use std::net::TcpStream;
 
-    let file = TempFile::new("stalled-disk");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&file.0)
-        .status()
-        .expect("mkfifo");
-    assert!(status.success());
+    let file = fifo("stalled-disk");
     let (go_tx, go) = crossbeam_channel::bounded::<()>(1);
     let fifo = file.0.clone();
     // The "disk": opens the FIFO at once (so the capture can open it), reads
@@ -411,15 +433,7 @@ fn a_stalled_disk_slows_reading_and_the_capture_still_holds_every_byte() {
         bytes
     });
     let capture = Capture::create(&file.0).expect("capture");
-    let (tx, events) = crossbeam_channel::unbounded();
-    let config = TcpServerConfig {
-        flow: netdbg::engine::FlowConfig::display(),
-        ..TcpServerConfig::new("127.0.0.1:0".parse().expect("address"))
-    };
-    let server = TcpServer::start(config, tx, no_waker()).expect("server");
-    server.set_capture(capture.sink());
-    // Events are not what this is about: drop them as they come.
-    let drain = thread::spawn(move || events.iter().count());
+    let (server, drain) = window_server_capturing(&capture);
 
     let mut client = TcpStream::connect(server.local_addr()).expect("connect");
     client
@@ -478,12 +492,7 @@ fn a_stalled_disk_slows_reading_and_the_capture_still_holds_every_byte() {
 fn stopping_a_capture_on_a_stuck_disk_frees_the_endpoint() {
     use std::net::TcpStream;
 
-    let file = TempFile::new("stuck-disk");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&file.0)
-        .status()
-        .expect("mkfifo");
-    assert!(status.success());
+    let file = fifo("stuck-disk");
     let fifo = file.0.clone();
     // Opens the FIFO (so the capture can open it) and never reads.
     let (opened_tx, opened) = crossbeam_channel::bounded(1);
@@ -496,14 +505,7 @@ fn stopping_a_capture_on_a_stuck_disk_frees_the_endpoint() {
     });
     let capture = Capture::create(&file.0).expect("capture");
     opened.recv_timeout(WAIT).expect("the FIFO opened");
-    let (tx, events) = crossbeam_channel::unbounded();
-    let config = TcpServerConfig {
-        flow: netdbg::engine::FlowConfig::display(),
-        ..TcpServerConfig::new("127.0.0.1:0".parse().expect("address"))
-    };
-    let server = TcpServer::start(config, tx, no_waker()).expect("server");
-    server.set_capture(capture.sink());
-    let drain = thread::spawn(move || events.iter().count());
+    let (server, drain) = window_server_capturing(&capture);
     let mut client = TcpStream::connect(server.local_addr()).expect("connect");
     let stalled = support::write_until_stuck(&mut client, 1 << 30, Duration::from_secs(1));
     assert!(

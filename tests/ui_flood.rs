@@ -7,36 +7,15 @@ use std::net::TcpStream;
 use std::thread;
 
 use egui_kittest::kittest::Queryable;
-use netdbg::app::{Settings, Tab};
-use netdbg::codec::TextEncoding;
 use netdbg::i18n::Lang;
-use netdbg::ui::log_panel::DisplaySettings;
-use netdbg::ui::tcp_server_tab::TcpServerSettings;
 
 mod support;
-use support::{harness, shows, wait_for_text, wait_until};
+use support::{harness, shows, tcp_server_settings, wait_for_text, wait_until};
 
 const FLOOD: usize = 1 << 30;
 
-fn settings(lang: Lang) -> Settings {
-    Settings {
-        lang,
-        tab: Tab::TcpServer,
-        tcp_server: TcpServerSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            display: DisplaySettings {
-                encoding: TextEncoding::Utf8,
-                ..DisplaySettings::default()
-            },
-            ..TcpServerSettings::default()
-        },
-        ..Settings::default()
-    }
-}
-
 fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) {
-    let mut harness = harness(settings(lang));
+    let mut harness = harness(tcp_server_settings(lang));
     harness.get_by_label(start).click();
     wait_until(&mut harness, "the server to listen", |h| {
         h.state().tcp_server().local_addr().is_some()

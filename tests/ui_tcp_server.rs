@@ -14,44 +14,20 @@ use std::time::{Duration, Instant};
 use egui::accesskit::{Role, Toggled};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
-use netdbg::app::{Settings, Tab};
 use netdbg::codec::TextEncoding;
 use netdbg::engine::{AutoReplySpec, MatchKind};
 use netdbg::i18n::Lang;
-use netdbg::ui::log_panel::DisplaySettings;
-use netdbg::ui::log_view::ShowMode;
-use netdbg::ui::tcp_server_tab::TcpServerSettings;
 
 mod support;
 use support::{
     App, DEADLINE, POLL, harness, is_timeout, node_text, replace_field, screen_dump, shows,
-    wait_for_text, wait_until,
+    tcp_server_settings as settings, wait_for_text, wait_until,
 };
 
 /// GBK bytes, spelled out so the test does not trust the codec it checks.
 const GBK_NI_HAO: [u8; 4] = [0xc4, 0xe3, 0xba, 0xc3]; // 你好
 const GBK_SHOU_DAO: [u8; 4] = [0xca, 0xd5, 0xb5, 0xbd]; // 收到
 const GBK_ZAI_JIAN: [u8; 5] = [0xd4, 0xd9, 0xbc, 0xfb, b'!']; // 再见!
-
-/// Settings with the TCP server tab shown, bound to loopback on a port the OS picks.
-fn settings(lang: Lang) -> Settings {
-    Settings {
-        lang,
-        tab: Tab::TcpServer,
-        tcp_server: TcpServerSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            display: DisplaySettings {
-                encoding: TextEncoding::Utf8,
-                show: ShowMode::Text,
-                ..DisplaySettings::default()
-            },
-            ..TcpServerSettings::default()
-        },
-        // The other tabs as they come, so a new tab's settings need no change here.
-        ..Settings::default()
-    }
-}
 
 /// Clicks the start button and waits for the listening socket; returns its address.
 #[track_caller]

@@ -34,6 +34,30 @@ pub fn harness(settings: Settings) -> App<'static> {
     harness
 }
 
+/// Settings with the TCP server tab shown, bound to loopback on a port the OS picks,
+/// showing text in UTF-8.
+pub fn tcp_server_settings(lang: netdbg::i18n::Lang) -> Settings {
+    use netdbg::ui::log_panel::DisplaySettings;
+    use netdbg::ui::log_view::ShowMode;
+    use netdbg::ui::tcp_server_tab::TcpServerSettings;
+    Settings {
+        lang,
+        tab: netdbg::app::Tab::TcpServer,
+        tcp_server: TcpServerSettings {
+            local_ip: "127.0.0.1".to_owned(),
+            local_port: "0".to_owned(),
+            display: DisplaySettings {
+                encoding: netdbg::codec::TextEncoding::Utf8,
+                show: ShowMode::Text,
+                ..DisplaySettings::default()
+            },
+            ..TcpServerSettings::default()
+        },
+        // The other tabs as they come, so a new tab's settings need no change here.
+        ..Settings::default()
+    }
+}
+
 /// The text a user reads on a node: a label's value, otherwise its name.
 pub fn node_text(node: &egui_kittest::kittest::AccessKitNode<'_>) -> Option<String> {
     if node.role() == Role::Label {
