@@ -102,16 +102,18 @@ pub fn log_view_ui(
     let shown = shown_rows(model, options);
     let total = shown.as_ref().map_or(model.len(), Vec::len);
     let search = options.search.trim().to_lowercase();
+    let spacing = ui.spacing().item_spacing.y;
     let mut area = ScrollArea::both()
         .id_salt("log")
         .auto_shrink([false, false])
         .stick_to_bottom(options.auto_scroll && options.scroll_to.is_none());
     if let Some(row) = options.scroll_to {
-        let spacing = ui.spacing().item_spacing.y;
         area = area.vertical_scroll_offset((row as f32 * (row_height + spacing) - 80.0).max(0.0));
+    } else if let Some(bottom) = past_the_end(ui, total as f32 * (row_height + spacing) - spacing) {
+        area = area.vertical_scroll_offset(bottom);
     }
     let mut click = None;
-    area.show_rows(ui, row_height, total, |ui, rows| {
+    let output = area.show_rows(ui, row_height, total, |ui, rows| {
         for row in rows {
             let index = shown
                 .as_ref()
@@ -133,7 +135,27 @@ pub fn log_view_ui(
             }
         }
     });
+    let viewport = (output.id, output.inner_rect.height());
+    ui.data_mut(|data| data.insert_temp(viewport_key(ui), viewport));
     click
+}
+
+/// Where last frame's viewport is remembered: the scroll area's id and height.
+fn viewport_key(ui: &egui::Ui) -> egui::Id {
+    ui.scope_id().with("log viewport")
+}
+
+/// The last row's offset when the log got shorter than where it is scrolled to
+/// (its memory limit dropped more lines than arrived). egui keeps a scroll area
+/// stuck to the bottom only after drawing, so that frame would draw no rows at all;
+/// and if it was the last frame of a flood, the log stayed blank.
+fn past_the_end(ui: &egui::Ui, content_height: f32) -> Option<f32> {
+    let (id, height) = ui.data(|data| data.get_temp::<(egui::Id, f32)>(viewport_key(ui)))?;
+    let offset = egui::scroll_area::State::load(ui.ctx(), id)?
+        .unclamped_offset()
+        .y;
+    let bottom = (content_height - height).max(0.0);
+    (offset > bottom + 0.5).then_some(bottom)
 }
 
 /// One line as text, the way it is shown (for copying and saving).
