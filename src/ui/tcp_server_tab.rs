@@ -171,15 +171,10 @@ impl TcpServerTab {
         };
         self.waker.rearm();
         let keep = self.panel.log.cap();
-        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
+        if drain_events(ctx, &events, keep, |event, backlog| {
             self.apply(event, backlog)
-        });
-        // A flood that ended while the window was behind: say what it skipped.
-        if let Some(skipped) = caught_up
-            .then(|| self.server.as_ref()?.take_skipped())
-            .flatten()
-        {
-            self.apply(TcpServerEvent::Skipped(skipped), false);
+        }) {
+            self.caught_up();
         }
         self.drop_idle_server();
         self.map.tick(Instant::now());

@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use super::send::SendProblem;
 use super::{Status, TcpServerTab};
-use crate::engine::{CloseReason, Skipped, TcpServerEvent};
+use crate::engine::{CloseReason, Skipped, TcpServer, TcpServerEvent};
 use crate::i18n::Describe;
 use crate::ui::client_table::ClientState;
 use crate::ui::log_model::Direction;
@@ -132,6 +132,14 @@ impl TcpServerTab {
                 self.note(show, at, peer, &line);
             }
             TcpServerEvent::Skipped(skipped) => self.skipped(skipped),
+        }
+    }
+
+    /// The window has taken every event: a flood that ended while it was behind
+    /// says what it skipped since its last report.
+    pub(super) fn caught_up(&mut self) {
+        if let Some(skipped) = self.server.as_ref().and_then(TcpServer::take_skipped) {
+            self.skipped(skipped);
         }
     }
 
