@@ -1,16 +1,18 @@
 //! The eframe application: the top bar, the tabs, and the settings that persist.
 
+pub mod window;
+
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
-use crate::ui::file_tab::{FileSettings, FileTab};
+use crate::ui::file::{FileSettings, FileTab};
 use crate::ui::fonts::install_fonts;
-use crate::ui::network_tab::{NetworkSettings, NetworkTab};
-use crate::ui::presenter::ViewSettings;
+use crate::ui::network::{NetworkSettings, NetworkTab};
 use crate::ui::probe::Probe;
-use crate::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
-use crate::ui::tcp_server_tab::{TcpServerSettings, TcpServerTab};
-use crate::ui::udp_tab::{UdpSettings, UdpTab};
+use crate::ui::tcp_client::{TcpClientSettings, TcpClientTab};
+use crate::ui::tcp_server::{TcpServerSettings, TcpServerTab};
+use crate::ui::teaching::ViewSettings;
+use crate::ui::udp::{UdpSettings, UdpTab};
 
 /// Everything remembered across restarts. `serde(default)` lets an old or
 /// partial settings file load, field by field.

@@ -15,6 +15,6 @@ fn main() -> ExitCode {
     };
     match cli.command.take() {
         Some(command) => cli::run(cli, command),
-        None => netdbg::ui::window::run(started),
+        None => netdbg::app::window::run(started),
     }
 }

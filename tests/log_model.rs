@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use netdbg::codec::TextEncoding;
-use netdbg::ui::log_model::{Direction, LogModel, MAX_SHOWN_BYTES, MIN_LOG_CAP};
+use netdbg::ui::log::model::{Direction, LogModel, MAX_SHOWN_BYTES, MIN_LOG_CAP};
 
 fn peer() -> SocketAddr {
     "127.0.0.1:5000".parse().expect("addr")

@@ -11,7 +11,7 @@ use netdbg::engine::reach::{
 use netdbg::engine::{EngineError, no_waker};
 use netdbg::i18n::Lang;
 use netdbg::i18n::describe_reach;
-use netdbg::ui::network_tab::scope_explanation;
+use netdbg::ui::network::scope_explanation;
 
 const LIMIT: Duration = Duration::from_secs(15);
 

@@ -9,8 +9,8 @@ use egui_kittest::kittest::Queryable;
 use netdbg::app::{NetdbgApp, Settings, Tab, load_settings};
 use netdbg::codec::{Checksum, LineEnding, PayloadMode, SendOptions, TextEncoding};
 use netdbg::i18n::Lang;
-use netdbg::ui::log_view::{ShowMode, TimestampMode};
-use netdbg::ui::presets_ui::Preset;
+use netdbg::ui::log::view::{ShowMode, TimestampMode};
+use netdbg::ui::send::quick_commands::Preset;
 
 mod support;
 use support::{harness, shows, wait_until};

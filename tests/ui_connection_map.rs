@@ -12,9 +12,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{Settings, Tab};
 use netdbg::engine::Counters;
 use netdbg::i18n::Lang;
-use netdbg::ui::client_table::ClientState;
-use netdbg::ui::connection_map::{ConnectionMap, FADE, FLASH, MAX_DRAWN, Summary};
-use netdbg::ui::tcp_server_tab::TcpServerSettings;
+use netdbg::ui::tcp_server::TcpServerSettings;
+use netdbg::ui::tcp_server::client_table::ClientState;
+use netdbg::ui::tcp_server::connection_map::{ConnectionMap, FADE, FLASH, MAX_DRAWN, Summary};
 
 mod support;
 use support::{App, DEADLINE, harness, wait_until};

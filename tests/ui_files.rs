@@ -10,9 +10,9 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::i18n::Lang;
-use netdbg::ui::file_download_ui::DownloadSettings;
-use netdbg::ui::file_server_ui::FileServerSettings;
-use netdbg::ui::file_tab::FileSettings;
+use netdbg::ui::file::FileSettings;
+use netdbg::ui::file::download::DownloadSettings;
+use netdbg::ui::file::server::FileServerSettings;
 use sha2::{Digest, Sha256};
 use support::{App, harness, shows, wait_for_text, wait_until};
 

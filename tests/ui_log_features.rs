@@ -13,9 +13,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{Settings, Tab};
 use netdbg::codec::TextEncoding;
 use netdbg::i18n::Lang;
-use netdbg::ui::log_panel::DisplaySettings;
-use netdbg::ui::log_view::{ShowMode, TimestampMode};
-use netdbg::ui::udp_tab::UdpSettings;
+use netdbg::ui::log::panel::DisplaySettings;
+use netdbg::ui::log::view::{ShowMode, TimestampMode};
+use netdbg::ui::udp::UdpSettings;
 use regex::Regex;
 
 mod support;

@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::i18n::Lang;
-use netdbg::ui::network_tab::NetworkSettings;
+use netdbg::ui::network::NetworkSettings;
 use support::{harness, shows, wait_for_text, wait_until};
 
 fn settings(lang: Lang, port: &str) -> Settings {

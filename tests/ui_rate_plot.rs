@@ -11,10 +11,10 @@ use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::engine::CounterSnapshot;
 use netdbg::i18n::Lang;
-use netdbg::ui::presenter::{PRESENTER_ZOOM, ViewSettings};
-use netdbg::ui::rate_plot::{Rate, RatePlot, WINDOW};
-use netdbg::ui::tcp_server_tab::TcpServerSettings;
-use netdbg::ui::udp_tab::UdpSettings;
+use netdbg::ui::tcp_server::TcpServerSettings;
+use netdbg::ui::teaching::rate_plot::{Rate, RatePlot, WINDOW};
+use netdbg::ui::teaching::{PRESENTER_ZOOM, ViewSettings};
+use netdbg::ui::udp::UdpSettings;
 
 mod support;
 use support::{harness, wait_for_text, wait_until};

@@ -17,11 +17,11 @@ use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::codec::{PayloadMode, SendOptions, TextEncoding};
 use netdbg::i18n::Lang;
-use netdbg::ui::log_panel::DisplaySettings;
-use netdbg::ui::log_view::ShowMode;
-use netdbg::ui::presets_ui::Preset;
-use netdbg::ui::tcp_client_tab::TcpClientSettings;
-use netdbg::ui::udp_tab::UdpSettings;
+use netdbg::ui::log::panel::DisplaySettings;
+use netdbg::ui::log::view::ShowMode;
+use netdbg::ui::send::quick_commands::Preset;
+use netdbg::ui::tcp_client::TcpClientSettings;
+use netdbg::ui::udp::UdpSettings;
 
 mod support;
 use support::{

@@ -8,8 +8,8 @@ use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::codec::TextEncoding;
 use netdbg::i18n::Lang;
-use netdbg::ui::log_panel::DisplaySettings;
-use netdbg::ui::tcp_client_tab::TcpClientSettings;
+use netdbg::ui::log::panel::DisplaySettings;
+use netdbg::ui::tcp_client::TcpClientSettings;
 
 mod support;
 use support::{DEADLINE, harness, wait_for_text};

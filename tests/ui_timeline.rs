@@ -11,10 +11,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::i18n::Lang;
-use netdbg::ui::presenter::ViewSettings;
-use netdbg::ui::tcp_client_tab::{TcpClientSettings, TcpClientTab};
-use netdbg::ui::timeline::{EventKind, MAX_EVENTS, MAX_SUBJECTS, Subject, Timeline};
-use netdbg::ui::udp_tab::UdpSettings;
+use netdbg::ui::tcp_client::{TcpClientSettings, TcpClientTab};
+use netdbg::ui::teaching::ViewSettings;
+use netdbg::ui::teaching::timeline::{EventKind, MAX_EVENTS, MAX_SUBJECTS, Subject, Timeline};
+use netdbg::ui::udp::UdpSettings;
 
 mod support;
 use support::{DEADLINE, POLL, harness, wait_for_text, wait_until};

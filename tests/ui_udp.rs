@@ -14,9 +14,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{Settings, Tab};
 use netdbg::codec::{PayloadMode, TextEncoding};
 use netdbg::i18n::Lang;
-use netdbg::ui::log_panel::DisplaySettings;
-use netdbg::ui::log_view::ShowMode;
-use netdbg::ui::udp_tab::UdpSettings;
+use netdbg::ui::log::panel::DisplaySettings;
+use netdbg::ui::log::view::ShowMode;
+use netdbg::ui::udp::UdpSettings;
 
 mod support;
 use support::{

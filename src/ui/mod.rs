@@ -1,34 +1,19 @@
-//! The window: one file per tab, plus the widgets they share.
+//! The window, grouped by feature: one file or folder per tab (`udp`, `tcp_client`,
+//! `tcp_server/`, `file/`, `network`), what the traffic tabs share (`traffic/`,
+//! `log/`, `send/`, `teaching/`), and the small widgets below.
 
-pub mod auto_reply_ui;
-pub mod client_rate;
-pub mod client_table;
-pub mod connection_map;
 pub mod dialogs;
-pub mod drain;
-pub mod file_download_ui;
-pub mod file_server_ui;
-pub mod file_tab;
+pub mod file;
 pub mod fonts;
-pub mod log_model;
-pub mod log_panel;
-pub mod log_save;
-pub mod log_view;
-pub mod network_tab;
-pub mod presenter;
-pub mod presets_ui;
+pub mod log;
+pub mod network;
 pub mod probe;
-pub mod rate_plot;
-pub mod send_box;
-pub mod send_jobs_ui;
-pub mod tab_layout;
-pub mod tcp_client_tab;
-pub mod tcp_server_tab;
-pub mod timeline;
-pub mod timeline_strip;
-pub mod udp_tab;
-pub mod waker;
-pub mod window;
+pub mod send;
+pub mod tcp_client;
+pub mod tcp_server;
+pub mod teaching;
+pub mod traffic;
+pub mod udp;
 
 use egui::{Color32, ComboBox, Response, RichText, TextEdit};
 

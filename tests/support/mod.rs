@@ -37,9 +37,9 @@ pub fn harness(settings: Settings) -> App<'static> {
 /// Settings with the TCP server tab shown, bound to loopback on a port the OS picks,
 /// showing text in UTF-8.
 pub fn tcp_server_settings(lang: netdbg::i18n::Lang) -> Settings {
-    use netdbg::ui::log_panel::DisplaySettings;
-    use netdbg::ui::log_view::ShowMode;
-    use netdbg::ui::tcp_server_tab::TcpServerSettings;
+    use netdbg::ui::log::panel::DisplaySettings;
+    use netdbg::ui::log::view::ShowMode;
+    use netdbg::ui::tcp_server::TcpServerSettings;
     Settings {
         lang,
         tab: netdbg::app::Tab::TcpServer,

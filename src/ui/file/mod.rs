@@ -1,10 +1,13 @@
 //! The file transfer tab: the tutorial's downloader on the left, its file server
 //! on the right, each usable against the other or against the tutorial's scripts.
 
+pub mod download;
+pub mod server;
+
 use serde::{Deserialize, Serialize};
 
-use super::file_download_ui::{DownloadPanel, DownloadSettings};
-use super::file_server_ui::{FileServerPanel, FileServerSettings};
+use super::file::download::{DownloadPanel, DownloadSettings};
+use super::file::server::{FileServerPanel, FileServerSettings};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -9,18 +9,18 @@ use std::path::{Path, PathBuf};
 use egui::{ComboBox, DragValue, Key};
 use serde::{Deserialize, Serialize};
 
-use super::dialogs::{self, PendingDialog};
-use super::log_model::{
-    DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
-};
-use super::log_save::{SaveOutcome, save_log_in_background};
-use super::log_view::{
-    LogViewOptions, ShowMode, TimestampMode, line_text, log_view_ui, shown_rows,
-};
-use super::{error_ui, labelled_field_ui};
 use crate::codec::TextEncoding;
 use crate::engine::{Capture, CaptureSink, CounterSnapshot};
 use crate::i18n::{Describe, Texts};
+use crate::ui::dialogs::{self, PendingDialog};
+use crate::ui::log::model::{
+    DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
+};
+use crate::ui::log::save::{SaveOutcome, save_log_in_background};
+use crate::ui::log::view::{
+    LogViewOptions, ShowMode, TimestampMode, line_text, log_view_ui, shown_rows,
+};
+use crate::ui::{error_ui, labelled_field_ui};
 
 /// How a tab shows its traffic; remembered across restarts.
 #[derive(Debug, Clone, Serialize, Deserialize)]

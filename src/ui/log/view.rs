@@ -9,9 +9,9 @@ use chrono::{DateTime, Local};
 use egui::{Color32, RichText, ScrollArea, Sense, TextStyle};
 use serde::{Deserialize, Serialize};
 
-use super::log_model::{Direction, LogLine, LogModel};
 use crate::codec::format_hex;
 use crate::i18n::Texts;
+use crate::ui::log::model::{Direction, LogLine, LogModel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum ShowMode {

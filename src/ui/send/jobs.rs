@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::dialogs::{self, PendingDialog};
-use super::{error_ui, labelled_field_ui};
 use crate::engine::{
     EngineError, FileSendMode, RepeatConfig, Repeater, SendFn, Waker, repeat_message, send_file,
 };
 use crate::i18n::{Describe, Lang, Texts};
+use crate::ui::dialogs::{self, PendingDialog};
+use crate::ui::{error_ui, labelled_field_ui};
 
 pub use crate::engine::send_job::{FILE_DATAGRAM, FILE_STREAM_PIECE};
 

@@ -1,6 +1,9 @@
 //! Presenter mode: a bigger UI for a projector, fewer advanced settings, and short
 //! captions that say what the sockets just did.
 
+pub mod rate_plot;
+pub mod timeline;
+
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -113,9 +116,9 @@ impl Captions {
 /// What every traffic tab keeps for the demo views.
 #[derive(Debug, Default)]
 pub struct TabView {
-    pub plot: super::rate_plot::RatePlot,
+    pub plot: super::teaching::rate_plot::RatePlot,
     pub captions: Captions,
-    pub timeline: super::timeline::Timeline,
+    pub timeline: super::teaching::timeline::Timeline,
     /// Presenter mode and language as of the last frame drawn.
     pub presenter: bool,
     pub lang: Lang,

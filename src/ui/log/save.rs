@@ -10,10 +10,10 @@ use chrono::{DateTime, Local};
 use crossbeam_channel::Receiver;
 use serde_json::json;
 
-use super::log_model::{Direction, LogLine, LogModel};
-use super::log_view::{ShowMode, TimestampMode, line_text};
 use crate::codec::format_hex_compact;
 use crate::i18n::Texts;
+use crate::ui::log::model::{Direction, LogLine, LogModel};
+use crate::ui::log::view::{ShowMode, TimestampMode, line_text};
 
 /// Lines written and where, or what went wrong (worded).
 pub type SaveOutcome = Result<(usize, PathBuf), String>;

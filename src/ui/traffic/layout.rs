@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 use std::net::SocketAddr;
 
-use super::log_panel::{DisplaySettings, LogPanel, ToolbarAction};
-use super::presenter::{TabView, ViewSettings};
 use crate::engine::{CaptureSink, CounterSnapshot};
 use crate::i18n::{Lang, Texts};
+use crate::ui::log::panel::{DisplaySettings, LogPanel, ToolbarAction};
+use crate::ui::teaching::{TabView, ViewSettings};
 
 /// The log's least height below the views, in points.
 const LOG_MIN_HEIGHT: f32 = 120.0;

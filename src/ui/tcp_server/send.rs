@@ -4,8 +4,8 @@
 use super::TcpServerTab;
 use crate::engine::{EngineError, SendFn, SendOutcome};
 use crate::i18n::{Describe, Lang};
-use crate::ui::send_box::SendRequest;
-use crate::ui::send_jobs_ui::FILE_STREAM_PIECE;
+use crate::ui::send::SendRequest;
+use crate::ui::send::jobs::FILE_STREAM_PIECE;
 
 /// A problem with what the user asked to send.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Local};
 use egui::{Color32, Pos2, Rect, ScrollArea, Sense, Shape, Stroke, vec2};
 
-use super::timeline::{EventKind, TimelineEvent, describe};
 use crate::i18n::Texts;
+use crate::ui::teaching::timeline::{EventKind, TimelineEvent, describe};
 
 /// Markers closer than this are pushed apart, so events at one instant stay readable.
 pub const MIN_GAP: f32 = 18.0;

@@ -7,15 +7,15 @@ use crossbeam_channel::Receiver;
 use egui::RichText;
 use serde::{Deserialize, Serialize};
 
-use super::drain::drain_events;
-use super::log_model::Direction;
-use super::log_panel::{DisplaySettings, LogPanel};
-use super::presenter::{TabView, ViewSettings};
-use super::send_box::{SendBox, SendRequest, SendSettings};
-use super::send_jobs_ui::FILE_STREAM_PIECE;
-use super::tab_layout::{TabParts, tab_ui};
-use super::timeline::{EventKind, Subject, Timeline};
-use super::waker::RepaintWaker;
+use super::log::model::Direction;
+use super::log::panel::{DisplaySettings, LogPanel};
+use super::send::jobs::FILE_STREAM_PIECE;
+use super::send::{SendBox, SendRequest, SendSettings};
+use super::teaching::timeline::{EventKind, Subject, Timeline};
+use super::teaching::{TabView, ViewSettings};
+use super::traffic::drain::drain_events;
+use super::traffic::layout::{TabParts, tab_ui};
+use super::traffic::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::codec::StreamDecoder;
 use crate::engine::{

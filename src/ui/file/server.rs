@@ -12,9 +12,6 @@ use egui::{ProgressBar, RichText};
 use egui_extras::{Column, TableBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::dialogs::{self, PendingDialog};
-use super::waker::RepaintWaker;
-use super::{clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
 use crate::codec::visible_text;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
@@ -22,6 +19,9 @@ use crate::engine::{
     parse_bind_addr,
 };
 use crate::i18n::{Describe, Lang, Texts, format_size};
+use crate::ui::dialogs::{self, PendingDialog};
+use crate::ui::traffic::waker::RepaintWaker;
+use crate::ui::{clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
 
 /// Rows kept in the transfer list; the oldest finished ones make room.
 const KEPT_TRANSFERS: usize = 2000;

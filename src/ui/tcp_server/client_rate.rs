@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use super::client_table::ClientTable;
-use super::rate_plot::RatePlot;
 use crate::engine::{ClientId, CounterSnapshot};
 use crate::i18n::Texts;
+use crate::ui::tcp_server::client_table::ClientTable;
+use crate::ui::teaching::rate_plot::RatePlot;
 
 #[derive(Debug, Default)]
 pub struct ClientRatePlot {

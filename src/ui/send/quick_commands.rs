@@ -5,9 +5,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::dialogs::{self, PendingDialog};
 use crate::codec::SendOptions;
 use crate::i18n::Texts;
+use crate::ui::dialogs::{self, PendingDialog};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -151,7 +151,7 @@ impl PresetFiles {
             self.export = Some((dialog, presets.clone()));
         }
         if let Some(problem) = &self.problem {
-            super::error_ui(ui, problem);
+            crate::ui::error_ui(ui, problem);
         }
     }
 }

@@ -2,14 +2,17 @@
 //! a checksum, a live preview of the exact bytes, history (↑/↓), periodic send,
 //! sending a file, and quick commands.
 
+pub mod jobs;
+pub mod quick_commands;
+
 use std::collections::VecDeque;
 
 use egui::{ComboBox, Key, Modifiers, RichText, TextEdit};
 use serde::{Deserialize, Serialize};
 
 use super::error_ui;
-use super::presets_ui::{Preset, PresetFiles, presets_ui};
-use super::send_jobs_ui::{JobRequest, SendJobs};
+use super::send::jobs::{JobRequest, SendJobs};
+use super::send::quick_commands::{Preset, PresetFiles, presets_ui};
 use crate::codec::{
     Checksum, CodecError, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message,
     format_hex,
@@ -29,7 +32,7 @@ pub struct SendSettings {
     pub options: SendOptions,
     pub history: Vec<String>,
     pub presets: Vec<Preset>,
-    pub jobs: super::send_jobs_ui::JobSettings,
+    pub jobs: super::send::jobs::JobSettings,
 }
 
 /// What the user asked the tab to do.

@@ -4,8 +4,8 @@
 use egui::{Color32, RichText};
 use serde::{Deserialize, Serialize};
 
-use super::drain::drain_events;
-use super::waker::RepaintWaker;
+use super::traffic::drain::drain_events;
+use super::traffic::waker::RepaintWaker;
 use super::{error_ui, labelled_field_ui};
 use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
 use crate::engine::reach::{ReachCheck, ReachEvent, os_dynamic_port_range};

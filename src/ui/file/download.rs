@@ -10,14 +10,14 @@ use crossbeam_channel::Receiver;
 use egui::{ProgressBar, RichText};
 use serde::{Deserialize, Serialize};
 
-use super::dialogs::{self, PendingDialog};
-use super::waker::RepaintWaker;
-use super::{ERROR_COLOR, error_ui, labelled_field_ui};
 use crate::engine::file_names::default_save_name;
 use crate::engine::{
     Download, DownloadConfig, DownloadError, DownloadEvent, InputError, parse_host_port,
 };
 use crate::i18n::{Describe, Lang, Texts, format_size};
+use crate::ui::dialogs::{self, PendingDialog};
+use crate::ui::traffic::waker::RepaintWaker;
+use crate::ui::{ERROR_COLOR, error_ui, labelled_field_ui};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Finished downloads kept in the history.

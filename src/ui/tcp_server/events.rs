@@ -8,9 +8,9 @@ use super::send::SendProblem;
 use super::{Status, TcpServerTab};
 use crate::engine::{CloseReason, Skipped, TcpServer, TcpServerEvent};
 use crate::i18n::Describe;
-use crate::ui::client_table::ClientState;
-use crate::ui::log_model::Direction;
-use crate::ui::timeline::{EventKind, Subject};
+use crate::ui::log::model::Direction;
+use crate::ui::tcp_server::client_table::ClientState;
+use crate::ui::teaching::timeline::{EventKind, Subject};
 
 impl TcpServerTab {
     pub(super) fn apply(&mut self, event: TcpServerEvent, backlog: bool) {

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use egui::{Align2, Color32, FontId, Pos2, Sense, Stroke, Vec2, vec2};
 
-use super::client_table::ClientState;
 use crate::engine::{ClientId, CounterSnapshot, Counters};
 use crate::i18n::Texts;
+use crate::ui::tcp_server::client_table::ClientState;
 
 /// More live clients than this are summarized in counts instead of drawn.
 pub const MAX_DRAWN: usize = 40;

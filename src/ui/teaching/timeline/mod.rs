@@ -1,14 +1,16 @@
 //! The lifecycle timeline: per peer (and one subject for the local socket), what
 //! happened when, drawn left to right; a teacher can pause it and step through.
 
+mod strip;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use egui::ComboBox;
 
-use super::timeline_strip::strip_ui;
 use crate::i18n::Texts;
+use crate::ui::teaching::timeline::strip::strip_ui;
 
 /// How many events one subject keeps; older ones are dropped first.
 pub const MAX_EVENTS: usize = 500;

@@ -1,0 +1,7 @@
+//! The log every traffic tab shows: the bounded model, its view, the panel with
+//! its toolbar and settings, and saving it to a file.
+
+pub mod model;
+pub mod panel;
+pub mod save;
+pub mod view;
