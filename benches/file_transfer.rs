@@ -700,7 +700,7 @@ fn run_kind(bench: &mut Bench, kind: Kind, index: usize) -> io::Result<Run> {
 }
 
 fn part_path_exists(dest: &Path) -> bool {
-    netdbg::engine::file_client::part_path(dest).exists()
+    netdbg::engine::file_download::part_path(dest).exists()
 }
 
 fn netdbg_download(

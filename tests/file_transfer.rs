@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 mod file_support;
 
 use file_support::*;
-use netdbg::engine::file_client::part_path;
+use netdbg::engine::file_download::part_path;
 use netdbg::engine::file_names::{MAX_NAME_BYTES, default_save_name};
 use netdbg::engine::{
     Download, DownloadError, DownloadEvent, EngineError, FileServerConfig, FileServerEvent,

@@ -1,7 +1,7 @@
 //! `netdbg file serve` and `netdbg file get`: the tutorial's file server and
 //! downloader from a script. The protocol is the tutorial's: the client sends a
 //! file name, the server sends the file's bytes and closes; an empty reply means
-//! "no such file". Serving is in `file_serve.rs`, downloading in `file_get.rs`.
+//! "no such file". Serving is in `file/serve.rs`, downloading in `file/download.rs`.
 
 use std::time::Duration;
 
@@ -12,10 +12,7 @@ use super::output::Printer;
 use crate::codec::TextEncoding;
 use crate::i18n::Lang;
 
-// Beside file.rs, like tcp_serve.rs beside tcp.rs.
-#[path = "file_get.rs"]
-mod get;
-#[path = "file_serve.rs"]
+mod download;
 mod serve;
 
 /// Human progress lines come at most this often; JSON gets every engine report.
@@ -26,13 +23,13 @@ pub enum FileCommand {
     /// Share the files in DIR: each client sends a file name and gets the file's bytes
     Serve(serve::ServeArgs),
     /// Download NAME from a file server at HOST:PORT (any length, checked with SHA-256)
-    Get(get::GetArgs),
+    Get(download::DownloadArgs),
 }
 
 pub fn run(command: FileCommand, lang: Lang) -> Result<(), CliError> {
     match command {
         FileCommand::Serve(args) => serve::serve(args, lang),
-        FileCommand::Get(args) => get::get(args, lang),
+        FileCommand::Get(args) => download::download(args, lang),
     }
 }
 

@@ -1,5 +1,5 @@
 //! `netdbg tcp connect`: talk to a TCP server from a script; `netdbg tcp serve` is
-//! in `tcp_serve.rs`.
+//! in `tcp/serve.rs`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -20,8 +20,6 @@ use crate::engine::{
 };
 use crate::i18n::{Describe, Lang};
 
-// Beside tcp.rs, like udp.rs, rather than in a tcp/ folder of its own.
-#[path = "tcp_serve.rs"]
 mod serve;
 
 pub use serve::parse_rule;

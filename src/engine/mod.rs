@@ -26,7 +26,7 @@ pub mod auto_reply;
 pub mod capture;
 pub mod counters;
 pub mod error;
-pub mod file_client;
+pub mod file_download;
 pub mod file_names;
 pub mod file_server;
 pub mod flow;
@@ -47,7 +47,7 @@ pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSp
 pub use capture::{Capture, CaptureDirection, CaptureSink};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
-pub use file_client::{Download, DownloadConfig, DownloadError, DownloadEvent};
+pub use file_download::{Download, DownloadConfig, DownloadError, DownloadEvent};
 pub use file_names::{NameProblem, Refusal};
 pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
 pub use flow::{Flow, FlowConfig, FlowMode, Payload, Skipped};

@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
-use netdbg::engine::file_client::part_path;
+use netdbg::engine::file_download::part_path;
 use netdbg::engine::{
     Download, DownloadConfig, DownloadEvent, FileServer, FileServerConfig, FileServerEvent,
     Refusal, no_waker,

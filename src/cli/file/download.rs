@@ -22,15 +22,15 @@ use crate::engine::{
 use crate::i18n::{Describe, Lang};
 
 /// A last resort: the engine itself gives up on a silent server after
-/// `file_client::STALL_TIMEOUT`; this only catches an engine that never reports.
+/// `file_download::STALL_TIMEOUT`; this only catches an engine that never reports.
 const DOWNLOAD_STALL: Duration =
-    Duration::from_secs(crate::engine::file_client::STALL_TIMEOUT.as_secs() + 10);
+    Duration::from_secs(crate::engine::file_download::STALL_TIMEOUT.as_secs() + 10);
 /// After a cancel, how long the engine may take to close the socket and remove the
 /// `.part`: a moment, unless it is still connecting (then there is no `.part` yet).
 const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Args)]
-pub struct GetArgs {
+pub struct DownloadArgs {
     /// The file server: host:port or [v6]:port
     #[arg(value_name = "HOST:PORT")]
     target: String,
@@ -57,7 +57,7 @@ pub struct GetArgs {
     json: bool,
 }
 
-pub fn get(args: GetArgs, lang: Lang) -> Result<(), CliError> {
+pub fn download(args: DownloadArgs, lang: Lang) -> Result<(), CliError> {
     let texts = lang.texts();
     let input = |e: &dyn Describe| CliError::Input(e.describe(lang));
     let (host, port) = parse_host_port(&args.target).map_err(|e| input(&e))?;
