@@ -1,57 +1,122 @@
-//! The eframe application: the top bar, the tabs, and the settings that persist.
+//! The eframe application: the tab list, the top bar, the settings that persist,
+//! and (in `window.rs`) the window's start.
 
 pub mod window;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
-use crate::ui::file::{FileSettings, FileTab};
+use crate::i18n::{Lang, Texts};
+use crate::ui::AppTab;
+use crate::ui::file::FileTab;
 use crate::ui::fonts::install_fonts;
-use crate::ui::network::{NetworkSettings, NetworkTab};
+use crate::ui::network::NetworkTab;
 use crate::ui::probe::Probe;
-use crate::ui::tcp_client::{TcpClientSettings, TcpClientTab};
-use crate::ui::tcp_server::{TcpServerSettings, TcpServerTab};
+use crate::ui::tcp_client::TcpClientTab;
+use crate::ui::tcp_server::TcpServerTab;
 use crate::ui::teaching::ViewSettings;
-use crate::ui::udp::{UdpSettings, UdpTab};
+use crate::ui::udp::UdpTab;
 
-/// Everything remembered across restarts. `serde(default)` lets an old or
-/// partial settings file load, field by field.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    pub lang: Lang,
-    pub tab: Tab,
-    pub udp: UdpSettings,
-    pub tcp_server: TcpServerSettings,
-    pub tcp_client: TcpClientSettings,
-    pub files: FileSettings,
-    pub view: ViewSettings,
-    pub network: NetworkSettings,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            lang: Lang::detect(),
-            tab: Tab::Udp,
-            udp: UdpSettings::default(),
-            tcp_server: TcpServerSettings::default(),
-            tcp_client: TcpClientSettings::default(),
-            files: FileSettings::default(),
-            view: ViewSettings::default(),
-            network: NetworkSettings::default(),
+/// The tab list, as egui_demo_app keeps its apps: one entry per tab, in the
+/// order of the tab bar: `Variant => field: Type, title`. From it come the
+/// [`Tab`] enum, the [`Settings`] saved across restarts (each tab's whole, under
+/// `field`), the tabs themselves, and the loops that draw, drain and save them.
+/// A new tab is one entry here plus its file under `ui/` implementing [`AppTab`]
+/// (a traffic tab: [`crate::ui::traffic::TrafficTab`]).
+macro_rules! tab_registry {
+    ($($variant:ident => $field:ident: $tab:ty, $title:ident;)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Tab {
+            $($variant,)+
         }
-    }
+
+        impl Tab {
+            pub const ALL: &[Tab] = &[$(Tab::$variant,)+];
+
+            pub fn title(self, texts: &Texts) -> &'static str {
+                match self {
+                    $(Tab::$variant => texts.$title,)+
+                }
+            }
+        }
+
+        impl Default for Tab {
+            fn default() -> Self {
+                Tab::ALL[0]
+            }
+        }
+
+        /// Everything remembered across restarts. `serde(default)` lets an old or
+        /// partial settings file load, field by field.
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct Settings {
+            pub lang: Lang,
+            pub tab: Tab,
+            pub view: ViewSettings,
+            $(pub $field: <$tab as AppTab>::Settings,)+
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Self {
+                    lang: Lang::detect(),
+                    tab: Tab::default(),
+                    view: ViewSettings::default(),
+                    $($field: Default::default(),)+
+                }
+            }
+        }
+
+        /// The tabs, each with its settings inside.
+        struct Tabs {
+            $($field: $tab,)+
+        }
+
+        impl Tabs {
+            fn new(settings: Settings, ctx: &egui::Context) -> Self {
+                Self {
+                    $($field: <$tab as AppTab>::new(settings.$field, ctx),)+
+                }
+            }
+
+            /// Every tab's settings as they are, under `lang`, `tab` and `view`.
+            fn settings(&self, lang: Lang, tab: Tab, view: ViewSettings) -> Settings {
+                Settings {
+                    lang,
+                    tab,
+                    view,
+                    $($field: self.$field.settings(),)+
+                }
+            }
+
+            /// Every tab, shown or not: a hidden tab keeps receiving.
+            fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
+                $(self.$field.logic(ctx, lang);)+
+            }
+
+            fn ui(&mut self, tab: Tab, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
+                match tab {
+                    $(Tab::$variant => self.$field.ui(ui, lang, view),)+
+                }
+            }
+        }
+
+        impl NetdbgApp {
+            $(
+                pub fn $field(&self) -> &$tab {
+                    &self.tabs.$field
+                }
+            )+
+        }
+    };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Tab {
-    #[default]
-    Udp,
-    TcpServer,
-    TcpClient,
-    Files,
-    Network,
+tab_registry! {
+    Udp => udp: UdpTab, tab_udp;
+    TcpServer => tcp_server: TcpServerTab, tab_tcp_server;
+    TcpClient => tcp_client: TcpClientTab, tab_tcp_client;
+    Files => files: FileTab, tab_files;
+    Network => network: NetworkTab, tab_network;
 }
 
 /// The saved settings, or the defaults; `true` when settings were there but could
@@ -76,12 +141,8 @@ pub struct NetdbgApp {
     /// bar can put them on their own row when the tabs leave too little room.
     top_right_width: f32,
     tab: Tab,
-    udp: UdpTab,
-    tcp_server: TcpServerTab,
-    tcp_client: TcpClientTab,
-    files: FileTab,
     view: ViewSettings,
-    network: NetworkTab,
+    tabs: Tabs,
 }
 
 impl NetdbgApp {
@@ -107,12 +168,8 @@ impl NetdbgApp {
             probe: None,
             top_right_width: 0.0,
             tab: settings.tab,
-            udp: UdpTab::new(settings.udp, ctx.clone()),
-            tcp_server: TcpServerTab::new(settings.tcp_server, ctx.clone()),
-            tcp_client: TcpClientTab::new(settings.tcp_client, ctx.clone()),
-            files: FileTab::new(settings.files, ctx),
             view: settings.view,
-            network: NetworkTab::new(settings.network, ctx.clone()),
+            tabs: Tabs::new(settings, ctx),
         }
     }
 
@@ -123,32 +180,7 @@ impl NetdbgApp {
     }
 
     pub fn settings(&self) -> Settings {
-        Settings {
-            lang: self.lang,
-            tab: self.tab,
-            udp: self.udp.saved_settings(),
-            tcp_server: self.tcp_server.saved_settings(),
-            tcp_client: self.tcp_client.saved_settings(),
-            files: self.files.settings(),
-            view: self.view,
-            network: self.network.settings.clone(),
-        }
-    }
-
-    pub fn udp(&self) -> &UdpTab {
-        &self.udp
-    }
-
-    pub fn tcp_server(&self) -> &TcpServerTab {
-        &self.tcp_server
-    }
-
-    pub fn files(&self) -> &FileTab {
-        &self.files
-    }
-
-    pub fn network(&self) -> &NetworkTab {
-        &self.network
+        self.tabs.settings(self.lang, self.tab, self.view)
     }
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
@@ -162,11 +194,9 @@ impl NetdbgApp {
             });
         }
         ui.horizontal_wrapped(|ui| {
-            ui.selectable_value(&mut self.tab, Tab::Udp, texts.tab_udp);
-            ui.selectable_value(&mut self.tab, Tab::TcpServer, texts.tab_tcp_server);
-            ui.selectable_value(&mut self.tab, Tab::TcpClient, texts.tab_tcp_client);
-            ui.selectable_value(&mut self.tab, Tab::Files, texts.tab_files);
-            ui.selectable_value(&mut self.tab, Tab::Network, texts.tab_network);
+            for &tab in Tab::ALL {
+                ui.selectable_value(&mut self.tab, tab, tab.title(texts));
+            }
             // A narrow window (or presenter mode's zoom) puts these on a row of their own.
             let room = ui.max_rect().max.x - ui.cursor().min.x;
             if room < self.top_right_width {
@@ -202,27 +232,16 @@ impl NetdbgApp {
 impl eframe::App for NetdbgApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         if let Some(probe) = &mut self.probe {
-            let (udp, tcp) = (self.udp.counters(), self.tcp_server.counters());
+            let (udp, tcp) = (self.tabs.udp.counters(), self.tabs.tcp_server.counters());
             let received = (udp.rx_packets + tcp.rx_packets, udp.rx_bytes + tcp.rx_bytes);
             probe.frame(ctx, frame.info().cpu_usage, received);
         }
-        // Every tab drains, shown or not: a hidden tab keeps receiving.
-        self.udp.logic(ctx);
-        self.tcp_server.logic(ctx, self.lang);
-        self.tcp_client.logic(ctx);
-        self.files.logic(self.lang);
-        self.network.logic(ctx);
+        self.tabs.logic(ctx, self.lang);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
-        match self.tab {
-            Tab::Udp => self.udp.ui(ui, self.lang, &mut self.view),
-            Tab::TcpServer => self.tcp_server.ui(ui, self.lang, &mut self.view),
-            Tab::TcpClient => self.tcp_client.ui(ui, self.lang, &mut self.view),
-            Tab::Files => self.files.ui(ui, self.lang),
-            Tab::Network => self.network.ui(ui, self.lang),
-        }
+        self.tabs.ui(self.tab, ui, self.lang, &mut self.view);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -11,6 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netdbg::app::{Settings, Tab};
 use netdbg::i18n::Lang;
+use netdbg::ui::AppTab;
 use netdbg::ui::tcp_client::{TcpClientSettings, TcpClientTab};
 use netdbg::ui::teaching::ViewSettings;
 use netdbg::ui::teaching::timeline::{EventKind, MAX_EVENTS, MAX_SUBJECTS, Subject, Timeline};
@@ -47,7 +48,7 @@ fn connected_tab(server: SocketAddr, view: ViewSettings) -> (ClientHarness, Subj
         .with_size(egui::vec2(1100.0, 720.0))
         .build_ui_state(
             |ui, (tab, view): &mut (TcpClientTab, ViewSettings)| {
-                tab.logic(ui.ctx());
+                tab.logic(ui.ctx(), Lang::En);
                 tab.ui(ui, Lang::En, view);
             },
             state,

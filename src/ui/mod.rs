@@ -18,7 +18,42 @@ pub mod udp;
 use egui::{Color32, ComboBox, Response, RichText, TextEdit};
 
 use crate::engine::interfaces::{AddressScope, LocalAddress};
-use crate::i18n::Texts;
+use crate::i18n::{Lang, Texts};
+use teaching::ViewSettings;
+
+/// A tab of the window, as the app's tab list (`app.rs`) sees it.
+pub trait AppTab {
+    /// What the tab remembers across restarts, kept whole in the tab and saved
+    /// and restored as it is.
+    type Settings: Clone;
+    fn new(settings: Self::Settings, ctx: &egui::Context) -> Self;
+    /// A copy of what it remembers, for saving.
+    fn settings(&self) -> Self::Settings;
+    /// Every frame, shown or not (a hidden tab keeps receiving).
+    fn logic(&mut self, ctx: &egui::Context, lang: Lang);
+    fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings);
+}
+
+/// Every traffic tab is an app tab through the traffic core.
+impl<T: traffic::TrafficTab> AppTab for T {
+    type Settings = T::Settings;
+
+    fn new(settings: T::Settings, ctx: &egui::Context) -> Self {
+        T::with_settings(settings, ctx.clone())
+    }
+
+    fn settings(&self) -> T::Settings {
+        T::settings(self).clone()
+    }
+
+    fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
+        traffic::logic(self, ctx, lang);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
+        traffic::layout::tab_ui(self, ui, lang, view);
+    }
+}
 
 /// A label followed by a single-line field that screen readers and tests find by that label.
 pub fn labelled_field_ui(

@@ -4,9 +4,10 @@
 use egui::{Color32, RichText};
 use serde::{Deserialize, Serialize};
 
+use super::teaching::ViewSettings;
 use super::traffic::drain::drain_events;
 use super::traffic::waker::RepaintWaker;
-use super::{error_ui, labelled_field_ui};
+use super::{AppTab, error_ui, labelled_field_ui};
 use crate::engine::interfaces::{AddressScope, LocalAddress, bindable_addresses};
 use crate::engine::reach::{ReachCheck, ReachEvent, os_dynamic_port_range};
 use crate::engine::{EngineError, InputError, parse_port};
@@ -70,8 +71,10 @@ pub fn scope_name(scope: AddressScope, texts: &Texts) -> &'static str {
     }
 }
 
-impl NetworkTab {
-    pub fn new(settings: NetworkSettings, ctx: egui::Context) -> Self {
+impl AppTab for NetworkTab {
+    type Settings = NetworkSettings;
+
+    fn new(settings: NetworkSettings, ctx: &egui::Context) -> Self {
         Self {
             settings,
             addresses: interface_addresses(),
@@ -80,19 +83,15 @@ impl NetworkTab {
             checked_port: None,
             results: Vec::new(),
             problem: None,
-            waker: RepaintWaker::new(ctx),
+            waker: RepaintWaker::new(ctx.clone()),
         }
     }
 
-    pub fn is_checking(&self) -> bool {
-        self.check.is_some()
+    fn settings(&self) -> NetworkSettings {
+        self.settings.clone()
     }
 
-    pub fn results(&self) -> &[ReachEvent] {
-        &self.results
-    }
-
-    pub fn logic(&mut self, ctx: &egui::Context) {
+    fn logic(&mut self, ctx: &egui::Context, _lang: Lang) {
         let Some(events) = self.check.as_ref().map(|check| check.events().clone()) else {
             return;
         };
@@ -105,6 +104,20 @@ impl NetworkTab {
         if finished {
             self.check = None;
         }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, _view: &mut ViewSettings) {
+        self.network_ui(ui, lang);
+    }
+}
+
+impl NetworkTab {
+    pub fn is_checking(&self) -> bool {
+        self.check.is_some()
+    }
+
+    pub fn results(&self) -> &[ReachEvent] {
+        &self.results
     }
 
     fn start_check(&mut self) {
@@ -129,7 +142,7 @@ impl NetworkTab {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+    fn network_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let texts = lang.texts();
         egui::CentralPanel::default_margins().show(ui, |ui| {
             egui::ScrollArea::vertical()

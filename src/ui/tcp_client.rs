@@ -3,24 +3,20 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};
 
-use crossbeam_channel::Receiver;
 use egui::RichText;
 use serde::{Deserialize, Serialize};
 
 use super::log::model::Direction;
-use super::log::panel::{DisplaySettings, LogPanel};
+use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_STREAM_PIECE;
-use super::send::{SendBox, SendRequest, SendSettings};
+use super::send::{SendRequest, SendSettings};
 use super::teaching::timeline::{EventKind, Subject, Timeline};
-use super::teaching::{TabView, ViewSettings};
-use super::traffic::drain::drain_events;
-use super::traffic::layout::{TabParts, tab_ui};
-use super::traffic::waker::RepaintWaker;
+use super::traffic::{Traffic, TrafficTab};
 use super::{error_ui, labelled_field_ui};
 use crate::codec::StreamDecoder;
 use crate::engine::{
-    CaptureSink, CounterSnapshot, EngineError, FlowConfig, InputError, SendFn, SendOutcome,
-    TcpClient, TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
+    CounterSnapshot, EngineError, FlowConfig, InputError, SendFn, SendOutcome, Skipped, TcpClient,
+    TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -69,49 +65,34 @@ pub enum Action {
 
 pub struct TcpClientTab {
     pub settings: TcpClientSettings,
-    client: Option<TcpClient>,
-    events: Option<Receiver<TcpClientEvent>>,
-    waker: RepaintWaker,
-    panel: LogPanel,
-    send_box: SendBox,
+    traffic: Traffic<TcpClient>,
     status: Status,
     /// A send that failed while the connection stayed up.
     send_error: Option<EngineError>,
     target_error: Option<InputError>,
     decoder: StreamDecoder,
-    closed_counters: CounterSnapshot,
     /// Set when we sent our FIN; the connection is closed for good after [`FAREWELL_WAIT`].
     hanging_up_since: Option<Instant>,
     /// The last connection's peer: its reports may trail the close.
     timeline_peer: Option<SocketAddr>,
-    view: TabView,
 }
 
 impl TcpClientTab {
     pub fn new(settings: TcpClientSettings, ctx: egui::Context) -> Self {
         Self {
-            panel: LogPanel::new(&settings.display),
-            send_box: SendBox::new(settings.send.clone()),
+            traffic: Traffic::new(&settings.display, ctx),
             decoder: StreamDecoder::new(settings.display.encoding),
             settings,
-            client: None,
-            events: None,
-            waker: RepaintWaker::new(ctx),
             status: Status::Idle,
             send_error: None,
             target_error: None,
-            closed_counters: CounterSnapshot::default(),
             hanging_up_since: None,
             timeline_peer: None,
-            view: TabView::default(),
         }
     }
 
     pub fn counters(&self) -> CounterSnapshot {
-        self.client
-            .as_ref()
-            .map(|client| client.counters().snapshot())
-            .unwrap_or(self.closed_counters)
+        self.traffic.counters()
     }
 
     fn peer(&self) -> Option<SocketAddr> {
@@ -121,32 +102,12 @@ impl TcpClientTab {
         }
     }
 
-    pub fn logic(&mut self, ctx: &egui::Context) {
-        self.view.plot.tick(Instant::now(), self.counters());
-        let Some(events) = self.events.clone() else {
-            return;
-        };
-        self.waker.rearm();
-        let keep = self.panel.log.cap();
-        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
-            self.apply(event, backlog)
-        });
-        // A flood that ended while the window was behind: say what it skipped.
-        if let Some(skipped) = caught_up
-            .then(|| self.client.as_ref()?.take_skipped())
-            .flatten()
-        {
-            self.apply(TcpClientEvent::Skipped(skipped), false);
-        }
-        self.finish_hang_up(ctx);
-    }
-
     /// The server had its chance to answer our FIN; now close for good.
     fn finish_hang_up(&mut self, ctx: &egui::Context) {
         let Some(since) = self.hanging_up_since else {
             return;
         };
-        match &self.client {
+        match self.traffic.endpoint() {
             Some(client) if since.elapsed() >= FAREWELL_WAIT => {
                 client.close();
                 self.hanging_up_since = None;
@@ -157,31 +118,32 @@ impl TcpClientTab {
     }
 
     /// `backlog`: too old to be seen under a flood, so only counted (but still decoded).
-    fn apply(&mut self, event: TcpClientEvent, backlog: bool) {
+    fn apply_event(&mut self, event: TcpClientEvent, backlog: bool) {
         let peer_text = self.peer().map(|p| p.to_string()).unwrap_or_default();
         match event {
             TcpClientEvent::Connected { local, peer } => {
                 self.decoder = StreamDecoder::new(self.settings.display.encoding);
                 self.status = Status::Connected { local, peer };
                 self.timeline_peer = Some(peer);
-                self.view
+                self.traffic
+                    .view
                     .timeline
                     .push(Subject::Peer(peer), EventKind::Connect);
-                self.view.caption(|texts| texts.caption_connected(peer));
+                self.traffic
+                    .view
+                    .caption(|texts| texts.caption_connected(peer));
             }
             TcpClientEvent::Received { data, at } => {
                 // Always through the decoder, so its state stays right while paused.
                 let text = self.decoder.decode_chunk(&data);
                 self.timeline_push_at(EventKind::Receive(data.len()), at);
                 match self.peer() {
-                    Some(peer) if !self.panel.paused && !backlog => self.panel.log.push_decoded(
-                        at,
-                        Direction::Rx,
-                        peer,
-                        (&data, data.len()),
-                        &text,
-                    ),
-                    _ => self.panel.log.count_unshown(1),
+                    Some(peer) if !self.traffic.panel.paused && !backlog => self
+                        .traffic
+                        .panel
+                        .log
+                        .push_decoded(at, Direction::Rx, peer, (&data, data.len()), &text),
+                    _ => self.traffic.panel.log.count_unshown(1),
                 }
             }
             TcpClientEvent::Sent { data, at } => {
@@ -189,12 +151,12 @@ impl TcpClientTab {
                 self.send_error = None;
                 self.timeline_push_at(EventKind::Send(data.len()), at);
                 match self.peer() {
-                    Some(peer) if !self.panel.paused && !backlog => {
-                        self.panel
-                            .log
-                            .push_preview(at, Direction::Tx, peer, &data, data.len())
-                    }
-                    _ => self.panel.log.count_unshown(1),
+                    Some(peer) if !self.traffic.panel.paused && !backlog => self
+                        .traffic
+                        .panel
+                        .log
+                        .push_preview(at, Direction::Tx, peer, &data, data.len()),
+                    _ => self.traffic.panel.log.count_unshown(1),
                 }
             }
             // The server answering our FIN with its own is our hang-up completing.
@@ -205,7 +167,9 @@ impl TcpClientTab {
             TcpClientEvent::ClosedByPeer => {
                 self.timeline_push(EventKind::ClosedByPeer);
                 if let Some(peer) = self.peer() {
-                    self.view.caption(|texts| texts.caption_peer_closed(peer));
+                    self.traffic
+                        .view
+                        .caption(|texts| texts.caption_peer_closed(peer));
                 }
                 self.finish(Status::ClosedByPeer(peer_text))
             }
@@ -218,11 +182,7 @@ impl TcpClientTab {
                 self.finish(Status::Failed(error))
             }
             TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
-            TcpClientEvent::Skipped(skipped) => {
-                let text = self.view.lang.texts().display_skipped(skipped, false);
-                let peer = self.peer().unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
-                self.panel.log.push_skipped(skipped, peer, &text);
-            }
+            TcpClientEvent::Skipped(skipped) => self.skipped(skipped),
         }
     }
 
@@ -233,70 +193,69 @@ impl TcpClientTab {
 
     fn timeline_push_at(&mut self, kind: EventKind, at: SystemTime) {
         if let Some(peer) = self.timeline_peer {
-            self.view.timeline.push_at(Subject::Peer(peer), kind, at);
+            self.traffic
+                .view
+                .timeline
+                .push_at(Subject::Peer(peer), kind, at);
         }
     }
 
     /// What the lifecycle timeline recorded.
     pub fn timeline(&self) -> &Timeline {
-        &self.view.timeline
+        &self.traffic.view.timeline
     }
 
     fn finish(&mut self, status: Status) {
         self.hanging_up_since = None;
-        if let Some(client) = self.client.take() {
-            self.closed_counters = client.counters().snapshot();
-        }
+        self.traffic.finish();
         self.status = status;
-    }
-
-    /// The settings to keep, with the send box's (history, quick commands) included.
-    pub fn saved_settings(&self) -> TcpClientSettings {
-        TcpClientSettings {
-            send: self.send_box.settings(),
-            ..self.settings.clone()
-        }
-    }
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
-        tab_ui(self, ui, lang, view);
     }
 }
 
-impl TabParts for TcpClientTab {
+impl TrafficTab for TcpClientTab {
+    type Settings = TcpClientSettings;
+    type Endpoint = TcpClient;
     type Action = Action;
     const ID: &'static str = "tcp_client";
 
-    fn counters(&self) -> CounterSnapshot {
-        Self::counters(self)
+    fn with_settings(settings: TcpClientSettings, ctx: egui::Context) -> Self {
+        Self::new(settings, ctx)
     }
 
-    fn view(&mut self) -> &mut TabView {
-        &mut self.view
+    fn settings(&self) -> &TcpClientSettings {
+        &self.settings
     }
 
-    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
-        (&mut self.panel, &mut self.settings.display)
+    fn traffic(&self) -> &Traffic<TcpClient> {
+        &self.traffic
     }
 
-    fn set_capture(&mut self, sink: Option<CaptureSink>) {
-        if let Some(handle) = &self.client {
-            handle.set_capture(sink);
-        }
+    fn traffic_mut(&mut self) -> &mut Traffic<TcpClient> {
+        &mut self.traffic
     }
 
-    fn reset_counters(&mut self) {
-        if let Some(client) = &self.client {
-            client.counters().reset();
-        }
-        self.closed_counters = CounterSnapshot::default();
+    fn traffic_and_display(&mut self) -> (&mut Traffic<TcpClient>, &mut DisplaySettings) {
+        (&mut self.traffic, &mut self.settings.display)
+    }
+
+    fn apply(&mut self, event: TcpClientEvent, backlog: bool) {
+        self.apply_event(event, backlog);
+    }
+
+    fn skipped(&mut self, skipped: Skipped) {
+        let peer = self.peer();
+        self.traffic.log_skipped(skipped, peer, false);
+    }
+
+    fn after_events(&mut self, ctx: &egui::Context) {
+        self.finish_hang_up(ctx);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         let texts = lang.texts();
-        let busy = self.client.is_some();
+        let busy = self.traffic.endpoint().is_some();
         // The local port is an advanced setting: presenter mode hides it unless one is set.
-        let presenter = self.view.presenter;
+        let presenter = self.traffic.view.presenter;
         ui.add_space(4.0);
         ui.add_enabled_ui(!busy, |ui| {
             ui.horizontal(|ui| {
@@ -336,17 +295,23 @@ impl TabParts for TcpClientTab {
             actions.push(action);
         }
         ui.separator();
-        self.panel
-            .display_settings_ui(ui, texts, &mut self.settings.display, self.view.presenter);
+        self.traffic
+            .panel
+            .display_settings_ui(ui, texts, &mut self.settings.display, presenter);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         ui.add_space(4.0);
         let encoding = self.settings.display.encoding;
-        if let Some(request) =
-            self.send_box
-                .ui(ui, encoding, lang, MAX_MESSAGE, self.view.presenter)
-        {
+        let presenter = self.traffic.view.presenter;
+        if let Some(request) = self.traffic.send_box.ui(
+            ui,
+            &mut self.settings.send,
+            encoding,
+            lang,
+            MAX_MESSAGE,
+            presenter,
+        ) {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);
@@ -377,12 +342,12 @@ impl TabParts for TcpClientTab {
         }
     }
 
-    fn handle(&mut self, action: Action, lang: Lang) {
+    fn handle(&mut self, action: Action) {
         match action {
             Action::Connect => self.connect(),
             // Like the CLI: FIN first, so the server's last words still arrive.
             Action::Disconnect => {
-                if let Some(client) = &self.client {
+                if let Some(client) = self.traffic.endpoint() {
                     if self.hanging_up_since.is_some() {
                         client.close();
                     } else {
@@ -392,32 +357,34 @@ impl TabParts for TcpClientTab {
                         client.shutdown_write();
                         self.hanging_up_since = Some(Instant::now());
                         self.timeline_push_at(EventKind::HalfClose, at);
-                        self.view
+                        self.traffic
+                            .view
                             .caption(|texts| texts.caption_half_close.to_owned());
                     }
                 }
             }
-            Action::Send(request) => self.send_request(request, lang),
+            Action::Send(request) => self.send_request(request),
         }
     }
 }
 
 impl TcpClientTab {
-    fn send_request(&mut self, request: SendRequest, lang: Lang) {
+    fn send_request(&mut self, request: SendRequest) {
         self.send_error = None;
-        let Some(client) = &self.client else {
+        let traffic = &mut self.traffic;
+        let Some(client) = traffic.endpoint() else {
             self.send_error = Some(EngineError::NotConnected);
             return;
         };
         match request {
             SendRequest::Now(bytes) => match client.send(bytes) {
-                Ok(()) => self.send_box.remember(),
+                Ok(()) => traffic.send_box.remember(&mut self.settings.send),
                 Err(error) => self.send_error = Some(error),
             },
             SendRequest::Job(job) => {
                 let send = stream_send_fn(client);
-                let started = job.start(send, FILE_STREAM_PIECE, self.waker.waker());
-                self.send_box.job_started(started, lang);
+                let started = job.start(send, FILE_STREAM_PIECE, traffic.waker());
+                traffic.send_box.job_started(started);
             }
         }
     }
@@ -442,7 +409,6 @@ impl TcpClientTab {
                 return;
             }
         };
-        let (tx, rx) = crossbeam_channel::unbounded();
         let config = TcpClientConfig {
             host,
             port,
@@ -450,15 +416,13 @@ impl TcpClientTab {
             connect_timeout: CONNECT_TIMEOUT,
             flow: FlowConfig::display(),
         };
-        match TcpClient::connect(config, tx, self.waker.waker()) {
-            Ok(client) => {
-                self.status = Status::Connecting(self.settings.target.trim().to_owned());
-                client.set_capture(self.panel.capture_sink());
-                self.client = Some(client);
-                self.events = Some(rx);
-            }
-            Err(error) => self.status = Status::Failed(error),
-        }
+        self.status = match self
+            .traffic
+            .start(|events, waker| TcpClient::connect(config, events, waker))
+        {
+            Ok(_) => Status::Connecting(self.settings.target.trim().to_owned()),
+            Err(error) => Status::Failed(error),
+        };
     }
 }
 

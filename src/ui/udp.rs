@@ -1,27 +1,22 @@
 //! The UDP tab: open a local port, send to host:port, watch what comes and goes.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
-use crossbeam_channel::Receiver;
 use egui::RichText;
 use serde::{Deserialize, Serialize};
 
 use super::log::model::Direction;
-use super::log::panel::{DisplaySettings, LogPanel};
+use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_DATAGRAM;
-use super::send::{SendBox, SendRequest, SendSettings, send_now};
+use super::send::{SendRequest, SendSettings, send_now};
 use super::teaching::timeline::{EventKind, Subject, Timeline};
-use super::teaching::{TabView, ViewSettings};
-use super::traffic::drain::drain_events;
-use super::traffic::layout::{TabParts, tab_ui};
-use super::traffic::waker::RepaintWaker;
+use super::traffic::{Traffic, TrafficTab};
 use super::{error_ui, labelled_field_ui, local_address_ui};
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
-    CaptureSink, CounterSnapshot, EngineError, FlowConfig, InputError, MAX_UDP_PAYLOAD_V4,
-    MAX_UDP_PAYLOAD_V6, SendFn, SendOutcome, UdpConfig, UdpEndpoint, UdpEvent, parse_bind_addr,
+    CounterSnapshot, EngineError, FlowConfig, InputError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6,
+    SendFn, SendOutcome, Skipped, UdpConfig, UdpEndpoint, UdpEvent, parse_bind_addr,
     parse_host_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
@@ -67,85 +62,69 @@ pub enum Action {
 
 pub struct UdpTab {
     pub settings: UdpSettings,
-    endpoint: Option<UdpEndpoint>,
-    events: Option<Receiver<UdpEvent>>,
-    waker: RepaintWaker,
-    panel: LogPanel,
-    send_box: SendBox,
+    traffic: Traffic<UdpEndpoint>,
     status: Status,
     port_error: Option<InputError>,
     target_error: Option<InputError>,
     addresses: Vec<LocalAddress>,
-    /// The counters of the last socket, kept on screen after it closed.
-    closed_counters: CounterSnapshot,
-    view: TabView,
 }
 
 impl UdpTab {
     pub fn new(settings: UdpSettings, ctx: egui::Context) -> Self {
         Self {
-            panel: LogPanel::new(&settings.display),
-            send_box: SendBox::new(settings.send.clone()),
+            traffic: Traffic::new(&settings.display, ctx),
             settings,
-            endpoint: None,
-            events: None,
-            waker: RepaintWaker::new(ctx),
             status: Status::Closed,
             port_error: None,
             target_error: None,
             addresses: bindable_addresses(),
-            closed_counters: CounterSnapshot::default(),
-            view: TabView::default(),
         }
     }
 
     /// What the lifecycle timeline recorded.
     pub fn timeline(&self) -> &Timeline {
-        &self.view.timeline
+        &self.traffic.view.timeline
     }
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.endpoint.as_ref().map(UdpEndpoint::local_addr)
+        self.traffic.endpoint().map(UdpEndpoint::local_addr)
     }
 
-    /// The engine's exact counters (zero while closed).
+    /// The engine's exact counters (those of the last socket once it closed).
     pub fn counters(&self) -> CounterSnapshot {
-        self.endpoint
-            .as_ref()
-            .map(|endpoint| endpoint.counters().snapshot())
-            .unwrap_or(self.closed_counters)
+        self.traffic.counters()
+    }
+}
+
+impl TrafficTab for UdpTab {
+    type Settings = UdpSettings;
+    type Endpoint = UdpEndpoint;
+    type Action = Action;
+    const ID: &'static str = "udp";
+
+    fn with_settings(settings: UdpSettings, ctx: egui::Context) -> Self {
+        Self::new(settings, ctx)
     }
 
-    /// Drops the socket (its threads end) but keeps its counters on screen.
-    fn drop_endpoint(&mut self) {
-        if let Some(endpoint) = self.endpoint.take() {
-            self.closed_counters = endpoint.counters().snapshot();
-        }
+    fn settings(&self) -> &UdpSettings {
+        &self.settings
     }
 
-    /// Drains the engine's events into the log, within a time budget.
-    pub fn logic(&mut self, ctx: &egui::Context) {
-        self.view.plot.tick(Instant::now(), self.counters());
-        let Some(events) = self.events.clone() else {
-            return;
-        };
-        self.waker.rearm();
-        // Under a flood only the newest lines are formatted; the engine's counters stay exact.
-        let keep = self.panel.log.cap();
-        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
-            self.apply(event, backlog)
-        });
-        // A flood that ended while the window was behind: say what it skipped.
-        if let Some(skipped) = caught_up
-            .then(|| self.endpoint.as_ref()?.take_skipped())
-            .flatten()
-        {
-            self.apply(UdpEvent::Skipped(skipped), false);
-        }
+    fn traffic(&self) -> &Traffic<UdpEndpoint> {
+        &self.traffic
     }
 
-    fn apply(&mut self, event: UdpEvent, skipping: bool) {
-        let timeline = &mut self.view.timeline;
+    fn traffic_mut(&mut self) -> &mut Traffic<UdpEndpoint> {
+        &mut self.traffic
+    }
+
+    fn traffic_and_display(&mut self) -> (&mut Traffic<UdpEndpoint>, &mut DisplaySettings) {
+        (&mut self.traffic, &mut self.settings.display)
+    }
+
+    fn apply(&mut self, event: UdpEvent, backlog: bool) {
+        let traffic = &mut self.traffic;
+        let timeline = &mut traffic.view.timeline;
         match &event {
             UdpEvent::Bound { .. } => timeline.push(Subject::Local, EventKind::Bind),
             UdpEvent::Received(d) => timeline.push_at(
@@ -160,19 +139,19 @@ impl UdpTab {
         }
         match event {
             UdpEvent::Bound { local } => self.status = Status::Open(local),
-            UdpEvent::Received(datagram) | UdpEvent::Sent(datagram)
-                if skipping || self.panel.paused =>
-            {
-                let _ = datagram;
-                self.panel.log.count_unshown(1);
+            UdpEvent::Received(_) | UdpEvent::Sent(_) if backlog || traffic.panel.paused => {
+                traffic.panel.log.count_unshown(1);
             }
             UdpEvent::Received(datagram) => {
-                let (peer, len) = (datagram.peer, datagram.data.len());
-                self.view.caption(|texts| texts.caption_datagram(peer, len));
-                let data = &datagram.data;
-                self.panel
+                let (peer, data) = (datagram.peer, &datagram.data);
+                let len = data.len();
+                traffic
+                    .view
+                    .caption(|texts| texts.caption_datagram(peer, len));
+                traffic
+                    .panel
                     .log
-                    .push_preview(datagram.at, Direction::Rx, peer, data, data.len())
+                    .push_preview(datagram.at, Direction::Rx, peer, data, len)
             }
             UdpEvent::Sent(datagram) => {
                 // A send that works clears the error of an earlier one.
@@ -180,7 +159,7 @@ impl UdpTab {
                     self.status = Status::Open(local);
                 }
                 let data = &datagram.data;
-                self.panel.log.push_preview(
+                self.traffic.panel.log.push_preview(
                     datagram.at,
                     Direction::Tx,
                     datagram.peer,
@@ -188,16 +167,10 @@ impl UdpTab {
                     data.len(),
                 )
             }
-            UdpEvent::Skipped(skipped) => {
-                let local = self
-                    .local_addr()
-                    .unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
-                let text = self.view.lang.texts().display_skipped(skipped, true);
-                self.panel.log.push_skipped(skipped, local, &text);
-            }
+            UdpEvent::Skipped(skipped) => self.skipped(skipped),
             UdpEvent::Error(error) => self.status = Status::Engine(error),
             UdpEvent::Closed => {
-                self.drop_endpoint();
+                traffic.finish();
                 if matches!(self.status, Status::Open(_)) {
                     self.status = Status::Closed;
                 }
@@ -205,51 +178,14 @@ impl UdpTab {
         }
     }
 
-    /// The settings to keep, with the send box's (history, quick commands) included.
-    pub fn saved_settings(&self) -> UdpSettings {
-        UdpSettings {
-            send: self.send_box.settings(),
-            ..self.settings.clone()
-        }
-    }
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
-        tab_ui(self, ui, lang, view);
-    }
-}
-
-impl TabParts for UdpTab {
-    type Action = Action;
-    const ID: &'static str = "udp";
-
-    fn counters(&self) -> CounterSnapshot {
-        Self::counters(self)
-    }
-
-    fn view(&mut self) -> &mut TabView {
-        &mut self.view
-    }
-
-    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
-        (&mut self.panel, &mut self.settings.display)
-    }
-
-    fn set_capture(&mut self, sink: Option<CaptureSink>) {
-        if let Some(handle) = &self.endpoint {
-            handle.set_capture(sink);
-        }
-    }
-
-    fn reset_counters(&mut self) {
-        if let Some(endpoint) = &self.endpoint {
-            endpoint.counters().reset();
-        }
-        self.closed_counters = CounterSnapshot::default();
+    fn skipped(&mut self, skipped: Skipped) {
+        let local = self.local_addr();
+        self.traffic.log_skipped(skipped, local, true);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         let texts = lang.texts();
-        let is_open = self.endpoint.is_some();
+        let is_open = self.traffic.endpoint().is_some();
         ui.add_space(4.0);
         ui.add_enabled_ui(!is_open, |ui| {
             local_address_ui(
@@ -281,8 +217,10 @@ impl TabParts for UdpTab {
             actions.push(action);
         }
         ui.separator();
-        self.panel
-            .display_settings_ui(ui, texts, &mut self.settings.display, self.view.presenter);
+        let presenter = self.traffic.view.presenter;
+        self.traffic
+            .panel
+            .display_settings_ui(ui, texts, &mut self.settings.display, presenter);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
@@ -301,12 +239,14 @@ impl TabParts for UdpTab {
             }
         });
         let max_len = self.max_payload();
-        if let Some(request) = self.send_box.ui(
+        let presenter = self.traffic.view.presenter;
+        if let Some(request) = self.traffic.send_box.ui(
             ui,
+            &mut self.settings.send,
             self.settings.display.encoding,
             lang,
             max_len,
-            self.view.presenter,
+            presenter,
         ) {
             actions.push(Action::Send(request));
         }
@@ -327,15 +267,14 @@ impl TabParts for UdpTab {
         }
     }
 
-    fn handle(&mut self, action: Action, lang: Lang) {
+    fn handle(&mut self, action: Action) {
         match action {
             Action::Open => self.open(),
             Action::Close => {
-                self.drop_endpoint();
-                self.events = None;
+                self.traffic.stop();
                 self.status = Status::Closed;
             }
-            Action::Send(request) => self.send_request(request, lang),
+            Action::Send(request) => self.send_request(request),
         }
     }
 }
@@ -350,39 +289,34 @@ impl UdpTab {
                 return;
             }
         };
-        let (tx, rx) = crossbeam_channel::unbounded();
-        match UdpEndpoint::open(
-            &UdpConfig {
-                flow: FlowConfig::display(),
-                ..UdpConfig::new(bind)
-            },
-            tx,
-            self.waker.waker(),
-        ) {
-            Ok(endpoint) => {
-                self.status = Status::Open(endpoint.local_addr());
-                endpoint.set_capture(self.panel.capture_sink());
-                self.endpoint = Some(endpoint);
-                self.events = Some(rx);
-            }
-            Err(error) => self.status = Status::Engine(error),
-        }
+        let config = UdpConfig {
+            flow: FlowConfig::display(),
+            ..UdpConfig::new(bind)
+        };
+        self.status = match self
+            .traffic
+            .start(|events, waker| UdpEndpoint::open(&config, events, waker))
+        {
+            Ok(endpoint) => Status::Open(endpoint.local_addr()),
+            Err(error) => Status::Engine(error),
+        };
     }
 
-    fn send_request(&mut self, request: SendRequest, lang: Lang) {
+    fn send_request(&mut self, request: SendRequest) {
         // Without a socket or target the status line already says what to fix.
         let Some(send) = self.send_fn() else {
             return;
         };
+        let traffic = &mut self.traffic;
         match request {
             SendRequest::Now(bytes) => {
                 if send_now(send, bytes) {
-                    self.send_box.remember();
+                    traffic.send_box.remember(&mut self.settings.send);
                 }
             }
             SendRequest::Job(job) => {
-                let started = job.start(send, FILE_DATAGRAM, self.waker.waker());
-                self.send_box.job_started(started, lang);
+                let started = job.start(send, FILE_DATAGRAM, traffic.waker());
+                traffic.send_box.job_started(started);
             }
         }
     }
@@ -391,7 +325,7 @@ impl UdpTab {
     /// reason on screen) when the socket is closed or the target is bad.
     fn send_fn(&mut self) -> Option<SendFn> {
         self.target_error = None;
-        let Some(sender) = self.endpoint.as_ref().and_then(UdpEndpoint::sender) else {
+        let Some(sender) = self.traffic.endpoint().and_then(UdpEndpoint::sender) else {
             self.status = Status::NotOpen;
             return None;
         };

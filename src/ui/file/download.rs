@@ -16,6 +16,7 @@ use crate::engine::{
 };
 use crate::i18n::{Describe, Lang, Texts, format_size};
 use crate::ui::dialogs::{self, PendingDialog};
+use crate::ui::traffic::drain::drain_events;
 use crate::ui::traffic::waker::RepaintWaker;
 use crate::ui::{ERROR_COLOR, error_ui, labelled_field_ui};
 
@@ -120,7 +121,7 @@ impl DownloadPanel {
         matches!(self.state, State::Running { .. })
     }
 
-    pub fn logic(&mut self, lang: Lang) {
+    pub fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
         if let Some(dialog) = &self.dialog
             && let Some(answer) = dialog.poll()
         {
@@ -138,9 +139,8 @@ impl DownloadPanel {
         };
         self.waker.rearm();
         let events = events.clone();
-        while let Ok(event) = events.try_recv() {
-            self.apply(event, lang);
-        }
+        // Within the frame's budget, like the traffic tabs: progress events never stall it.
+        drain_events(ctx, &events, usize::MAX, |event, _| self.apply(event, lang));
     }
 
     fn apply(&mut self, event: DownloadEvent, lang: Lang) {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::file::download::{DownloadPanel, DownloadSettings};
 use super::file::server::{FileServerPanel, FileServerSettings};
 use crate::i18n::Lang;
+use crate::ui::AppTab;
+use crate::ui::teaching::ViewSettings;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -22,27 +24,30 @@ pub struct FileTab {
     pub server: FileServerPanel,
 }
 
-impl FileTab {
-    pub fn new(settings: FileSettings, ctx: &egui::Context) -> Self {
+impl AppTab for FileTab {
+    type Settings = FileSettings;
+
+    fn new(settings: FileSettings, ctx: &egui::Context) -> Self {
         Self {
             download: DownloadPanel::new(settings.download, ctx.clone()),
             server: FileServerPanel::new(settings.server, ctx.clone()),
         }
     }
 
-    pub fn settings(&self) -> FileSettings {
+    /// Each half keeps its own settings whole.
+    fn settings(&self) -> FileSettings {
         FileSettings {
             download: self.download.settings.clone(),
             server: self.server.settings.clone(),
         }
     }
 
-    pub fn logic(&mut self, lang: Lang) {
-        self.download.logic(lang);
-        self.server.logic();
+    fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
+        self.download.logic(ctx, lang);
+        self.server.logic(ctx);
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+    fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, _view: &mut ViewSettings) {
         egui::Panel::left("file_download")
             .resizable(true)
             .default_size(480.0)

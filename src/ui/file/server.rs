@@ -20,6 +20,7 @@ use crate::engine::{
 };
 use crate::i18n::{Describe, Lang, Texts, format_size};
 use crate::ui::dialogs::{self, PendingDialog};
+use crate::ui::traffic::drain::drain_events;
 use crate::ui::traffic::waker::RepaintWaker;
 use crate::ui::{clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
 
@@ -109,7 +110,7 @@ impl FileServerPanel {
         self.server.as_ref().map(FileServer::local_addr)
     }
 
-    pub fn logic(&mut self) {
+    pub fn logic(&mut self, ctx: &egui::Context) {
         if let Some(dialog) = &self.dialog
             && let Some(answer) = dialog.poll()
         {
@@ -123,9 +124,8 @@ impl FileServerPanel {
             return;
         };
         self.waker.rearm();
-        while let Ok(event) = events.try_recv() {
-            self.apply(event);
-        }
+        // Within the frame's budget, like the traffic tabs: a burst of requests never stalls it.
+        drain_events(ctx, &events, usize::MAX, |event, _| self.apply(event));
         if self
             .server
             .as_ref()

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::CodecError;
 use crate::engine::{
     EngineError, FileSendMode, RepeatConfig, Repeater, SendFn, Waker, repeat_message, send_file,
 };
@@ -62,51 +63,72 @@ impl JobRequest {
     }
 }
 
+/// What went wrong with the last job or quick command; kept as data, worded
+/// when drawn, so a language switch re-words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendProblem {
+    /// The job could not start, or stopped on an error (a file's line too long…).
+    Engine(EngineError),
+    BadInterval,
+    BadCount,
+    /// A quick command whose text or options do not build a message.
+    QuickCommand {
+        name: String,
+        error: CodecError,
+    },
+}
+
+impl SendProblem {
+    fn describe(&self, lang: Lang) -> String {
+        let texts = lang.texts();
+        match self {
+            SendProblem::Engine(error) => error.describe(lang),
+            SendProblem::BadInterval => texts.interval_bad.to_owned(),
+            SendProblem::BadCount => texts.count_bad.to_owned(),
+            SendProblem::QuickCommand { name, error } => {
+                format!("{name}: {}", error.describe(lang))
+            }
+        }
+    }
+}
+
+/// The running parts of the send box's jobs; their settings are the tab's
+/// ([`JobSettings`], passed in).
+#[derive(Default)]
 pub struct SendJobs {
-    pub settings: JobSettings,
     job: Option<Repeater>,
     /// The last job's outcome stays on screen after it ended.
     last: Option<crate::engine::RepeatProgress>,
-    problem: Option<String>,
+    problem: Option<SendProblem>,
     dialog: Option<PendingDialog>,
     /// A file picked, waiting to be sent with the chosen mode.
     file: Option<(PathBuf, u64)>,
 }
 
 impl SendJobs {
-    pub fn new(settings: JobSettings) -> Self {
-        Self {
-            settings,
-            job: None,
-            last: None,
-            problem: None,
-            dialog: None,
-            file: None,
-        }
-    }
-
-    pub fn started(&mut self, job: Result<Repeater, EngineError>, lang: Lang) {
+    pub fn started(&mut self, job: Result<Repeater, EngineError>) {
         match job {
             Ok(job) => {
                 self.problem = None;
                 self.last = None;
                 self.job = Some(job);
             }
-            Err(error) => self.problem = Some(error.describe(lang)),
+            Err(error) => self.problem = Some(SendProblem::Engine(error)),
         }
     }
 
-    pub fn report_problem(&mut self, message: String) {
-        self.problem = Some(message);
+    pub fn report_problem(&mut self, problem: SendProblem) {
+        self.problem = Some(problem);
     }
 
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        texts: &Texts,
         lang: Lang,
+        settings: &mut JobSettings,
         message: Option<Vec<u8>>,
     ) -> Option<JobRequest> {
+        let texts = lang.texts();
         if let Some(job) = &self.job {
             let progress = job.progress();
             if progress.running {
@@ -114,7 +136,7 @@ impl SendJobs {
                 ui.ctx().request_repaint_after(Duration::from_millis(250));
             } else {
                 if let Some(error) = job.failure() {
-                    self.problem = Some(error.describe(lang));
+                    self.problem = Some(SendProblem::Engine(error));
                 }
                 self.last = Some(progress);
                 self.job = None;
@@ -127,7 +149,7 @@ impl SendJobs {
                 labelled_field_ui(
                     ui,
                     texts.repeat_every,
-                    &mut self.settings.repeat_ms,
+                    &mut settings.repeat_ms,
                     "1000",
                     56.0,
                 );
@@ -135,7 +157,7 @@ impl SendJobs {
                 labelled_field_ui(
                     ui,
                     texts.repeat_count,
-                    &mut self.settings.repeat_count,
+                    &mut settings.repeat_count,
                     "0",
                     56.0,
                 );
@@ -151,7 +173,7 @@ impl SendJobs {
                 .clicked()
                 && let Some(message) = message
             {
-                request = self.repeat_request(message, lang);
+                request = self.repeat_request(settings, message);
             }
             self.status_ui(ui, texts);
         });
@@ -161,10 +183,10 @@ impl SendJobs {
             let running = self.job.is_some();
             request = request
                 .take()
-                .or_else(|| self.file_ui(ui, texts, lang, running));
+                .or_else(|| self.file_ui(ui, texts, settings, running));
         });
         if let Some(problem) = &self.problem {
-            error_ui(ui, problem);
+            error_ui(ui, &problem.describe(lang));
         }
         request
     }
@@ -176,18 +198,17 @@ impl SendJobs {
         }
     }
 
-    fn repeat_request(&mut self, message: Vec<u8>, lang: Lang) -> Option<JobRequest> {
-        let texts = lang.texts();
-        let Some(interval) = parse_ms(&self.settings.repeat_ms) else {
-            self.problem = Some(texts.interval_bad.to_owned());
+    fn repeat_request(&mut self, settings: &JobSettings, message: Vec<u8>) -> Option<JobRequest> {
+        let Some(interval) = parse_ms(&settings.repeat_ms) else {
+            self.problem = Some(SendProblem::BadInterval);
             return None;
         };
-        let count = match self.settings.repeat_count.trim() {
+        let count = match settings.repeat_count.trim() {
             "" => 0,
             text => match text.parse::<u64>() {
                 Ok(count) => count,
                 Err(_) => {
-                    self.problem = Some(texts.count_bad.to_owned());
+                    self.problem = Some(SendProblem::BadCount);
                     return None;
                 }
             },
@@ -207,7 +228,7 @@ impl SendJobs {
         &mut self,
         ui: &mut egui::Ui,
         texts: &Texts,
-        lang: Lang,
+        settings: &mut JobSettings,
         running: bool,
     ) -> Option<JobRequest> {
         if let Some(dialog) = &self.dialog
@@ -220,11 +241,11 @@ impl SendJobs {
             });
         }
         ui.add_enabled_ui(!running, |ui| {
-            ui.radio_value(&mut self.settings.file_lines, false, texts.file_whole);
+            ui.radio_value(&mut settings.file_lines, false, texts.file_whole);
             // Reads "one line every [100] ms"; the radio button names the field.
-            let lines = ui.radio_value(&mut self.settings.file_lines, true, texts.file_lines);
-            ui.add_enabled_ui(self.settings.file_lines, |ui| {
-                let field = egui::TextEdit::singleline(&mut self.settings.line_ms)
+            let lines = ui.radio_value(&mut settings.file_lines, true, texts.file_lines);
+            ui.add_enabled_ui(settings.file_lines, |ui| {
+                let field = egui::TextEdit::singleline(&mut settings.line_ms)
                     .hint_text("100")
                     .desired_width(48.0);
                 ui.add(field).labelled_by(lines.id);
@@ -244,9 +265,9 @@ impl SendJobs {
             path.file_name().unwrap_or_default().to_string_lossy(),
             texts.file_size(size)
         ));
-        let mode = if self.settings.file_lines {
-            let Some(interval) = parse_ms(&self.settings.line_ms) else {
-                self.problem = Some(lang.texts().interval_bad.to_owned());
+        let mode = if settings.file_lines {
+            let Some(interval) = parse_ms(&settings.line_ms) else {
+                self.problem = Some(SendProblem::BadInterval);
                 return None;
             };
             FileSendMode::Lines { interval }

@@ -5,13 +5,11 @@
 pub mod jobs;
 pub mod quick_commands;
 
-use std::collections::VecDeque;
-
 use egui::{ComboBox, Key, Modifiers, RichText, TextEdit};
 use serde::{Deserialize, Serialize};
 
 use super::error_ui;
-use super::send::jobs::{JobRequest, SendJobs};
+use super::send::jobs::{JobRequest, SendJobs, SendProblem};
 use super::send::quick_commands::{Preset, PresetFiles, presets_ui};
 use crate::codec::{
     Checksum, CodecError, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message,
@@ -41,16 +39,17 @@ pub enum SendRequest {
     Job(JobRequest),
 }
 
+/// The send box's running parts. What it remembers (options, history, quick
+/// commands, job settings) is the tab's [`SendSettings`], passed in, so a tab's
+/// settings are saved as they are.
+#[derive(Default)]
 pub struct SendBox {
     pub text: String,
-    pub options: SendOptions,
-    history: VecDeque<String>,
     /// Where ↑/↓ is in the history; `None` while typing something new.
     recalled: Option<usize>,
     /// The last request came from the editor (not a quick command), so a
     /// successful send puts the editor's text into the history.
     from_editor: bool,
-    presets: Vec<Preset>,
     preset_files: PresetFiles,
     jobs: SendJobs,
     /// The bytes built from the inputs below, rebuilt only when one of them changes.
@@ -65,34 +64,15 @@ struct BuildKey {
 }
 
 impl SendBox {
-    pub fn new(settings: SendSettings) -> Self {
-        Self {
-            text: String::new(),
-            options: settings.options,
-            history: settings.history.into_iter().take(HISTORY).collect(),
-            recalled: None,
-            from_editor: false,
-            presets: settings.presets,
-            preset_files: PresetFiles::default(),
-            jobs: SendJobs::new(settings.jobs),
-            built: None,
-        }
-    }
-
-    pub fn settings(&self) -> SendSettings {
-        SendSettings {
-            options: self.options,
-            history: self.history.iter().cloned().collect(),
-            presets: self.presets.clone(),
-            jobs: self.jobs.settings.clone(),
-        }
-    }
-
     /// The bytes that would go out now, or why they cannot.
-    pub fn payload(&mut self, encoding: TextEncoding) -> &Result<Vec<u8>, CodecError> {
+    pub fn payload(
+        &mut self,
+        options: SendOptions,
+        encoding: TextEncoding,
+    ) -> &Result<Vec<u8>, CodecError> {
         // Compared in place: cloning a large message every frame would cost more than it saves.
         let stale = self.built.as_ref().is_none_or(|(key, _)| {
-            key.text != self.text || key.options != self.options || key.encoding != encoding
+            key.text != self.text || key.options != options || key.encoding != encoding
         });
         if stale {
             self.built = None;
@@ -100,7 +80,7 @@ impl SendBox {
         let (_, result) = self.built.get_or_insert_with(|| {
             let key = BuildKey {
                 text: self.text.clone(),
-                options: self.options,
+                options,
                 encoding,
             };
             let result = build_message(&key.text, &key.options, key.encoding);
@@ -109,22 +89,22 @@ impl SendBox {
         result
     }
 
-    /// A message went out (or was queued): remember it for ↑/↓.
-    pub fn remember(&mut self) {
+    /// A message went out (or was queued): remember it for ↑/↓, newest first.
+    pub fn remember(&mut self, settings: &mut SendSettings) {
         if !std::mem::take(&mut self.from_editor) {
             return;
         }
         self.recalled = None;
-        if self.text.is_empty() || self.history.front() == Some(&self.text) {
+        if self.text.is_empty() || settings.history.first() == Some(&self.text) {
             return;
         }
-        self.history.push_front(self.text.clone());
-        self.history.truncate(HISTORY);
+        settings.history.insert(0, self.text.clone());
+        settings.history.truncate(HISTORY);
     }
 
     /// A periodic send or file send started (or could not).
-    pub fn job_started(&mut self, job: Result<Repeater, EngineError>, lang: Lang) {
-        self.jobs.started(job, lang);
+    pub fn job_started(&mut self, job: Result<Repeater, EngineError>) {
+        self.jobs.started(job);
     }
 
     /// Draws the box; returns what the user asked for. In presenter mode only the
@@ -132,6 +112,7 @@ impl SendBox {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        settings: &mut SendSettings,
         encoding: TextEncoding,
         lang: Lang,
         max_len: usize,
@@ -143,14 +124,15 @@ impl SendBox {
         let mut wants_send =
             focused && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
         if focused {
-            self.recall_ui(ui);
+            self.recall_ui(ui, &settings.history);
         }
         let mut request = None;
-        if let Some(preset) = self.preset_shortcut(ui) {
-            request = self.preset_request(preset, encoding, lang);
+        if let Some(preset) = preset_shortcut(ui, &settings.presets) {
+            request = self.preset_request(preset, encoding);
         }
 
-        let label_id = self.options_ui(ui, texts, presenter);
+        let label_id = options_ui(ui, &mut settings.options, texts, presenter);
+        let options = settings.options;
         ui.horizontal(|ui| {
             let button_width = 72.0;
             let editor = TextEdit::multiline(&mut self.text)
@@ -170,88 +152,40 @@ impl SendBox {
             }
         });
 
-        let problem = self.preview_ui(ui, encoding, lang, max_len);
+        let problem = self.preview_ui(ui, options, encoding, lang, max_len);
         if wants_send
             && problem.is_none()
-            && let Ok(bytes) = self.payload(encoding)
+            && let Ok(bytes) = self.payload(options, encoding)
         {
             request = Some(SendRequest::Now(bytes.clone()));
             self.from_editor = true;
         }
-        let message = match self.payload(encoding) {
+        let message = match self.payload(options, encoding) {
             Ok(bytes) if problem.is_none() => Some(bytes.clone()),
             _ => None,
         };
         if presenter {
             return request;
         }
-        if let Some(job) = self.jobs.ui(ui, texts, lang, message) {
+        if let Some(job) = self.jobs.ui(ui, lang, &mut settings.jobs, message) {
             request = Some(SendRequest::Job(job));
         }
         let mut clicked = None;
         presets_ui(
             ui,
             texts,
-            &mut self.presets,
+            &mut settings.presets,
             &self.text,
-            self.options,
+            options,
             &mut self.preset_files,
             &mut clicked,
         );
         if let Some(index) = clicked
-            && let Some(preset) = self.presets.get(index).cloned()
+            && let Some(preset) = settings.presets.get(index).cloned()
         {
-            request = self.preset_request(preset, encoding, lang);
+            request = self.preset_request(preset, encoding);
         }
         request
-    }
-
-    /// Text/HEX, escapes, line end, checksum (only Text/HEX in presenter mode);
-    /// returns the label naming the editor.
-    fn options_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, presenter: bool) -> egui::Id {
-        ui.horizontal(|ui| {
-            let label = ui.label(texts.send_box).id;
-            ui.radio_value(&mut self.options.mode, PayloadMode::Text, texts.mode_text);
-            ui.radio_value(&mut self.options.mode, PayloadMode::Hex, texts.mode_hex);
-            if presenter {
-                return label;
-            }
-            ui.add_enabled(
-                self.options.mode == PayloadMode::Text,
-                egui::Checkbox::new(&mut self.options.escapes, texts.escapes),
-            )
-            .on_hover_text(texts.escapes_tip);
-            ui.separator();
-            let ending = ui.label(texts.line_ending);
-            ComboBox::from_id_salt("line_ending")
-                .selected_text(self.options.line_ending.label())
-                .width(64.0)
-                .show_ui(ui, |ui| {
-                    for ending in LineEnding::ALL {
-                        ui.selectable_value(&mut self.options.line_ending, ending, ending.label());
-                    }
-                })
-                .response
-                .labelled_by(ending.id);
-            let checksum = ui.label(texts.checksum).on_hover_text(texts.checksum_tip);
-            ComboBox::from_id_salt("checksum")
-                .selected_text(checksum_label(self.options.checksum, texts))
-                .width(110.0)
-                .show_ui(ui, |ui| {
-                    for kind in Checksum::ALL {
-                        ui.selectable_value(
-                            &mut self.options.checksum,
-                            kind,
-                            checksum_label(kind, texts),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(checksum.id)
-                .on_hover_text(texts.checksum_tip);
-            label
-        })
-        .inner
     }
 
     /// The exact bytes (HEX, cut at [`PREVIEW_BYTES`]) and their count, or why
@@ -259,12 +193,13 @@ impl SendBox {
     fn preview_ui(
         &mut self,
         ui: &mut egui::Ui,
+        options: SendOptions,
         encoding: TextEncoding,
         lang: Lang,
         max_len: usize,
     ) -> Option<String> {
         let texts = lang.texts();
-        let problem = match self.payload(encoding) {
+        let problem = match self.payload(options, encoding) {
             Ok(bytes) if bytes.len() > max_len => Some(
                 EngineError::PayloadTooLarge {
                     len: bytes.len(),
@@ -300,8 +235,8 @@ impl SendBox {
     }
 
     /// ↑/↓ in a one-line message bring back earlier ones.
-    fn recall_ui(&mut self, ui: &mut egui::Ui) {
-        if self.text.contains('\n') || self.history.is_empty() {
+    fn recall_ui(&mut self, ui: &mut egui::Ui, history: &[String]) {
+        if self.text.contains('\n') || history.is_empty() {
             return;
         }
         let (up, down) = ui.input_mut(|i| {
@@ -312,7 +247,7 @@ impl SendBox {
         });
         let next = match (up, down, self.recalled) {
             (true, _, None) => Some(0),
-            (true, _, Some(at)) => Some((at + 1).min(self.history.len() - 1)),
+            (true, _, Some(at)) => Some((at + 1).min(history.len() - 1)),
             (false, true, Some(0)) => {
                 self.recalled = None;
                 self.text.clear();
@@ -322,52 +257,98 @@ impl SendBox {
             _ => None,
         };
         if let Some(at) = next
-            && let Some(text) = self.history.get(at)
+            && let Some(text) = history.get(at)
         {
             self.recalled = Some(at);
             self.text = text.clone();
         }
     }
 
-    /// Ctrl+1 … Ctrl+9 send the first nine quick commands.
-    fn preset_shortcut(&self, ui: &mut egui::Ui) -> Option<Preset> {
-        const KEYS: [Key; 9] = [
-            Key::Num1,
-            Key::Num2,
-            Key::Num3,
-            Key::Num4,
-            Key::Num5,
-            Key::Num6,
-            Key::Num7,
-            Key::Num8,
-            Key::Num9,
-        ];
-        let pressed = ui.input_mut(|i| {
-            KEYS.iter()
-                .position(|key| i.consume_key(Modifiers::COMMAND, *key))
-        })?;
-        self.presets.get(pressed).cloned()
-    }
-
     /// A quick command goes out with its own text and options; a bad one says why.
-    fn preset_request(
-        &mut self,
-        preset: Preset,
-        encoding: TextEncoding,
-        lang: Lang,
-    ) -> Option<SendRequest> {
+    fn preset_request(&mut self, preset: Preset, encoding: TextEncoding) -> Option<SendRequest> {
         match build_message(&preset.text, &preset.options, encoding) {
             Ok(bytes) => {
                 self.from_editor = false;
                 Some(SendRequest::Now(bytes))
             }
             Err(error) => {
-                let message = format!("{}: {}", preset.name, error.describe(lang));
-                self.jobs.report_problem(message);
+                self.jobs.report_problem(SendProblem::QuickCommand {
+                    name: preset.name,
+                    error,
+                });
                 None
             }
         }
     }
+}
+
+/// Text/HEX, escapes, line end, checksum (only Text/HEX in presenter mode);
+/// returns the label naming the editor.
+fn options_ui(
+    ui: &mut egui::Ui,
+    options: &mut SendOptions,
+    texts: &Texts,
+    presenter: bool,
+) -> egui::Id {
+    ui.horizontal(|ui| {
+        let label = ui.label(texts.send_box).id;
+        ui.radio_value(&mut options.mode, PayloadMode::Text, texts.mode_text);
+        ui.radio_value(&mut options.mode, PayloadMode::Hex, texts.mode_hex);
+        if presenter {
+            return label;
+        }
+        ui.add_enabled(
+            options.mode == PayloadMode::Text,
+            egui::Checkbox::new(&mut options.escapes, texts.escapes),
+        )
+        .on_hover_text(texts.escapes_tip);
+        ui.separator();
+        let ending = ui.label(texts.line_ending);
+        ComboBox::from_id_salt("line_ending")
+            .selected_text(options.line_ending.label())
+            .width(64.0)
+            .show_ui(ui, |ui| {
+                for ending in LineEnding::ALL {
+                    ui.selectable_value(&mut options.line_ending, ending, ending.label());
+                }
+            })
+            .response
+            .labelled_by(ending.id);
+        let checksum = ui.label(texts.checksum).on_hover_text(texts.checksum_tip);
+        ComboBox::from_id_salt("checksum")
+            .selected_text(checksum_label(options.checksum, texts))
+            .width(110.0)
+            .show_ui(ui, |ui| {
+                for kind in Checksum::ALL {
+                    ui.selectable_value(&mut options.checksum, kind, checksum_label(kind, texts));
+                }
+            })
+            .response
+            .labelled_by(checksum.id)
+            .on_hover_text(texts.checksum_tip);
+        label
+    })
+    .inner
+}
+
+/// Ctrl+1 … Ctrl+9 send the first nine quick commands.
+fn preset_shortcut(ui: &mut egui::Ui, presets: &[Preset]) -> Option<Preset> {
+    const KEYS: [Key; 9] = [
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+    ];
+    let pressed = ui.input_mut(|i| {
+        KEYS.iter()
+            .position(|key| i.consume_key(Modifiers::COMMAND, *key))
+    })?;
+    presets.get(pressed).cloned()
 }
 
 /// Sends one message through a tab's [`SendFn`] right now; true if it went out.

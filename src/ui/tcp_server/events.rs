@@ -6,20 +6,24 @@ use std::time::{Instant, SystemTime};
 
 use super::send::SendProblem;
 use super::{Status, TcpServerTab};
-use crate::engine::{CloseReason, Skipped, TcpServer, TcpServerEvent};
+use crate::engine::{CloseReason, TcpServerEvent};
 use crate::i18n::Describe;
 use crate::ui::log::model::Direction;
 use crate::ui::tcp_server::client_table::ClientState;
 use crate::ui::teaching::timeline::{EventKind, Subject};
+use crate::ui::traffic::TrafficTab;
 
 impl TcpServerTab {
-    pub(super) fn apply(&mut self, event: TcpServerEvent, backlog: bool) {
-        let lang = self.lang;
+    pub(super) fn apply_event(&mut self, event: TcpServerEvent, backlog: bool) {
+        let lang = self.traffic.view.lang;
         let texts = lang.texts();
-        let show = !backlog && !self.panel.paused;
+        let show = !backlog && !self.traffic.panel.paused;
         match event {
             TcpServerEvent::Listening { local } => {
-                self.view.timeline.push(Subject::Local, EventKind::Listen);
+                self.traffic
+                    .view
+                    .timeline
+                    .push(Subject::Local, EventKind::Listen);
                 self.status = Status::Listening(local)
             }
             TcpServerEvent::StoppedListening => {
@@ -30,13 +34,16 @@ impl TcpServerTab {
             TcpServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
             TcpServerEvent::Connected(info) => {
                 let (peer, at) = (info.peer, info.since);
-                self.view
+                self.traffic
+                    .view
                     .timeline
                     .push_at(Subject::Peer(peer), EventKind::Accept, at);
                 self.map.connected(info.id, peer, info.counters.clone());
                 self.clients.add(info, self.settings.display.encoding);
                 self.note(show, at, peer, &texts.client_connected(peer));
-                self.view.caption(|texts| texts.caption_accepted(peer));
+                self.traffic
+                    .view
+                    .caption(|texts| texts.caption_accepted(peer));
             }
             TcpServerEvent::Refused { peer, error } => {
                 let reason = error.describe(lang);
@@ -53,16 +60,18 @@ impl TcpServerTab {
                 data,
                 at,
             } => {
-                self.view
-                    .timeline
-                    .push_at(Subject::Peer(peer), EventKind::Receive(data.len()), at);
+                self.traffic.view.timeline.push_at(
+                    Subject::Peer(peer),
+                    EventKind::Receive(data.len()),
+                    at,
+                );
                 // Always through the client's decoder, so its state stays right while paused.
                 let text = match self.clients.get_mut(client) {
                     Some(row) => row.decoder.decode_chunk(&data),
                     None => self.settings.display.encoding.decode(&data),
                 };
                 if show {
-                    self.panel.log.push_decoded(
+                    self.traffic.panel.log.push_decoded(
                         at,
                         Direction::Rx,
                         peer,
@@ -70,19 +79,22 @@ impl TcpServerTab {
                         &text,
                     );
                 } else {
-                    self.panel.log.count_unshown(1);
+                    self.traffic.panel.log.count_unshown(1);
                 }
             }
             TcpServerEvent::Sent { peer, data, at, .. } => {
-                self.view
-                    .timeline
-                    .push_at(Subject::Peer(peer), EventKind::Send(data.len()), at);
+                self.traffic.view.timeline.push_at(
+                    Subject::Peer(peer),
+                    EventKind::Send(data.len()),
+                    at,
+                );
                 if show {
-                    self.panel
+                    self.traffic
+                        .panel
                         .log
                         .push_preview(at, Direction::Tx, peer, &data, data.len());
                 } else {
-                    self.panel.log.count_unshown(1);
+                    self.traffic.panel.log.count_unshown(1);
                 }
             }
             TcpServerEvent::SendFailed { peer, error, .. } => {
@@ -101,11 +113,16 @@ impl TcpServerTab {
                     CloseReason::ByUs => EventKind::ClosedByUs,
                     CloseReason::Error(_) => EventKind::Reset,
                 };
-                self.view.timeline.push_at(Subject::Peer(peer), kind, at);
+                self.traffic
+                    .view
+                    .timeline
+                    .push_at(Subject::Peer(peer), kind, at);
                 let (state, line) = match reason {
                     CloseReason::ByPeer => (
                         {
-                            self.view.caption(|texts| texts.caption_peer_closed(peer));
+                            self.traffic
+                                .view
+                                .caption(|texts| texts.caption_peer_closed(peer));
                             ClientState::ClosedByPeer
                         },
                         texts.tcp_closed_by_peer(&peer.to_string()),
@@ -125,39 +142,22 @@ impl TcpServerTab {
                 self.map.closed(client, state.clone(), Instant::now());
                 let rest = self.clients.close(client, state);
                 if !rest.is_empty() && show {
-                    self.panel
+                    self.traffic
+                        .panel
                         .log
                         .push_decoded(at, Direction::Rx, peer, (&[], 0), &rest);
                 }
                 self.note(show, at, peer, &line);
             }
-            TcpServerEvent::Skipped(skipped) => self.skipped(skipped),
+            TcpServerEvent::Skipped(skipped) => TrafficTab::skipped(self, skipped),
         }
-    }
-
-    /// The window has taken every event: a flood that ended while it was behind
-    /// says what it skipped since its last report.
-    pub(super) fn caught_up(&mut self) {
-        if let Some(skipped) = self.server.as_ref().and_then(TcpServer::take_skipped) {
-            self.skipped(skipped);
-        }
-    }
-
-    fn skipped(&mut self, skipped: Skipped) {
-        let texts = self.lang.texts();
-        let local = match &self.status {
-            Status::Listening(local) => *local,
-            _ => SocketAddr::from(([0, 0, 0, 0], 0)),
-        };
-        let text = texts.display_skipped(skipped, false);
-        self.panel.log.push_skipped(skipped, local, &text);
     }
 
     fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
         if show {
-            self.panel.log.push_note(at, peer, text);
+            self.traffic.panel.log.push_note(at, peer, text);
         } else {
-            self.panel.log.count_unshown(1);
+            self.traffic.panel.log.count_unshown(1);
         }
     }
 }

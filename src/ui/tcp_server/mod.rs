@@ -5,28 +5,24 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use crossbeam_channel::Receiver;
 use egui::{DragValue, RichText};
 use serde::{Deserialize, Serialize};
 
-use super::log::panel::{DisplaySettings, LogPanel};
-use super::send::{SendBox, SendRequest, SendSettings};
+use super::log::panel::DisplaySettings;
+use super::send::{SendRequest, SendSettings};
 use super::tcp_server::auto_reply::auto_reply_ui;
 use super::tcp_server::client_rate::ClientRatePlot;
 use super::tcp_server::client_table::{ClientTable, TableAction};
 use super::tcp_server::connection_map::{ConnectionMap, Listener};
 use super::teaching::timeline::Timeline;
-use super::teaching::{TabView, ViewSettings};
-use super::traffic::drain::drain_events;
-use super::traffic::layout::{TabParts, tab_ui};
-use super::traffic::waker::RepaintWaker;
+use super::traffic::{Traffic, TrafficTab};
 use super::{error_ui, local_address_ui};
 use crate::codec::TextEncoding;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
 use crate::engine::{
-    AutoReply, AutoReplyError, AutoReplySpec, CaptureSink, CounterSnapshot, EngineError,
-    FlowConfig, InputError, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
+    AutoReply, AutoReplyError, AutoReplySpec, CounterSnapshot, EngineError, FlowConfig, InputError,
+    Skipped, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -92,11 +88,7 @@ pub enum Action {
 
 pub struct TcpServerTab {
     pub settings: TcpServerSettings,
-    server: Option<TcpServer>,
-    events: Option<Receiver<TcpServerEvent>>,
-    waker: RepaintWaker,
-    panel: LogPanel,
-    send_box: SendBox,
+    traffic: Traffic<TcpServer>,
     clients: ClientTable,
     status: Status,
     port_error: Option<InputError>,
@@ -104,11 +96,7 @@ pub struct TcpServerTab {
     /// The auto-reply as compiled for the engine, and the spec it came from.
     compiled: Option<(AutoReplySpec, TextEncoding)>,
     auto_reply_error: Option<AutoReplyError>,
-    /// The UI language, for the log's event lines.
-    lang: Lang,
     addresses: Vec<LocalAddress>,
-    closed_counters: CounterSnapshot,
-    view: TabView,
     client_plot: ClientRatePlot,
     map: ConnectionMap,
 }
@@ -116,35 +104,28 @@ pub struct TcpServerTab {
 impl TcpServerTab {
     pub fn new(settings: TcpServerSettings, ctx: egui::Context) -> Self {
         Self {
-            panel: LogPanel::new(&settings.display),
-            send_box: SendBox::new(settings.send.clone()),
+            traffic: Traffic::new(&settings.display, ctx),
             settings,
-            server: None,
-            events: None,
-            waker: RepaintWaker::new(ctx),
             clients: ClientTable::default(),
             status: Status::Idle,
             port_error: None,
             send_problem: None,
             compiled: None,
             auto_reply_error: None,
-            lang: Lang::detect(),
             addresses: bindable_addresses(),
-            closed_counters: CounterSnapshot::default(),
-            view: TabView::default(),
             client_plot: ClientRatePlot::default(),
             map: ConnectionMap::default(),
         }
     }
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.server.as_ref().map(TcpServer::local_addr)
+        self.traffic.endpoint().map(TcpServer::local_addr)
     }
 
     /// The connection map's model: which clients it shows, and how.
     /// What the lifecycle timeline recorded.
     pub fn timeline(&self) -> &Timeline {
-        &self.view.timeline
+        &self.traffic.view.timeline
     }
 
     /// The rate plot's choice between all clients and the selected ones.
@@ -157,31 +138,7 @@ impl TcpServerTab {
     }
 
     pub fn counters(&self) -> CounterSnapshot {
-        self.server
-            .as_ref()
-            .map(|server| server.counters().snapshot())
-            .unwrap_or(self.closed_counters)
-    }
-
-    pub fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
-        // Event lines are worded as they arrive, in the language of the moment.
-        self.lang = lang;
-        self.update_auto_reply();
-        let now = Instant::now();
-        self.view.plot.tick(now, self.counters());
-        self.client_plot.tick(now, &self.clients);
-        let Some(events) = self.events.clone() else {
-            return;
-        };
-        self.waker.rearm();
-        let keep = self.panel.log.cap();
-        if drain_events(ctx, &events, keep, |event, backlog| {
-            self.apply(event, backlog)
-        }) {
-            self.caught_up();
-        }
-        self.drop_idle_server();
-        self.map.tick(Instant::now());
+        self.traffic.counters()
     }
 
     /// Recompiles the auto-reply when its spec or the encoding changed, and hands it
@@ -197,7 +154,7 @@ impl TcpServerTab {
         match compiled {
             Ok(auto_reply) => {
                 self.auto_reply_error = None;
-                if let Some(server) = &self.server {
+                if let Some(server) = self.traffic.endpoint() {
                     server.set_auto_reply(auto_reply);
                 }
             }
@@ -210,71 +167,78 @@ impl TcpServerTab {
     /// fields open up again.
     fn drop_idle_server(&mut self) {
         let idle = self
-            .server
-            .as_ref()
+            .traffic
+            .endpoint()
             .is_some_and(|server| !server.is_listening() && server.client_count() == 0);
-        if idle && let Some(server) = self.server.take() {
-            self.closed_counters = server.counters().snapshot();
+        if idle {
+            self.traffic.finish();
             if self.status == Status::NotListening {
                 self.status = Status::Idle;
             }
         }
     }
-
-    /// The settings to keep, with the send box's (history, quick commands) included.
-    pub fn saved_settings(&self) -> TcpServerSettings {
-        TcpServerSettings {
-            send: self.send_box.settings(),
-            ..self.settings.clone()
-        }
-    }
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
-        tab_ui(self, ui, lang, view);
-    }
 }
 
-impl TabParts for TcpServerTab {
+impl TrafficTab for TcpServerTab {
+    type Settings = TcpServerSettings;
+    type Endpoint = TcpServer;
     type Action = Action;
     const ID: &'static str = "tcp_server";
 
-    fn counters(&self) -> CounterSnapshot {
-        Self::counters(self)
+    fn with_settings(settings: TcpServerSettings, ctx: egui::Context) -> Self {
+        Self::new(settings, ctx)
     }
 
-    fn view(&mut self) -> &mut TabView {
-        &mut self.view
+    fn settings(&self) -> &TcpServerSettings {
+        &self.settings
     }
 
-    fn log_parts(&mut self) -> (&mut LogPanel, &mut DisplaySettings) {
-        (&mut self.panel, &mut self.settings.display)
+    fn traffic(&self) -> &Traffic<TcpServer> {
+        &self.traffic
     }
 
-    fn set_capture(&mut self, sink: Option<CaptureSink>) {
-        if let Some(handle) = &self.server {
-            handle.set_capture(sink);
-        }
+    fn traffic_mut(&mut self) -> &mut Traffic<TcpServer> {
+        &mut self.traffic
     }
 
-    fn reset_counters(&mut self) {
-        if let Some(server) = &self.server {
-            server.counters().reset();
-        }
+    fn traffic_and_display(&mut self) -> (&mut Traffic<TcpServer>, &mut DisplaySettings) {
+        (&mut self.traffic, &mut self.settings.display)
+    }
+
+    fn apply(&mut self, event: TcpServerEvent, backlog: bool) {
+        self.apply_event(event, backlog);
+    }
+
+    fn skipped(&mut self, skipped: Skipped) {
+        let local = self.local_addr();
+        self.traffic.log_skipped(skipped, local, false);
+    }
+
+    fn tick(&mut self, now: Instant) {
+        self.update_auto_reply();
+        self.client_plot.tick(now, &self.clients);
+    }
+
+    fn after_events(&mut self, _ctx: &egui::Context) {
+        self.drop_idle_server();
+        self.map.tick(Instant::now());
+    }
+
+    fn reset_own_counters(&mut self) {
         self.clients.reset_counters();
-        self.closed_counters = CounterSnapshot::default();
     }
 
     fn rate_plot_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
         let counters = self.counters();
-        let plot = &mut self.view.plot;
+        let plot = &mut self.traffic.view.plot;
         self.client_plot
             .ui(ui, texts, plot, counters, &self.clients);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         let texts = lang.texts();
-        let has_server = self.server.is_some();
-        let listening = self.server.as_ref().is_some_and(TcpServer::is_listening);
+        let has_server = self.traffic.endpoint().is_some();
+        let listening = self.traffic.endpoint().is_some_and(TcpServer::is_listening);
         ui.add_space(4.0);
         ui.add_enabled_ui(!has_server, |ui| {
             local_address_ui(
@@ -285,7 +249,7 @@ impl TabParts for TcpServerTab {
                 &mut self.settings.local_port,
             );
             // Presenter mode hides the advanced limits.
-            if !self.view.presenter {
+            if !self.traffic.view.presenter {
                 ui.horizontal(|ui| {
                     let label = ui.label(texts.backlog).on_hover_text(texts.backlog_tip);
                     ui.add(DragValue::new(&mut self.settings.backlog).range(1..=65_535))
@@ -293,7 +257,7 @@ impl TabParts for TcpServerTab {
                 });
             }
         });
-        let presenter = self.view.presenter;
+        let presenter = self.traffic.view.presenter;
         if !presenter {
             ui.horizontal(|ui| {
                 let label = ui
@@ -303,7 +267,7 @@ impl TabParts for TcpServerTab {
                     .add(DragValue::new(&mut self.settings.max_clients).range(1..=MAX_CLIENT_LIMIT))
                     .labelled_by(label.id)
                     .changed();
-                if changed && let Some(server) = &self.server {
+                if changed && let Some(server) = self.traffic.endpoint() {
                     server.set_max_clients(self.settings.max_clients);
                 }
             });
@@ -342,8 +306,9 @@ impl TabParts for TcpServerTab {
             error_ui(ui, &error.describe(lang));
         }
         ui.separator();
-        self.panel
-            .display_settings_ui(ui, texts, &mut self.settings.display, self.view.presenter);
+        self.traffic
+            .panel
+            .display_settings_ui(ui, texts, &mut self.settings.display, presenter);
         self.clients.set_encoding(self.settings.display.encoding);
     }
 
@@ -368,10 +333,15 @@ impl TabParts for TcpServerTab {
             }
         });
         let encoding = self.settings.display.encoding;
-        if let Some(request) =
-            self.send_box
-                .ui(ui, encoding, lang, MAX_MESSAGE, self.view.presenter)
-        {
+        let presenter = self.traffic.view.presenter;
+        if let Some(request) = self.traffic.send_box.ui(
+            ui,
+            &mut self.settings.send,
+            encoding,
+            lang,
+            MAX_MESSAGE,
+            presenter,
+        ) {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);
@@ -412,7 +382,7 @@ impl TabParts for TcpServerTab {
             .show(ui, |ui| {
                 let listener = Listener {
                     local: self.local_addr(),
-                    listening: self.server.as_ref().is_some_and(TcpServer::is_listening),
+                    listening: self.traffic.endpoint().is_some_and(TcpServer::is_listening),
                 };
                 self.map.ui(ui, texts, listener, Instant::now());
             });
@@ -437,27 +407,27 @@ impl TabParts for TcpServerTab {
             .then(|| self.clients.selected_peers())
     }
 
-    fn handle(&mut self, action: Action, lang: Lang) {
+    fn handle(&mut self, action: Action) {
         match action {
             Action::Start => self.start(),
             Action::StopListening => {
-                if let Some(server) = &self.server {
+                if let Some(server) = self.traffic.endpoint() {
                     server.stop_listening();
                 }
             }
             Action::DisconnectAll => {
-                if let Some(server) = &self.server {
+                if let Some(server) = self.traffic.endpoint() {
                     server.disconnect_all();
                 }
             }
             Action::DisconnectSelected => {
-                if let Some(server) = &self.server {
+                if let Some(server) = self.traffic.endpoint() {
                     for id in self.clients.selected_connected() {
                         server.disconnect(id);
                     }
                 }
             }
-            Action::Send(request) => self.send_request(request, lang),
+            Action::Send(request) => self.send_request(request),
         }
     }
 }
@@ -466,7 +436,7 @@ impl TcpServerTab {
     fn start(&mut self) {
         self.port_error = None;
         self.send_problem = None;
-        if let Some(server) = &self.server {
+        if let Some(server) = self.traffic.endpoint() {
             if let Err(error) = server.resume_listening() {
                 self.status = Status::Failed(error);
             }
@@ -492,13 +462,12 @@ impl TcpServerTab {
             auto_reply,
             flow: FlowConfig::display(),
         };
-        let (tx, rx) = crossbeam_channel::unbounded();
-        match TcpServer::start(config, tx, self.waker.waker()) {
+        match self
+            .traffic
+            .start(|events, waker| TcpServer::start(config, events, waker))
+        {
             Ok(server) => {
                 self.status = Status::Listening(server.local_addr());
-                server.set_capture(self.panel.capture_sink());
-                self.server = Some(server);
-                self.events = Some(rx);
                 self.clients = ClientTable::default();
                 self.map.clear();
             }

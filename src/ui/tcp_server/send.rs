@@ -17,17 +17,17 @@ pub(super) enum SendProblem {
 }
 
 impl TcpServerTab {
-    pub(super) fn send_request(&mut self, request: SendRequest, lang: Lang) {
+    pub(super) fn send_request(&mut self, request: SendRequest) {
         match request {
             SendRequest::Now(bytes) => {
                 if self.send(bytes) {
-                    self.send_box.remember();
+                    self.traffic.send_box.remember(&mut self.settings.send);
                 }
             }
             SendRequest::Job(job) => {
                 if let Some(send) = self.send_fn() {
-                    let started = job.start(send, FILE_STREAM_PIECE, self.waker.waker());
-                    self.send_box.job_started(started, lang);
+                    let started = job.start(send, FILE_STREAM_PIECE, self.traffic.waker());
+                    self.traffic.send_box.job_started(started);
                 }
             }
         }
@@ -36,7 +36,7 @@ impl TcpServerTab {
     /// Sends to the clients chosen now (ticked, or all) from a job's thread.
     fn send_fn(&mut self) -> Option<SendFn> {
         self.send_problem = None;
-        let Some(server) = &self.server else {
+        let Some(server) = self.traffic.endpoint() else {
             self.send_problem = Some(SendProblem::NoClients);
             return None;
         };
@@ -74,7 +74,7 @@ impl TcpServerTab {
     /// Sends once, now; true if every chosen client got it queued.
     fn send(&mut self, bytes: Vec<u8>) -> bool {
         self.send_problem = None;
-        let Some(server) = &self.server else {
+        let Some(server) = self.traffic.endpoint() else {
             self.send_problem = Some(SendProblem::NoClients);
             return false;
         };
