@@ -27,3 +27,18 @@ pub fn opt<T: std::fmt::Display>(value: Option<T>) -> String {
 pub fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
+
+/// The value, or `-` in a table cell (and a few `RESULT` fields) where there is none.
+pub fn or_dash<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// Bytes in GiB, one decimal.
+pub fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+/// `bytes` over `over` in GB/s (10^9 bytes).
+pub fn gb_per_sec(bytes: u64, over: Duration) -> f64 {
+    bytes as f64 / over.as_secs_f64() / 1e9
+}

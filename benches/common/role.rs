@@ -1,12 +1,14 @@
 //! The bench binary re-run as a child in another role (`--server-role`,
 //! `--client-role`), so that each side has its own memory figures and descriptor
 //! budget; the two talk in lines over the child's stdin and stdout, with figures as
-//! `key=value`.
+//! `key=value`. Also how the benches wait for any child they start.
 
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::str::FromStr;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 
@@ -46,4 +48,24 @@ where
 pub fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     line.split_whitespace()
         .find_map(|part| part.strip_prefix(key)?.strip_prefix('='))
+}
+
+/// The value of `key=value` in a line, parsed.
+pub fn parse_field<T: FromStr>(line: &str, key: &str) -> Option<T> {
+    field(line, key)?.parse().ok()
+}
+
+/// Waits for `child` to exit, at most `cap`; then kills it.
+pub fn wait_capped(child: &mut Child, cap: Duration) -> io::Result<ExitStatus> {
+    let deadline = Instant::now() + cap;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if Instant::now() >= deadline {
+            child.kill()?;
+            return child.wait();
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
 }
