@@ -10,7 +10,7 @@ use egui_kittest::kittest::Queryable;
 use netdbg::i18n::Lang;
 
 mod support;
-use support::{harness, shows, tcp_server_settings, wait_for_text, wait_until};
+use support::{harness, tcp_server_settings, wait_for_text, wait_until};
 
 const FLOOD: usize = 1 << 30;
 
@@ -25,11 +25,15 @@ fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) 
         .tcp_server()
         .local_addr()
         .expect("listening");
-    // 1 GiB in 64 KiB writes, as fast as loopback takes it; a frame now and then.
+    // One huge read while the window keeps up shows as a preview (under the flood
+    // which rows are shown depends on timing, so this is checked first).
+    let mut client = TcpStream::connect(server).expect("connect");
+    let block = vec![b'z'; 64 * 1024];
+    client.write_all(&block).expect("one block");
+    wait_for_text(&mut harness, more);
+    // Then 1 GiB in 64 KiB writes, as fast as loopback takes it; a frame now and then.
     let flood = thread::spawn(move || {
-        let mut client = TcpStream::connect(server).expect("connect");
-        let block = vec![b'z'; 64 * 1024];
-        for _ in 0..FLOOD / block.len() {
+        for _ in 1..FLOOD / block.len() {
             client.write_all(&block).expect("flood");
         }
     });
@@ -42,7 +46,6 @@ fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) 
         h.state().tcp_server().counters().rx_bytes == FLOOD as u64
     });
     wait_for_text(&mut harness, fell_behind);
-    assert!(shows(&harness, more), "a huge read shows as a preview");
 }
 
 #[test]

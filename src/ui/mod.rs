@@ -72,6 +72,12 @@ pub fn labelled_field_ui(
     .labelled_by(label.id)
 }
 
+/// The button that opens or closes a tab's endpoint; true when clicked.
+pub fn start_stop_ui(ui: &mut egui::Ui, label: &str) -> bool {
+    ui.add_sized([120.0, 28.0], egui::Button::new(label))
+        .clicked()
+}
+
 pub const ERROR_COLOR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
 
 pub fn error_ui(ui: &mut egui::Ui, message: &str) {

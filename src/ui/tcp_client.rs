@@ -11,8 +11,8 @@ use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_STREAM_PIECE;
 use super::send::{SendRequest, SendSettings};
 use super::teaching::timeline::{EventKind, Subject, Timeline};
-use super::traffic::{Traffic, TrafficTab};
-use super::{error_ui, labelled_field_ui};
+use super::traffic::{Traffic, TrafficTab, traffic_parts};
+use super::{error_ui, labelled_field_ui, start_stop_ui};
 use crate::codec::StreamDecoder;
 use crate::engine::{
     CounterSnapshot, EngineError, FlowConfig, InputError, SendFn, SendOutcome, Skipped, TcpClient,
@@ -117,8 +117,39 @@ impl TcpClientTab {
         }
     }
 
+    /// Records an event for the last connected peer.
+    fn timeline_push(&mut self, kind: EventKind) {
+        self.timeline_push_at(kind, SystemTime::now());
+    }
+
+    fn timeline_push_at(&mut self, kind: EventKind, at: SystemTime) {
+        if let Some(peer) = self.timeline_peer {
+            self.traffic
+                .view
+                .timeline
+                .push_at(Subject::Peer(peer), kind, at);
+        }
+    }
+
+    /// What the lifecycle timeline recorded.
+    pub fn timeline(&self) -> &Timeline {
+        &self.traffic.view.timeline
+    }
+
+    fn finish(&mut self, status: Status) {
+        self.hanging_up_since = None;
+        self.traffic.finish();
+        self.status = status;
+    }
+}
+
+impl TrafficTab for TcpClientTab {
+    type Action = Action;
+    const ID: &'static str = "tcp_client";
+    traffic_parts!(TcpClientSettings, TcpClient);
+
     /// `backlog`: too old to be seen under a flood, so only counted (but still decoded).
-    fn apply_event(&mut self, event: TcpClientEvent, backlog: bool) {
+    fn apply(&mut self, event: TcpClientEvent, backlog: bool) {
         let peer_text = self.peer().map(|p| p.to_string()).unwrap_or_default();
         match event {
             TcpClientEvent::Connected { local, peer } => {
@@ -186,62 +217,6 @@ impl TcpClientTab {
         }
     }
 
-    /// Records an event for the last connected peer.
-    fn timeline_push(&mut self, kind: EventKind) {
-        self.timeline_push_at(kind, SystemTime::now());
-    }
-
-    fn timeline_push_at(&mut self, kind: EventKind, at: SystemTime) {
-        if let Some(peer) = self.timeline_peer {
-            self.traffic
-                .view
-                .timeline
-                .push_at(Subject::Peer(peer), kind, at);
-        }
-    }
-
-    /// What the lifecycle timeline recorded.
-    pub fn timeline(&self) -> &Timeline {
-        &self.traffic.view.timeline
-    }
-
-    fn finish(&mut self, status: Status) {
-        self.hanging_up_since = None;
-        self.traffic.finish();
-        self.status = status;
-    }
-}
-
-impl TrafficTab for TcpClientTab {
-    type Settings = TcpClientSettings;
-    type Endpoint = TcpClient;
-    type Action = Action;
-    const ID: &'static str = "tcp_client";
-
-    fn with_settings(settings: TcpClientSettings, ctx: egui::Context) -> Self {
-        Self::new(settings, ctx)
-    }
-
-    fn settings(&self) -> &TcpClientSettings {
-        &self.settings
-    }
-
-    fn traffic(&self) -> &Traffic<TcpClient> {
-        &self.traffic
-    }
-
-    fn traffic_mut(&mut self) -> &mut Traffic<TcpClient> {
-        &mut self.traffic
-    }
-
-    fn traffic_and_display(&mut self) -> (&mut Traffic<TcpClient>, &mut DisplaySettings) {
-        (&mut self.traffic, &mut self.settings.display)
-    }
-
-    fn apply(&mut self, event: TcpClientEvent, backlog: bool) {
-        self.apply_event(event, backlog);
-    }
-
     fn skipped(&mut self, skipped: Skipped) {
         let peer = self.peer();
         self.traffic.log_skipped(skipped, peer, false);
@@ -288,30 +263,21 @@ impl TrafficTab for TcpClientTab {
         } else {
             (texts.connect, Action::Connect)
         };
-        if ui
-            .add_sized([120.0, 28.0], egui::Button::new(label))
-            .clicked()
-        {
+        if start_stop_ui(ui, label) {
             actions.push(action);
         }
         ui.separator();
         self.traffic
-            .panel
-            .display_settings_ui(ui, texts, &mut self.settings.display, presenter);
+            .display_settings_ui(ui, texts, &mut self.settings.display);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         ui.add_space(4.0);
         let encoding = self.settings.display.encoding;
-        let presenter = self.traffic.view.presenter;
-        if let Some(request) = self.traffic.send_box.ui(
-            ui,
-            &mut self.settings.send,
-            encoding,
-            lang,
-            MAX_MESSAGE,
-            presenter,
-        ) {
+        if let Some(request) =
+            self.traffic
+                .send_box_ui(ui, &mut self.settings.send, encoding, lang, MAX_MESSAGE)
+        {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);

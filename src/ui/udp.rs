@@ -10,8 +10,8 @@ use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_DATAGRAM;
 use super::send::{SendRequest, SendSettings, send_now};
 use super::teaching::timeline::{EventKind, Subject, Timeline};
-use super::traffic::{Traffic, TrafficTab};
-use super::{error_ui, labelled_field_ui, local_address_ui};
+use super::traffic::{Traffic, TrafficTab, traffic_parts};
+use super::{error_ui, labelled_field_ui, local_address_ui, start_stop_ui};
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
@@ -97,30 +97,9 @@ impl UdpTab {
 }
 
 impl TrafficTab for UdpTab {
-    type Settings = UdpSettings;
-    type Endpoint = UdpEndpoint;
     type Action = Action;
     const ID: &'static str = "udp";
-
-    fn with_settings(settings: UdpSettings, ctx: egui::Context) -> Self {
-        Self::new(settings, ctx)
-    }
-
-    fn settings(&self) -> &UdpSettings {
-        &self.settings
-    }
-
-    fn traffic(&self) -> &Traffic<UdpEndpoint> {
-        &self.traffic
-    }
-
-    fn traffic_mut(&mut self) -> &mut Traffic<UdpEndpoint> {
-        &mut self.traffic
-    }
-
-    fn traffic_and_display(&mut self) -> (&mut Traffic<UdpEndpoint>, &mut DisplaySettings) {
-        (&mut self.traffic, &mut self.settings.display)
-    }
+    traffic_parts!(UdpSettings, UdpEndpoint);
 
     fn apply(&mut self, event: UdpEvent, backlog: bool) {
         let traffic = &mut self.traffic;
@@ -210,17 +189,12 @@ impl TrafficTab for UdpTab {
         } else {
             (texts.open, Action::Open)
         };
-        if ui
-            .add_sized([120.0, 28.0], egui::Button::new(label))
-            .clicked()
-        {
+        if start_stop_ui(ui, label) {
             actions.push(action);
         }
         ui.separator();
-        let presenter = self.traffic.view.presenter;
         self.traffic
-            .panel
-            .display_settings_ui(ui, texts, &mut self.settings.display, presenter);
+            .display_settings_ui(ui, texts, &mut self.settings.display);
     }
 
     fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
@@ -239,15 +213,11 @@ impl TrafficTab for UdpTab {
             }
         });
         let max_len = self.max_payload();
-        let presenter = self.traffic.view.presenter;
-        if let Some(request) = self.traffic.send_box.ui(
-            ui,
-            &mut self.settings.send,
-            self.settings.display.encoding,
-            lang,
-            max_len,
-            presenter,
-        ) {
+        let encoding = self.settings.display.encoding;
+        if let Some(request) =
+            self.traffic
+                .send_box_ui(ui, &mut self.settings.send, encoding, lang, max_len)
+        {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);

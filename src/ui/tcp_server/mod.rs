@@ -15,7 +15,7 @@ use super::tcp_server::client_rate::ClientRatePlot;
 use super::tcp_server::client_table::{ClientTable, TableAction};
 use super::tcp_server::connection_map::{ConnectionMap, Listener};
 use super::teaching::timeline::Timeline;
-use super::traffic::{Traffic, TrafficTab};
+use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{error_ui, local_address_ui};
 use crate::codec::TextEncoding;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
@@ -180,30 +180,9 @@ impl TcpServerTab {
 }
 
 impl TrafficTab for TcpServerTab {
-    type Settings = TcpServerSettings;
-    type Endpoint = TcpServer;
     type Action = Action;
     const ID: &'static str = "tcp_server";
-
-    fn with_settings(settings: TcpServerSettings, ctx: egui::Context) -> Self {
-        Self::new(settings, ctx)
-    }
-
-    fn settings(&self) -> &TcpServerSettings {
-        &self.settings
-    }
-
-    fn traffic(&self) -> &Traffic<TcpServer> {
-        &self.traffic
-    }
-
-    fn traffic_mut(&mut self) -> &mut Traffic<TcpServer> {
-        &mut self.traffic
-    }
-
-    fn traffic_and_display(&mut self) -> (&mut Traffic<TcpServer>, &mut DisplaySettings) {
-        (&mut self.traffic, &mut self.settings.display)
-    }
+    traffic_parts!(TcpServerSettings, TcpServer);
 
     fn apply(&mut self, event: TcpServerEvent, backlog: bool) {
         self.apply_event(event, backlog);
@@ -307,8 +286,7 @@ impl TrafficTab for TcpServerTab {
         }
         ui.separator();
         self.traffic
-            .panel
-            .display_settings_ui(ui, texts, &mut self.settings.display, presenter);
+            .display_settings_ui(ui, texts, &mut self.settings.display);
         self.clients.set_encoding(self.settings.display.encoding);
     }
 
@@ -333,15 +311,10 @@ impl TrafficTab for TcpServerTab {
             }
         });
         let encoding = self.settings.display.encoding;
-        let presenter = self.traffic.view.presenter;
-        if let Some(request) = self.traffic.send_box.ui(
-            ui,
-            &mut self.settings.send,
-            encoding,
-            lang,
-            MAX_MESSAGE,
-            presenter,
-        ) {
+        if let Some(request) =
+            self.traffic
+                .send_box_ui(ui, &mut self.settings.send, encoding, lang, MAX_MESSAGE)
+        {
             actions.push(Action::Send(request));
         }
         ui.add_space(2.0);

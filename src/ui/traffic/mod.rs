@@ -22,8 +22,9 @@ use std::time::Instant;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::log::panel::{DisplaySettings, LogPanel};
-use super::send::SendBox;
+use super::send::{SendBox, SendRequest, SendSettings};
 use super::teaching::TabView;
+use crate::codec::TextEncoding;
 use crate::engine::{CaptureSink, CounterSnapshot, EngineError, Skipped, Waker};
 use crate::i18n::{Lang, Texts};
 use drain::drain_events;
@@ -128,6 +129,32 @@ impl<E: Endpoint> Traffic<E> {
         self.waker.waker()
     }
 
+    /// The send box, full or (presenter mode) reduced; what the user asked to send.
+    pub fn send_box_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        settings: &mut SendSettings,
+        encoding: TextEncoding,
+        lang: Lang,
+        max_len: usize,
+    ) -> Option<SendRequest> {
+        let presenter = self.view.presenter;
+        self.send_box
+            .ui(ui, settings, encoding, lang, max_len, presenter)
+    }
+
+    /// Encoding, text/HEX, timestamps and the log's limits, for the settings column.
+    pub fn display_settings_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        display: &mut DisplaySettings,
+    ) {
+        let presenter = self.view.presenter;
+        self.panel
+            .display_settings_ui(ui, texts, display, presenter);
+    }
+
     /// Logs what the engine skipped while the window was behind, at `address`
     /// (the tab's peer or its own), in the language of the moment.
     pub fn log_skipped(&mut self, skipped: Skipped, address: Option<SocketAddr>, datagrams: bool) {
@@ -194,6 +221,43 @@ pub trait TrafficTab {
     fn reset_own_counters(&mut self) {}
 }
 
+/// The parts of a [`TrafficTab`] impl that every tab writes the same way, for a
+/// tab struct with `settings` (its [`TrafficTab::Settings`], with `display`
+/// inside), `traffic` (its [`Traffic`]) and `fn new(settings, ctx: egui::Context)`:
+/// `traffic_parts!(UdpSettings, UdpEndpoint);` inside the impl.
+macro_rules! traffic_parts {
+    ($settings:ty, $endpoint:ty) => {
+        type Settings = $settings;
+        type Endpoint = $endpoint;
+
+        fn with_settings(settings: $settings, ctx: egui::Context) -> Self {
+            Self::new(settings, ctx)
+        }
+
+        fn settings(&self) -> &$settings {
+            &self.settings
+        }
+
+        fn traffic(&self) -> &$crate::ui::traffic::Traffic<$endpoint> {
+            &self.traffic
+        }
+
+        fn traffic_mut(&mut self) -> &mut $crate::ui::traffic::Traffic<$endpoint> {
+            &mut self.traffic
+        }
+
+        fn traffic_and_display(
+            &mut self,
+        ) -> (
+            &mut $crate::ui::traffic::Traffic<$endpoint>,
+            &mut $crate::ui::log::panel::DisplaySettings,
+        ) {
+            (&mut self.traffic, &mut self.settings.display)
+        }
+    };
+}
+pub(crate) use traffic_parts;
+
 /// A traffic tab's work every frame, shown or not (a hidden tab keeps
 /// receiving): the plot's sample, then the engine's events within the frame's
 /// budget, then what the engine skipped if the window has caught up.
@@ -209,12 +273,14 @@ pub fn logic<T: TrafficTab>(tab: &mut T, ctx: &egui::Context, lang: Lang) {
         let traffic = tab.traffic();
         traffic.waker.rearm();
         let keep = traffic.panel.log.cap();
-        if drain_events(ctx, &events, keep, |event, backlog| {
+        let caught_up = drain_events(ctx, &events, keep, |event, backlog| {
             tab.apply(event, backlog)
-        }) {
-            if let Some(skipped) = tab.traffic().endpoint().and_then(Endpoint::take_skipped) {
-                tab.skipped(skipped);
-            }
+        });
+        // Once caught up, a gap the workers have not told yet (the end of a flood).
+        if caught_up
+            && let Some(skipped) = tab.traffic().endpoint().and_then(Endpoint::take_skipped)
+        {
+            tab.skipped(skipped);
         }
     }
     tab.after_events(ctx);
