@@ -90,14 +90,20 @@ pub fn clipped_error_ui(ui: &mut egui::Ui, message: &str) {
         .on_hover_text(message);
 }
 
+/// Settings that name a local address and port to bind (the UDP tab, the TCP
+/// server, the file server), as typed.
+pub trait LocalBind {
+    fn local_ip_and_port(&mut self) -> (&mut String, &mut String);
+}
+
 /// The local address (typed, or picked from this machine's interfaces) and port.
 pub fn local_address_ui(
     ui: &mut egui::Ui,
     texts: &Texts,
     addresses: &[LocalAddress],
-    local_ip: &mut String,
-    local_port: &mut String,
+    settings: &mut impl LocalBind,
 ) {
+    let (local_ip, local_port) = settings.local_ip_and_port();
     ui.horizontal(|ui| {
         labelled_field_ui(ui, texts.local_address, local_ip, "0.0.0.0", 130.0);
         ComboBox::from_id_salt("local_address_pick")

@@ -23,8 +23,6 @@ use crate::i18n::{Describe, Lang, Texts};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// After our FIN, how long the server may still talk (the tutorial's says 再见!).
 const FAREWELL_WAIT: Duration = Duration::from_secs(1);
-/// A TCP write has no datagram limit; this only keeps one send box message sane.
-const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -60,7 +58,6 @@ enum Status {
 pub enum Action {
     Connect,
     Disconnect,
-    Send(SendRequest),
 }
 
 pub struct TcpClientTab {
@@ -271,16 +268,8 @@ impl TrafficTab for TcpClientTab {
             .display_settings_ui(ui, texts, &mut self.settings.display);
     }
 
-    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
-        ui.add_space(4.0);
-        let encoding = self.settings.display.encoding;
-        if let Some(request) =
-            self.traffic
-                .send_box_ui(ui, &mut self.settings.send, encoding, lang, MAX_MESSAGE)
-        {
-            actions.push(Action::Send(request));
-        }
-        ui.add_space(2.0);
+    fn send(&mut self, request: SendRequest) {
+        self.send_request(request);
     }
 
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
@@ -329,7 +318,6 @@ impl TrafficTab for TcpClientTab {
                     }
                 }
             }
-            Action::Send(request) => self.send_request(request),
         }
     }
 }

@@ -11,7 +11,7 @@ use super::send::jobs::FILE_DATAGRAM;
 use super::send::{SendRequest, SendSettings, send_now};
 use super::teaching::timeline::{EventKind, Subject, Timeline};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
-use super::{error_ui, labelled_field_ui, local_address_ui, start_stop_ui};
+use super::{LocalBind, error_ui, labelled_field_ui, local_address_ui, start_stop_ui};
 use crate::engine::address::is_privileged_port;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::{
@@ -30,6 +30,12 @@ pub struct UdpSettings {
     pub target: String,
     pub send: SendSettings,
     pub display: DisplaySettings,
+}
+
+impl LocalBind for UdpSettings {
+    fn local_ip_and_port(&mut self) -> (&mut String, &mut String) {
+        (&mut self.local_ip, &mut self.local_port)
+    }
 }
 
 impl Default for UdpSettings {
@@ -57,7 +63,6 @@ enum Status {
 pub enum Action {
     Open,
     Close,
-    Send(SendRequest),
 }
 
 pub struct UdpTab {
@@ -167,13 +172,7 @@ impl TrafficTab for UdpTab {
         let is_open = self.traffic.endpoint().is_some();
         ui.add_space(4.0);
         ui.add_enabled_ui(!is_open, |ui| {
-            local_address_ui(
-                ui,
-                texts,
-                &self.addresses,
-                &mut self.settings.local_ip,
-                &mut self.settings.local_port,
-            );
+            local_address_ui(ui, texts, &self.addresses, &mut self.settings);
         });
         if let Some(error) = &self.port_error {
             error_ui(ui, &error.describe(lang));
@@ -197,9 +196,8 @@ impl TrafficTab for UdpTab {
             .display_settings_ui(ui, texts, &mut self.settings.display);
     }
 
-    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+    fn send_target_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let texts = lang.texts();
-        ui.add_space(4.0);
         ui.horizontal(|ui| {
             labelled_field_ui(
                 ui,
@@ -212,15 +210,22 @@ impl TrafficTab for UdpTab {
                 error_ui(ui, &error.describe(lang));
             }
         });
-        let max_len = self.max_payload();
-        let encoding = self.settings.display.encoding;
-        if let Some(request) =
-            self.traffic
-                .send_box_ui(ui, &mut self.settings.send, encoding, lang, max_len)
-        {
-            actions.push(Action::Send(request));
+    }
+
+    /// What one datagram holds, for the target's family.
+    fn max_message(&self) -> usize {
+        let v6_target = parse_host_port(&self.settings.target)
+            .is_ok_and(|(host, _)| host.parse::<std::net::Ipv6Addr>().is_ok());
+        let v6_local = self.local_addr().is_some_and(|local| local.is_ipv6());
+        if v6_local && v6_target {
+            MAX_UDP_PAYLOAD_V6
+        } else {
+            MAX_UDP_PAYLOAD_V4
         }
-        ui.add_space(2.0);
+    }
+
+    fn send(&mut self, request: SendRequest) {
+        self.send_request(request);
     }
 
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
@@ -244,7 +249,6 @@ impl TrafficTab for UdpTab {
                 self.traffic.stop();
                 self.status = Status::Closed;
             }
-            Action::Send(request) => self.send_request(request),
         }
     }
 }
@@ -311,17 +315,6 @@ impl UdpTab {
                 self.target_error = Some(error);
                 None
             }
-        }
-    }
-
-    fn max_payload(&self) -> usize {
-        let v6_target = parse_host_port(&self.settings.target)
-            .is_ok_and(|(host, _)| host.parse::<std::net::Ipv6Addr>().is_ok());
-        let v6_local = self.local_addr().is_some_and(|local| local.is_ipv6());
-        if v6_local && v6_target {
-            MAX_UDP_PAYLOAD_V6
-        } else {
-            MAX_UDP_PAYLOAD_V4
         }
     }
 }

@@ -22,7 +22,7 @@ use crate::i18n::{Describe, Lang, Texts, format_size};
 use crate::ui::dialogs::{self, PendingDialog};
 use crate::ui::traffic::drain::drain_events;
 use crate::ui::traffic::waker::RepaintWaker;
-use crate::ui::{clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
+use crate::ui::{LocalBind, clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
 
 /// Rows kept in the transfer list; the oldest finished ones make room.
 const KEPT_TRANSFERS: usize = 2000;
@@ -35,6 +35,12 @@ pub struct FileServerSettings {
     pub folder: String,
     pub local_ip: String,
     pub local_port: String,
+}
+
+impl LocalBind for FileServerSettings {
+    fn local_ip_and_port(&mut self) -> (&mut String, &mut String) {
+        (&mut self.local_ip, &mut self.local_port)
+    }
 }
 
 impl Default for FileServerSettings {
@@ -272,13 +278,7 @@ impl FileServerPanel {
                     self.dialog = dialogs::pick_folder(ui.ctx(), Some(start));
                 }
             });
-            local_address_ui(
-                ui,
-                texts,
-                &self.addresses,
-                &mut self.settings.local_ip,
-                &mut self.settings.local_port,
-            );
+            local_address_ui(ui, texts, &self.addresses, &mut self.settings);
         });
         if self.dialog.is_some() {
             ui.weak(texts.dialog_open);

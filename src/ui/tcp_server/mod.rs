@@ -16,7 +16,7 @@ use super::tcp_server::client_table::{ClientTable, TableAction};
 use super::tcp_server::connection_map::{ConnectionMap, Listener};
 use super::teaching::timeline::Timeline;
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
-use super::{error_ui, local_address_ui};
+use super::{LocalBind, error_ui, local_address_ui};
 use crate::codec::TextEncoding;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
@@ -34,8 +34,6 @@ mod events;
 mod send;
 use send::{SendProblem, describe_send_problem};
 
-/// A TCP write has no datagram limit; this only keeps one send box message sane.
-const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// More clients than this would run the process into the OS thread limit.
 const MAX_CLIENT_LIMIT: usize = 12_000;
 
@@ -51,6 +49,12 @@ pub struct TcpServerSettings {
     pub log_selected_only: bool,
     pub send: SendSettings,
     pub display: DisplaySettings,
+}
+
+impl LocalBind for TcpServerSettings {
+    fn local_ip_and_port(&mut self) -> (&mut String, &mut String) {
+        (&mut self.local_ip, &mut self.local_port)
+    }
 }
 
 impl Default for TcpServerSettings {
@@ -83,7 +87,6 @@ pub enum Action {
     StopListening,
     DisconnectAll,
     DisconnectSelected,
-    Send(SendRequest),
 }
 
 pub struct TcpServerTab {
@@ -220,13 +223,7 @@ impl TrafficTab for TcpServerTab {
         let listening = self.traffic.endpoint().is_some_and(TcpServer::is_listening);
         ui.add_space(4.0);
         ui.add_enabled_ui(!has_server, |ui| {
-            local_address_ui(
-                ui,
-                texts,
-                &self.addresses,
-                &mut self.settings.local_ip,
-                &mut self.settings.local_port,
-            );
+            local_address_ui(ui, texts, &self.addresses, &mut self.settings);
             // Presenter mode hides the advanced limits.
             if !self.traffic.view.presenter {
                 ui.horizontal(|ui| {
@@ -290,9 +287,8 @@ impl TrafficTab for TcpServerTab {
         self.clients.set_encoding(self.settings.display.encoding);
     }
 
-    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+    fn send_target_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let texts = lang.texts();
-        ui.add_space(4.0);
         ui.horizontal(|ui| {
             let selected = self.clients.selected_connected().len();
             let connected = self.clients.connected_count();
@@ -310,14 +306,10 @@ impl TrafficTab for TcpServerTab {
                 error_ui(ui, &describe_send_problem(problem, lang));
             }
         });
-        let encoding = self.settings.display.encoding;
-        if let Some(request) =
-            self.traffic
-                .send_box_ui(ui, &mut self.settings.send, encoding, lang, MAX_MESSAGE)
-        {
-            actions.push(Action::Send(request));
-        }
-        ui.add_space(2.0);
+    }
+
+    fn send(&mut self, request: SendRequest) {
+        self.send_request(request);
     }
 
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
@@ -400,7 +392,6 @@ impl TrafficTab for TcpServerTab {
                     }
                 }
             }
-            Action::Send(request) => self.send_request(request),
         }
     }
 }

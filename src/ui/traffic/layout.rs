@@ -1,9 +1,10 @@
 //! The layout every traffic tab shares: settings on the left, the send box at
 //! the bottom, and in the middle the toolbar, the status line and the log.
 
-use super::TrafficTab;
+use super::{TabParts, TrafficTab};
 use crate::i18n::Lang;
 use crate::ui::log::panel::ToolbarAction;
+use crate::ui::send::SendRequest;
 use crate::ui::teaching::ViewSettings;
 
 /// The log's least height below the views, in points.
@@ -20,11 +21,14 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
         .resizable(true)
         .default_size(260.0)
         .show(ui, |ui| tab.settings_ui(ui, lang, &mut actions));
+    let mut send = None;
     egui::Panel::bottom((T::ID, "send"))
         .resizable(true)
-        .show(ui, |ui| tab.send_ui(ui, lang, &mut actions));
+        .show(ui, |ui| send = send_box_ui(tab, ui, lang));
     egui::CentralPanel::default_margins().show(ui, |ui| {
-        let (traffic, display) = tab.traffic_and_display();
+        let TabParts {
+            traffic, display, ..
+        } = tab.parts();
         let counters = traffic.counters();
         toolbar = traffic
             .panel
@@ -55,7 +59,9 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
             });
         ui.separator();
         let filter = tab.log_filter();
-        let (traffic, display) = tab.traffic_and_display();
+        let TabParts {
+            traffic, display, ..
+        } = tab.parts();
         traffic
             .panel
             .log_ui(ui, texts, display, filter.as_ref(), view.presenter);
@@ -72,4 +78,22 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
     for action in actions {
         tab.handle(action);
     }
+    if let Some(request) = send {
+        tab.send(request);
+    }
+}
+
+/// Where the message goes, then the send box; what the user asked to send.
+fn send_box_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang) -> Option<SendRequest> {
+    ui.add_space(4.0);
+    tab.send_target_ui(ui, lang);
+    let max_len = tab.max_message();
+    let TabParts {
+        traffic,
+        display,
+        send,
+    } = tab.parts();
+    let request = traffic.send_box_ui(ui, send, display.encoding, lang, max_len);
+    ui.add_space(2.0);
+    request
 }

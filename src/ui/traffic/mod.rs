@@ -171,6 +171,16 @@ impl<E: Endpoint> Traffic<E> {
     }
 }
 
+/// The largest message a TCP tab sends at once (the send box says so beyond it).
+pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+
+/// A tab's core and the settings it draws with, borrowed together.
+pub struct TabParts<'a, E: Endpoint> {
+    pub traffic: &'a mut Traffic<E>,
+    pub display: &'a mut DisplaySettings,
+    pub send: &'a mut SendSettings,
+}
+
 /// What a traffic tab adds to the core: see the module docs.
 pub trait TrafficTab {
     /// What the tab remembers across restarts (with its send box's and
@@ -186,8 +196,9 @@ pub trait TrafficTab {
     fn settings(&self) -> &Self::Settings;
     fn traffic(&self) -> &Traffic<Self::Endpoint>;
     fn traffic_mut(&mut self) -> &mut Traffic<Self::Endpoint>;
-    /// The core and the tab's display settings (kept with the tab's settings).
-    fn traffic_and_display(&mut self) -> (&mut Traffic<Self::Endpoint>, &mut DisplaySettings);
+    /// The core with the tab's display and send box settings (kept with the
+    /// tab's settings).
+    fn parts(&mut self) -> TabParts<'_, Self::Endpoint>;
 
     /// One engine event; `backlog`: too old to be seen under a flood, so only
     /// counted (but a tab may still need it for its state).
@@ -201,7 +212,15 @@ pub trait TrafficTab {
     fn after_events(&mut self, _ctx: &egui::Context) {}
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Self::Action>);
-    fn send_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Self::Action>);
+    /// Above the send box: where a message goes (the UDP target, the server's
+    /// selected or all clients), in its own row.
+    fn send_target_ui(&mut self, _ui: &mut egui::Ui, _lang: Lang) {}
+    /// The largest message the send box accepts.
+    fn max_message(&self) -> usize {
+        MAX_MESSAGE
+    }
+    /// Sends what the user asked the send box for.
+    fn send(&mut self, request: SendRequest);
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts);
     fn handle(&mut self, action: Self::Action);
 
@@ -223,7 +242,7 @@ pub trait TrafficTab {
 
 /// The parts of a [`TrafficTab`] impl that every tab writes the same way, for a
 /// tab struct with `settings` (its [`TrafficTab::Settings`], with `display`
-/// inside), `traffic` (its [`Traffic`]) and `fn new(settings, ctx: egui::Context)`:
+/// and `send` inside), `traffic` (its [`Traffic`]) and `fn new(settings, ctx: egui::Context)`:
 /// `traffic_parts!(UdpSettings, UdpEndpoint);` inside the impl.
 macro_rules! traffic_parts {
     ($settings:ty, $endpoint:ty) => {
@@ -246,13 +265,12 @@ macro_rules! traffic_parts {
             &mut self.traffic
         }
 
-        fn traffic_and_display(
-            &mut self,
-        ) -> (
-            &mut $crate::ui::traffic::Traffic<$endpoint>,
-            &mut $crate::ui::log::panel::DisplaySettings,
-        ) {
-            (&mut self.traffic, &mut self.settings.display)
+        fn parts(&mut self) -> $crate::ui::traffic::TabParts<'_, $endpoint> {
+            $crate::ui::traffic::TabParts {
+                traffic: &mut self.traffic,
+                display: &mut self.settings.display,
+                send: &mut self.settings.send,
+            }
         }
     };
 }
