@@ -428,6 +428,38 @@ fn tutorial_auto_reply_in_gbk() {
 }
 
 #[test]
+fn auto_replies_are_marked_in_the_log_and_typed_sends_are_not() {
+    let mut harness = harness(settings(Lang::En));
+    let local = start(&mut harness, "Start listening");
+    harness
+        .get_by_label("Tutorial server: 收到 / 再见!")
+        .click();
+    harness.step();
+    let mut client = connect(&mut harness, local);
+    client
+        .stream
+        .write_all(&GBK_NI_HAO)
+        .expect("the client writes");
+    assert_eq!(read_bytes(&mut harness, &mut client, 4), GBK_SHOU_DAO);
+    wait_for_row(&mut harness, &["TX", &client.peer, "[auto]", "收到"]);
+
+    tick(&mut harness, &client.peer);
+    wait_for_text(&mut harness, "To selected (1)");
+    type_message(&mut harness, "typed");
+    harness.get_by_label("Send").click();
+    assert_eq!(read_bytes(&mut harness, &mut client, 5), b"typed");
+    wait_for_row(&mut harness, &["TX", &client.peer, "typed"]);
+    let typed: Vec<String> = log_rows(&harness)
+        .into_iter()
+        .filter(|row| row.contains("typed"))
+        .collect();
+    assert!(
+        typed.iter().all(|row| !row.contains("[auto]")),
+        "a typed send is not marked as automatic: {typed:?}"
+    );
+}
+
+#[test]
 fn stop_listening_keeps_clients_and_start_listens_again() {
     let mut harness = harness(settings(Lang::En));
     let local = start(&mut harness, "Start listening");

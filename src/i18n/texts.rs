@@ -120,6 +120,8 @@ pub struct Texts {
     pub reply_with: &'static str,
     pub pattern: &'static str,
     pub auto_reply_tip: &'static str,
+    /// Hover on the "[auto]" mark of a log row.
+    pub auto_reply_sent: &'static str,
     pub not_listening: &'static str,
     pub timeline: &'static str,
     pub timeline_subject: &'static str,

@@ -103,6 +103,7 @@ pub const EN: Texts = Texts {
     reply_with: "Reply",
     pattern: "Pattern",
     auto_reply_tip: "Text replies understand \\r \\n \\xNN; tick HEX to type bytes",
+    auto_reply_sent: "Sent by the auto-reply",
     not_listening: "Not listening",
     timeline: "Timeline",
     timeline_subject: "Subject",

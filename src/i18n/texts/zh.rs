@@ -103,6 +103,7 @@ pub const ZH: Texts = Texts {
     reply_with: "回复",
     pattern: "匹配内容",
     auto_reply_tip: "文本回复支持 \\r \\n \\xNN 转义；勾选 HEX 则按十六进制填写",
+    auto_reply_sent: "由自动回复发送",
     not_listening: "未监听",
     timeline: "时间线",
     timeline_subject: "对象",

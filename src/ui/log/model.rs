@@ -38,6 +38,8 @@ pub struct LogLine {
     pub seq: u64,
     pub at: SystemTime,
     pub direction: Direction,
+    /// Sent by the auto-reply, not by the user.
+    pub auto_reply: bool,
     pub peer: SocketAddr,
     /// The payload's full length, even when `data` was cut to [`MAX_SHOWN_BYTES`].
     pub len: usize,
@@ -130,6 +132,14 @@ impl LogModel {
         self.push_line(at, direction, peer, len.max(kept.len()), data, decoded);
     }
 
+    /// Logs what the auto-reply sent (the row says so).
+    pub fn push_auto_reply(&mut self, at: SystemTime, peer: SocketAddr, kept: &[u8], len: usize) {
+        self.push_preview(at, Direction::Tx, peer, kept, len);
+        if let Some(line) = self.lines.back_mut() {
+            line.auto_reply = true;
+        }
+    }
+
     /// Like [`Self::push_preview`], with `text` decoded by the caller's stream
     /// decoder, so a character split across two TCP reads shows whole. Switching
     /// the encoding later re-decodes each line on its own.
@@ -166,6 +176,7 @@ impl LogModel {
             seq: self.offered,
             at,
             direction,
+            auto_reply: false,
             peer,
             len,
             data,

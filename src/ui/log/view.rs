@@ -172,8 +172,14 @@ pub fn line_text(
             .trim_start()
             .to_owned();
     }
+    // As the CLI prints it: "TX 127.0.0.1:5000 3 bytes [auto] | …".
+    let auto = if line.auto_reply {
+        format!(" [{}]", texts.auto)
+    } else {
+        String::new()
+    };
     format!(
-        "{time}{arrow} {} {} {} | {}",
+        "{time}{arrow} {} {} {}{auto} | {}",
         line.peer,
         line.len,
         texts.bytes,
@@ -294,6 +300,13 @@ fn row_ui(
                 )
                 .selectable(false),
             );
+            if line.auto_reply {
+                ui.add(
+                    egui::Label::new(RichText::new(format!("[{}]", texts.auto)).italics())
+                        .selectable(false),
+                )
+                .on_hover_text(texts.auto_reply_sent);
+            }
         }
         ui.add(
             egui::Label::new(

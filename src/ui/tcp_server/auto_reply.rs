@@ -5,10 +5,19 @@ use egui::{ComboBox, TextEdit};
 use crate::engine::{AutoReplySpec, MatchKind, RuleSpec};
 use crate::i18n::Texts;
 
-/// Draws the editor; the caller compiles the spec when it changed. Returns true when
-/// the tutorial's preset was picked (the tutorial's server speaks GBK).
-pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec) -> bool {
+/// What the user did in the editor this frame.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AutoReplyEdit {
+    /// The spec changed: the caller compiles it again.
+    pub changed: bool,
+    /// The tutorial's preset was picked (the tutorial's server speaks GBK).
+    pub tutorial: bool,
+}
+
+/// Draws the editor and says what changed.
+pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec) -> AutoReplyEdit {
     let mut tutorial = false;
+    let mut changed = false;
     egui::CollapsingHeader::new(texts.auto_reply)
         .id_salt("auto_reply")
         .default_open(true)
@@ -22,7 +31,7 @@ pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec)
                 *spec = AutoReplySpec::tutorial();
                 tutorial = true;
             }
-            fixed_reply_ui(
+            changed |= fixed_reply_ui(
                 ui,
                 texts,
                 texts.reply_every,
@@ -30,7 +39,7 @@ pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec)
                 &mut spec.reply,
                 &mut spec.reply_hex,
             );
-            fixed_reply_ui(
+            changed |= fixed_reply_ui(
                 ui,
                 texts,
                 texts.farewell,
@@ -43,19 +52,26 @@ pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec)
             let mut delete = None;
             for (index, rule) in spec.rules.iter_mut().enumerate() {
                 ui.push_id(("rule", index), |ui| {
-                    if rule_ui(ui, texts, index + 1, rule) {
-                        delete = Some(index);
+                    match rule_ui(ui, texts, index + 1, rule) {
+                        RuleEdit::Delete => delete = Some(index),
+                        RuleEdit::Changed => changed = true,
+                        RuleEdit::None => {}
                     }
                 });
             }
             if let Some(index) = delete {
                 spec.rules.remove(index);
+                changed = true;
             }
             if ui.button(texts.add_rule).clicked() {
                 spec.rules.push(RuleSpec::default());
+                changed = true;
             }
         });
-    tutorial
+    AutoReplyEdit {
+        changed: changed || tutorial,
+        tutorial,
+    }
 }
 
 fn fixed_reply_ui(
@@ -65,21 +81,35 @@ fn fixed_reply_ui(
     enabled: &mut bool,
     text: &mut String,
     hex: &mut bool,
-) {
+) -> bool {
     let toggle = ui.checkbox(enabled, title);
+    let mut changed = toggle.changed();
     ui.add_enabled_ui(*enabled, |ui| {
         ui.horizontal(|ui| {
-            ui.add(TextEdit::singleline(text).desired_width(160.0))
-                .labelled_by(toggle.id);
-            ui.checkbox(hex, texts.mode_hex)
-                .on_hover_text(format!("{title}: {}", texts.mode_hex));
+            changed |= ui
+                .add(TextEdit::singleline(text).desired_width(160.0))
+                .labelled_by(toggle.id)
+                .changed();
+            changed |= ui
+                .checkbox(hex, texts.mode_hex)
+                .on_hover_text(format!("{title}: {}", texts.mode_hex))
+                .changed();
         });
     });
+    changed
 }
 
-/// One rule on two lines; returns true when the user deleted it.
-fn rule_ui(ui: &mut egui::Ui, texts: &Texts, number: usize, rule: &mut RuleSpec) -> bool {
+/// What the user did to one rule.
+enum RuleEdit {
+    None,
+    Changed,
+    Delete,
+}
+
+/// One rule on three lines.
+fn rule_ui(ui: &mut egui::Ui, texts: &Texts, number: usize, rule: &mut RuleSpec) -> RuleEdit {
     let mut delete = false;
+    let mut changed = false;
     ui.horizontal(|ui| {
         let label = ui.label(format!("{number}. {}", texts.when_message));
         ComboBox::from_id_salt("kind")
@@ -87,7 +117,9 @@ fn rule_ui(ui: &mut egui::Ui, texts: &Texts, number: usize, rule: &mut RuleSpec)
             .width(90.0)
             .show_ui(ui, |ui| {
                 for kind in MatchKind::ALL {
-                    ui.selectable_value(&mut rule.kind, kind, kind_label(kind, texts));
+                    changed |= ui
+                        .selectable_value(&mut rule.kind, kind, kind_label(kind, texts))
+                        .changed();
                 }
             })
             .response
@@ -95,28 +127,52 @@ fn rule_ui(ui: &mut egui::Ui, texts: &Texts, number: usize, rule: &mut RuleSpec)
         delete = ui.small_button(texts.delete_rule).clicked();
     });
     ui.horizontal(|ui| {
-        let label = ui.label(texts.pattern);
-        ui.add(
-            TextEdit::singleline(&mut rule.pattern)
-                .hint_text(texts.pattern)
-                .desired_width(120.0),
-        )
-        .labelled_by(label.id);
-        ui.checkbox(&mut rule.pattern_hex, texts.mode_hex)
-            .on_hover_text(format!("{}: {}", texts.pattern, texts.mode_hex));
+        changed |= text_and_hex_ui(
+            ui,
+            texts,
+            texts.pattern,
+            &mut rule.pattern,
+            &mut rule.pattern_hex,
+        );
     });
     ui.horizontal(|ui| {
-        let label = ui.label(texts.reply_with);
-        ui.add(
-            TextEdit::singleline(&mut rule.reply)
-                .hint_text(texts.reply_with)
+        changed |= text_and_hex_ui(
+            ui,
+            texts,
+            texts.reply_with,
+            &mut rule.reply,
+            &mut rule.reply_hex,
+        );
+    });
+    match (delete, changed) {
+        (true, _) => RuleEdit::Delete,
+        (false, true) => RuleEdit::Changed,
+        (false, false) => RuleEdit::None,
+    }
+}
+
+/// A labelled text field with its HEX switch; whether either changed.
+fn text_and_hex_ui(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    title: &str,
+    text: &mut String,
+    hex: &mut bool,
+) -> bool {
+    let label = ui.label(title);
+    let edited = ui
+        .add(
+            TextEdit::singleline(text)
+                .hint_text(title)
                 .desired_width(120.0),
         )
-        .labelled_by(label.id);
-        ui.checkbox(&mut rule.reply_hex, texts.mode_hex)
-            .on_hover_text(format!("{}: {}", texts.reply_with, texts.mode_hex));
-    });
-    delete
+        .labelled_by(label.id)
+        .changed();
+    let switched = ui
+        .checkbox(hex, texts.mode_hex)
+        .on_hover_text(format!("{title}: {}", texts.mode_hex))
+        .changed();
+    edited || switched
 }
 
 fn kind_label(kind: MatchKind, texts: &Texts) -> &'static str {

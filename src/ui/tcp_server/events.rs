@@ -82,19 +82,25 @@ impl TcpServerTab {
                     self.traffic.panel.log.count_unshown(1);
                 }
             }
-            TcpServerEvent::Sent { peer, data, at, .. } => {
+            TcpServerEvent::Sent {
+                peer,
+                data,
+                at,
+                auto,
+                ..
+            } => {
                 self.traffic.view.timeline.push_at(
                     Subject::Peer(peer),
                     EventKind::Send(data.len()),
                     at,
                 );
-                if show {
-                    self.traffic
-                        .panel
-                        .log
-                        .push_preview(at, Direction::Tx, peer, &data, data.len());
+                let log = &mut self.traffic.panel.log;
+                if show && auto {
+                    log.push_auto_reply(at, peer, &data, data.len());
+                } else if show {
+                    log.push_preview(at, Direction::Tx, peer, &data, data.len());
                 } else {
-                    self.traffic.panel.log.count_unshown(1);
+                    log.count_unshown(1);
                 }
             }
             TcpServerEvent::SendFailed { peer, error, .. } => {

@@ -96,9 +96,10 @@ pub struct TcpServerTab {
     status: Status,
     port_error: Option<InputError>,
     send_problem: Option<SendProblem>,
-    /// The auto-reply as compiled for the engine, and the spec it came from.
-    compiled: Option<(AutoReplySpec, TextEncoding)>,
-    auto_reply_error: Option<AutoReplyError>,
+    /// The auto-reply compiled from the settings (once per edit, not per frame),
+    /// and the encoding it was compiled for.
+    auto_reply: Result<AutoReply, AutoReplyError>,
+    auto_reply_encoding: TextEncoding,
     addresses: Vec<LocalAddress>,
     client_plot: ClientRatePlot,
     map: ConnectionMap,
@@ -108,16 +109,16 @@ impl TcpServerTab {
     pub fn new(settings: TcpServerSettings, ctx: egui::Context) -> Self {
         Self {
             traffic: Traffic::new(&settings.display, ctx),
-            settings,
             clients: ClientTable::default(),
             status: Status::Idle,
             port_error: None,
             send_problem: None,
-            compiled: None,
-            auto_reply_error: None,
+            auto_reply: AutoReply::compile(&settings.auto_reply, settings.display.encoding),
+            auto_reply_encoding: settings.display.encoding,
             addresses: bindable_addresses(),
             client_plot: ClientRatePlot::default(),
             map: ConnectionMap::default(),
+            settings,
         }
     }
 
@@ -144,25 +145,14 @@ impl TcpServerTab {
         self.traffic.counters()
     }
 
-    /// Recompiles the auto-reply when its spec or the encoding changed, and hands it
-    /// to a running server.
-    fn update_auto_reply(&mut self) {
+    /// Compiles the auto-reply again (its spec or the encoding changed) and hands
+    /// it to a running server; with an error the server keeps the last working one.
+    fn recompile_auto_reply(&mut self) {
         let encoding = self.settings.display.encoding;
-        let current = (self.settings.auto_reply.clone(), encoding);
-        if self.compiled.as_ref() == Some(&current) {
-            return;
-        }
-        let compiled = AutoReply::compile(&current.0, encoding);
-        self.compiled = Some(current);
-        match compiled {
-            Ok(auto_reply) => {
-                self.auto_reply_error = None;
-                if let Some(server) = self.traffic.endpoint() {
-                    server.set_auto_reply(auto_reply);
-                }
-            }
-            // The server keeps the last working auto-reply until this is fixed.
-            Err(error) => self.auto_reply_error = Some(error),
+        self.auto_reply = AutoReply::compile(&self.settings.auto_reply, encoding);
+        self.auto_reply_encoding = encoding;
+        if let (Ok(auto_reply), Some(server)) = (&self.auto_reply, self.traffic.endpoint()) {
+            server.set_auto_reply(auto_reply.clone());
         }
     }
 
@@ -197,7 +187,6 @@ impl TrafficTab for TcpServerTab {
     }
 
     fn tick(&mut self, now: Instant) {
-        self.update_auto_reply();
         self.client_plot.tick(now, &self.clients);
     }
 
@@ -274,17 +263,22 @@ impl TrafficTab for TcpServerTab {
             }
         });
         ui.separator();
-        if auto_reply_ui(ui, texts, &mut self.settings.auto_reply) {
+        let edit = auto_reply_ui(ui, texts, &mut self.settings.auto_reply);
+        if edit.tutorial {
             // The tutorial's scripts encode and decode GBK.
             self.settings.display.encoding = TextEncoding::Gbk;
         }
-        if let Some(error) = &self.auto_reply_error {
+        if let Err(error) = &self.auto_reply {
             error_ui(ui, &error.describe(lang));
         }
         ui.separator();
         self.traffic
             .display_settings_ui(ui, texts, &mut self.settings.display);
-        self.clients.set_encoding(self.settings.display.encoding);
+        let encoding = self.settings.display.encoding;
+        self.clients.set_encoding(encoding);
+        if edit.changed || encoding != self.auto_reply_encoding {
+            self.recompile_auto_reply();
+        }
     }
 
     fn send_target_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
@@ -413,12 +407,11 @@ impl TcpServerTab {
                 return;
             }
         };
-        let auto_reply =
-            match AutoReply::compile(&self.settings.auto_reply, self.settings.display.encoding) {
-                Ok(auto_reply) => auto_reply,
-                // The error is on screen beside the auto-reply settings already.
-                Err(_) => AutoReply::none(),
-            };
+        // An error is on screen beside the auto-reply settings already.
+        let auto_reply = self
+            .auto_reply
+            .clone()
+            .unwrap_or_else(|_| AutoReply::none());
         let config = TcpServerConfig {
             bind,
             max_clients: self.settings.max_clients,
