@@ -238,6 +238,29 @@ fn old_partial_settings_load_with_defaults_for_the_rest() {
     assert_eq!(as_json(&settings.tcp_server), as_json(&defaults.tcp_server));
 }
 
+/// What the landed release (094b45d, before the traffic core) saved for
+/// `changed_settings()`, kept as it wrote it.
+const LANDED_RELEASE_FILE: &str = include_str!("fixtures/settings-landed-094b45d.ron");
+
+#[test]
+fn a_settings_file_saved_by_the_landed_release_loads() {
+    let storage = FakeStorage::with_app_value(LANDED_RELEASE_FILE);
+    let (settings, unreadable) = load_settings(Some(&storage));
+    assert!(!unreadable, "the landed release's file is readable");
+    assert_changed(&settings);
+    // A field that release did not have takes its default.
+    let defaults = Settings::default();
+    assert_eq!(settings.udp.display.log_mib, defaults.udp.display.log_mib);
+    // The window starts on it, in its language and tab, and says nothing.
+    let harness = app_from_storage(&storage);
+    assert!(!harness.state().shows_settings_notice());
+    assert_changed(&harness.state().settings());
+    assert!(
+        shows(&harness, "开始监听"),
+        "the TCP server tab, in Chinese"
+    );
+}
+
 #[test]
 fn what_the_app_saves_it_loads_again() {
     let mut storage = FakeStorage::default();
