@@ -23,7 +23,7 @@ use crate::ui::udp::UdpTab;
 /// A new tab is one entry here plus its file under `ui/` implementing [`AppTab`]
 /// (a traffic tab: [`crate::ui::traffic::TrafficTab`]).
 macro_rules! tab_registry {
-    ($($variant:ident => $field:ident: $tab:ty, $title:ident;)+) => {
+    ($($variant:ident => $field:ident, $field_mut:ident: $tab:ty, $title:ident;)+) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
         pub enum Tab {
             $($variant,)+
@@ -106,17 +106,23 @@ macro_rules! tab_registry {
                 pub fn $field(&self) -> &$tab {
                     &self.tabs.$field
                 }
+
+                /// For tests that need what no widget offers (a native dialog's answer).
+                #[doc(hidden)]
+                pub fn $field_mut(&mut self) -> &mut $tab {
+                    &mut self.tabs.$field
+                }
             )+
         }
     };
 }
 
 tab_registry! {
-    Udp => udp: UdpTab, tab_udp;
-    TcpServer => tcp_server: TcpServerTab, tab_tcp_server;
-    TcpClient => tcp_client: TcpClientTab, tab_tcp_client;
-    Files => files: FileTab, tab_files;
-    Network => network: NetworkTab, tab_network;
+    Udp => udp, udp_mut: UdpTab, tab_udp;
+    TcpServer => tcp_server, tcp_server_mut: TcpServerTab, tab_tcp_server;
+    TcpClient => tcp_client, tcp_client_mut: TcpClientTab, tab_tcp_client;
+    Files => files, files_mut: FileTab, tab_files;
+    Network => network, network_mut: NetworkTab, tab_network;
 }
 
 /// The saved settings, or the defaults; `true` when settings were there but could

@@ -115,4 +115,12 @@ impl Texts {
             Lang::En => format!("saved {lines} lines to {path}"),
         }
     }
+
+    /// `message` is the system's reason, as it gave it.
+    pub fn log_save_failed(&self, path: &str, message: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("日志未能保存到 {path}：{message}"),
+            Lang::En => format!("could not save the log to {path}: {message}"),
+        }
+    }
 }

@@ -10,13 +10,13 @@ use egui::{ComboBox, DragValue, Key};
 use serde::{Deserialize, Serialize};
 
 use crate::codec::TextEncoding;
-use crate::engine::{Capture, CaptureSink, CounterSnapshot};
+use crate::engine::{Capture, CaptureSink, CounterSnapshot, EngineError};
 use crate::i18n::{Describe, Texts};
 use crate::ui::dialogs::{self, PendingDialog};
 use crate::ui::log::model::{
     DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
 };
-use crate::ui::log::save::{SaveOutcome, save_log_in_background};
+use crate::ui::log::save::{SaveFailed, SaveOutcome, save_log_in_background};
 use crate::ui::log::view::{
     LogViewOptions, ShowMode, TimestampMode, line_text, log_view_ui, shown_rows,
 };
@@ -74,8 +74,17 @@ pub struct LogPanel {
     capture_dialog: Option<PendingDialog>,
     save_dialog: Option<PendingDialog>,
     saving: Option<crossbeam_channel::Receiver<SaveOutcome>>,
-    /// What the last save or capture said.
-    notice: Option<Result<String, String>>,
+    /// What the last save or capture said, worded when drawn.
+    notice: Option<LogNotice>,
+}
+
+/// The outcome of the last save or capture, kept as data so a language switch
+/// re-words it.
+#[derive(Debug, Clone)]
+enum LogNotice {
+    Saved { lines: usize, path: PathBuf },
+    SaveFailed(SaveFailed),
+    CaptureFailed(EngineError),
 }
 
 impl LogPanel {
@@ -207,10 +216,14 @@ impl LogPanel {
             action = Some(tool_action);
         }
         match &self.notice {
-            Some(Ok(message)) => {
-                ui.weak(message);
+            Some(LogNotice::Saved { lines, path }) => {
+                ui.weak(texts.log_saved(*lines, &path.display().to_string()));
             }
-            Some(Err(message)) => error_ui(ui, message),
+            Some(LogNotice::SaveFailed(failed)) => error_ui(
+                ui,
+                &texts.log_save_failed(&failed.path.display().to_string(), &failed.message),
+            ),
+            Some(LogNotice::CaptureFailed(error)) => error_ui(ui, &error.describe(texts.lang)),
             None => {}
         }
         action
@@ -287,6 +300,13 @@ impl LogPanel {
         action
     }
 
+    /// Saves the log to `path` as the save dialog does once answered (for tests:
+    /// a native dialog cannot be driven headless).
+    #[doc(hidden)]
+    pub fn save_to(&mut self, path: PathBuf, texts: &Texts) {
+        self.saving = Some(save_log_in_background(&self.log, path, texts));
+    }
+
     /// Finished dialogs and saves: start the capture or the save they asked for.
     fn poll_dialogs(&mut self, texts: &Texts) -> Option<ToolbarAction> {
         if let Some(saving) = &self.saving
@@ -294,8 +314,8 @@ impl LogPanel {
         {
             self.saving = None;
             self.notice = Some(match outcome {
-                Ok((lines, path)) => Ok(texts.log_saved(lines, &path.display().to_string())),
-                Err(message) => Err(message),
+                Ok((lines, path)) => LogNotice::Saved { lines, path },
+                Err(failed) => LogNotice::SaveFailed(failed),
             });
         }
         if let Some(dialog) = &self.save_dialog
@@ -303,7 +323,7 @@ impl LogPanel {
         {
             self.save_dialog = None;
             if let Some(path) = answer {
-                self.saving = Some(save_log_in_background(&self.log, path, texts));
+                self.save_to(path, texts);
             }
         }
         let dialog = self.capture_dialog.as_ref()?;
@@ -318,7 +338,7 @@ impl LogPanel {
                 Some(ToolbarAction::Capture(sink))
             }
             Err(error) => {
-                self.notice = Some(Err(error.describe(texts.lang)));
+                self.notice = Some(LogNotice::CaptureFailed(error));
                 None
             }
         }

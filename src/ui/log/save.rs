@@ -15,8 +15,15 @@ use crate::i18n::Texts;
 use crate::ui::log::model::{Direction, LogLine, LogModel};
 use crate::ui::log::view::{ShowMode, TimestampMode, line_text};
 
-/// Lines written and where, or what went wrong (worded).
-pub type SaveOutcome = Result<(usize, PathBuf), String>;
+/// Lines written and where, or what went wrong.
+pub type SaveOutcome = Result<(usize, PathBuf), SaveFailed>;
+
+/// A save that did not happen: where, and the system's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveFailed {
+    pub path: PathBuf,
+    pub message: String,
+}
 
 pub fn save_log_in_background(
     log: &LogModel,
@@ -47,12 +54,18 @@ pub fn save_log_in_background(
             text.push('\n');
             let outcome = std::fs::write(&path, text)
                 .map(|()| (count, path.clone()))
-                .map_err(|err| format!("{}: {err}", path.display()));
+                .map_err(|err| SaveFailed {
+                    path,
+                    message: err.to_string(),
+                });
             let _ = tx.send(outcome);
         }
     });
     if let Err(err) = spawned {
-        let _ = tx.send(Err(err.to_string()));
+        let _ = tx.send(Err(SaveFailed {
+            path,
+            message: err.to_string(),
+        }));
     }
     rx
 }
