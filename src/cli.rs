@@ -142,13 +142,7 @@ fn parse_encoding(label: Option<&str>, lang: Lang) -> Result<TextEncoding, CliEr
     };
     TextEncoding::from_label(label).ok_or_else(|| {
         let known: Vec<&str> = TextEncoding::ALL.iter().map(|e| e.label()).collect();
-        CliError::Input(match lang {
-            Lang::Zh => format!("不认识的编码“{label}”— 可用：{}", known.join(", ")),
-            Lang::En => format!(
-                "Unknown encoding \"{label}\" — use one of: {}",
-                known.join(", ")
-            ),
-        })
+        CliError::Input(lang.texts().cli_unknown_encoding(label, &known.join(", ")))
     })
 }
 
@@ -157,9 +151,6 @@ fn parse_seconds(value: Option<f64>, lang: Lang) -> Result<Option<Duration>, Cli
     match value {
         None => Ok(None),
         Some(secs) if (0.0..1e9).contains(&secs) => Ok(Some(Duration::from_secs_f64(secs))),
-        Some(secs) => Err(CliError::Input(match lang {
-            Lang::Zh => format!("时间 {secs} 无效 — 请填不小于 0 的秒数"),
-            Lang::En => format!("Invalid time {secs} — give a number of seconds, 0 or more"),
-        })),
+        Some(secs) => Err(CliError::Input(lang.texts().cli_bad_seconds(secs))),
     }
 }

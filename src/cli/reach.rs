@@ -91,12 +91,7 @@ pub fn run(args: ReachArgs, lang: Lang) -> Result<bool, CliError> {
     }
     if port.is_none() && ping_unavailable {
         // The tab's line says "rely on the TCP result"; without --port there is none.
-        return Err(CliError::Network(match lang {
-            Lang::Zh => "没有 ping 就无法判断 — 加上 --port N 改用 TCP 探测".to_owned(),
-            Lang::En => {
-                "Without ping there is no answer — add --port N to probe with TCP".to_owned()
-            }
-        }));
+        return Err(CliError::Network(lang.texts().cli_reach_needs_port()));
     }
     Ok(answered)
 }
@@ -147,12 +142,5 @@ fn parse_timeout(text: &str, lang: Lang) -> Result<Duration, CliError> {
         .filter(|secs| *secs > 0.0 && *secs < 1e9)
         .map(Duration::from_secs_f64)
         .filter(|timeout| !timeout.is_zero())
-        .ok_or_else(|| {
-            CliError::Input(match lang {
-                Lang::Zh => format!("超时“{text}”无效 — 请填大于 0 的秒数，例如 3 或 0.5"),
-                Lang::En => format!(
-                    "Invalid timeout \"{text}\" — give a number of seconds above 0, e.g. 3 or 0.5"
-                ),
-            })
-        })
+        .ok_or_else(|| CliError::Input(lang.texts().cli_bad_timeout(text)))
 }

@@ -4,21 +4,13 @@ use std::net::{IpAddr, SocketAddr};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
-    #[error("the port is empty")]
     PortEmpty,
-    #[error("port \"{text}\" is not a number")]
     PortNotNumber { text: String },
-    #[error("port {text} is outside 1-65535")]
     PortOutOfRange { text: String },
-    #[error("port 0 is not allowed here: a fixed port is needed")]
     PortZero,
-    #[error("the address is empty")]
     AddressEmpty,
-    #[error("\"{text}\" is not an IP address")]
     BadIp { text: String },
-    #[error("\"{text}\" has no port: write host:port, e.g. 127.0.0.1:7788")]
     MissingPort { text: String },
-    #[error("\"{text}\": write an IPv6 address in brackets, e.g. [::1]:7788")]
     Ipv6NeedsBrackets { text: String },
 }
 

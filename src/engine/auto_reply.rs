@@ -69,19 +69,24 @@ impl AutoReplySpec {
 /// Which part of the spec is wrong, and how.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AutoReplyError {
-    #[error("the reply: {0}")]
     Reply(CodecError),
-    #[error("the farewell: {0}")]
     Farewell(CodecError),
     /// `rule` counts from 1.
-    #[error("rule {rule}, pattern: {error}")]
-    Pattern { rule: usize, error: CodecError },
-    #[error("rule {rule}, reply: {error}")]
-    RuleReply { rule: usize, error: CodecError },
-    #[error("rule {rule}: bad regular expression: {message}")]
-    Regex { rule: usize, message: String },
-    #[error("rule {rule} has an empty pattern")]
-    EmptyPattern { rule: usize },
+    Pattern {
+        rule: usize,
+        error: CodecError,
+    },
+    RuleReply {
+        rule: usize,
+        error: CodecError,
+    },
+    Regex {
+        rule: usize,
+        message: String,
+    },
+    EmptyPattern {
+        rule: usize,
+    },
 }
 
 /// Ready-to-use answers; cheap to share between service threads.

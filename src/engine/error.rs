@@ -5,52 +5,77 @@ use std::net::{IpAddr, SocketAddr};
 /// user (`crate::i18n`) can say it in the user's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    #[error("port {port} is already in use")]
-    AddrInUse { port: u16 },
-    #[error("{ip} is not an address of this machine")]
-    AddrNotAvailable { ip: IpAddr },
-    #[error("permission denied for port {port}")]
-    PermissionDenied { port: u16 },
-    #[error("cannot resolve host {host}")]
-    Unresolvable { host: String },
-    #[error("{host} has no {family} address")]
-    FamilyMismatch { host: String, family: IpFamily },
-    #[error("payload of {len} bytes is larger than the UDP maximum of {max}")]
-    PayloadTooLarge { len: usize, max: usize },
-    #[error("{peer:?} refused the datagram (nothing listens on that port)")]
-    PeerUnreachable { peer: Option<SocketAddr> },
-    #[error("{peer} refused the connection (nothing listens on that port)")]
-    ConnectRefused { peer: SocketAddr },
-    #[error("no answer from {peer} within {secs} s")]
-    ConnectTimeout { peer: SocketAddr, secs: u64 },
-    #[error("{peer} is unreachable (no route)")]
-    Unreachable { peer: SocketAddr },
-    #[error("the connection was reset: {message}")]
-    ConnectionReset { message: String },
-    #[error("the send queue is full ({queued} messages waiting): the peer is not reading")]
-    SendQueueFull { queued: usize },
-    #[error("not connected")]
+    AddrInUse {
+        port: u16,
+    },
+    AddrNotAvailable {
+        ip: IpAddr,
+    },
+    PermissionDenied {
+        port: u16,
+    },
+    Unresolvable {
+        host: String,
+    },
+    FamilyMismatch {
+        host: String,
+        family: IpFamily,
+    },
+    PayloadTooLarge {
+        len: usize,
+        max: usize,
+    },
+    PeerUnreachable {
+        peer: Option<SocketAddr>,
+    },
+    ConnectRefused {
+        peer: SocketAddr,
+    },
+    ConnectTimeout {
+        peer: SocketAddr,
+        secs: u64,
+    },
+    Unreachable {
+        peer: SocketAddr,
+    },
+    ConnectionReset {
+        message: String,
+    },
+    SendQueueFull {
+        queued: usize,
+    },
     NotConnected,
-    #[error("cannot share folder {path}: {message}")]
-    FolderUnusable { path: String, message: String },
-    #[error("cannot read {path}: {message}")]
-    FileUnreadable { path: String, message: String },
-    #[error("line {line} of {path} is longer than {max} bytes")]
-    LineTooLong { path: String, line: u64, max: usize },
-    #[error("cannot write the capture file {path}: {message}")]
-    CaptureFailed { path: String, message: String },
-    #[error("the peer stopped reading for {secs} s")]
-    Stalled { secs: u64 },
-    #[error("refused: the server already serves its maximum of {max} clients")]
-    ClientCapReached { max: usize },
-    #[error("{op} failed: {message}")]
+    FolderUnusable {
+        path: String,
+        message: String,
+    },
+    FileUnreadable {
+        path: String,
+        message: String,
+    },
+    LineTooLong {
+        path: String,
+        line: u64,
+        max: usize,
+    },
+    CaptureFailed {
+        path: String,
+        message: String,
+    },
+    Stalled {
+        secs: u64,
+    },
+    ClientCapReached {
+        max: usize,
+    },
     Io {
         op: IoOp,
         kind: io::ErrorKind,
         message: String,
     },
-    #[error("could not start a worker thread: {message}")]
-    Thread { message: String },
+    Thread {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,19 +102,6 @@ pub enum IoOp {
     Resolve,
     Connect,
     Accept,
-}
-
-impl std::fmt::Display for IoOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            IoOp::Bind => "bind",
-            IoOp::Send => "send",
-            IoOp::Receive => "receive",
-            IoOp::Resolve => "resolve",
-            IoOp::Connect => "connect",
-            IoOp::Accept => "accept",
-        })
-    }
 }
 
 impl EngineError {

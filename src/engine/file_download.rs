@@ -41,25 +41,27 @@ pub struct DownloadConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DownloadError {
-    #[error("the file name is {0}")]
     BadName(NameProblem),
-    #[error("{} already exists", path.display())]
-    Exists { path: PathBuf },
-    #[error(transparent)]
+    Exists {
+        path: PathBuf,
+    },
     Connect(EngineError),
-    #[error("the server sent nothing: it has no file {name:?} (or it is empty)")]
-    NotFound { name: String },
-    #[error("cannot write {}: {message}", path.display())]
+    NotFound {
+        name: String,
+    },
     Write {
         path: PathBuf,
         message: String,
         disk_full: bool,
     },
-    #[error("the connection broke after {received} bytes: {message}")]
-    Broken { received: u64, message: String },
-    #[error("no data for {secs} s after {received} bytes")]
-    Stalled { received: u64, secs: u64 },
-    #[error("cancelled")]
+    Broken {
+        received: u64,
+        message: String,
+    },
+    Stalled {
+        received: u64,
+        secs: u64,
+    },
     Cancelled,
 }
 

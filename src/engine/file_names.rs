@@ -13,48 +13,36 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// Why a request gets nothing back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("no such file")]
     NotFound,
     /// A folder.
-    #[error("a folder, not a file")]
     NotAFile,
     /// A FIFO, device or socket: refused without waiting on it.
-    #[error("a special file (pipe, device or socket)")]
     SpecialFile,
     /// The name is a symlink or passes through one, wherever it points.
-    #[error("a symbolic link")]
     Symlink,
-    #[error("outside the shared folder")]
     OutsideRoot,
-    #[error("bad name: {0}")]
     BadName(NameProblem),
-    #[error("no file name arrived")]
     NoName,
-    #[error("too many transfers at once (max {max})")]
-    Busy { max: usize },
-    #[error("too many connections waiting to send a name (max {max})")]
-    TooManyWaiting { max: usize },
-    #[error("cannot read it: {message}")]
-    Unreadable { message: String },
+    Busy {
+        max: usize,
+    },
+    TooManyWaiting {
+        max: usize,
+    },
+    Unreadable {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NameProblem {
-    #[error("empty")]
     Empty,
-    #[error("longer than {MAX_NAME_BYTES} bytes")]
     TooLong,
-    #[error("not UTF-8")]
     NotUtf8,
-    #[error("an absolute path")]
     Absolute,
-    #[error("a drive letter")]
     DriveLetter,
-    #[error("a backslash")]
     Backslash,
-    #[error("a NUL byte")]
     Nul,
-    #[error("a `..` component")]
     DotDot,
 }
 

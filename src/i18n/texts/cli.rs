@@ -110,4 +110,40 @@ impl Texts {
             ),
         }
     }
+
+    /// `--encoding` names no encoding netdbg knows; `known` lists those it does.
+    pub fn cli_unknown_encoding(&self, label: &str, known: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("不认识的编码“{label}”— 可用：{known}"),
+            Lang::En => format!("Unknown encoding \"{label}\" — use one of: {known}"),
+        }
+    }
+
+    /// A time option (`--timeout`, `--idle`…) below 0 or absurdly large.
+    pub fn cli_bad_seconds(&self, secs: f64) -> String {
+        match self.lang {
+            Lang::Zh => format!("时间 {secs} 无效 — 请填不小于 0 的秒数"),
+            Lang::En => format!("Invalid time {secs} — give a number of seconds, 0 or more"),
+        }
+    }
+
+    /// `reach HOST` without `--port` where ping cannot run.
+    pub fn cli_reach_needs_port(&self) -> String {
+        match self.lang {
+            Lang::Zh => "没有 ping 就无法判断 — 加上 --port N 改用 TCP 探测".to_owned(),
+            Lang::En => {
+                "Without ping there is no answer — add --port N to probe with TCP".to_owned()
+            }
+        }
+    }
+
+    /// `reach --timeout` that is not a number of seconds above 0.
+    pub fn cli_bad_timeout(&self, text: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("超时“{text}”无效 — 请填大于 0 的秒数，例如 3 或 0.5"),
+            Lang::En => format!(
+                "Invalid timeout \"{text}\" — give a number of seconds above 0, e.g. 3 or 0.5"
+            ),
+        }
+    }
 }
