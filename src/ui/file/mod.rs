@@ -8,9 +8,29 @@ use serde::{Deserialize, Serialize};
 
 use super::file::download::{DownloadPanel, DownloadSettings};
 use super::file::server::{FileServerPanel, FileServerSettings};
-use crate::i18n::Lang;
+use crate::engine::InputError;
+use crate::i18n::{Describe, Lang};
 use crate::ui::AppTab;
 use crate::ui::teaching::ViewSettings;
+
+/// What the user typed into a file panel that cannot be used, worded when drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileInputProblem {
+    Address(InputError),
+    FolderEmpty,
+    SavePathEmpty,
+}
+
+impl FileInputProblem {
+    fn describe(&self, lang: Lang) -> String {
+        let texts = lang.texts();
+        match self {
+            FileInputProblem::Address(error) => error.describe(lang),
+            FileInputProblem::FolderEmpty => texts.folder_empty.to_owned(),
+            FileInputProblem::SavePathEmpty => texts.save_path_empty.to_owned(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -42,8 +62,8 @@ impl AppTab for FileTab {
         }
     }
 
-    fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
-        self.download.logic(ctx, lang);
+    fn logic(&mut self, ctx: &egui::Context, _lang: Lang) {
+        self.download.logic(ctx);
         self.server.logic(ctx);
     }
 

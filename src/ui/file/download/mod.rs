@@ -1,29 +1,27 @@
 //! The downloader half of the file tab: server, file name, where to save it,
 //! progress, cancel, the SHA-256 of the result, and a history.
 
-use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+mod history;
 
-use chrono::{DateTime, Local};
+use history::History;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
 use crossbeam_channel::Receiver;
 use egui::{ProgressBar, RichText};
 use serde::{Deserialize, Serialize};
 
+use super::FileInputProblem;
 use crate::engine::file_names::default_save_name;
-use crate::engine::{
-    Download, DownloadConfig, DownloadError, DownloadEvent, InputError, parse_host_port,
-};
-use crate::i18n::{Describe, Lang, Texts, format_size};
+use crate::engine::{Download, DownloadConfig, DownloadError, DownloadEvent, parse_host_port};
+use crate::i18n::{Describe, Lang, Texts};
 use crate::ui::dialogs::{self, PendingDialog};
 use crate::ui::traffic::drain::drain_events;
 use crate::ui::traffic::waker::RepaintWaker;
-use crate::ui::{ERROR_COLOR, error_ui, labelled_field_ui};
+use crate::ui::{error_ui, labelled_field_ui};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Finished downloads kept in the history.
-const HISTORY: usize = 100;
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DownloadSettings {
@@ -65,22 +63,15 @@ enum State {
     Failed(DownloadError),
 }
 
-struct Finished {
-    at: SystemTime,
-    name: String,
-    bytes: u64,
-    outcome: Result<String, String>,
-}
-
 pub struct DownloadPanel {
     pub settings: DownloadSettings,
     /// The full save path, as shown; follows the name until the user edits it.
     save_path: String,
     save_path_edited: bool,
     state: State,
-    input_error: Option<String>,
+    input_error: Option<FileInputProblem>,
     dialog: Option<PendingDialog>,
-    history: VecDeque<Finished>,
+    history: History,
     waker: RepaintWaker,
 }
 
@@ -93,7 +84,7 @@ impl DownloadPanel {
             state: State::Idle,
             input_error: None,
             dialog: None,
-            history: VecDeque::new(),
+            history: History::default(),
             waker: RepaintWaker::new(ctx),
         };
         panel.follow_name();
@@ -121,7 +112,7 @@ impl DownloadPanel {
         matches!(self.state, State::Running { .. })
     }
 
-    pub fn logic(&mut self, ctx: &egui::Context, lang: Lang) {
+    pub fn logic(&mut self, ctx: &egui::Context) {
         if let Some(dialog) = &self.dialog
             && let Some(answer) = dialog.poll()
         {
@@ -140,10 +131,10 @@ impl DownloadPanel {
         self.waker.rearm();
         let events = events.clone();
         // Within the frame's budget, like the traffic tabs: progress events never stall it.
-        drain_events(ctx, &events, usize::MAX, |event, _| self.apply(event, lang));
+        drain_events(ctx, &events, usize::MAX, |event, _| self.apply(event));
     }
 
-    fn apply(&mut self, event: DownloadEvent, lang: Lang) {
+    fn apply(&mut self, event: DownloadEvent) {
         match event {
             DownloadEvent::Connected { .. } => {}
             DownloadEvent::Progress {
@@ -164,7 +155,8 @@ impl DownloadPanel {
                 sha256,
                 elapsed,
             } => {
-                self.remember(bytes, Ok(sha256.clone()));
+                let name = self.settings.name.trim();
+                self.history.remember(name, bytes, Ok(sha256.clone()));
                 self.state = State::Done {
                     path,
                     bytes,
@@ -177,22 +169,11 @@ impl DownloadPanel {
                     State::Running { received, .. } => *received,
                     _ => 0,
                 };
-                self.remember(received, Err(error.describe(lang)));
+                let name = self.settings.name.trim();
+                self.history.remember(name, received, Err(error.clone()));
                 self.state = State::Failed(error);
             }
         }
-    }
-
-    fn remember(&mut self, bytes: u64, outcome: Result<String, String>) {
-        if self.history.len() >= HISTORY {
-            self.history.pop_back();
-        }
-        self.history.push_front(Finished {
-            at: SystemTime::now(),
-            name: self.settings.name.trim().to_owned(),
-            bytes,
-            outcome,
-        });
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
@@ -248,12 +229,12 @@ impl DownloadPanel {
         if self.dialog.is_some() {
             ui.weak(texts.dialog_open);
         }
-        if let Some(error) = &self.input_error {
-            error_ui(ui, error);
+        if let Some(problem) = &self.input_error {
+            error_ui(ui, &problem.describe(lang));
         }
         self.state_ui(ui, texts, lang);
         ui.separator();
-        self.history_ui(ui, texts);
+        self.history.ui(ui, texts);
     }
 
     fn state_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, lang: Lang) {
@@ -332,59 +313,24 @@ impl DownloadPanel {
                 .add_sized([120.0, 28.0], egui::Button::new(texts.download))
                 .clicked()
         {
-            self.start(lang);
+            self.start();
         }
     }
 
-    fn history_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
-        ui.label(RichText::new(texts.history).strong());
-        egui::Grid::new("download_history")
-            .striped(true)
-            .num_columns(4)
-            .show(ui, |ui| {
-                for title in [
-                    texts.col_time,
-                    texts.col_file,
-                    texts.col_size,
-                    texts.col_result,
-                ] {
-                    ui.strong(title);
-                }
-                ui.end_row();
-                for entry in &self.history {
-                    let at: DateTime<Local> = entry.at.into();
-                    ui.label(at.format("%H:%M:%S").to_string());
-                    ui.label(&entry.name);
-                    ui.label(format_size(entry.bytes));
-                    match &entry.outcome {
-                        Ok(sha256) => {
-                            ui.monospace(format!("SHA-256 {}…", &sha256[..16.min(sha256.len())]));
-                        }
-                        Err(message) => {
-                            ui.label(RichText::new(shortened(message, 40)).color(ERROR_COLOR))
-                                .on_hover_text(message);
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
-    }
-
     /// Checks what was typed and starts, or asks first when the file exists.
-    fn start(&mut self, lang: Lang) {
+    fn start(&mut self) {
         self.input_error = None;
-        let texts = lang.texts();
         let target = parse_host_port(&self.settings.server);
         let (host, port) = match target {
             Ok(target) => target,
             Err(error) => {
-                self.input_error = Some(InputError::describe(&error, lang));
+                self.input_error = Some(FileInputProblem::Address(error));
                 return;
             }
         };
         let name = self.settings.name.trim().to_owned();
         if self.save_path.trim().is_empty() {
-            self.input_error = Some(texts.save_path_empty.to_owned());
+            self.input_error = Some(FileInputProblem::SavePathEmpty);
             return;
         }
         let config = DownloadConfig {
@@ -424,14 +370,6 @@ fn sha_ui(ui: &mut egui::Ui, texts: &Texts, sha256: &str) {
         }
     });
     ui.add(egui::Label::new(RichText::new(sha256).monospace()).selectable(true));
-}
-
-/// At most `max` characters, with … when cut.
-fn shortened(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
 }
 
 /// `recvfile (1).bin`, `recvfile (2).bin`, … — the first name not taken.

@@ -1,31 +1,27 @@
 //! The file server half of the file tab: the shared folder and its files,
 //! start/stop, and one row per request (peer, file, progress, speed, outcome).
 
-use std::collections::VecDeque;
+mod transfers;
+
+use transfers::Transfers;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
 
-use chrono::{DateTime, Local};
 use crossbeam_channel::Receiver;
-use egui::{ProgressBar, RichText};
-use egui_extras::{Column, TableBuilder};
+use egui::RichText;
 use serde::{Deserialize, Serialize};
 
+use super::FileInputProblem;
 use crate::codec::visible_text;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
-use crate::engine::{
-    EngineError, FileServer, FileServerConfig, FileServerEvent, InputError, Refusal, TransferId,
-    parse_bind_addr,
-};
+use crate::engine::{EngineError, FileServer, FileServerConfig, FileServerEvent, parse_bind_addr};
 use crate::i18n::{Describe, Lang, Texts, format_size};
 use crate::ui::dialogs::{self, PendingDialog};
 use crate::ui::traffic::drain::drain_events;
 use crate::ui::traffic::waker::RepaintWaker;
-use crate::ui::{LocalBind, clipped_error_ui, error_ui, labelled_field_ui, local_address_ui};
+use crate::ui::{LocalBind, error_ui, labelled_field_ui, local_address_ui};
 
-/// Rows kept in the transfer list; the oldest finished ones make room.
-const KEPT_TRANSFERS: usize = 2000;
 /// Files listed from the shared folder.
 const LISTED_FILES: usize = 10_000;
 
@@ -53,27 +49,6 @@ impl Default for FileServerSettings {
     }
 }
 
-enum RowState {
-    Sending,
-    Done,
-    Failed(EngineError),
-    Refused(Refusal),
-}
-
-struct TransferRow {
-    id: Option<TransferId>,
-    at: SystemTime,
-    peer: SocketAddr,
-    /// As a client sent it, escaped once on arrival: one line, no control or bidi
-    /// characters.
-    name: String,
-    size: u64,
-    sent: u64,
-    started: Instant,
-    elapsed: Option<Duration>,
-    state: RowState,
-}
-
 enum Status {
     Idle,
     Serving { local: SocketAddr, root: PathBuf },
@@ -86,9 +61,9 @@ pub struct FileServerPanel {
     server: Option<FileServer>,
     events: Option<Receiver<FileServerEvent>>,
     status: Status,
-    input_error: Option<String>,
+    input_error: Option<FileInputProblem>,
     files: Vec<(String, u64)>,
-    transfers: VecDeque<TransferRow>,
+    transfers: Transfers,
     dialog: Option<PendingDialog>,
     addresses: Vec<LocalAddress>,
     waker: RepaintWaker,
@@ -103,7 +78,7 @@ impl FileServerPanel {
             status: Status::Idle,
             input_error: None,
             files: Vec::new(),
-            transfers: VecDeque::new(),
+            transfers: Transfers::default(),
             dialog: None,
             addresses: bindable_addresses(),
             waker: RepaintWaker::new(ctx),
@@ -148,85 +123,8 @@ impl FileServerPanel {
             }
             FileServerEvent::StoppedListening => self.status = Status::Stopped,
             FileServerEvent::AcceptFailed(error) => self.status = Status::Failed(error),
-            FileServerEvent::Started {
-                transfer,
-                peer,
-                name,
-                size,
-                at,
-            } => self.add_row(TransferRow {
-                id: Some(transfer),
-                at,
-                peer,
-                name: visible_text(&name),
-                size,
-                sent: 0,
-                started: Instant::now(),
-                elapsed: None,
-                state: RowState::Sending,
-            }),
-            FileServerEvent::Progress { transfer, sent } => {
-                if let Some(row) = self.row(transfer) {
-                    row.sent = sent;
-                }
-            }
-            FileServerEvent::Done {
-                transfer,
-                sent,
-                elapsed,
-            } => {
-                if let Some(row) = self.row(transfer) {
-                    row.sent = sent;
-                    row.elapsed = Some(elapsed);
-                    row.state = RowState::Done;
-                }
-            }
-            FileServerEvent::Failed {
-                transfer,
-                sent,
-                error,
-            } => {
-                if let Some(row) = self.row(transfer) {
-                    row.sent = sent;
-                    row.elapsed = Some(row.started.elapsed());
-                    row.state = RowState::Failed(error);
-                }
-            }
-            FileServerEvent::Refused {
-                peer,
-                name,
-                reason,
-                at,
-            } => self.add_row(TransferRow {
-                id: None,
-                at,
-                peer,
-                name: visible_text(&name),
-                size: 0,
-                sent: 0,
-                started: Instant::now(),
-                elapsed: Some(Duration::ZERO),
-                state: RowState::Refused(reason),
-            }),
+            transfer => self.transfers.apply(transfer),
         }
-    }
-
-    fn add_row(&mut self, row: TransferRow) {
-        if self.transfers.len() >= KEPT_TRANSFERS
-            && let Some(oldest) = self
-                .transfers
-                .iter()
-                .rposition(|row| !matches!(row.state, RowState::Sending))
-        {
-            self.transfers.remove(oldest);
-        }
-        self.transfers.push_front(row);
-    }
-
-    fn row(&mut self, transfer: TransferId) -> Option<&mut TransferRow> {
-        self.transfers
-            .iter_mut()
-            .find(|row| row.id == Some(transfer))
     }
 
     /// Lists the shared folder's regular files (only this level), sorted by name.
@@ -283,8 +181,8 @@ impl FileServerPanel {
         if self.dialog.is_some() {
             ui.weak(texts.dialog_open);
         }
-        if let Some(error) = &self.input_error {
-            error_ui(ui, error);
+        if let Some(problem) = &self.input_error {
+            error_ui(ui, &problem.describe(lang));
         }
         let label = if running {
             texts.stop_serving
@@ -300,14 +198,14 @@ impl FileServerPanel {
                     server.stop_listening();
                 }
             } else {
-                self.start(lang);
+                self.start();
             }
         }
         self.status_ui(ui, texts, lang);
         ui.separator();
         self.files_ui(ui, texts);
         ui.separator();
-        self.transfers_ui(ui, texts, lang);
+        self.transfers.ui(ui, texts, lang);
     }
 
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts, lang: Lang) {
@@ -353,68 +251,17 @@ impl FileServerPanel {
             });
     }
 
-    fn transfers_ui(&self, ui: &mut egui::Ui, texts: &Texts, lang: Lang) {
-        ui.label(RichText::new(texts.transfers).strong());
-        if self.transfers.is_empty() {
-            ui.weak(texts.no_transfers_yet);
-            return;
-        }
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        TableBuilder::new(ui)
-            .id_salt("file_transfers")
-            .striped(true)
-            .auto_shrink([false, true])
-            .column(Column::auto().at_least(56.0))
-            .column(Column::initial(115.0).resizable(true).clip(true))
-            .column(Column::initial(80.0).resizable(true).clip(true))
-            .column(Column::initial(130.0).resizable(true))
-            .column(Column::remainder().at_least(80.0).clip(true))
-            .header(row_height, |mut header| {
-                for title in [
-                    texts.col_time,
-                    texts.col_client,
-                    texts.col_file,
-                    texts.col_size,
-                    texts.col_result,
-                ] {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, self.transfers.len(), |mut row| {
-                    let Some(transfer) = self.transfers.get(row.index()) else {
-                        return;
-                    };
-                    let at: DateTime<Local> = transfer.at.into();
-                    row.col(|ui| {
-                        ui.label(at.format("%H:%M:%S").to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(transfer.peer.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(&transfer.name);
-                    });
-                    row.col(|ui| progress_ui(ui, transfer));
-                    row.col(|ui| outcome_ui(ui, transfer, texts, lang));
-                });
-            });
-    }
-
-    fn start(&mut self, lang: Lang) {
+    fn start(&mut self) {
         self.input_error = None;
-        let texts = lang.texts();
         let folder = self.settings.folder.trim();
         if folder.is_empty() {
-            self.input_error = Some(texts.folder_empty.to_owned());
+            self.input_error = Some(FileInputProblem::FolderEmpty);
             return;
         }
         let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {
             Ok(bind) => bind,
             Err(error) => {
-                self.input_error = Some(InputError::describe(&error, lang));
+                self.input_error = Some(FileInputProblem::Address(error));
                 return;
             }
         };
@@ -428,56 +275,5 @@ impl FileServerPanel {
             }
             Err(error) => self.status = Status::Failed(error),
         }
-    }
-}
-
-fn progress_ui(ui: &mut egui::Ui, transfer: &TransferRow) {
-    if matches!(transfer.state, RowState::Refused(_)) {
-        return;
-    }
-    let fraction = if transfer.size == 0 {
-        1.0
-    } else {
-        transfer.sent as f32 / transfer.size as f32
-    };
-    ui.add(
-        ProgressBar::new(fraction)
-            .desired_width(ui.available_width())
-            .text(format!(
-                "{} / {}",
-                format_size(transfer.sent),
-                format_size(transfer.size)
-            )),
-    );
-}
-
-fn outcome_ui(ui: &mut egui::Ui, transfer: &TransferRow, texts: &Texts, lang: Lang) {
-    let secs = transfer
-        .elapsed
-        .unwrap_or_else(|| transfer.started.elapsed())
-        .as_secs_f64();
-    let speed = if secs > 0.0 {
-        format!("{}/s", format_size((transfer.sent as f64 / secs) as u64))
-    } else {
-        String::new()
-    };
-    match &transfer.state {
-        RowState::Sending => {
-            ui.label(format!("{} {speed}", texts.state_sending));
-        }
-        RowState::Done => {
-            ui.label(
-                RichText::new(format!("{} {speed}", texts.state_done))
-                    .color(egui::Color32::from_rgb(0x2e, 0x8b, 0x57)),
-            );
-        }
-        RowState::Failed(error) => clipped_error_ui(
-            ui,
-            &format!("{}: {}", texts.state_failed, error.describe(lang)),
-        ),
-        RowState::Refused(reason) => clipped_error_ui(
-            ui,
-            &format!("{}: {}", texts.state_refused, reason.describe(lang)),
-        ),
     }
 }
