@@ -9,28 +9,13 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
-use netdbg::app::{Settings, Tab};
 use netdbg::engine::Counters;
 use netdbg::i18n::Lang;
-use netdbg::ui::tcp_server::TcpServerSettings;
 use netdbg::ui::tcp_server::client_table::ClientState;
 use netdbg::ui::tcp_server::connection_map::{ConnectionMap, FADE, FLASH, MAX_DRAWN, Summary};
 
 mod support;
-use support::{App, DEADLINE, harness, wait_until};
-
-fn settings() -> Settings {
-    Settings {
-        lang: Lang::En,
-        tab: Tab::TcpServer,
-        tcp_server: TcpServerSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            ..TcpServerSettings::default()
-        },
-        ..Settings::default()
-    }
-}
+use support::{App, DEADLINE, harness, tcp_server_settings, wait_until};
 
 fn start(harness: &mut App<'_>) -> SocketAddr {
     harness.get_by_label("Start listening").click();
@@ -67,7 +52,7 @@ fn map_description(harness: &App<'_>) -> Option<String> {
 
 #[test]
 fn a_client_appears_on_the_map_and_fades_out_when_it_closes() {
-    let mut harness = harness(settings());
+    let mut harness = harness(tcp_server_settings(Lang::En));
     harness.get_by_label("Connection map").click();
     harness.run();
     let local = start(&mut harness);

@@ -10,79 +10,29 @@ use std::time::Instant;
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, OutputCommand, PointerButton};
 use egui_kittest::kittest::{NodeT, Queryable};
-use netdbg::app::{Settings, Tab};
-use netdbg::codec::TextEncoding;
+use netdbg::app::Settings;
 use netdbg::i18n::Lang;
-use netdbg::ui::log::panel::DisplaySettings;
-use netdbg::ui::log::view::{ShowMode, TimestampMode};
-use netdbg::ui::udp::UdpSettings;
+use netdbg::ui::log::view::TimestampMode;
 use regex::Regex;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, is_timeout, node_text, pick, replace_field, screen_dump, shows,
-    wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, log_rows, open_udp, pick, replace_field, screen_dump,
+    shows, udp_peer, udp_settings, wait_for_row, wait_for_text, wait_until,
 };
 
 /// The UDP tab on loopback (port picked by the OS), sending to `target`.
 fn settings(target: SocketAddr, timestamps: TimestampMode) -> Settings {
-    Settings {
-        lang: Lang::En,
-        tab: Tab::Udp,
-        udp: UdpSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            target: target.to_string(),
-            send: Default::default(),
-            display: DisplaySettings {
-                encoding: TextEncoding::Utf8,
-                show: ShowMode::Text,
-                timestamps,
-                ..DisplaySettings::default()
-            },
-        },
-        ..Settings::default()
-    }
-}
-
-fn peer() -> (UdpSocket, SocketAddr) {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind the peer socket on loopback");
-    socket
-        .set_read_timeout(Some(DEADLINE))
-        .expect("peer read timeout");
-    let addr = socket.local_addr().expect("peer address");
-    (socket, addr)
+    let mut settings = udp_settings(Lang::En, Some(target));
+    settings.udp.display.timestamps = timestamps;
+    settings
 }
 
 /// A harness with the UDP socket open; returns it and the socket's address.
 fn open(settings: Settings) -> (App<'static>, SocketAddr) {
     let mut harness = harness(settings);
-    harness.get_by_label("Open").click();
-    wait_until(&mut harness, "the socket to open", |h| {
-        h.state().udp().local_addr().is_some()
-    });
-    let local = harness.state().udp().local_addr().expect("open");
+    let local = open_udp(&mut harness, "Open");
     (harness, local)
-}
-
-/// The log's rows as one string each (time, direction, peer, length, payload).
-fn log_rows(harness: &App<'_>) -> Vec<String> {
-    harness
-        .root()
-        .children_recursive()
-        .filter(|node| {
-            let node = node.accesskit_node();
-            node.role() == Role::Label && matches!(node.value().as_deref(), Some("RX" | "TX"))
-        })
-        .filter_map(|arrow| arrow.parent())
-        .map(|row| {
-            row.children()
-                .filter_map(|cell| node_text(&cell.accesskit_node()))
-                .map(|text| text.trim().to_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
 }
 
 /// Waits until the rows are `count` and all satisfy `each`.
@@ -91,16 +41,6 @@ fn wait_for_rows(harness: &mut App<'_>, what: &str, count: usize, each: impl Fn(
     wait_until(harness, what, |h| {
         let rows = log_rows(h);
         rows.len() == count && rows.iter().all(|row| each(row))
-    });
-}
-
-/// Waits until a log row contains every one of `parts`.
-#[track_caller]
-fn wait_for_row(harness: &mut App<'_>, parts: &[&str]) {
-    wait_until(harness, &format!("a log row containing {parts:?}"), |h| {
-        log_rows(h)
-            .iter()
-            .any(|row| parts.iter().all(|part| row.contains(part)))
     });
 }
 
@@ -131,7 +71,7 @@ fn receive_lines(harness: &mut App<'_>, peer: &UdpSocket, local: SocketAddr, lin
 
 #[test]
 fn timestamps_off_time_and_milliseconds() {
-    let (peer, _) = peer();
+    let (peer, _) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(
         peer.local_addr().expect("addr"),
         Default::default(),
@@ -176,7 +116,7 @@ fn timestamps_off_time_and_milliseconds() {
 
 #[test]
 fn show_sent_off_hides_tx_rows() {
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(peer_addr, TimestampMode::Off));
     receive_lines(&mut harness, &peer, local, &["incoming"]);
 
@@ -211,7 +151,7 @@ fn show_sent_off_hides_tx_rows() {
 
 #[test]
 fn search_counts_and_steps_through_matches() {
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(peer_addr, TimestampMode::Off));
     receive_lines(&mut harness, &peer, local, &["alpha", "beta", "alphabet"]);
 
@@ -244,9 +184,9 @@ fn search_counts_and_steps_through_matches() {
 
 /// Two peers whose ports do not contain one another, so a port names one peer.
 fn two_peers() -> ((UdpSocket, SocketAddr), (UdpSocket, SocketAddr)) {
-    let (a, a_addr) = peer();
+    let (a, a_addr) = udp_peer(DEADLINE);
     loop {
-        let (b, b_addr) = peer();
+        let (b, b_addr) = udp_peer(DEADLINE);
         let (pa, pb) = (a_addr.port().to_string(), b_addr.port().to_string());
         if !pa.contains(&pb) && !pb.contains(&pa) {
             return ((a, a_addr), (b, b_addr));
@@ -384,7 +324,7 @@ fn row_cell<'h>(harness: &'h App<'_>, payload: &'h str) -> egui_kittest::Node<'h
 
 #[test]
 fn clicked_rows_are_selected_and_copied() {
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(peer_addr, TimestampMode::Off));
     receive_lines(&mut harness, &peer, local, &["one", "two", "three"]);
     let line = |len: usize, text: &str| format!("RX {peer_addr} {len} bytes | {text}");
@@ -441,7 +381,7 @@ fn ctrl_c_events() -> Vec<Event> {
 
 #[test]
 fn shift_click_extends_from_the_first_click() {
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(peer_addr, TimestampMode::Off));
     receive_lines(&mut harness, &peer, local, &["one", "two", "three"]);
     let line = |len: usize, text: &str| format!("RX {peer_addr} {len} bytes | {text}");
@@ -462,7 +402,7 @@ fn shift_click_extends_from_the_first_click() {
 
 #[test]
 fn ctrl_c_copies_the_selected_rows() {
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(peer_addr, TimestampMode::Off));
     receive_lines(&mut harness, &peer, local, &["one"]);
     click_row(&mut harness, "one");
@@ -477,7 +417,7 @@ fn ctrl_c_copies_the_selected_rows() {
 
 #[test]
 fn ctrl_c_in_the_message_editor_copies_the_editor_text() {
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     let (mut harness, local) = open(settings(peer_addr, TimestampMode::Off));
     receive_lines(&mut harness, &peer, local, &["one"]);
     click_row(&mut harness, "one");

@@ -8,16 +8,14 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use netdbg::app::{Settings, Tab};
+use netdbg::app::Settings;
 use netdbg::engine::CounterSnapshot;
 use netdbg::i18n::Lang;
-use netdbg::ui::tcp_server::TcpServerSettings;
 use netdbg::ui::teaching::rate_plot::{Rate, RatePlot, WINDOW};
 use netdbg::ui::teaching::{PRESENTER_ZOOM, ViewSettings};
-use netdbg::ui::udp::UdpSettings;
 
 mod support;
-use support::{harness, wait_for_text, wait_until};
+use support::{harness, tcp_server_settings, udp_settings, wait_for_text, wait_until};
 
 fn snapshot(rx_packets: u64, rx_bytes: u64, tx_packets: u64, tx_bytes: u64) -> CounterSnapshot {
     CounterSnapshot {
@@ -86,17 +84,11 @@ fn a_counter_reset_is_not_a_negative_rate() {
     );
 }
 
+/// The UDP tab on loopback with these views.
 fn settings(view: ViewSettings) -> Settings {
     Settings {
-        lang: Lang::En,
-        tab: Tab::Udp,
-        udp: UdpSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            ..UdpSettings::default()
-        },
         view,
-        ..Settings::default()
+        ..udp_settings(Lang::En, None)
     }
 }
 
@@ -182,18 +174,11 @@ fn presenter_mode_hides_advanced_settings() {
 fn the_tcp_server_plots_the_selected_client_alone() {
     let texts = Lang::En.texts();
     let mut harness = harness(Settings {
-        lang: Lang::En,
-        tab: Tab::TcpServer,
-        tcp_server: TcpServerSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            ..TcpServerSettings::default()
-        },
         view: ViewSettings {
             rate_plot: true,
             ..ViewSettings::default()
         },
-        ..Settings::default()
+        ..tcp_server_settings(Lang::En)
     });
     harness.get_by_label(texts.start_listening).click();
     wait_until(&mut harness, "the server to listen", |h| {

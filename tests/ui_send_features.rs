@@ -7,7 +7,7 @@
 //! short timeout, so a click is always processed while the test waits.
 
 use std::io::Read;
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -18,15 +18,13 @@ use netdbg::app::{Settings, Tab};
 use netdbg::codec::{PayloadMode, SendOptions, TextEncoding};
 use netdbg::i18n::Lang;
 use netdbg::ui::log::panel::DisplaySettings;
-use netdbg::ui::log::view::ShowMode;
 use netdbg::ui::send::quick_commands::Preset;
 use netdbg::ui::tcp_client::TcpClientSettings;
-use netdbg::ui::udp::UdpSettings;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, is_timeout, pick, replace_field, screen_dump, shows,
-    wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, message_box, open_udp, pick, replace_field,
+    replace_message, screen_dump, shows, udp_peer, udp_settings, wait_for_text, wait_until,
 };
 
 /// What the user types Ctrl with on Linux and Windows (egui's `command` is Ctrl there).
@@ -34,44 +32,12 @@ const CTRL: Modifiers = Modifiers::CTRL.plus(Modifiers::COMMAND);
 /// How long to keep listening for something that must not arrive.
 const GRACE: Duration = Duration::from_millis(300);
 
-/// The UDP tab on loopback (port picked by the OS), sending to `target`.
-fn udp_settings(target: SocketAddr) -> Settings {
-    Settings {
-        lang: Lang::En,
-        tab: Tab::Udp,
-        udp: UdpSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            target: target.to_string(),
-            send: Default::default(),
-            display: DisplaySettings {
-                encoding: TextEncoding::Utf8,
-                show: ShowMode::Text,
-                ..DisplaySettings::default()
-            },
-        },
-        ..Settings::default()
-    }
-}
-
-/// A plain socket on loopback playing the other side, reading with a short timeout.
-fn peer() -> (UdpSocket, SocketAddr) {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind the peer socket on loopback");
-    socket
-        .set_read_timeout(Some(POLL))
-        .expect("peer read timeout");
-    let addr = socket.local_addr().expect("peer address");
-    (socket, addr)
-}
-
-/// A harness on the UDP tab with its socket open, sending to a fresh peer.
-fn open_udp(settings_for: impl FnOnce(SocketAddr) -> Settings) -> (App<'static>, UdpSocket) {
-    let (peer, peer_addr) = peer();
-    let mut harness = harness(settings_for(peer_addr));
-    harness.get_by_label("Open").click();
-    wait_until(&mut harness, "the socket to open", |h| {
-        h.state().udp().local_addr().is_some()
-    });
+/// A harness on the UDP tab (English) with its socket open, sending to a fresh
+/// peer; `adjust` changes the settings first.
+fn open_with_peer(adjust: impl FnOnce(Settings) -> Settings) -> (App<'static>, UdpSocket) {
+    let (peer, peer_addr) = udp_peer(POLL);
+    let mut harness = harness(adjust(udp_settings(Lang::En, Some(peer_addr))));
+    open_udp(&mut harness, "Open");
     (harness, peer)
 }
 
@@ -130,33 +96,8 @@ fn receive_ready(peer: &UdpSocket) -> Vec<Vec<u8>> {
     }
 }
 
-/// The message editor, found by its hint: the quick commands have fields that are
-/// also named "Message".
-fn message_box<'h>(harness: &'h App<'_>) -> egui_kittest::Node<'h> {
-    let hint = Lang::En.texts().send_hint;
-    harness.get_by(move |node| {
-        node.role() == Role::MultilineTextInput && node.data().placeholder() == Some(hint)
-    })
-}
-
 fn message_text(harness: &App<'_>) -> String {
-    message_box(harness).value().unwrap_or_default()
-}
-
-/// Replaces the whole message, the way a user does: click, select all, type.
-#[track_caller]
-fn replace_message(harness: &mut App<'_>, text: &str) {
-    message_box(harness).click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    if text.is_empty() {
-        harness.key_press(Key::Backspace);
-    } else {
-        message_box(harness).type_text(text);
-    }
-    harness.step();
-    assert_eq!(message_text(harness), text, "the message box after typing");
+    message_box(harness, Lang::En).value().unwrap_or_default()
 }
 
 /// Draws a few frames so a collapsing header finishes opening.
@@ -183,10 +124,10 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn line_end_and_checksum_show_in_the_preview_and_go_out() {
-    let (mut harness, peer) = open_udp(udp_settings);
+    let (mut harness, peer) = open_with_peer(|settings| settings);
     pick(&mut harness, "Line end", "CRLF");
     pick(&mut harness, "Checksum", "CRC-16/Modbus");
-    replace_message(&mut harness, "123456789");
+    replace_message(&mut harness, Lang::En, "123456789");
 
     let mut expected = b"123456789\r\n".to_vec();
     let crc = modbus_crc(&expected);
@@ -214,8 +155,8 @@ fn line_end_and_checksum_show_in_the_preview_and_go_out() {
 
 #[test]
 fn periodic_send_stops_by_itself_after_the_count() {
-    let (mut harness, peer) = open_udp(udp_settings);
-    replace_message(&mut harness, "tick");
+    let (mut harness, peer) = open_with_peer(|settings| settings);
+    replace_message(&mut harness, Lang::En, "tick");
     replace_field(&mut harness, "Send every", "20");
     replace_field(&mut harness, "times (0 = endless)", "5");
     harness.get_by_label("Start").click();
@@ -231,8 +172,8 @@ fn periodic_send_stops_by_itself_after_the_count() {
 
 #[test]
 fn endless_periodic_send_stops_on_stop() {
-    let (mut harness, peer) = open_udp(udp_settings);
-    replace_message(&mut harness, "tock");
+    let (mut harness, peer) = open_with_peer(|settings| settings);
+    replace_message(&mut harness, Lang::En, "tock");
     replace_field(&mut harness, "Send every", "20");
     replace_field(&mut harness, "times (0 = endless)", "0");
     harness.get_by_label("Start").click();
@@ -261,9 +202,9 @@ fn endless_periodic_send_stops_on_stop() {
 
 #[test]
 fn bad_interval_or_count_is_explained_and_nothing_is_sent() {
-    let (mut harness, peer) = open_udp(udp_settings);
+    let (mut harness, peer) = open_with_peer(|settings| settings);
     let bad_interval = "The interval must be a whole number of milliseconds, 1 or more";
-    replace_message(&mut harness, "x");
+    replace_message(&mut harness, Lang::En, "x");
     replace_field(&mut harness, "times (0 = endless)", "1");
 
     replace_field(&mut harness, "Send every", "0");
@@ -296,9 +237,9 @@ fn bad_interval_or_count_is_explained_and_nothing_is_sent() {
 
 #[test]
 fn arrow_keys_bring_back_earlier_messages() {
-    let (mut harness, peer) = open_udp(udp_settings);
+    let (mut harness, peer) = open_with_peer(|settings| settings);
     for text in ["first", "second"] {
-        replace_message(&mut harness, text);
+        replace_message(&mut harness, Lang::En, text);
         harness.get_by_label("Send").click();
         assert_eq!(receive_one(&mut harness, &peer), text.as_bytes());
     }
@@ -308,8 +249,8 @@ fn arrow_keys_bring_back_earlier_messages() {
         "newest first"
     );
 
-    replace_message(&mut harness, "");
-    assert!(message_box(&harness).is_focused());
+    replace_message(&mut harness, Lang::En, "");
+    assert!(message_box(&harness, Lang::En).is_focused());
     for (key, want) in [
         (Key::ArrowUp, "second"),
         (Key::ArrowUp, "first"),
@@ -351,8 +292,8 @@ fn send_with_ctrl(harness: &mut App<'_>, peer: &UdpSocket, key: Key) -> Vec<u8> 
 
 #[test]
 fn quick_commands_are_saved_sent_reordered_and_deleted() {
-    let (mut harness, peer) = open_udp(udp_settings);
-    replace_message(&mut harness, "ping");
+    let (mut harness, peer) = open_with_peer(|settings| settings);
+    replace_message(&mut harness, Lang::En, "ping");
     harness.get_by_label("Quick commands (0)").click();
     settle(&mut harness);
     harness
@@ -363,12 +304,12 @@ fn quick_commands_are_saved_sent_reordered_and_deleted() {
     assert_eq!(preset_names(&harness), ["ping"]);
 
     // A quick command sends its own text, not the editor's.
-    replace_message(&mut harness, "not this");
+    replace_message(&mut harness, Lang::En, "not this");
     harness.get_by_role_and_label(Role::Button, "ping").click();
     assert_eq!(receive_one(&mut harness, &peer), b"ping");
     assert_eq!(send_with_ctrl(&mut harness, &peer, Key::Num1), b"ping");
 
-    replace_message(&mut harness, "pong");
+    replace_message(&mut harness, Lang::En, "pong");
     harness
         .get_by_label("Save the message as a quick command")
         .click();
@@ -452,8 +393,7 @@ fn replace_field_nth(harness: &mut App<'_>, label: &str, nth: usize, text: &str)
 
 #[test]
 fn a_quick_command_with_bad_hex_says_why_and_sends_nothing() {
-    let (mut harness, peer) = open_udp(|target| {
-        let mut settings = udp_settings(target);
+    let (mut harness, peer) = open_with_peer(|mut settings| {
         settings.udp.send.presets = vec![
             Preset {
                 name: "broken".to_owned(),
@@ -498,8 +438,7 @@ fn a_quick_command_with_bad_hex_says_why_and_sends_nothing() {
 
 #[test]
 fn a_quick_command_does_not_put_the_draft_into_history() {
-    let (mut harness, peer) = open_udp(|target| {
-        let mut settings = udp_settings(target);
+    let (mut harness, peer) = open_with_peer(|mut settings| {
         settings.udp.send.presets = vec![Preset {
             name: "ping".to_owned(),
             text: "ping".to_owned(),
@@ -507,7 +446,7 @@ fn a_quick_command_does_not_put_the_draft_into_history() {
         }];
         settings
     });
-    replace_message(&mut harness, "draft, never sent");
+    replace_message(&mut harness, Lang::En, "draft, never sent");
     harness.key_press_modifiers(CTRL, Key::Num1);
     assert_eq!(receive_one(&mut harness, &peer), b"ping");
     let history = harness.state().settings().udp.send.history;
@@ -568,7 +507,7 @@ fn tcp_client_periodic_send() {
     conn.set_read_timeout(Some(POLL)).expect("read timeout");
     wait_for_text(&mut harness, &format!("connected to 127.0.0.1:{port}"));
 
-    replace_message(&mut harness, "tick;");
+    replace_message(&mut harness, Lang::En, "tick;");
     replace_field(&mut harness, "Send every", "20");
     replace_field(&mut harness, "times (0 = endless)", "3");
     harness.get_by_label("Start").click();
@@ -590,11 +529,11 @@ fn tcp_client_periodic_send() {
 
 #[test]
 fn a_quick_command_always_has_a_name() {
-    let (mut harness, _peer) = open_udp(udp_settings);
-    message_box(&harness).click();
+    let (mut harness, _peer) = open_with_peer(|settings| settings);
+    message_box(&harness, Lang::En).click();
     harness.step();
     harness.key_press(Key::Enter);
-    message_box(&harness).type_text("AT");
+    message_box(&harness, Lang::En).type_text("AT");
     harness.step();
     assert_eq!(message_text(&harness), "\nAT");
     harness.get_by_label("Quick commands (0)").click();

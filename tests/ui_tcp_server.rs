@@ -20,8 +20,9 @@ use netdbg::i18n::Lang;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, is_timeout, node_text, replace_field, screen_dump, shows,
-    tcp_server_settings as settings, wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, log_rows_and_events, node_text, replace_field,
+    replace_message, screen_dump, shows, tcp_server_settings as settings, wait_for_row_or_event,
+    wait_for_text, wait_until,
 };
 
 /// GBK bytes, spelled out so the test does not trust the codec it checks.
@@ -116,24 +117,6 @@ fn tick(harness: &mut App<'_>, peer: &str) {
     });
 }
 
-/// Replaces the message in the send box (English UI, where it is named "Message").
-#[track_caller]
-fn type_message(harness: &mut App<'_>, text: &str) {
-    let editor = harness.get_by_label("Message");
-    assert_eq!(editor.accesskit_node().role(), Role::MultilineTextInput);
-    editor.click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    harness.get_by_label("Message").type_text(text);
-    harness.step();
-    assert_eq!(
-        harness.get_by_label("Message").value().as_deref(),
-        Some(text),
-        "the message box after typing"
-    );
-}
-
 /// Reads from a client until it has `want` bytes, drawing frames in between.
 #[track_caller]
 fn read_bytes(harness: &mut App<'_>, client: &mut Client, want: usize) -> Vec<u8> {
@@ -190,37 +173,6 @@ fn run_for(harness: &mut App<'_>, duration: Duration) {
     }
 }
 
-/// The log's rows as one string each (time, direction, peer, length, payload); event
-/// lines ("•") hold their words instead of peer and length.
-fn log_rows(harness: &App<'_>) -> Vec<String> {
-    harness
-        .root()
-        .children_recursive()
-        .filter(|node| {
-            let node = node.accesskit_node();
-            node.role() == Role::Label && matches!(node.value().as_deref(), Some("RX" | "TX" | "•"))
-        })
-        .filter_map(|arrow| arrow.parent())
-        .map(|row| {
-            row.children()
-                .filter_map(|cell| node_text(&cell.accesskit_node()))
-                .map(|text| text.trim().to_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-/// Waits until a log row contains every one of `parts`.
-#[track_caller]
-fn wait_for_row(harness: &mut App<'_>, parts: &[&str]) {
-    wait_until(harness, &format!("a log row containing {parts:?}"), |h| {
-        log_rows(h)
-            .iter()
-            .any(|row| parts.iter().all(|part| row.contains(part)))
-    });
-}
-
 #[test]
 fn a_client_is_listed_and_gets_what_is_sent() {
     let mut harness = harness(settings(Lang::En));
@@ -237,7 +189,7 @@ fn a_client_is_listed_and_gets_what_is_sent() {
         &mut harness,
         &format!("listening on {local} — 1 clients connected"),
     );
-    wait_for_row(
+    wait_for_row_or_event(
         &mut harness,
         &[&format!("{} connected (accept returned", client.peer)],
     );
@@ -247,10 +199,10 @@ fn a_client_is_listed_and_gets_what_is_sent() {
 
     tick(&mut harness, &client.peer);
     wait_for_text(&mut harness, "To selected (1)");
-    type_message(&mut harness, "hello");
+    replace_message(&mut harness, Lang::En, "hello");
     harness.get_by_label("Send").click();
     assert_eq!(read_bytes(&mut harness, &mut client, 5), b"hello");
-    wait_for_row(&mut harness, &["TX", &client.peer, "hello"]);
+    wait_for_row_or_event(&mut harness, &["TX", &client.peer, "hello"]);
     wait_for_text(&mut harness, "TX 1 pkts / 5 bytes");
     assert!(!shows(&harness, "No client selected"));
 }
@@ -266,21 +218,21 @@ fn to_selected_and_to_all() {
 
     tick(&mut harness, &a.peer);
     wait_for_text(&mut harness, "To selected (1)");
-    type_message(&mut harness, "only A");
+    replace_message(&mut harness, Lang::En, "only A");
     harness.get_by_label("Send").click();
     assert_eq!(read_bytes(&mut harness, &mut a, 6), b"only A");
-    wait_for_row(&mut harness, &["TX", &a.peer, "only A"]);
+    wait_for_row_or_event(&mut harness, &["TX", &a.peer, "only A"]);
 
     harness.get_by_label("To all (2)").click();
     harness.step();
     assert!(harness.state().settings().tcp_server.send_to_all);
-    type_message(&mut harness, "both");
+    replace_message(&mut harness, Lang::En, "both");
     // Ctrl+Enter in the focused editor sends too (egui's `command` is Ctrl here).
     harness.key_press_modifiers(Modifiers::CTRL | Modifiers::COMMAND, Key::Enter);
     assert_eq!(read_bytes(&mut harness, &mut a, 4), b"both");
     // B's first bytes are "both": it never got "only A".
     assert_eq!(read_bytes(&mut harness, &mut b, 4), b"both");
-    wait_for_row(&mut harness, &["TX", &b.peer, "both"]);
+    wait_for_row_or_event(&mut harness, &["TX", &b.peer, "both"]);
     wait_for_text(&mut harness, "TX 3 pkts / 14 bytes");
 }
 
@@ -291,7 +243,7 @@ fn sending_with_no_client_selected_is_explained_and_sends_nothing() {
     let mut client = connect(&mut harness, local);
     harness.get_by_label("To selected (0)");
 
-    type_message(&mut harness, "nope");
+    replace_message(&mut harness, Lang::En, "nope");
     harness.get_by_label("Send").click();
     wait_for_text(
         &mut harness,
@@ -300,14 +252,16 @@ fn sending_with_no_client_selected_is_explained_and_sends_nothing() {
     run_for(&mut harness, Duration::from_millis(200));
     harness.get_by_label_contains("TX 0 pkts / 0 bytes");
     assert!(
-        !log_rows(&harness).iter().any(|row| row.contains("TX")),
+        !log_rows_and_events(&harness)
+            .iter()
+            .any(|row| row.contains("TX")),
         "no TX row: {:?}",
-        log_rows(&harness)
+        log_rows_and_events(&harness)
     );
 
     // The same path works once a client is ticked, so the silence above means something.
     tick(&mut harness, &client.peer);
-    type_message(&mut harness, "yes");
+    replace_message(&mut harness, Lang::En, "yes");
     harness.get_by_label("Send").click();
     // The first bytes the client ever reads are "yes", not "nop…".
     assert_eq!(read_bytes(&mut harness, &mut client, 3), b"yes");
@@ -327,7 +281,7 @@ fn disconnect_selected_then_all() {
     harness.get_by_label("Disconnect selected").click();
     assert_eq!(read_to_eof(&mut harness, &mut a), b"");
     wait_for_state(&mut harness, &a.peer, "disconnected");
-    wait_for_row(
+    wait_for_row_or_event(
         &mut harness,
         &[&format!("closed the connection to {}", a.peer)],
     );
@@ -339,7 +293,7 @@ fn disconnect_selected_then_all() {
     assert_eq!(b_cells.last().map(String::as_str), Some("connected"));
     // B still talks: what it sends arrives.
     b.stream.write_all(b"still here").expect("B writes");
-    wait_for_row(&mut harness, &["RX", &b.peer, "still here"]);
+    wait_for_row_or_event(&mut harness, &["RX", &b.peer, "still here"]);
 
     harness.get_by_label("Disconnect all").click();
     assert_eq!(read_to_eof(&mut harness, &mut b), b"");
@@ -360,7 +314,7 @@ fn a_client_hanging_up_is_shown() {
 
     client.stream.shutdown(Shutdown::Both).expect("hang up");
     wait_for_state(&mut harness, &client.peer, "closed by peer");
-    wait_for_row(
+    wait_for_row_or_event(
         &mut harness,
         &[&format!(
             "{} closed the connection (recv returned 0)",
@@ -401,14 +355,14 @@ fn tutorial_auto_reply_in_gbk() {
     let mut a = connect(&mut harness, local);
     a.stream.write_all(&GBK_NI_HAO).expect("A writes");
     assert_eq!(read_bytes(&mut harness, &mut a, 4), GBK_SHOU_DAO);
-    wait_for_row(&mut harness, &["RX", &a.peer, "你好"]);
-    wait_for_row(&mut harness, &["TX", &a.peer, "收到"]);
+    wait_for_row_or_event(&mut harness, &["RX", &a.peer, "你好"]);
+    wait_for_row_or_event(&mut harness, &["TX", &a.peer, "收到"]);
 
     a.stream
         .shutdown(Shutdown::Write)
         .expect("A closes its side");
     assert_eq!(read_to_eof(&mut harness, &mut a), GBK_ZAI_JIAN);
-    wait_for_row(&mut harness, &["TX", &a.peer, "再见!"]);
+    wait_for_row_or_event(&mut harness, &["TX", &a.peer, "再见!"]);
     wait_for_state(&mut harness, &a.peer, "closed by peer");
 
     // The same four bytes split inside 你 with a pause: shown whole, no U+FFFD.
@@ -417,10 +371,10 @@ fn tutorial_auto_reply_in_gbk() {
     b.stream.flush().expect("flush");
     run_for(&mut harness, Duration::from_millis(100));
     b.stream.write_all(&GBK_NI_HAO[1..]).expect("B writes");
-    wait_for_row(&mut harness, &["RX", &b.peer, "你好"]);
+    wait_for_row_or_event(&mut harness, &["RX", &b.peer, "你好"]);
     let replies = read_bytes(&mut harness, &mut b, 4);
     assert_eq!(&replies[..4], GBK_SHOU_DAO, "B is answered too");
-    let rows = log_rows(&harness);
+    let rows = log_rows_and_events(&harness);
     assert!(
         !rows.iter().any(|row| row.contains('\u{fffd}')),
         "a split character shows as a replacement: {rows:?}"
@@ -441,15 +395,15 @@ fn auto_replies_are_marked_in_the_log_and_typed_sends_are_not() {
         .write_all(&GBK_NI_HAO)
         .expect("the client writes");
     assert_eq!(read_bytes(&mut harness, &mut client, 4), GBK_SHOU_DAO);
-    wait_for_row(&mut harness, &["TX", &client.peer, "[auto]", "收到"]);
+    wait_for_row_or_event(&mut harness, &["TX", &client.peer, "[auto]", "收到"]);
 
     tick(&mut harness, &client.peer);
     wait_for_text(&mut harness, "To selected (1)");
-    type_message(&mut harness, "typed");
+    replace_message(&mut harness, Lang::En, "typed");
     harness.get_by_label("Send").click();
     assert_eq!(read_bytes(&mut harness, &mut client, 5), b"typed");
-    wait_for_row(&mut harness, &["TX", &client.peer, "typed"]);
-    let typed: Vec<String> = log_rows(&harness)
+    wait_for_row_or_event(&mut harness, &["TX", &client.peer, "typed"]);
+    let typed: Vec<String> = log_rows_and_events(&harness)
         .into_iter()
         .filter(|row| row.contains("typed"))
         .collect();
@@ -477,7 +431,7 @@ fn stop_listening_keeps_clients_and_start_listens_again() {
     }
 
     tick(&mut harness, &old.peer);
-    type_message(&mut harness, "still served");
+    replace_message(&mut harness, Lang::En, "still served");
     harness.get_by_label("Send").click();
     assert_eq!(read_bytes(&mut harness, &mut old, 12), b"still served");
 
@@ -508,19 +462,19 @@ fn log_of_selected_client_only() {
     let mut b = connect(&mut harness, local);
     a.stream.write_all(b"from A").expect("A writes");
     b.stream.write_all(b"from B").expect("B writes");
-    wait_for_row(&mut harness, &["RX", &a.peer, "from A"]);
-    wait_for_row(&mut harness, &["RX", &b.peer, "from B"]);
+    wait_for_row_or_event(&mut harness, &["RX", &a.peer, "from A"]);
+    wait_for_row_or_event(&mut harness, &["RX", &b.peer, "from B"]);
 
     tick(&mut harness, &a.peer);
     harness.get_by_label("Selected only").click();
     let b_connected = format!("{} connected", b.peer);
     wait_until(&mut harness, "B's lines to be hidden", |h| {
-        !log_rows(h)
+        !log_rows_and_events(h)
             .iter()
             .any(|row| row.contains("from B") || row.contains(&b_connected))
     });
     assert!(harness.state().settings().tcp_server.log_selected_only);
-    let rows = log_rows(&harness);
+    let rows = log_rows_and_events(&harness);
     assert!(
         rows.iter().any(|row| row.contains("from A")),
         "A's lines stay: {rows:?}"
@@ -535,15 +489,15 @@ fn log_of_selected_client_only() {
     // filter: two connect lines and four RX lines.
     b.stream.write_all(b"more B").expect("B writes");
     a.stream.write_all(b"more A").expect("A writes");
-    wait_for_row(&mut harness, &["RX", &a.peer, "more A"]);
+    wait_for_row_or_event(&mut harness, &["RX", &a.peer, "more A"]);
     wait_for_text(&mut harness, "showing 6 of 6 lines");
-    let rows = log_rows(&harness);
+    let rows = log_rows_and_events(&harness);
     assert!(!rows.iter().any(|row| row.contains("more B")), "{rows:?}");
 
     // Back to all clients: B's lines were only hidden.
     harness.get_by_label("All clients").click();
-    wait_for_row(&mut harness, &["RX", &b.peer, "from B"]);
-    wait_for_row(&mut harness, &["RX", &b.peer, "more B"]);
+    wait_for_row_or_event(&mut harness, &["RX", &b.peer, "from B"]);
+    wait_for_row_or_event(&mut harness, &["RX", &b.peer, "more B"]);
 }
 
 #[test]
@@ -618,7 +572,7 @@ fn chinese_start_listening() {
     let client = connect(&mut harness, local);
     wait_for_text(&mut harness, &format!("正在 {local} 监听 — 1 个客户端在线"));
     wait_for_state(&mut harness, &client.peer, "已连接");
-    wait_for_row(
+    wait_for_row_or_event(
         &mut harness,
         &[&format!(
             "{} 已连接（accept 返回了专门为它服务的新套接字）",

@@ -9,16 +9,15 @@ use std::time::{Instant, SystemTime};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use netdbg::app::{Settings, Tab};
+use netdbg::app::Settings;
 use netdbg::i18n::Lang;
 use netdbg::ui::AppTab;
 use netdbg::ui::tcp_client::{TcpClientSettings, TcpClientTab};
 use netdbg::ui::teaching::ViewSettings;
 use netdbg::ui::teaching::timeline::{EventKind, MAX_EVENTS, MAX_SUBJECTS, Subject, Timeline};
-use netdbg::ui::udp::UdpSettings;
 
 mod support;
-use support::{DEADLINE, POLL, harness, wait_for_text, wait_until};
+use support::{DEADLINE, POLL, harness, udp_settings, wait_for_text, wait_until};
 
 fn kinds(timeline: &Timeline, subject: Subject) -> Vec<EventKind> {
     timeline.events(subject).iter().map(|e| e.kind).collect()
@@ -127,20 +126,14 @@ fn tcp_client_records_connect_send_receive_and_the_peer_closing() {
     );
 }
 
-fn udp_settings() -> Settings {
+/// The UDP tab on loopback with the timeline shown.
+fn udp_with_timeline() -> Settings {
     Settings {
-        lang: Lang::En,
-        tab: Tab::Udp,
-        udp: UdpSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            ..UdpSettings::default()
-        },
         view: ViewSettings {
             timeline: true,
             ..ViewSettings::default()
         },
-        ..Settings::default()
+        ..udp_settings(Lang::En, None)
     }
 }
 
@@ -154,7 +147,7 @@ fn open_udp(harness: &mut support::App<'_>) -> SocketAddr {
 
 #[test]
 fn udp_records_bind_then_each_datagram_per_peer() {
-    let mut harness = harness(udp_settings());
+    let mut harness = harness(udp_with_timeline());
     let local = open_udp(&mut harness);
     let peer = UdpSocket::bind("127.0.0.1:0").expect("bind the peer");
     let peer_addr = Subject::Peer(peer.local_addr().expect("addr"));
@@ -173,7 +166,7 @@ fn udp_records_bind_then_each_datagram_per_peer() {
 
 #[test]
 fn pause_then_step_reveals_one_event_at_a_time() {
-    let mut harness = harness(udp_settings());
+    let mut harness = harness(udp_with_timeline());
     let local = open_udp(&mut harness);
     let peer = UdpSocket::bind("127.0.0.1:0").expect("bind the peer");
     let peer_addr = Subject::Peer(peer.local_addr().expect("addr"));
@@ -236,7 +229,7 @@ fn the_oldest_events_and_subjects_are_dropped_first() {
 
 #[test]
 fn from_the_start_replays_one_event_at_a_time() {
-    let mut harness = harness(udp_settings());
+    let mut harness = harness(udp_with_timeline());
     let local = open_udp(&mut harness);
     let peer = UdpSocket::bind("127.0.0.1:0").expect("bind the peer");
     for message in [&b"ab"[..], b"abc", b"abcd"] {

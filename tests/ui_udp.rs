@@ -11,115 +11,15 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
-use netdbg::app::{Settings, Tab};
 use netdbg::codec::{PayloadMode, TextEncoding};
 use netdbg::i18n::Lang;
-use netdbg::ui::log::panel::DisplaySettings;
 use netdbg::ui::log::view::ShowMode;
-use netdbg::ui::udp::UdpSettings;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, node_text, replace_field, screen_dump, shows, wait_for_text,
-    wait_until,
+    App, DEADLINE, POLL, harness, log_rows, message_box, open_udp, replace_field, replace_message,
+    screen_dump, shows, udp_peer, udp_settings, wait_for_row, wait_for_text, wait_until,
 };
-
-/// Settings for a tab bound to loopback on a port the OS picks.
-fn settings(lang: Lang) -> Settings {
-    Settings {
-        lang,
-        tab: Tab::Udp,
-        tcp_client: Default::default(),
-        tcp_server: Default::default(),
-        files: Default::default(),
-        network: Default::default(),
-        view: Default::default(),
-        udp: UdpSettings {
-            local_ip: "127.0.0.1".to_owned(),
-            local_port: "0".to_owned(),
-            // Never used as is: tests that send point it at their own peer.
-            target: "127.0.0.1:9".to_owned(),
-            send: Default::default(),
-            display: DisplaySettings {
-                encoding: TextEncoding::Utf8,
-                show: ShowMode::Text,
-                ..DisplaySettings::default()
-            },
-        },
-    }
-}
-
-/// A plain socket on loopback playing the other side.
-fn peer() -> (UdpSocket, SocketAddr) {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind the peer socket on loopback");
-    let addr = socket.local_addr().expect("peer address");
-    (socket, addr)
-}
-
-/// The log's rows as one string each (time, direction, peer, length, payload).
-fn log_rows(harness: &App<'_>) -> Vec<String> {
-    harness
-        .root()
-        .children_recursive()
-        .filter(|node| {
-            let node = node.accesskit_node();
-            node.role() == Role::Label && matches!(node.value().as_deref(), Some("RX" | "TX"))
-        })
-        .filter_map(|arrow| arrow.parent())
-        .map(|row| {
-            row.children()
-                .filter_map(|cell| node_text(&cell.accesskit_node()))
-                .map(|text| text.trim().to_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-/// Waits until a log row contains every one of `parts`; returns that row.
-#[track_caller]
-fn wait_for_row(harness: &mut App<'_>, parts: &[&str]) -> String {
-    wait_until(harness, &format!("a log row containing {parts:?}"), |h| {
-        log_rows(h)
-            .iter()
-            .any(|row| parts.iter().all(|part| row.contains(part)))
-    });
-    log_rows(harness)
-        .into_iter()
-        .find(|row| parts.iter().all(|part| row.contains(part)))
-        .expect("the row just seen")
-}
-
-/// Clicks Open and waits until the tab reports its bound address.
-#[track_caller]
-fn open(harness: &mut App<'_>, open_label: &str) -> SocketAddr {
-    harness.get_by_label(open_label).click();
-    wait_until(harness, "the socket to open", |h| {
-        h.state().udp().local_addr().is_some()
-    });
-    harness.state().udp().local_addr().expect("open")
-}
-
-/// The message editor, found by its hint (its accessible name).
-fn message_box<'h>(harness: &'h App<'_>, lang: Lang) -> egui_kittest::Node<'h> {
-    let hint = lang.texts().send_hint;
-    harness.get_by(move |node| {
-        node.role() == Role::MultilineTextInput && node.data().placeholder() == Some(hint)
-    })
-}
-
-/// Clicks into the message editor and types `text`.
-fn type_message(harness: &mut App<'_>, lang: Lang, text: &str) {
-    message_box(harness, lang).click();
-    harness.step();
-    message_box(harness, lang).type_text(text);
-    harness.step();
-    assert_eq!(
-        message_box(harness, lang).value().as_deref(),
-        Some(text),
-        "message box after typing"
-    );
-}
 
 /// A radio button `label` in the group that also holds `sibling`: "HEX" is both a
 /// send mode (beside "Escapes") and a display mode (beside "Text+HEX").
@@ -155,10 +55,10 @@ fn receive(peer: &UdpSocket) -> (Vec<u8>, SocketAddr) {
 
 #[test]
 fn english_open_send_and_log() {
-    let mut harness = harness(settings(Lang::En));
+    let mut harness = harness(udp_settings(Lang::En, None));
     harness.get_by_label("Not open");
 
-    let local = open(&mut harness, "Open");
+    let local = open_udp(&mut harness, "Open");
     assert_eq!(local.ip().to_string(), "127.0.0.1");
     assert_ne!(local.port(), 0, "the OS picks a real port");
     wait_for_text(
@@ -168,13 +68,13 @@ fn english_open_send_and_log() {
     harness.get_by_label(&format!("UDP open on 127.0.0.1:{}", local.port()));
     harness.get_by_label("Close");
 
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     replace_field(
         &mut harness,
         "Target",
         &format!("127.0.0.1:{}", peer_addr.port()),
     );
-    type_message(&mut harness, Lang::En, "hello");
+    replace_message(&mut harness, Lang::En, "hello");
     harness.get_by_label("Send").click();
     harness.step();
 
@@ -192,12 +92,12 @@ fn english_open_send_and_log() {
 
 #[test]
 fn gbk_text_then_hex_display() {
-    let mut settings = settings(Lang::En);
+    let mut settings = udp_settings(Lang::En, None);
     settings.udp.display.encoding = TextEncoding::Gbk;
     let mut harness = harness(settings);
-    let local = open(&mut harness, "Open");
+    let local = open_udp(&mut harness, "Open");
 
-    let (peer, peer_addr) = peer();
+    let (peer, peer_addr) = udp_peer(DEADLINE);
     peer.send_to(&[0xc4, 0xe3, 0xba, 0xc3], local)
         .expect("peer sends");
     let row = wait_for_row(&mut harness, &["RX", "你好"]);
@@ -219,7 +119,7 @@ fn gbk_text_then_hex_display() {
 
 #[test]
 fn chinese_port_errors() {
-    let mut settings = settings(Lang::Zh);
+    let mut settings = udp_settings(Lang::Zh, None);
     settings.udp.local_port = "abc".to_owned();
     let mut harness = harness(settings);
     harness.get_by_label("本地端口");
@@ -246,8 +146,8 @@ fn chinese_port_errors() {
 
 #[test]
 fn port_in_use_is_explained() {
-    let (holder, held) = peer();
-    let mut settings = settings(Lang::En);
+    let (holder, held) = udp_peer(DEADLINE);
+    let mut settings = udp_settings(Lang::En, None);
     settings.udp.local_port = held.port().to_string();
     let mut harness = harness(settings);
 
@@ -263,8 +163,8 @@ fn port_in_use_is_explained() {
 
 #[test]
 fn sending_before_open_asks_to_open() {
-    let mut harness = harness(settings(Lang::En));
-    type_message(&mut harness, Lang::En, "too early");
+    let mut harness = harness(udp_settings(Lang::En, None));
+    replace_message(&mut harness, Lang::En, "too early");
     harness.get_by_label("Send").click();
     wait_for_text(&mut harness, "Open the UDP socket before sending");
     assert!(harness.state().udp().local_addr().is_none());
@@ -272,11 +172,11 @@ fn sending_before_open_asks_to_open() {
 
 #[test]
 fn bad_hex_is_explained_and_not_sent() {
-    let (peer, peer_addr) = peer();
-    let mut settings = settings(Lang::En);
+    let (peer, peer_addr) = udp_peer(DEADLINE);
+    let mut settings = udp_settings(Lang::En, None);
     settings.udp.target = format!("127.0.0.1:{}", peer_addr.port());
     let mut harness = harness(settings);
-    open(&mut harness, "Open");
+    open_udp(&mut harness, "Open");
 
     radio_beside(&harness, "HEX", "Escapes").click();
     harness.step();
@@ -290,7 +190,7 @@ fn bad_hex_is_explained_and_not_sent() {
         "the display's HEX radio was left alone"
     );
 
-    type_message(&mut harness, Lang::En, "48 6G");
+    replace_message(&mut harness, Lang::En, "48 6G");
     wait_for_text(&mut harness, "Character 5 ('G') is not a HEX digit");
 
     harness.get_by_label("Send").click();
@@ -317,7 +217,7 @@ fn bad_hex_is_explained_and_not_sent() {
     harness.get_by_label_contains("TX 0 pkts");
 
     // The same path works once the HEX is fixed, so the silence above means something.
-    replace_message(&mut harness, "48 65");
+    replace_message(&mut harness, Lang::En, "48 65");
     assert!(!shows(&harness, "is not a HEX digit"));
     harness.get_by_label("Send").click();
     harness.step();
@@ -326,27 +226,13 @@ fn bad_hex_is_explained_and_not_sent() {
     wait_for_row(&mut harness, &["TX", "He"]);
 }
 
-/// Replaces the whole message (English UI).
-fn replace_message(harness: &mut App<'_>, text: &str) {
-    message_box(harness, Lang::En).click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    message_box(harness, Lang::En).type_text(text);
-    harness.step();
-    assert_eq!(
-        message_box(harness, Lang::En).value().as_deref(),
-        Some(text)
-    );
-}
-
 #[test]
 fn counters_count_received_datagrams() {
-    let mut harness = harness(settings(Lang::En));
-    let local = open(&mut harness, "Open");
+    let mut harness = harness(udp_settings(Lang::En, None));
+    let local = open_udp(&mut harness, "Open");
     harness.get_by_label_contains("RX 0 pkts");
 
-    let (peer, _) = peer();
+    let (peer, _) = udp_peer(DEADLINE);
     for payload in [&b"one"[..], b"two", b"three"] {
         peer.send_to(payload, local).expect("peer sends");
     }
@@ -358,13 +244,13 @@ fn counters_count_received_datagrams() {
 
 #[test]
 fn ctrl_enter_sends() {
-    let (peer, peer_addr) = peer();
-    let mut settings = settings(Lang::En);
+    let (peer, peer_addr) = udp_peer(DEADLINE);
+    let mut settings = udp_settings(Lang::En, None);
     settings.udp.target = format!("127.0.0.1:{}", peer_addr.port());
     let mut harness = harness(settings);
-    let local = open(&mut harness, "Open");
+    let local = open_udp(&mut harness, "Open");
 
-    type_message(&mut harness, Lang::En, "ping");
+    replace_message(&mut harness, Lang::En, "ping");
     assert!(message_box(&harness, Lang::En).is_focused());
     // What a Linux or Windows keyboard reports for Ctrl (egui's `command` is Ctrl there).
     harness.key_press_modifiers(Modifiers::CTRL | Modifiers::COMMAND, Key::Enter);
@@ -383,9 +269,9 @@ fn ctrl_enter_sends() {
 
 #[test]
 fn bytes_the_encoding_cannot_decode_show_as_a_box() {
-    let mut harness = harness(settings(Lang::En));
-    let local = open(&mut harness, "Open");
-    let (peer, _) = peer();
+    let mut harness = harness(udp_settings(Lang::En, None));
+    let local = open_udp(&mut harness, "Open");
+    let (peer, _) = udp_peer(DEADLINE);
     // 0xFF is never valid UTF-8: decoded it is U+FFFD, which no bundled font draws.
     peer.send_to(b"a\xFFb", local).expect("peer sends");
     wait_for_row(&mut harness, &["RX", "a□b"]);

@@ -17,6 +17,11 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{NetdbgApp, Settings};
 use serde_json::Value;
 
+mod tabs;
+// Not every test binary uses the tab helpers.
+#[allow(unused_imports)]
+pub use tabs::*;
+
 /// How long any one expectation may take to show up.
 pub const DEADLINE: Duration = Duration::from_secs(8);
 /// Pause between two frames while waiting.
