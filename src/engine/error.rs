@@ -51,6 +51,9 @@ pub enum EngineError {
     },
     #[error("could not start a worker thread: {message}")]
     Thread { message: String },
+    /// A worker thread panicked (a bug in netdbg); its endpoint or client is closed.
+    #[error("internal error in the {thread} thread: {message}")]
+    WorkerPanicked { thread: WorkerRole, message: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +91,24 @@ impl std::fmt::Display for IoOp {
             IoOp::Resolve => "resolve",
             IoOp::Connect => "connect",
             IoOp::Accept => "accept",
+        })
+    }
+}
+
+/// What a worker thread does, to say which one failed ([`EngineError::WorkerPanicked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerRole {
+    Receive,
+    Send,
+    Accept,
+}
+
+impl std::fmt::Display for WorkerRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WorkerRole::Receive => "receive",
+            WorkerRole::Send => "send",
+            WorkerRole::Accept => "accept",
         })
     }
 }

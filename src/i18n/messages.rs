@@ -132,6 +132,13 @@ impl Describe for EngineError {
             (Io { op, message, .. }, Lang::En) => format!("{op} failed: {message}"),
             (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),
             (Thread { message }, Lang::En) => format!("Could not start a worker thread: {message}"),
+            (WorkerPanicked { thread, message }, Lang::Zh) => format!(
+                "{}线程内部错误：{message} — 这是 netdbg 的缺陷，请报告此问题",
+                role_zh(*thread)
+            ),
+            (WorkerPanicked { thread, message }, Lang::En) => format!(
+                "Internal error in the {thread} thread: {message} — a bug in netdbg; please report it"
+            ),
         }
     }
 }
@@ -145,6 +152,15 @@ fn op_zh(op: crate::engine::error::IoOp) -> &'static str {
         IoOp::Resolve => "解析地址",
         IoOp::Connect => "连接",
         IoOp::Accept => "接受连接",
+    }
+}
+
+fn role_zh(role: crate::engine::error::WorkerRole) -> &'static str {
+    use crate::engine::error::WorkerRole;
+    match role {
+        WorkerRole::Receive => "接收",
+        WorkerRole::Send => "发送",
+        WorkerRole::Accept => "接受连接",
     }
 }
 
