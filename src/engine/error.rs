@@ -76,6 +76,11 @@ pub enum EngineError {
     Thread {
         message: String,
     },
+    /// A worker thread panicked (a bug in netdbg); its endpoint or client is closed.
+    WorkerPanicked {
+        thread: WorkerRole,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +106,14 @@ pub enum IoOp {
     Receive,
     Resolve,
     Connect,
+    Accept,
+}
+
+/// What a worker thread does, to say which one failed ([`EngineError::WorkerPanicked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerRole {
+    Receive,
+    Send,
     Accept,
 }
 

@@ -1,5 +1,6 @@
 //! A listening TCP socket and the thread that accepts on it, for the TCP server and
 //! the file server. Stopping closes the listener only; what was accepted lives on.
+//! A panic in the thread closes the listener and is reported as a failed accept.
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
@@ -11,7 +12,8 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::EngineError;
-use super::error::IoOp;
+use super::error::{IoOp, WorkerRole};
+use super::worker::{PanicSwitch, Worker};
 
 /// std's `listen` uses 128, which overflows under a burst of connects and stalls
 /// each late client for a 1 s SYN retry.
@@ -26,7 +28,8 @@ const WAKE_TIMEOUT: Duration = Duration::from_millis(500);
 /// What the accept thread tells its owner.
 pub(crate) trait AcceptHandler: Send + 'static {
     fn accepted(&mut self, stream: TcpStream, peer: SocketAddr);
-    /// `accept` failed; the thread waits a little and tries again.
+    /// `accept` failed; the thread waits a little and tries again. Also told,
+    /// just before `stopped`, when the thread panicked.
     fn failed(&mut self, error: EngineError);
     /// The listener is closed (reported after it is, so the port already refuses).
     fn stopped(&mut self);
@@ -54,6 +57,7 @@ pub(crate) struct AcceptLoop {
     local: SocketAddr,
     running: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    panic_switch: Arc<PanicSwitch>,
 }
 
 impl AcceptLoop {
@@ -66,18 +70,35 @@ impl AcceptLoop {
             .local_addr()
             .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
         let running = Arc::new(AtomicBool::new(true));
-        let flag = running.clone();
-        let thread = thread::Builder::new()
-            .name(format!("{name} {local}"))
-            .spawn(move || accept_loop(listener, &flag, handler))
-            .map_err(|err| EngineError::Thread {
-                message: err.to_string(),
-            })?;
+        let panic_switch = Arc::new(PanicSwitch::default());
+        // Shared with the panic handler: the loop borrows it, so it outlives a panic.
+        let handler = Arc::new(std::sync::Mutex::new(handler));
+        let (flag, switch, in_loop) = (running.clone(), panic_switch.clone(), handler.clone());
+        let panicked_flag = running.clone();
+        let thread = Worker::new(WorkerRole::Accept, format!("{name} {local}")).spawn(
+            move || {
+                let mut handler = lock(&in_loop);
+                accept_loop(listener, &flag, &switch, &mut *handler);
+            },
+            move |error| {
+                // The listener was dropped while unwinding: the port refuses already.
+                panicked_flag.store(false, Ordering::SeqCst);
+                let mut handler = lock(&handler);
+                handler.failed(error);
+                handler.stopped();
+            },
+        )?;
         Ok(AcceptLoop {
             local,
             running,
             thread: Some(thread),
+            panic_switch,
         })
+    }
+
+    /// Test hook: the accept thread panics when the next connection arrives.
+    pub fn panic_next_accept(&self) {
+        self.panic_switch.arm();
     }
 
     pub fn is_running(&self) -> bool {
@@ -119,13 +140,27 @@ fn wake(local: SocketAddr) {
     let _ = TcpStream::connect_timeout(&SocketAddr::new(wake_ip, local.port()), WAKE_TIMEOUT);
 }
 
-fn accept_loop(listener: TcpListener, running: &AtomicBool, mut handler: impl AcceptHandler) {
+/// The handler, even after a panic poisoned its lock: the thread that panicked
+/// holds it no more, and the handler's own state is behind poison-tolerant locks.
+fn lock<H>(handler: &std::sync::Mutex<H>) -> std::sync::MutexGuard<'_, H> {
+    handler
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn accept_loop(
+    listener: TcpListener,
+    running: &AtomicBool,
+    panic_switch: &PanicSwitch,
+    handler: &mut impl AcceptHandler,
+) {
     let mut last_report: Option<Instant> = None;
     loop {
         let accepted = listener.accept();
         if !running.load(Ordering::SeqCst) {
             break;
         }
+        panic_switch.check("accept");
         match accepted {
             Ok((stream, peer)) => handler.accepted(stream, peer),
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}

@@ -2,23 +2,27 @@
 //! on the one connection. Sends are queued (bounded), so a peer that never reads
 //! fills the queue and is reported, instead of blocking the caller.
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+mod connect;
+mod connection;
+
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::thread;
 use std::time::{Duration, SystemTime};
 
-use crossbeam_channel::{Receiver, Sender, TrySendError};
-use socket2::{Domain, Protocol, Socket, Type};
+use crossbeam_channel::{Sender, TrySendError};
 
-use super::capture::{CaptureDirection, CaptureSink, CaptureSlot};
-use super::error::IoOp;
+use super::capture::{CaptureSink, CaptureSlot};
+use super::error::WorkerRole;
 use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
+use super::worker::{PanicSwitch, Worker};
 use super::{Counters, EngineError, Waker};
+pub(crate) use connect::open_stream;
 
 /// Messages waiting for a slow peer before new ones are refused.
 pub const SEND_QUEUE_LEN: usize = 1024;
+/// Both threads only move bytes between the socket and channels.
+const THREAD_STACK: usize = 256 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct TcpClientConfig {
@@ -69,6 +73,14 @@ pub struct TcpClient {
     flow: Flow,
     events: Sender<TcpClientEvent>,
     waker: Waker,
+    panics: Arc<PanicSwitches>,
+}
+
+/// Test hooks: make a thread panic ([`TcpClient::panic_next_read`]).
+#[derive(Default)]
+struct PanicSwitches {
+    read: PanicSwitch,
+    send: PanicSwitch,
 }
 
 /// Sends on a client connection from another thread; cheap to clone.
@@ -94,6 +106,8 @@ impl TcpClientSender {
     }
 }
 
+/// What both threads of a connection share.
+#[derive(Clone)]
 struct Link {
     events: Sender<TcpClientEvent>,
     waker: Waker,
@@ -101,6 +115,9 @@ struct Link {
     counters: Arc<Counters>,
     capture: CaptureSlot,
     flow: Flow,
+    /// Set by the writer's panic: the reader ends the connection with it.
+    failure: Arc<OnceLock<EngineError>>,
+    panics: Arc<PanicSwitches>,
 }
 
 impl Link {
@@ -154,6 +171,8 @@ impl TcpClient {
             counters: Arc::new(Counters::default()),
             capture: CaptureSlot::default(),
             flow: Flow::new(config.flow),
+            failure: Arc::new(OnceLock::new()),
+            panics: Arc::new(PanicSwitches::default()),
         };
         link.capture.set(sink);
         let client = TcpClient {
@@ -169,15 +188,31 @@ impl TcpClient {
             flow: link.flow.clone(),
             events,
             waker,
+            panics: link.panics.clone(),
         };
-        thread::Builder::new()
-            .name(format!("tcp-client {}:{}", config.host, config.port))
-            .stack_size(256 * 1024)
-            .spawn(move || run_connection(&config, &link, &stream, queue))
-            .map_err(|err| EngineError::Thread {
-                message: err.to_string(),
-            })?;
+        let (panicked_link, panicked_stream) = (link.clone(), stream.clone());
+        Worker::new(
+            WorkerRole::Receive,
+            format!("tcp-client {}:{}", config.host, config.port),
+        )
+        .stack_size(THREAD_STACK)
+        .spawn(
+            move || connection::run_connection(&config, &link, &stream, queue),
+            move |error| connection::reader_panicked(&panicked_link, &panicked_stream, error),
+        )?;
         Ok(client)
+    }
+
+    /// Test hook: the reading thread panics when the next data arrives.
+    #[doc(hidden)]
+    pub fn panic_next_read(&self) {
+        self.panics.read.arm();
+    }
+
+    /// Test hook: the writer panics at the next send.
+    #[doc(hidden)]
+    pub fn panic_next_send(&self) {
+        self.panics.send.arm();
     }
 
     pub fn counters(&self) -> &Counters {
@@ -246,168 +281,6 @@ impl Drop for TcpClient {
             && let Some(stream) = self.stream.get()
         {
             let _ = stream.shutdown(Shutdown::Both);
-        }
-    }
-}
-
-fn run_connection(
-    config: &TcpClientConfig,
-    link: &Link,
-    shared: &OnceLock<TcpStream>,
-    queue: Receiver<Vec<u8>>,
-) {
-    link.flow.worker_started();
-    let opened = open_stream(
-        &config.host,
-        config.port,
-        config.local_port,
-        config.connect_timeout,
-    );
-    let stream = match opened {
-        Ok(stream) => stream,
-        Err(error) => {
-            if !link.stop.load(Ordering::SeqCst) {
-                link.report(TcpClientEvent::Failed(error));
-            }
-            return;
-        }
-    };
-    if link.stop.load(Ordering::SeqCst) {
-        let _ = stream.shutdown(Shutdown::Both);
-        return;
-    }
-    let (Ok(local), Ok(peer), Ok(writer)) =
-        (stream.local_addr(), stream.peer_addr(), stream.try_clone())
-    else {
-        link.report(TcpClientEvent::Failed(EngineError::NotConnected));
-        return;
-    };
-    let _ = stream.set_nodelay(true);
-    if let Ok(handle) = stream.try_clone() {
-        let _ = shared.set(handle);
-    }
-    link.report(TcpClientEvent::Connected { local, peer });
-    let writer_link = Link {
-        events: link.events.clone(),
-        waker: link.waker.clone(),
-        stop: link.stop.clone(),
-        counters: link.counters.clone(),
-        capture: link.capture.clone(),
-        flow: link.flow.clone(),
-    };
-    let spawned = thread::Builder::new()
-        .name(format!("tcp-client-tx {peer}"))
-        .stack_size(256 * 1024)
-        .spawn(move || write_loop(writer, peer, &queue, &writer_link));
-    if let Err(err) = spawned {
-        link.report(TcpClientEvent::Failed(EngineError::Thread {
-            message: err.to_string(),
-        }));
-        let _ = stream.shutdown(Shutdown::Both);
-        return;
-    }
-    read_loop(stream, peer, link);
-}
-
-/// Resolves the host and tries each address until one accepts.
-pub(crate) fn open_stream(
-    host: &str,
-    port: u16,
-    local_port: Option<u16>,
-    timeout: Duration,
-) -> Result<TcpStream, EngineError> {
-    let unresolvable = || EngineError::Unresolvable {
-        host: host.to_owned(),
-    };
-    let addresses: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|_| unresolvable())?
-        .collect();
-    let mut last_error = unresolvable();
-    for peer in addresses {
-        match connect_one(peer, local_port, timeout) {
-            Ok(stream) => return Ok(stream),
-            Err(error) => last_error = error,
-        }
-    }
-    Err(last_error)
-}
-
-fn connect_one(
-    peer: SocketAddr,
-    local_port: Option<u16>,
-    timeout: Duration,
-) -> Result<TcpStream, EngineError> {
-    let socket = Socket::new(Domain::for_address(peer), Type::STREAM, Some(Protocol::TCP))
-        .map_err(|err| EngineError::io(IoOp::Connect, &err))?;
-    if let Some(port) = local_port {
-        let local: SocketAddr = if peer.is_ipv6() {
-            (std::net::Ipv6Addr::UNSPECIFIED, port).into()
-        } else {
-            (std::net::Ipv4Addr::UNSPECIFIED, port).into()
-        };
-        socket
-            .bind(&local.into())
-            .map_err(|err| EngineError::from_bind(local, &err))?;
-    }
-    socket
-        .connect_timeout(&peer.into(), timeout)
-        .map_err(|err| EngineError::from_connect(peer, timeout, &err))?;
-    Ok(socket.into())
-}
-
-fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
-    let mut buf = vec![0u8; 64 * 1024];
-    let end = loop {
-        match stream.read(&mut buf) {
-            Ok(0) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
-            Ok(0) => break TcpClientEvent::ClosedByPeer,
-            Ok(len) => {
-                link.counters.record_rx(len);
-                // (No send/record ordering here: the writer's send may block on a
-                // peer that does not read, and must never hold up the reader.)
-                link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
-                link.report_data(Way::Received, &buf[..len], SystemTime::now());
-            }
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
-            Err(err) => {
-                break TcpClientEvent::Failed(EngineError::ConnectionReset {
-                    message: err.to_string(),
-                });
-            }
-        }
-    };
-    link.stop.store(true, Ordering::SeqCst);
-    let _ = stream.shutdown(Shutdown::Both);
-    if let Some(skipped) = link.flow.take_skipped() {
-        link.report(TcpClientEvent::Skipped(skipped));
-    }
-    link.report(end);
-}
-
-fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>, link: &Link) {
-    link.flow.worker_started();
-    for data in queue {
-        if link.stop.load(Ordering::SeqCst) {
-            break;
-        }
-        // Stamped before the write: a reply read meanwhile must not look earlier.
-        let at = SystemTime::now();
-        match stream.write_all(&data) {
-            Ok(()) => {
-                link.counters.record_tx(data.len());
-                link.capture.record(CaptureDirection::Tx, peer, &data);
-                link.report_data(Way::Sent, &data, at);
-            }
-            Err(_) if link.stop.load(Ordering::SeqCst) => break,
-            Err(err) => {
-                link.report(TcpClientEvent::SendFailed(EngineError::io(
-                    IoOp::Send,
-                    &err,
-                )));
-                break;
-            }
         }
     }
 }

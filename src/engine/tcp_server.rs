@@ -2,26 +2,29 @@
 //! service thread per accepted client (the tutorial's "service socket"), and one
 //! writer thread that sends for every client without ever waiting on one that does
 //! not read. Stopping the listener leaves the accepted clients talking; disconnecting
-//! them is a separate action.
+//! them is a separate action. A thread that panics closes what it served (a
+//! client, or the listener) and says so; the rest of the server carries on.
 
 mod accept;
+mod link;
 mod service;
+mod shared;
 mod writer;
 
 use std::collections::HashMap;
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::SystemTime;
 
 use crossbeam_channel::Sender;
 
 use super::auto_reply::AutoReply;
 use super::capture::{CaptureSink, CaptureSlot};
-use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
+use super::flow::{Flow, FlowConfig, Payload, Skipped};
 use super::listener::{AcceptLoop, bind_listener};
 use super::{Counters, EngineError, Waker};
-use writer::WriteJob;
+use shared::{Reporter, Shared};
 
 pub use super::listener::LISTEN_BACKLOG;
 /// Linux aborts a process near 16k threads; the cap keeps us well below.
@@ -127,94 +130,6 @@ pub enum TcpServerEvent {
 pub struct TcpServer {
     shared: Arc<Shared>,
     local: SocketAddr,
-}
-
-/// What the accept thread, the service threads, the writer and the handle share.
-struct Shared {
-    reporter: Arc<Reporter>,
-    clients: Mutex<HashMap<ClientId, Arc<ClientLink>>>,
-    auto_reply: RwLock<Arc<AutoReply>>,
-    max_clients: AtomicUsize,
-    backlog: i32,
-    /// The accept thread, while listening (and after a stop, until it is replaced).
-    accept: Mutex<Option<AcceptLoop>>,
-    next_id: AtomicU64,
-    writer: Sender<WriteJob>,
-}
-
-/// Reports events and counts the totals; shared with the writer, which must not
-/// hold [`Shared`] (that would keep its own job channel open forever).
-struct Reporter {
-    events: Sender<TcpServerEvent>,
-    waker: Waker,
-    totals: Arc<Counters>,
-    capture: CaptureSlot,
-    flow: Flow,
-}
-
-impl Reporter {
-    fn report(&self, event: TcpServerEvent) {
-        if self.events.send(event).is_ok() {
-            (self.waker)();
-        }
-    }
-
-    /// Reports a client's data within the flow's budget (or counts it as
-    /// skipped). In [`FlowMode::Wait`](super::FlowMode::Wait) this waits for the
-    /// consumer, so the client's reader stops reading and TCP slows the client.
-    fn report_data(&self, link: &ClientLink, way: Way, data: &[u8], at: SystemTime, auto: bool) {
-        let (client, peer) = (link.id, link.peer);
-        self.flow.report(
-            way,
-            data,
-            TcpServerEvent::Skipped,
-            |data| match way {
-                Way::Received => TcpServerEvent::Received {
-                    client,
-                    peer,
-                    data,
-                    at,
-                },
-                Way::Sent => TcpServerEvent::Sent {
-                    client,
-                    peer,
-                    data,
-                    at,
-                    auto,
-                },
-            },
-            |event| self.report(event),
-        );
-    }
-}
-
-/// One accepted client as the engine keeps it.
-struct ClientLink {
-    id: ClientId,
-    peer: SocketAddr,
-    stream: TcpStream,
-    counters: Arc<Counters>,
-    /// Messages queued for the writer and not yet sent.
-    queued: AtomicUsize,
-    /// Set once a full queue was reported, so a flood reports it once.
-    overflow_reported: AtomicBool,
-    /// We are disconnecting it.
-    closing: AtomicBool,
-    /// Keeps a client's `Sent` and `Closed` events in the order they happened.
-    report_order: Mutex<()>,
-}
-
-impl ClientLink {
-    fn lock_report_order(&self) -> MutexGuard<'_, ()> {
-        self.report_order
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn hang_up(&self) {
-        self.closing.store(true, Ordering::SeqCst);
-        let _ = self.stream.shutdown(Shutdown::Both);
-    }
 }
 
 impl TcpServer {
@@ -351,6 +266,30 @@ impl TcpServer {
             link.hang_up();
         }
     }
+
+    /// Test hook: the client's service thread panics when its next data arrives.
+    #[doc(hidden)]
+    pub fn panic_next_read(&self, client: ClientId) {
+        if let Some(link) = self.shared.lock_clients().get(&client) {
+            link.panic_read.arm();
+        }
+    }
+
+    /// Test hook: the writer panics when it next sends to the client.
+    #[doc(hidden)]
+    pub fn panic_next_send(&self, client: ClientId) {
+        if let Some(link) = self.shared.lock_clients().get(&client) {
+            link.panic_send.arm();
+        }
+    }
+
+    /// Test hook: the accept thread panics when the next connection arrives.
+    #[doc(hidden)]
+    pub fn panic_next_accept(&self) {
+        if let Some(accept) = self.shared.lock_accept().as_ref() {
+            accept.panic_next_accept();
+        }
+    }
 }
 
 impl Drop for TcpServer {
@@ -378,89 +317,5 @@ impl TcpServerSender {
     /// How many clients got it queued; `None` once the server is gone.
     pub fn send_to_all(&self, data: &[u8]) -> Option<usize> {
         Some(self.shared.upgrade()?.send_to_all(data))
-    }
-}
-
-impl Shared {
-    fn send(&self, client: ClientId, data: Vec<u8>) -> Result<(), EngineError> {
-        let link = self
-            .lock_clients()
-            .get(&client)
-            .cloned()
-            .ok_or(EngineError::NotConnected)?;
-        self.queue(&link, data, false)
-    }
-
-    fn send_to_all(&self, data: &[u8]) -> usize {
-        let links: Vec<Arc<ClientLink>> = self.lock_clients().values().cloned().collect();
-        links
-            .iter()
-            .filter(|link| self.queue(link, data.to_vec(), false).is_ok())
-            .count()
-    }
-
-    fn lock_clients(&self) -> MutexGuard<'_, HashMap<ClientId, Arc<ClientLink>>> {
-        // A panicking holder cannot leave the map half-updated: each change is one call.
-        self.clients
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Starts the accept thread on `listener` and says so.
-    fn listen(self: &Arc<Self>, listener: std::net::TcpListener) -> Result<(), EngineError> {
-        let local = listener
-            .local_addr()
-            .map_err(|err| EngineError::io(super::error::IoOp::Bind, &err))?;
-        // Said before the thread starts, so `Listening` comes before any `Connected`.
-        self.reporter.report(TcpServerEvent::Listening { local });
-        let accept = AcceptLoop::start(listener, "tcp-accept", accept::Admitter(self.clone()))?;
-        *self.lock_accept() = Some(accept);
-        Ok(())
-    }
-
-    fn lock_accept(&self) -> MutexGuard<'_, Option<AcceptLoop>> {
-        self.accept
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn auto_reply(&self) -> Arc<AutoReply> {
-        match self.auto_reply.read() {
-            Ok(current) => current.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Hands a message to the writer, unless the client's queue is full.
-    fn queue(&self, link: &Arc<ClientLink>, data: Vec<u8>, auto: bool) -> Result<(), EngineError> {
-        self.queue_job(link, data, auto, false)
-    }
-
-    fn queue_job(
-        &self,
-        link: &Arc<ClientLink>,
-        data: Vec<u8>,
-        auto: bool,
-        close_after: bool,
-    ) -> Result<(), EngineError> {
-        if link.closing.load(Ordering::SeqCst) {
-            return Err(EngineError::NotConnected);
-        }
-        if link.queued.fetch_add(1, Ordering::SeqCst) >= CLIENT_SEND_QUEUE {
-            link.queued.fetch_sub(1, Ordering::SeqCst);
-            return Err(EngineError::SendQueueFull {
-                queued: CLIENT_SEND_QUEUE,
-            });
-        }
-        let job = WriteJob {
-            link: link.clone(),
-            data,
-            auto,
-            close_after,
-        };
-        self.writer.send(job).map_err(|_| {
-            link.queued.fetch_sub(1, Ordering::SeqCst);
-            EngineError::NotConnected
-        })
     }
 }

@@ -1,21 +1,25 @@
 //! A UDP endpoint: one socket, a receive thread that drains it without pause and a
 //! send thread fed by commands. Both use the same socket, so it is full duplex.
+//! If either thread panics, the endpoint reports it and closes.
 
-use std::collections::HashMap;
+mod receive;
+mod send;
+
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::{self, JoinHandle};
+use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Sender;
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::capture::{CaptureDirection, CaptureSink, CaptureSlot};
-use super::error::{IoOp, IpFamily};
+use super::capture::{CaptureSink, CaptureSlot};
+use super::error::{IoOp, WorkerRole};
 use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
-use super::{Counters, EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, Waker};
+use super::worker::{PanicSwitch, Worker};
+use super::{Counters, EngineError, Waker};
 
 /// The kernel's default receive buffer loses datagrams above ~50k/s; 4 MiB loses none.
 pub const DEFAULT_RECV_BUFFER: usize = 4 * 1024 * 1024;
@@ -105,6 +109,14 @@ pub struct UdpEndpoint {
     flow: Flow,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
+    panics: Arc<PanicSwitches>,
+}
+
+/// Test hooks: make a thread panic ([`UdpEndpoint::panic_next_read`]).
+#[derive(Default)]
+struct PanicSwitches {
+    read: PanicSwitch,
+    send: PanicSwitch,
 }
 
 struct Reporter {
@@ -181,15 +193,23 @@ impl UdpEndpoint {
         let (command_tx, command_rx) = crossbeam_channel::unbounded();
         let (closing_tx, closing_rx) = crossbeam_channel::bounded::<()>(0);
 
+        let panics = Arc::new(PanicSwitches::default());
+        // Disconnects when the receive thread ends, however it ends: the send thread
+        // ends with it.
+        let (halt_tx, halt_rx) = crossbeam_channel::bounded::<()>(0);
+
         reporter.report(UdpEvent::Bound { local });
         let receiver = {
             let (reporter, counters, stop) = (reporter.clone(), counters.clone(), stop.clone());
-            thread::Builder::new()
-                .name(format!("udp-rx {local}"))
-                .spawn(move || receive_loop(&socket, &reporter, &counters, &stop))
-                .map_err(|err| EngineError::Thread {
-                    message: err.to_string(),
-                })?
+            let (panicked_reporter, panicked_stop) = (reporter.clone(), stop.clone());
+            let panics = panics.clone();
+            Worker::new(WorkerRole::Receive, format!("udp-rx {local}")).spawn(
+                move || {
+                    let _halt = halt_tx;
+                    receive::receive_loop(&socket, &reporter, &counters, &stop, &panics.read);
+                },
+                move |error| receive::panicked(&panicked_reporter, &panicked_stop, error),
+            )?
         };
         let mut endpoint = UdpEndpoint {
             local,
@@ -198,17 +218,25 @@ impl UdpEndpoint {
             closing: Some(closing_tx),
             counters: counters.clone(),
             flow,
-            stop,
+            stop: stop.clone(),
             threads: vec![receiver],
+            panics: panics.clone(),
         };
-        let sender = thread::Builder::new()
-            .name(format!("udp-tx {local}"))
-            .spawn(move || {
-                send_loop(&send_socket, &command_rx, &closing_rx, &reporter, &counters);
-            })
-            .map_err(|err| EngineError::Thread {
-                message: err.to_string(),
-            })?;
+        let panicked_reporter = reporter.clone();
+        let sender = Worker::new(WorkerRole::Send, format!("udp-tx {local}")).spawn(
+            move || {
+                send::send_loop(
+                    &send_socket,
+                    &command_rx,
+                    &closing_rx,
+                    &halt_rx,
+                    &reporter,
+                    &counters,
+                    &panics.send,
+                );
+            },
+            move |error| send::panicked(&panicked_reporter, &stop, local, error),
+        )?;
         endpoint.threads.push(sender);
         Ok(endpoint)
     }
@@ -242,6 +270,18 @@ impl UdpEndpoint {
     /// A handle that sends through this socket from another thread (periodic send).
     pub fn sender(&self) -> Option<UdpSender> {
         self.commands.clone().map(|commands| UdpSender { commands })
+    }
+
+    /// Test hook: the receive thread panics when the next datagram arrives.
+    #[doc(hidden)]
+    pub fn panic_next_read(&self) {
+        self.panics.read.arm();
+    }
+
+    /// Test hook: the send thread panics at the next send.
+    #[doc(hidden)]
+    pub fn panic_next_send(&self) {
+        self.panics.send.arm();
     }
 
     /// Closes the socket and waits (briefly) for both threads to end.
@@ -290,189 +330,6 @@ fn bind_socket(config: &UdpConfig) -> Result<UdpSocket, EngineError> {
         .set_read_timeout(Some(STOP_POLL))
         .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
     Ok(socket)
-}
-
-fn receive_loop(socket: &UdpSocket, reporter: &Reporter, counters: &Counters, stop: &AtomicBool) {
-    let mut buf = vec![0u8; 65_536];
-    while !stop.load(Ordering::Relaxed) {
-        match socket.recv_from(&mut buf) {
-            Ok((len, peer)) => {
-                if stop.load(Ordering::Relaxed) {
-                    break;
-                }
-                counters.record_rx(len);
-                let peer = canonical(peer);
-                let order = reporter.capture.hold();
-                reporter
-                    .capture
-                    .record(CaptureDirection::Rx, peer, &buf[..len]);
-                drop(order);
-                reporter.report_datagram(
-                    Way::Received,
-                    peer,
-                    &buf[..len],
-                    SystemTime::now(),
-                    UdpEvent::Received,
-                );
-            }
-            Err(err) => match err.kind() {
-                io::ErrorKind::WouldBlock
-                | io::ErrorKind::TimedOut
-                | io::ErrorKind::Interrupted => {}
-                // Windows reports an ICMP "port unreachable" for an earlier send this way;
-                // the socket is fine and must keep receiving.
-                io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionRefused => {
-                    reporter.report(UdpEvent::Error(EngineError::PeerUnreachable { peer: None }));
-                }
-                _ => {
-                    reporter.report(UdpEvent::Error(EngineError::io(IoOp::Receive, &err)));
-                    break;
-                }
-            },
-        }
-    }
-    if let Some(skipped) = reporter.flow.take_skipped() {
-        reporter.report(UdpEvent::Skipped(skipped));
-    }
-    reporter.report(UdpEvent::Closed);
-}
-
-/// Sends until the endpoint closes. What is queued at that moment still goes out;
-/// a sender kept by someone else (a periodic send) does not keep the thread alive.
-fn send_loop(
-    socket: &UdpSocket,
-    commands: &Receiver<UdpCommand>,
-    closing: &Receiver<()>,
-    reporter: &Reporter,
-    counters: &Counters,
-) {
-    let mut out = Outbox {
-        socket,
-        local_is_v6: socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false),
-        resolved: HashMap::new(),
-        reporter,
-        counters,
-    };
-    loop {
-        crossbeam_channel::select! {
-            recv(commands) -> command => match command {
-                Ok(command) => out.send(command),
-                Err(_) => return,
-            },
-            recv(closing) -> _ => {
-                commands.try_iter().for_each(|command| out.send(command));
-                return;
-            }
-        }
-    }
-}
-
-/// The send thread's state: the socket and the addresses it has resolved.
-struct Outbox<'a> {
-    socket: &'a UdpSocket,
-    local_is_v6: bool,
-    resolved: HashMap<(String, u16), SocketAddr>,
-    reporter: &'a Reporter,
-    counters: &'a Counters,
-}
-
-impl Outbox<'_> {
-    fn send(&mut self, UdpCommand::SendTo { host, port, data }: UdpCommand) {
-        let key = (host, port);
-        let target = match self.resolved.get(&key) {
-            Some(addr) => Ok(*addr),
-            None => resolve(&key.0, key.1, self.local_is_v6),
-        };
-        // A reply received meanwhile is captured after this send, and stamped later.
-        let at = SystemTime::now();
-        let order = self.reporter.capture.hold();
-        let result = target.and_then(|target| {
-            self.resolved.insert(key, target);
-            send_one(self.socket, target, &data, self.local_is_v6)
-        });
-        match result {
-            Ok(peer) => {
-                self.counters.record_tx(data.len());
-                self.reporter
-                    .capture
-                    .record(CaptureDirection::Tx, peer, &data);
-                drop(order);
-                self.reporter
-                    .report_datagram(Way::Sent, peer, &data, at, UdpEvent::Sent);
-            }
-            Err(error) => self.reporter.report(UdpEvent::Error(error)),
-        }
-    }
-}
-
-fn send_one(
-    socket: &UdpSocket,
-    target: SocketAddr,
-    data: &[u8],
-    local_is_v6: bool,
-) -> Result<SocketAddr, EngineError> {
-    let max = if local_is_v6 && target.is_ipv6() && target_is_real_v6(target) {
-        MAX_UDP_PAYLOAD_V6
-    } else {
-        MAX_UDP_PAYLOAD_V4
-    };
-    if data.len() > max {
-        return Err(EngineError::PayloadTooLarge {
-            len: data.len(),
-            max,
-        });
-    }
-    match socket.send_to(data, target) {
-        Ok(_) => Ok(canonical(target)),
-        Err(err) if matches!(err.kind(), io::ErrorKind::ConnectionRefused) => {
-            Err(EngineError::PeerUnreachable {
-                peer: Some(canonical(target)),
-            })
-        }
-        Err(err) => Err(EngineError::io(IoOp::Send, &err)),
-    }
-}
-
-fn target_is_real_v6(target: SocketAddr) -> bool {
-    match target.ip() {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().is_none(),
-        IpAddr::V4(_) => false,
-    }
-}
-
-/// Resolves `host:port` to an address the socket's family can reach: an IPv6
-/// socket reaches IPv4 peers through v4-mapped addresses.
-fn resolve(host: &str, port: u16, local_is_v6: bool) -> Result<SocketAddr, EngineError> {
-    let candidates: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|_| EngineError::Unresolvable {
-            host: host.to_owned(),
-        })?
-        .collect();
-    if candidates.is_empty() {
-        return Err(EngineError::Unresolvable {
-            host: host.to_owned(),
-        });
-    }
-    let wanted = candidates
-        .iter()
-        .find(|addr| addr.is_ipv6() == local_is_v6)
-        .copied();
-    match (wanted, local_is_v6) {
-        (Some(addr), _) => Ok(addr),
-        (None, true) => {
-            let v4 = candidates[0];
-            let mapped = match v4.ip() {
-                IpAddr::V4(ip) => ip.to_ipv6_mapped(),
-                IpAddr::V6(ip) => ip,
-            };
-            Ok(SocketAddr::new(mapped.into(), port))
-        }
-        (None, false) => Err(EngineError::FamilyMismatch {
-            host: host.to_owned(),
-            family: IpFamily::V4,
-        }),
-    }
 }
 
 /// Shows v4-mapped peers of a dual-stack socket as the IPv4 address they are.

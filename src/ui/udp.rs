@@ -1,6 +1,7 @@
 //! The UDP tab: open a local port, send to host:port, watch what comes and goes.
 
 use std::net::SocketAddr;
+use std::time::SystemTime;
 
 use egui::RichText;
 use serde::{Deserialize, Serialize};
@@ -152,7 +153,19 @@ impl TrafficTab for UdpTab {
                 )
             }
             UdpEvent::Skipped(skipped) => self.skipped(skipped),
-            UdpEvent::Error(error) => self.status = Status::Engine(error),
+            UdpEvent::Error(error) => {
+                // Said in the log too, where the traffic it broke is.
+                if backlog || traffic.panel.paused {
+                    traffic.panel.log.count_unshown(1);
+                } else {
+                    let local = traffic
+                        .endpoint()
+                        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), UdpEndpoint::local_addr);
+                    let text = error.describe(traffic.view.lang);
+                    traffic.panel.log.push_note(SystemTime::now(), local, &text);
+                }
+                self.status = Status::Engine(error);
+            }
             UdpEvent::Closed => {
                 traffic.finish();
                 if matches!(self.status, Status::Open(_)) {

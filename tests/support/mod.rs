@@ -88,7 +88,19 @@ pub fn screen_dump(harness: &App<'_>) -> String {
 /// Steps the harness until `done` holds, or fails after [`DEADLINE`] with what was visible.
 #[track_caller]
 pub fn wait_until(harness: &mut App<'_>, what: &str, done: impl Fn(&App<'_>) -> bool) {
-    let deadline = Instant::now() + DEADLINE;
+    wait_until_within(harness, what, DEADLINE, done);
+}
+
+/// [`wait_until`] with a deadline of its own, for work known to take long (a
+/// window taking in a flood's backlog on a busy machine).
+#[track_caller]
+pub fn wait_until_within(
+    harness: &mut App<'_>,
+    what: &str,
+    limit: Duration,
+    done: impl Fn(&App<'_>) -> bool,
+) {
+    let deadline = Instant::now() + limit;
     loop {
         harness.step();
         if done(harness) {
@@ -97,7 +109,7 @@ pub fn wait_until(harness: &mut App<'_>, what: &str, done: impl Fn(&App<'_>) -> 
         }
         if Instant::now() > deadline {
             panic!(
-                "timed out after {DEADLINE:?} waiting for {what}; the screen shows:\n{}",
+                "timed out after {limit:?} waiting for {what}; the screen shows:\n{}",
                 screen_dump(harness)
             );
         }

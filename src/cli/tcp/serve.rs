@@ -16,8 +16,8 @@ use crate::codec::StreamDecoder;
 use crate::engine::address::parse_bind_arg;
 use crate::engine::tcp_server::DEFAULT_MAX_CLIENTS;
 use crate::engine::{
-    AutoReply, AutoReplySpec, ClientId, CloseReason, FlowConfig, MatchKind, RuleSpec, TcpServer,
-    TcpServerConfig, TcpServerEvent, no_waker,
+    AutoReply, AutoReplySpec, ClientId, CloseReason, EngineError, FlowConfig, MatchKind, RuleSpec,
+    TcpServer, TcpServerConfig, TcpServerEvent, no_waker,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -89,13 +89,24 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         decoders: HashMap::new(),
         received: 0,
     };
+    // An internal error (a worker thread panicked) makes the exit code 1; one in
+    // the accept thread also ends the run, as nothing listens any more.
+    let mut failure = None;
     loop {
         let next = match idle {
             Some(idle) => events.recv_timeout(idle),
             None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
         match next {
-            Ok(event) => log.print(&event),
+            Ok(event) => {
+                log.print(&event);
+                if let Some(error) = internal_error(&event) {
+                    failure.get_or_insert_with(|| error.describe(lang));
+                    if matches!(event, TcpServerEvent::AcceptFailed(_)) {
+                        break;
+                    }
+                }
+            }
             Err(RecvTimeoutError::Timeout) => {
                 log.timed_out(idle.unwrap_or_default());
                 break;
@@ -110,7 +121,20 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     log.print_last(&events, Instant::now() + LAST_EVENTS);
     server.set_capture(None);
     drop(server);
-    capture_args::finish(capture, &log.printer, Ok(()))
+    let outcome = failure.map_or(Ok(()), |message| Err(CliError::Network(message)));
+    capture_args::finish(capture, &log.printer, outcome)
+}
+
+/// The error of a worker thread that panicked, if `event` carries one.
+fn internal_error(event: &TcpServerEvent) -> Option<&EngineError> {
+    match event {
+        TcpServerEvent::AcceptFailed(error)
+        | TcpServerEvent::Closed {
+            reason: CloseReason::Error(error),
+            ..
+        } if matches!(error, EngineError::WorkerPanicked { .. }) => Some(error),
+        _ => None,
+    }
 }
 
 fn parse_max_clients(text: &str, lang: Lang) -> Result<usize, CliError> {

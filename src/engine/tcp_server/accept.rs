@@ -3,12 +3,15 @@
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::thread;
 use std::time::{Duration, SystemTime};
 
+use super::super::EngineError;
+use super::super::error::WorkerRole;
 use super::super::listener::AcceptHandler;
-use super::super::{Counters, EngineError};
-use super::{CLIENT_STACK, ClientInfo, ClientLink, Shared, TcpServerEvent, service};
+use super::super::worker::Worker;
+use super::link::ClientLink;
+use super::shared::Shared;
+use super::{CLIENT_STACK, ClientInfo, CloseReason, TcpServerEvent, service};
 
 /// The TCP server's side of the accept thread.
 pub(super) struct Admitter(pub Arc<Shared>);
@@ -44,16 +47,8 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     writer_socket_setup(&stream);
     // One descriptor per client, shared by its service thread and the writer:
     // 10,000 clients must fit in a 20,000-descriptor limit.
-    let link = Arc::new(ClientLink {
-        id: shared.next_id.fetch_add(1, Ordering::SeqCst),
-        peer,
-        stream,
-        counters: Arc::new(Counters::default()),
-        queued: 0.into(),
-        overflow_reported: false.into(),
-        closing: false.into(),
-        report_order: std::sync::Mutex::new(()),
-    });
+    let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
+    let link = Arc::new(ClientLink::new(id, peer, stream));
     clients.insert(link.id, link.clone());
     drop(clients);
     let info = ClientInfo {
@@ -65,21 +60,24 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     };
     // Reported before the thread starts, so `Connected` precedes the client's data.
     shared.reporter.report(TcpServerEvent::Connected(info));
-    let thread_shared = shared.clone();
-    let thread_link = link.clone();
-    let spawned = thread::Builder::new()
-        .name(format!("tcp-client {peer}"))
+    let (thread_shared, thread_link) = (shared.clone(), link.clone());
+    let (panicked_shared, panicked_link) = (shared.clone(), link.clone());
+    let spawned = Worker::new(WorkerRole::Receive, format!("tcp-client {peer}"))
         .stack_size(CLIENT_STACK)
-        .spawn(move || service::serve(&thread_link, &thread_shared));
-    if let Err(err) = spawned {
+        .spawn(
+            move || service::serve(&thread_link, &thread_shared),
+            // Closed like any broken connection: out of the list, socket shut down.
+            move |error| {
+                service::finish(&panicked_link, &panicked_shared, CloseReason::Error(error))
+            },
+        );
+    if let Err(error) = spawned {
         shared.lock_clients().remove(&link.id);
         link.hang_up();
         shared.reporter.report(TcpServerEvent::Closed {
             client: link.id,
             peer,
-            reason: super::CloseReason::Error(EngineError::Thread {
-                message: err.to_string(),
-            }),
+            reason: CloseReason::Error(error),
             at: SystemTime::now(),
         });
     }

@@ -1,5 +1,5 @@
 //! One accepted client's service thread: read, report, answer automatically,
-//! and say how the connection ended.
+//! and say how the connection ended (also when the thread panicked).
 
 use std::io::{self, Read};
 use std::net::Shutdown;
@@ -10,7 +10,9 @@ use std::time::SystemTime;
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
 use super::super::flow::Way;
-use super::{ClientLink, CloseReason, Shared, TcpServerEvent};
+use super::link::ClientLink;
+use super::shared::Shared;
+use super::{CloseReason, TcpServerEvent};
 
 /// Reads start small (thousands of idle clients cost little) and grow for bulk data.
 const FIRST_READ: usize = 4 * 1024;
@@ -25,6 +27,7 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
             Ok(0) if link.closing.load(Ordering::SeqCst) => break CloseReason::ByUs,
             Ok(0) => break CloseReason::ByPeer,
             Ok(len) => {
+                link.panic_read.check("read");
                 received(link, shared, &buf[..len]);
                 if len == buf.len() && buf.len() < LARGEST_READ {
                     buf.resize(buf.len() * 2, 0);
@@ -38,6 +41,17 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
                 });
             }
         }
+    };
+    finish(link, shared, reason);
+}
+
+/// Takes the client off the list, says how it ended, and closes the connection
+/// (after a farewell, if one is due).
+pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: CloseReason) {
+    // The writer hung up on it after a panic: that, not "closed by us", is why.
+    let reason = match (link.failure.get(), reason) {
+        (Some(error), CloseReason::ByUs | CloseReason::ByPeer) => CloseReason::Error(error.clone()),
+        (_, reason) => reason,
     };
     shared.lock_clients().remove(&link.id);
     let farewell = match reason {
@@ -61,7 +75,7 @@ pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
     let queued =
         farewell.is_some_and(|farewell| shared.queue_job(link, farewell, true, true).is_ok());
     if !queued {
-        let _ = stream.shutdown(Shutdown::Both);
+        let _ = link.stream.shutdown(Shutdown::Both);
     }
 }
 

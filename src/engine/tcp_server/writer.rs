@@ -3,22 +3,27 @@
 //! where Linux aborts the process), so instead each client has a bounded queue here
 //! and sends never wait: a client that does not read keeps its queue and is retried
 //! a little later, while everyone else's data goes out.
+//!
+//! A panic while sending to a client closes that client (its `Closed` carries the
+//! error); the writer keeps the other queues and goes on.
 
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
-use super::super::error::IoOp;
+use super::super::error::{IoOp, WorkerRole};
 use super::super::flow::Way;
-use super::{ClientId, ClientLink, Reporter, TcpServerEvent};
+use super::super::worker::{Worker, catch};
+use super::link::ClientLink;
+use super::shared::Reporter;
+use super::{ClientId, TcpServerEvent};
 
 /// How long a client whose socket buffer is full waits before the next try.
 const RETRY_STALLED: Duration = Duration::from_millis(20);
@@ -52,54 +57,90 @@ pub(super) fn spawn(
     local: SocketAddr,
 ) -> Result<Sender<WriteJob>, EngineError> {
     let (jobs_tx, jobs) = crossbeam_channel::unbounded();
-    thread::Builder::new()
-        .name(format!("tcp-server-tx {local}"))
-        .spawn(move || write_loop(&jobs, &reporter))
-        .map_err(|err| EngineError::Thread {
-            message: err.to_string(),
-        })?;
+    Worker::new(WorkerRole::Send, format!("tcp-server-tx {local}")).spawn(
+        move || {
+            reporter.flow.worker_started();
+            let mut writer = Writer {
+                queues: HashMap::new(),
+                last_retry: Instant::now(),
+                current: None,
+            };
+            while let Err(error) = catch(WorkerRole::Send, || writer.run(&jobs, &reporter)) {
+                writer.drop_current(error);
+            }
+        },
+        // Only the bookkeeping above is left to panic, and it cannot: the loop
+        // catches every panic of the sending itself.
+        |_| {},
+    )?;
     Ok(jobs_tx)
 }
 
-fn write_loop(jobs: &Receiver<WriteJob>, reporter: &Reporter) {
-    reporter.flow.worker_started();
-    let mut queues: HashMap<ClientId, VecDeque<Outgoing>> = HashMap::new();
-    let mut last_retry = Instant::now();
-    loop {
-        let first = if queues.is_empty() {
-            match jobs.recv() {
-                Ok(job) => Some(job),
-                Err(_) => return,
+/// What the writer keeps across a panic.
+struct Writer {
+    queues: HashMap<ClientId, VecDeque<Outgoing>>,
+    last_retry: Instant,
+    /// The client being sent to, to close if the send panics.
+    current: Option<ClientId>,
+}
+
+impl Writer {
+    /// Sends until the server is gone.
+    fn run(&mut self, jobs: &Receiver<WriteJob>, reporter: &Reporter) {
+        loop {
+            let first = if self.queues.is_empty() {
+                match jobs.recv() {
+                    Ok(job) => Some(job),
+                    Err(_) => return,
+                }
+            } else {
+                match jobs.recv_timeout(RETRY_STALLED) {
+                    Ok(job) => Some(job),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    // The server is gone; what is still queued cannot be delivered.
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            };
+            let mut touched = Vec::new();
+            for job in first.into_iter().chain(jobs.try_iter()) {
+                let id = job.link.id;
+                self.queues
+                    .entry(id)
+                    .or_default()
+                    .push_back(Outgoing { job, written: 0 });
+                touched.push(id);
             }
-        } else {
-            match jobs.recv_timeout(RETRY_STALLED) {
-                Ok(job) => Some(job),
-                Err(RecvTimeoutError::Timeout) => None,
-                // The server is gone; what is still queued cannot be delivered.
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        };
-        let mut touched = Vec::new();
-        for job in first.into_iter().chain(jobs.try_iter()) {
-            let id = job.link.id;
-            queues
-                .entry(id)
-                .or_default()
-                .push_back(Outgoing { job, written: 0 });
-            touched.push(id);
-        }
-        if last_retry.elapsed() >= RETRY_STALLED {
-            last_retry = Instant::now();
-            queues.retain(|_, queue| matches!(flush(queue, reporter), Flush::Stalled));
-        } else {
-            touched.dedup();
-            for id in touched {
-                if let Some(queue) = queues.get_mut(&id)
-                    && matches!(flush(queue, reporter), Flush::Done)
-                {
-                    queues.remove(&id);
+            let current = &mut self.current;
+            if self.last_retry.elapsed() >= RETRY_STALLED {
+                self.last_retry = Instant::now();
+                self.queues.retain(|id, queue| {
+                    *current = Some(*id);
+                    matches!(flush(queue, reporter), Flush::Stalled)
+                });
+            } else {
+                touched.dedup();
+                for id in touched {
+                    *current = Some(id);
+                    if let Some(queue) = self.queues.get_mut(&id)
+                        && matches!(flush(queue, reporter), Flush::Done)
+                    {
+                        self.queues.remove(&id);
+                    }
                 }
             }
+            *current = None;
+        }
+    }
+
+    /// After a panic: closes the client it happened on, with the error.
+    fn drop_current(&mut self, error: EngineError) {
+        let Some(queue) = self.current.take().and_then(|id| self.queues.remove(&id)) else {
+            return;
+        };
+        if let Some(front) = queue.front() {
+            let link = &front.job.link;
+            link.queued.fetch_sub(queue.len(), Ordering::SeqCst);
+            link.fail(error);
         }
     }
 }
@@ -108,6 +149,7 @@ fn write_loop(jobs: &Receiver<WriteJob>, reporter: &Reporter) {
 fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
     while let Some(front) = queue.front_mut() {
         let link = front.job.link.clone();
+        link.panic_send.check("send");
         if link.closing.load(Ordering::SeqCst) {
             link.queued.fetch_sub(queue.len(), Ordering::SeqCst);
             queue.clear();

@@ -2,7 +2,7 @@
 
 use super::Describe;
 use crate::engine::EngineError;
-use crate::engine::error::IoOp;
+use crate::engine::error::{IoOp, WorkerRole};
 use crate::i18n::Lang;
 
 impl Describe for EngineError {
@@ -125,6 +125,14 @@ impl Describe for EngineError {
             (Io { op, message, .. }, Lang::En) => format!("{} failed: {message}", op_en(*op)),
             (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),
             (Thread { message }, Lang::En) => format!("Could not start a worker thread: {message}"),
+            (WorkerPanicked { thread, message }, Lang::Zh) => format!(
+                "{}线程内部错误：{message} — 这是 netdbg 的缺陷，请报告此问题",
+                role_zh(*thread)
+            ),
+            (WorkerPanicked { thread, message }, Lang::En) => format!(
+                "Internal error in the {} thread: {message} — a bug in netdbg; please report it",
+                role_en(*thread)
+            ),
         }
     }
 }
@@ -148,5 +156,21 @@ fn op_en(op: IoOp) -> &'static str {
         IoOp::Resolve => "resolve",
         IoOp::Connect => "connect",
         IoOp::Accept => "accept",
+    }
+}
+
+fn role_zh(role: WorkerRole) -> &'static str {
+    match role {
+        WorkerRole::Receive => "接收",
+        WorkerRole::Send => "发送",
+        WorkerRole::Accept => "接受连接",
+    }
+}
+
+fn role_en(role: WorkerRole) -> &'static str {
+    match role {
+        WorkerRole::Receive => "receive",
+        WorkerRole::Send => "send",
+        WorkerRole::Accept => "accept",
     }
 }

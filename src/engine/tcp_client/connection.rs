@@ -1,0 +1,158 @@
+//! One connection's threads: the first connects, then reads until the end; the
+//! writer sends what is queued. Whichever panics, the connection is closed and
+//! ends with `Failed` carrying the error.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
+
+use crossbeam_channel::Receiver;
+
+use super::super::EngineError;
+use super::super::capture::CaptureDirection;
+use super::super::error::{IoOp, WorkerRole};
+use super::super::flow::Way;
+use super::super::worker::Worker;
+use super::connect::open_stream;
+use super::{Link, THREAD_STACK, TcpClientConfig, TcpClientEvent};
+
+pub(super) fn run_connection(
+    config: &TcpClientConfig,
+    link: &Link,
+    shared: &Arc<OnceLock<TcpStream>>,
+    queue: Receiver<Vec<u8>>,
+) {
+    link.flow.worker_started();
+    let opened = open_stream(
+        &config.host,
+        config.port,
+        config.local_port,
+        config.connect_timeout,
+    );
+    let stream = match opened {
+        Ok(stream) => stream,
+        Err(error) => {
+            if !link.stop.load(Ordering::SeqCst) {
+                link.report(TcpClientEvent::Failed(error));
+            }
+            return;
+        }
+    };
+    if link.stop.load(Ordering::SeqCst) {
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
+    }
+    let (Ok(local), Ok(peer), Ok(writer)) =
+        (stream.local_addr(), stream.peer_addr(), stream.try_clone())
+    else {
+        link.report(TcpClientEvent::Failed(EngineError::NotConnected));
+        return;
+    };
+    let _ = stream.set_nodelay(true);
+    if let Ok(handle) = stream.try_clone() {
+        let _ = shared.set(handle);
+    }
+    link.report(TcpClientEvent::Connected { local, peer });
+    let (writer_link, panicked_link, panicked_stream) =
+        (link.clone(), link.clone(), shared.clone());
+    let spawned = Worker::new(WorkerRole::Send, format!("tcp-client-tx {peer}"))
+        .stack_size(THREAD_STACK)
+        .spawn(
+            move || write_loop(writer, peer, &queue, &writer_link),
+            move |error| writer_panicked(&panicked_link, &panicked_stream, error),
+        );
+    if let Err(error) = spawned {
+        link.report(TcpClientEvent::Failed(error));
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
+    }
+    read_loop(stream, peer, link);
+}
+
+fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let end = loop {
+        match stream.read(&mut buf) {
+            Ok(0) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
+            Ok(0) => break TcpClientEvent::ClosedByPeer,
+            Ok(len) => {
+                link.panics.read.check("read");
+                link.counters.record_rx(len);
+                // (No send/record ordering here: the writer's send may block on a
+                // peer that does not read, and must never hold up the reader.)
+                link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
+                link.report_data(Way::Received, &buf[..len], SystemTime::now());
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
+            Err(err) => {
+                break TcpClientEvent::Failed(EngineError::ConnectionReset {
+                    message: err.to_string(),
+                });
+            }
+        }
+    };
+    // The writer panicked and hung up: that is how the connection ended.
+    let end = match link.failure.get() {
+        Some(error) => TcpClientEvent::Failed(error.clone()),
+        None => end,
+    };
+    link.stop.store(true, Ordering::SeqCst);
+    let _ = stream.shutdown(Shutdown::Both);
+    ended(link, end);
+}
+
+/// The connection's thread (connect, then read) panicked: hang up and fail.
+pub(super) fn reader_panicked(link: &Link, stream: &OnceLock<TcpStream>, error: EngineError) {
+    link.stop.store(true, Ordering::SeqCst);
+    if let Some(stream) = stream.get() {
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+    ended(link, TcpClientEvent::Failed(error));
+}
+
+/// The writer panicked: hang up; the reader, woken, reports the error.
+fn writer_panicked(link: &Link, stream: &OnceLock<TcpStream>, error: EngineError) {
+    let _ = link.failure.set(error);
+    link.stop.store(true, Ordering::SeqCst);
+    if let Some(stream) = stream.get() {
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+}
+
+/// The last events: what was skipped, then how the connection ended.
+fn ended(link: &Link, end: TcpClientEvent) {
+    if let Some(skipped) = link.flow.take_skipped() {
+        link.report(TcpClientEvent::Skipped(skipped));
+    }
+    link.report(end);
+}
+
+fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>, link: &Link) {
+    link.flow.worker_started();
+    for data in queue {
+        if link.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        link.panics.send.check("send");
+        // Stamped before the write: a reply read meanwhile must not look earlier.
+        let at = SystemTime::now();
+        match stream.write_all(&data) {
+            Ok(()) => {
+                link.counters.record_tx(data.len());
+                link.capture.record(CaptureDirection::Tx, peer, &data);
+                link.report_data(Way::Sent, &data, at);
+            }
+            Err(_) if link.stop.load(Ordering::SeqCst) => break,
+            Err(err) => {
+                link.report(TcpClientEvent::SendFailed(EngineError::io(
+                    IoOp::Send,
+                    &err,
+                )));
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! One accepted client as the engine keeps it: its socket (shared by its service
+//! thread and the writer), its queue's count and how it is being closed.
+
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use super::super::worker::PanicSwitch;
+use super::super::{Counters, EngineError};
+use super::ClientId;
+
+pub(super) struct ClientLink {
+    pub id: ClientId,
+    pub peer: SocketAddr,
+    pub stream: TcpStream,
+    pub counters: Arc<Counters>,
+    /// Messages queued for the writer and not yet sent.
+    pub queued: AtomicUsize,
+    /// Set once a full queue was reported, so a flood reports it once.
+    pub overflow_reported: AtomicBool,
+    /// We are disconnecting it.
+    pub closing: AtomicBool,
+    /// Why, if not because someone asked: the writer panicked while sending to it.
+    pub failure: OnceLock<EngineError>,
+    /// Keeps a client's `Sent` and `Closed` events in the order they happened.
+    report_order: Mutex<()>,
+    /// Test hooks ([`TcpServer::panic_next_read`](super::TcpServer::panic_next_read)).
+    pub panic_read: PanicSwitch,
+    pub panic_send: PanicSwitch,
+}
+
+impl ClientLink {
+    pub fn new(id: ClientId, peer: SocketAddr, stream: TcpStream) -> Self {
+        ClientLink {
+            id,
+            peer,
+            stream,
+            counters: Arc::new(Counters::default()),
+            queued: 0.into(),
+            overflow_reported: false.into(),
+            closing: false.into(),
+            failure: OnceLock::new(),
+            report_order: Mutex::new(()),
+            panic_read: PanicSwitch::default(),
+            panic_send: PanicSwitch::default(),
+        }
+    }
+
+    pub fn lock_report_order(&self) -> MutexGuard<'_, ()> {
+        self.report_order
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn hang_up(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        let _ = self.stream.shutdown(Shutdown::Both);
+    }
+
+    /// Hangs up because of `error`; the service thread says so in `Closed`.
+    pub fn fail(&self, error: EngineError) {
+        let _ = self.failure.set(error);
+        self.hang_up();
+    }
+}
