@@ -24,11 +24,13 @@
 #   threads/drivers thread count, and which Mesa drivers are mapped
 #                   (swrast_dri = llvmpipe GL, libvulkan_lvp = lavapipe).
 # cpu_pct resolution is one clock tick over CPU_S: 0.10 % with the defaults.
-# No input is sent and no socket is opened: the window just sits there.
+# No socket is opened and, by default, no input is sent: the window just sits
+# there. FOCUS=1 first clicks into the message box (a focused text field, its
+# cursor shown), as a user who stopped typing leaves it.
 #
 # Prints a table, then `RESULT key=value ...` lines (one per run, one summary).
 # Tunables (environment): RUNS=5 IDLE_S=5 CPU_S=10 WINDOW_TIMEOUT_S=20
-# POLL_MS=25 WARMUP=1 LABEL=<name>. The whole thing stays under ~2 min with the
+# POLL_MS=25 WARMUP=1 FOCUS=0 LABEL=<name>. The whole thing stays under ~2 min with the
 # defaults; a launch that fails stops the benchmark (status=fail + stderr tail).
 #
 # Needs: Xvfb, xdotool, Mesa (llvmpipe; mesa-vulkan-drivers for wgpu/Vulkan).
@@ -54,6 +56,7 @@ WINDOW_TIMEOUT_S=${WINDOW_TIMEOUT_S:-20}
 POLL_MS=${POLL_MS:-25}
 POLL_S=$(awk -v m="$POLL_MS" 'BEGIN { print m / 1000 }')
 WARMUP=${WARMUP:-1}
+FOCUS=${FOCUS:-0}
 LABEL=${LABEL:-$(basename "$BIN")${APP_ENV[*]:+ ${APP_ENV[*]}}}
 LABEL=${LABEL// /,}
 TICKS=$(getconf CLK_TCK)
@@ -175,6 +178,12 @@ launch() { # run_index  measure(0|1)
         return 1
     fi
     if [ "$measure" = 1 ]; then
+        if [ "$FOCUS" = 1 ]; then
+            # the UDP tab's message box, in the default 1100x720 window
+            local wid
+            wid=$(xdotool search --onlyvisible --name netdbg | head -n1)
+            xdotool windowfocus --sync "$wid" mousemove --window "$wid" 640 600 click 1
+        fi
         # idle, from the first presented frame on
         nap "$IDLE_S"
         R_RSS=$(status_kb "$APP_PID" VmRSS)
