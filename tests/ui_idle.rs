@@ -3,7 +3,6 @@
 //! steady). The cost in the real window is measured by
 //! `FOCUS=1 benches/gui_idle.sh` (2.3% of a core blinking, 0.1% steady).
 
-use egui_kittest::kittest::Queryable;
 use netdbg::i18n::Lang;
 use netdbg::ui::teaching::ViewSettings;
 
