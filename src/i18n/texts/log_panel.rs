@@ -93,6 +93,14 @@ impl Texts {
         }
     }
 
+    /// A new query is being looked for in a long log.
+    pub fn search_progress(&self, percent: u8) -> String {
+        match self.lang {
+            Lang::Zh => format!("查找中… {percent}%"),
+            Lang::En => format!("searching… {percent}%"),
+        }
+    }
+
     pub fn search_matches(&self, at: Option<usize>, total: usize) -> String {
         match (self.lang, at) {
             (Lang::Zh, Some(at)) => format!("第 {} / {total} 处", at + 1),

@@ -4,4 +4,5 @@
 pub mod model;
 pub mod panel;
 pub mod save;
+pub mod search;
 pub mod view;

@@ -228,6 +228,12 @@ impl LogModel {
         self.cap
     }
 
+    /// Where the line numbered `seq` is, or where it would be (lines are kept
+    /// in `seq` order).
+    pub fn index_of_seq(&self, seq: u64) -> Result<usize, usize> {
+        self.lines.binary_search_by_key(&seq, |line| line.seq)
+    }
+
     pub fn get(&self, index: usize) -> Option<&LogLine> {
         self.lines.get(index)
     }

@@ -18,6 +18,7 @@ use crate::ui::log::model::{
     DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
 };
 use crate::ui::log::save::SaveOutcome;
+use crate::ui::log::search::SearchIndex;
 use crate::ui::log::view::{LogViewOptions, ShowMode, TimestampMode, log_view_ui};
 
 /// How a tab shows its traffic; remembered across restarts.
@@ -63,6 +64,8 @@ pub struct LogPanel {
     search: String,
     /// Which match Next/Previous last went to (an index into the matches).
     search_at: Option<usize>,
+    /// The search's matches, kept between frames.
+    search_index: SearchIndex,
     scroll_to: Option<usize>,
     peer_filter: String,
     /// Selected lines by `seq`: where the selection started (the anchor), and
@@ -85,6 +88,7 @@ impl LogPanel {
             paused: false,
             search: String::new(),
             search_at: None,
+            search_index: SearchIndex::default(),
             scroll_to: None,
             peer_filter: String::new(),
             selection: None,

@@ -10,7 +10,8 @@ use crate::engine::{Capture, EngineError};
 use crate::i18n::{Describe, Texts};
 use crate::ui::dialogs;
 use crate::ui::log::save::{SaveFailed, save_log_in_background};
-use crate::ui::log::view::{line_text, shown_rows};
+use crate::ui::log::search::SearchKey;
+use crate::ui::log::view::{LogViewOptions, line_text, shown_rows};
 use crate::ui::{error_ui, labelled_field_ui};
 
 /// The outcome of the last save or capture, kept as data so a language switch
@@ -139,6 +140,8 @@ impl LogPanel {
     }
 
     /// Counts the matches and, on Next/Previous, moves to one and scrolls there.
+    /// The matches are kept between frames ([`SearchIndex`]): a frame looks only
+    /// at new lines, or at a bounded slice of a new query's.
     fn search_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -149,28 +152,38 @@ impl LogPanel {
     ) {
         let needle = self.search.trim().to_lowercase();
         if needle.is_empty() {
+            self.search_index.clear();
             return;
         }
-        let options = self.view_options(settings, None);
-        let rows = shown_rows(&self.log, &options).unwrap_or_else(|| (0..self.log.len()).collect());
-        let matches: Vec<usize> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, index)| {
-                self.log
-                    .get(**index)
-                    .is_some_and(|line| line.text().to_lowercase().contains(&needle))
-            })
-            .map(|(row, _)| row)
-            .collect();
-        // A filter may have removed the match we were on.
-        if self.search_at.is_some_and(|at| at >= matches.len()) {
-            self.search_at = None;
-        }
-        if matches.is_empty() {
-            self.search_at = None;
-        } else if next || previous {
-            let last = matches.len() - 1;
+        let options = LogViewOptions {
+            show: settings.show,
+            timestamps: settings.timestamps,
+            auto_scroll: settings.auto_scroll,
+            show_sent: settings.show_sent,
+            only_peers: None,
+            peer_filter: &self.peer_filter,
+            search: "",
+            selection: None,
+            scroll_to: None,
+            compact: false,
+        };
+        let key = SearchKey {
+            needle,
+            show_sent: settings.show_sent,
+            peer_filter: self.peer_filter.trim().to_owned(),
+            encoding: self.log.encoding(),
+        };
+        let dropped = self
+            .search_index
+            .update(&self.log, key, |line| options.keeps(line));
+        let count = self.search_index.len();
+        // The match we were on keeps its place while older ones fall off.
+        self.search_at = self
+            .search_at
+            .and_then(|at| at.checked_sub(dropped))
+            .filter(|at| *at < count);
+        if count > 0 && (next || previous) {
+            let last = count - 1;
             let at = match (self.search_at, next) {
                 (None, true) => 0,
                 (None, false) => last,
@@ -190,16 +203,25 @@ impl LogPanel {
                 }
             };
             self.search_at = Some(at);
-            self.scroll_to = matches.get(at).copied();
-            if let Some(line) = self
-                .scroll_to
-                .and_then(|row| rows.get(row))
-                .and_then(|index| self.log.get(*index))
-            {
-                self.selection = Some((line.seq, line.seq));
+            if let Some(seq) = self.search_index.get(at) {
+                self.scroll_to = self.row_of_seq(seq, &options);
+                self.selection = Some((seq, seq));
             }
         }
-        ui.weak(texts.search_matches(self.search_at, matches.len()));
+        match self.search_index.progress() {
+            Some(percent) => ui.weak(texts.search_progress(percent)),
+            None => ui.weak(texts.search_matches(self.search_at, count)),
+        };
+    }
+
+    /// Where the line numbered `seq` is among the rows shown (a pass over the
+    /// log only when a filter is on, once per Next/Previous).
+    fn row_of_seq(&self, seq: u64, options: &LogViewOptions) -> Option<usize> {
+        let index = self.log.index_of_seq(seq).ok()?;
+        match shown_rows(&self.log, options) {
+            Some(rows) => rows.binary_search(&index).ok(),
+            None => Some(index),
+        }
     }
 
     fn copy_selection(&self, ctx: &egui::Context, texts: &Texts, settings: &DisplaySettings) {
