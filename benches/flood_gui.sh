@@ -3,6 +3,8 @@
 #
 #   benches/flood_gui.sh [BINARY]        (default: target/release/netdbg)
 #   RATE=250000 SECS=10 PORT=7788 SHOT=after.png benches/flood_gui.sh
+#   RATE=100000 SECS=10 SEARCH=xxxx benches/flood_gui.sh   (with a query in Search)
+#   LOG_LINES=1000000 ...                  (the "Log limit (lines)" setting first)
 #
 # Starts netdbg in its own Xvfb display with NETDBG_PROBE=1 and a fresh settings
 # folder, clicks "Open" (UDP on 0.0.0.0:PORT), blasts 64-byte datagrams at RATE/s
@@ -28,6 +30,19 @@ DISPLAY=$disp xdotool windowfocus --sync "$wid" key --window "$wid" ctrl+a type 
 DISPLAY=$disp xdotool mousemove --window "$wid" 68 91 click 1
 for _ in $(seq 50); do ss -Huln "sport = :$port" | grep -q . && break; sleep 0.1; done
 ss -Huln "sport = :$port" | grep -q . || { echo "netdbg did not open UDP port $port" >&2; exit 1; }
+if [ -n "${LOG_LINES:-}" ]; then
+  # "Log limit (lines)": a double click edits the number.
+  DISPLAY=$disp xdotool mousemove --window "$wid" 133 246 click --repeat 2 1
+  DISPLAY=$disp xdotool key --window "$wid" ctrl+a type --delay 80 --window "$wid" "$LOG_LINES"
+  DISPLAY=$disp xdotool key --window "$wid" Return
+  sleep 0.5
+fi
+if [ -n "${SEARCH:-}" ]; then
+  # The log's Search field (default layout, English): every frame keeps its matches.
+  DISPLAY=$disp xdotool mousemove --window "$wid" 390 66 click 1
+  DISPLAY=$disp xdotool type --delay 80 --window "$wid" "$SEARCH"
+  sleep 0.5
+fi
 
 before=$(grep -c 'probe frames' "$work/probe.log" || true)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }

@@ -93,6 +93,14 @@ impl Texts {
         }
     }
 
+    /// A new filter is being applied to a long log.
+    pub fn filter_progress(&self, percent: u8) -> String {
+        match self.lang {
+            Lang::Zh => format!("筛选中… {percent}%"),
+            Lang::En => format!("filtering… {percent}%"),
+        }
+    }
+
     /// A new query is being looked for in a long log.
     pub fn search_progress(&self, percent: u8) -> String {
         match self.lang {

@@ -1,8 +1,8 @@
 //! The log every traffic tab shows: the bounded model, its view, the panel with
 //! its toolbar and settings, and saving it to a file.
 
+pub mod index;
 pub mod model;
 pub mod panel;
 pub mod save;
-pub mod search;
 pub mod view;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::format_hex;
 use crate::i18n::Texts;
+use crate::ui::log::index::{FilterKey, LineIndex};
 use crate::ui::log::model::{Direction, LogLine, LogModel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -50,7 +51,8 @@ pub struct LogViewOptions<'a> {
 }
 
 impl LogViewOptions<'_> {
-    fn filters(&self) -> bool {
+    /// Whether some lines are not rows.
+    pub fn filters(&self) -> bool {
         self.only_peers.is_some() || !self.show_sent || !self.peer_filter.trim().is_empty()
     }
 
@@ -74,21 +76,11 @@ pub struct RowClick {
     pub extend: bool,
 }
 
-/// The indices (into the model) of the rows shown, in order; `None` when all are.
-pub fn shown_rows(model: &LogModel, options: &LogViewOptions) -> Option<Vec<usize>> {
-    options.filters().then(|| {
-        model
-            .iter()
-            .enumerate()
-            .filter(|(_, line)| options.keeps(line))
-            .map(|(index, _)| index)
-            .collect()
-    })
-}
-
+/// Draws the rows: every line, or with a filter on the lines `rows` holds.
 pub fn log_view_ui(
     ui: &mut egui::Ui,
     model: &LogModel,
+    rows: Option<&LineIndex<FilterKey>>,
     options: &LogViewOptions,
     texts: &Texts,
 ) -> Option<RowClick> {
@@ -97,10 +89,7 @@ pub fn log_view_ui(
         return None;
     }
     let row_height = ui.text_style_height(&TextStyle::Monospace);
-    // Filtered rows are found once per frame: a pass over at most the log cap,
-    // far cheaper than laying out rows.
-    let shown = shown_rows(model, options);
-    let total = shown.as_ref().map_or(model.len(), Vec::len);
+    let total = rows.map_or(model.len(), LineIndex::len);
     let search = options.search.trim().to_lowercase();
     let spacing = ui.spacing().item_spacing.y;
     let mut area = ScrollArea::both()
@@ -113,11 +102,12 @@ pub fn log_view_ui(
         area = area.vertical_scroll_offset(bottom);
     }
     let mut click = None;
-    let output = area.show_rows(ui, row_height, total, |ui, rows| {
-        for row in rows {
-            let index = shown
-                .as_ref()
-                .map_or(Some(row), |shown| shown.get(row).copied());
+    let output = area.show_rows(ui, row_height, total, |ui, visible| {
+        for row in visible {
+            let index = match rows {
+                Some(rows) => rows.get(row).and_then(|seq| model.index_of_seq(seq).ok()),
+                None => Some(row),
+            };
             let Some(line) = index.and_then(|index| model.get(index)) else {
                 continue;
             };

@@ -26,13 +26,21 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
         .resizable(true)
         .show(ui, |ui| send = send_box_ui(tab, ui, lang));
     egui::CentralPanel::default_margins().show(ui, |ui| {
+        // The rows the log shows (the search finds only those), from what the
+        // tab chose last frame.
+        let filter = tab.log_filter();
         let TabParts {
             traffic, display, ..
         } = tab.parts();
         let counters = traffic.counters();
-        toolbar = traffic
-            .panel
-            .toolbar_ui(ui, texts, display, counters, view.presenter);
+        toolbar = traffic.panel.toolbar_ui(
+            ui,
+            texts,
+            display,
+            counters,
+            filter.as_ref(),
+            view.presenter,
+        );
         tab.status_ui(ui, texts);
         if view.presenter {
             tab.traffic_mut().view.captions.ui(ui);
@@ -58,7 +66,6 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
                 tab.above_log_ui(ui, lang, &mut actions);
             });
         ui.separator();
-        let filter = tab.log_filter();
         let TabParts {
             traffic, display, ..
         } = tab.parts();

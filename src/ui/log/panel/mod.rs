@@ -14,11 +14,11 @@ use crate::codec::TextEncoding;
 use crate::engine::{Capture, CaptureSink, CounterSnapshot};
 use crate::i18n::Texts;
 use crate::ui::dialogs::PendingDialog;
+use crate::ui::log::index::{FilterKey, LineIndex, SearchKey};
 use crate::ui::log::model::{
     DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
 };
 use crate::ui::log::save::SaveOutcome;
-use crate::ui::log::search::SearchIndex;
 use crate::ui::log::view::{LogViewOptions, ShowMode, TimestampMode, log_view_ui};
 
 /// How a tab shows its traffic; remembered across restarts.
@@ -65,7 +65,9 @@ pub struct LogPanel {
     /// Which match Next/Previous last went to (an index into the matches).
     search_at: Option<usize>,
     /// The search's matches, kept between frames.
-    search_index: SearchIndex,
+    search_index: LineIndex<SearchKey>,
+    /// The rows shown while a filter is on, kept between frames.
+    rows: LineIndex<FilterKey>,
     scroll_to: Option<usize>,
     peer_filter: String,
     /// Selected lines by `seq`: where the selection started (the anchor), and
@@ -88,7 +90,8 @@ impl LogPanel {
             paused: false,
             search: String::new(),
             search_at: None,
-            search_index: SearchIndex::default(),
+            search_index: LineIndex::default(),
+            rows: LineIndex::default(),
             scroll_to: None,
             peer_filter: String::new(),
             selection: None,
@@ -184,9 +187,11 @@ impl LogPanel {
         texts: &Texts,
         settings: &mut DisplaySettings,
         counters: CounterSnapshot,
+        only_peers: Option<&HashSet<SocketAddr>>,
         presenter: bool,
     ) -> Option<ToolbarAction> {
         let mut action = self.poll_dialogs(texts);
+        self.update_rows(settings, only_peers);
         ui.horizontal_wrapped(|ui| {
             ui.toggle_value(&mut self.paused, texts.pause_display);
             ui.checkbox(&mut settings.auto_scroll, texts.auto_scroll);
@@ -205,11 +210,26 @@ impl LogPanel {
                 ui.label(texts.captured(capture.written(), &capture.path().display().to_string()));
             }
         });
-        if !presenter && let Some(tool_action) = self.tools_ui(ui, texts, settings) {
+        if !presenter && let Some(tool_action) = self.tools_ui(ui, texts, settings, only_peers) {
             action = Some(tool_action);
         }
         self.notice_ui(ui, texts);
         action
+    }
+
+    /// Brings the filtered rows up to date (a bounded slice of a new filter).
+    fn update_rows(
+        &mut self,
+        settings: &DisplaySettings,
+        only_peers: Option<&HashSet<SocketAddr>>,
+    ) {
+        let key = FilterKey::new(settings.show_sent, &self.peer_filter, only_peers);
+        let options = filter_options(settings, &self.peer_filter, only_peers);
+        if options.filters() {
+            self.rows.update(&self.log, key, |line| options.keeps(line));
+        } else {
+            self.rows.clear();
+        }
     }
 
     /// The selection as (first, last) `seq`.
@@ -224,16 +244,10 @@ impl LogPanel {
         only_peers: Option<&'a HashSet<SocketAddr>>,
     ) -> LogViewOptions<'a> {
         LogViewOptions {
-            show: settings.show,
-            timestamps: settings.timestamps,
-            auto_scroll: settings.auto_scroll,
-            show_sent: settings.show_sent,
-            only_peers,
-            peer_filter: &self.peer_filter,
             search: &self.search,
             selection: self.ordered_selection(),
             scroll_to: self.scroll_to,
-            compact: false,
+            ..filter_options(settings, &self.peer_filter, only_peers)
         }
     }
 
@@ -248,11 +262,17 @@ impl LogPanel {
         if self.paused {
             ui.weak(texts.paused);
         }
+        // Again here: a filter typed this frame (after the toolbar) shows at once.
+        self.update_rows(settings, only_peers);
         let options = LogViewOptions {
             compact,
             ..self.view_options(settings, only_peers)
         };
-        let click = log_view_ui(ui, &self.log, &options, texts);
+        let rows = options.filters().then_some(&self.rows);
+        if let Some(percent) = rows.and_then(LineIndex::progress) {
+            ui.weak(texts.filter_progress(percent));
+        }
+        let click = log_view_ui(ui, &self.log, rows, &options, texts);
         self.scroll_to = None;
         if let Some(click) = click {
             self.selection = match (self.selection, click.extend) {
@@ -260,6 +280,27 @@ impl LogPanel {
                 _ => Some((click.seq, click.seq)),
             };
         }
+    }
+}
+
+/// The view's options as far as the display settings and the filters decide
+/// them (which lines are rows), with no search, selection or scrolling.
+pub(super) fn filter_options<'a>(
+    settings: &DisplaySettings,
+    peer_filter: &'a str,
+    only_peers: Option<&'a HashSet<SocketAddr>>,
+) -> LogViewOptions<'a> {
+    LogViewOptions {
+        show: settings.show,
+        timestamps: settings.timestamps,
+        auto_scroll: settings.auto_scroll,
+        show_sent: settings.show_sent,
+        only_peers,
+        peer_filter,
+        search: "",
+        selection: None,
+        scroll_to: None,
+        compact: false,
     }
 }
 

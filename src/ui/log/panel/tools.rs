@@ -1,17 +1,19 @@
 //! The log's tools row: search, peer filter, copy, save and capture, and what
 //! the last save or capture said.
 
+use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use egui::Key;
 
-use super::{DisplaySettings, LogPanel, ToolbarAction};
+use super::{DisplaySettings, LogPanel, ToolbarAction, filter_options};
 use crate::engine::{Capture, EngineError};
 use crate::i18n::{Describe, Texts};
 use crate::ui::dialogs;
+use crate::ui::log::index::{FilterKey, SearchKey};
 use crate::ui::log::save::{SaveFailed, save_log_in_background};
-use crate::ui::log::search::SearchKey;
-use crate::ui::log::view::{LogViewOptions, line_text, shown_rows};
+use crate::ui::log::view::line_text;
 use crate::ui::{error_ui, labelled_field_ui};
 
 /// The outcome of the last save or capture, kept as data so a language switch
@@ -30,6 +32,7 @@ impl LogPanel {
         ui: &mut egui::Ui,
         texts: &Texts,
         settings: &DisplaySettings,
+        only_peers: Option<&HashSet<SocketAddr>>,
     ) -> Option<ToolbarAction> {
         let mut action = None;
         ui.horizontal_wrapped(|ui| {
@@ -42,7 +45,7 @@ impl LogPanel {
                 || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
             let go_previous = ui.button(texts.previous).clicked();
             if go_next || go_previous || !self.search.trim().is_empty() {
-                self.search_ui(ui, texts, settings, go_next, go_previous);
+                self.search_ui(ui, texts, settings, only_peers, (go_next, go_previous));
             }
             ui.separator();
             labelled_field_ui(
@@ -147,35 +150,25 @@ impl LogPanel {
         ui: &mut egui::Ui,
         texts: &Texts,
         settings: &DisplaySettings,
-        next: bool,
-        previous: bool,
+        only_peers: Option<&HashSet<SocketAddr>>,
+        (next, previous): (bool, bool),
     ) {
         let needle = self.search.trim().to_lowercase();
         if needle.is_empty() {
             self.search_index.clear();
             return;
         }
-        let options = LogViewOptions {
-            show: settings.show,
-            timestamps: settings.timestamps,
-            auto_scroll: settings.auto_scroll,
-            show_sent: settings.show_sent,
-            only_peers: None,
-            peer_filter: &self.peer_filter,
-            search: "",
-            selection: None,
-            scroll_to: None,
-            compact: false,
-        };
+        // Only rows are matches: the same filters as the log's.
+        let options = filter_options(settings, &self.peer_filter, only_peers);
         let key = SearchKey {
+            filters: FilterKey::new(settings.show_sent, &self.peer_filter, only_peers),
             needle,
-            show_sent: settings.show_sent,
-            peer_filter: self.peer_filter.trim().to_owned(),
             encoding: self.log.encoding(),
         };
-        let dropped = self
-            .search_index
-            .update(&self.log, key, |line| options.keeps(line));
+        let needle = &key.needle.clone();
+        let dropped = self.search_index.update(&self.log, key, |line| {
+            options.keeps(line) && line.text().to_lowercase().contains(needle.as_str())
+        });
         let count = self.search_index.len();
         // The match we were on keeps its place while older ones fall off.
         self.search_at = self
@@ -204,7 +197,11 @@ impl LogPanel {
             };
             self.search_at = Some(at);
             if let Some(seq) = self.search_index.get(at) {
-                self.scroll_to = self.row_of_seq(seq, &options);
+                self.scroll_to = if options.filters() {
+                    self.rows.position(seq)
+                } else {
+                    self.log.index_of_seq(seq).ok()
+                };
                 self.selection = Some((seq, seq));
             }
         }
@@ -212,16 +209,6 @@ impl LogPanel {
             Some(percent) => ui.weak(texts.search_progress(percent)),
             None => ui.weak(texts.search_matches(self.search_at, count)),
         };
-    }
-
-    /// Where the line numbered `seq` is among the rows shown (a pass over the
-    /// log only when a filter is on, once per Next/Previous).
-    fn row_of_seq(&self, seq: u64, options: &LogViewOptions) -> Option<usize> {
-        let index = self.log.index_of_seq(seq).ok()?;
-        match shown_rows(&self.log, options) {
-            Some(rows) => rows.binary_search(&index).ok(),
-            None => Some(index),
-        }
     }
 
     fn copy_selection(&self, ctx: &egui::Context, texts: &Texts, settings: &DisplaySettings) {

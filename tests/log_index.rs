@@ -1,47 +1,51 @@
-//! The log's search keeps its matches between frames: new lines are looked at
-//! once, lines that fall off take their matches with them, and a new query over
-//! a long log is scanned in bounded slices with its progress told.
+//! The log's kept line indexes (the search's matches, the filtered rows) stay up
+//! to date between frames: new lines are looked at once, lines that fall off take
+//! their entries with them, and a new query over a long log is scanned in bounded
+//! slices with its progress told.
 
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use netdbg::codec::TextEncoding;
-use netdbg::ui::log::model::{Direction, LogLine, LogModel, MAX_LOG_CAP, MIN_LOG_CAP};
-use netdbg::ui::log::search::{SearchIndex, SearchKey};
+use netdbg::ui::log::index::{FilterKey, LineIndex, SearchKey};
+use netdbg::ui::log::model::{Direction, LogModel, MAX_LOG_CAP, MIN_LOG_CAP};
 
 fn peer() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 7788))
-}
-
-fn key(needle: &str) -> SearchKey {
-    SearchKey {
-        needle: needle.to_owned(),
-        show_sent: true,
-        peer_filter: String::new(),
-        encoding: TextEncoding::Utf8,
-    }
-}
-
-fn every_line(_: &LogLine) -> bool {
-    true
 }
 
 fn push(log: &mut LogModel, direction: Direction, text: &str) {
     log.push(SystemTime::now(), direction, peer(), text.as_bytes());
 }
 
+/// What the search does: a case-insensitive query over the shown lines.
+fn search(
+    index: &mut LineIndex<SearchKey>,
+    log: &LogModel,
+    needle: &str,
+    show_sent: bool,
+) -> usize {
+    let key = SearchKey {
+        needle: needle.to_lowercase(),
+        filters: FilterKey::new(show_sent, "", None),
+        encoding: TextEncoding::Utf8,
+    };
+    let needle = needle.to_lowercase();
+    index.update(log, key, |line| {
+        (show_sent || line.direction != Direction::Tx)
+            && line.text().to_lowercase().contains(&needle)
+    })
+}
+
 #[test]
 fn new_lines_are_counted_and_lines_that_fall_off_take_their_matches() {
     let mut log = LogModel::new(MIN_LOG_CAP, TextEncoding::Utf8);
-    let mut index = SearchIndex::default();
+    let mut index = LineIndex::default();
     for n in 0..MIN_LOG_CAP {
-        push(
-            &mut log,
-            Direction::Rx,
-            &format!("line {n} {}", if n % 2 == 0 { "PING" } else { "pong" }),
-        );
+        let word = if n % 2 == 0 { "PING" } else { "pong" };
+        push(&mut log, Direction::Rx, &format!("line {n} {word}"));
     }
-    assert_eq!(index.update(&log, key("ping"), every_line), 0);
+    assert_eq!(search(&mut index, &log, "ping", true), 0);
     assert_eq!(
         index.len(),
         MIN_LOG_CAP / 2,
@@ -53,33 +57,30 @@ fn new_lines_are_counted_and_lines_that_fall_off_take_their_matches() {
     for n in 0..10 {
         push(&mut log, Direction::Rx, &format!("new {n} ping"));
     }
-    assert_eq!(index.update(&log, key("ping"), every_line), 5);
+    assert_eq!(search(&mut index, &log, "ping", true), 5);
     assert_eq!(index.len(), MIN_LOG_CAP / 2 - 5 + 10);
     let first = index.get(0).expect("a match");
     assert!(
         log.index_of_seq(first).is_ok(),
         "every kept match is a kept line"
     );
+    assert_eq!(index.position(first), Some(0));
 
     // Another query starts over.
-    index.update(&log, key("new 3"), every_line);
+    search(&mut index, &log, "new 3", true);
     assert_eq!(index.len(), 1);
 }
 
 #[test]
-fn hidden_lines_are_not_matches() {
+fn a_changed_filter_starts_over() {
     let mut log = LogModel::new(MIN_LOG_CAP, TextEncoding::Utf8);
     push(&mut log, Direction::Rx, "hello from the peer");
     push(&mut log, Direction::Tx, "hello from us");
-    let mut index = SearchIndex::default();
-    index.update(&log, key("hello"), every_line);
+    let mut index = LineIndex::default();
+    search(&mut index, &log, "hello", true);
     assert_eq!(index.len(), 2);
-    let hide_sent = SearchKey {
-        show_sent: false,
-        ..key("hello")
-    };
-    index.update(&log, hide_sent, |line| line.direction != Direction::Tx);
-    assert_eq!(index.len(), 1);
+    search(&mut index, &log, "hello", false);
+    assert_eq!(index.len(), 1, "sent lines hidden: not matches");
 }
 
 #[test]
@@ -89,11 +90,11 @@ fn a_new_query_over_a_long_log_is_scanned_in_slices() {
     for n in 0..lines {
         push(&mut log, Direction::Rx, &format!("datagram {n}"));
     }
-    let mut index = SearchIndex::default();
+    let mut index = LineIndex::default();
     let mut frames = 0;
     let mut progress = Vec::new();
     loop {
-        index.update(&log, key("datagram"), every_line);
+        search(&mut index, &log, "datagram", true);
         frames += 1;
         match index.progress() {
             Some(percent) => progress.push(percent),
