@@ -5,7 +5,7 @@ mod messages;
 mod texts;
 
 pub use messages::{Describe, describe_reach};
-pub use texts::{Texts, format_size};
+pub use texts::{Texts, WIDEST_COUNT, format_count, format_size};
 
 use serde::{Deserialize, Serialize};
 

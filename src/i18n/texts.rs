@@ -16,7 +16,7 @@ mod udp;
 mod zh;
 
 pub use en::EN;
-pub use size::format_size;
+pub use size::{WIDEST_COUNT, format_count, format_size};
 pub use zh::ZH;
 
 use super::Lang;

@@ -84,6 +84,37 @@ pub fn error_ui(ui: &mut egui::Ui, message: &str) {
     ui.label(RichText::new(message).color(ERROR_COLOR));
 }
 
+/// A label in a slot as wide as `widest` would be, so a text that changes every
+/// frame (counters) never moves what follows it; `align` places it in the slot.
+pub fn fixed_width_label(
+    ui: &mut egui::Ui,
+    text: String,
+    widest: &str,
+    align: egui::Align,
+) -> egui::Response {
+    let width = egui::WidgetText::from(widest)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x;
+    let height = ui.spacing().interact_size.y;
+    let size = egui::vec2(width, height);
+    let layout = match align {
+        egui::Align::Max => egui::Layout::right_to_left(egui::Align::Center),
+        _ => egui::Layout::left_to_right(egui::Align::Center),
+    };
+    ui.allocate_ui_with_layout(size, layout, |ui| {
+        // The slot takes its whole width whatever the text's.
+        ui.set_min_size(size);
+        ui.add(egui::Label::new(text).truncate())
+    })
+    .inner
+}
+
 /// An error in a narrow cell: cut to fit, whole on hover.
 pub fn clipped_error_ui(ui: &mut egui::Ui, message: &str) {
     ui.add(egui::Label::new(RichText::new(message).color(ERROR_COLOR)).truncate())

@@ -3,10 +3,24 @@
 use crate::engine::{CounterSnapshot, Skipped};
 use crate::i18n::Lang;
 
-use super::{Texts, format_size};
+use super::{Texts, WIDEST_COUNT, format_count, format_size};
 
 impl Texts {
     pub fn showing(&self, shown: usize, offered: u64) -> String {
+        self.showing_words(&shown.to_string(), &offered.to_string())
+    }
+
+    /// [`Self::showing`] with counts that keep their width ([`format_count`]).
+    pub fn showing_compact(&self, shown: usize, offered: u64) -> String {
+        self.showing_words(&format_count(shown as u64), &format_count(offered))
+    }
+
+    /// The widest [`Self::showing_compact`] gets.
+    pub fn showing_widest(&self) -> String {
+        self.showing_words(WIDEST_COUNT, WIDEST_COUNT)
+    }
+
+    fn showing_words(&self, shown: &str, offered: &str) -> String {
         match self.lang {
             Lang::Zh => format!("显示 {shown} / {offered} 行"),
             Lang::En => format!("showing {shown} of {offered} lines"),
@@ -69,6 +83,35 @@ impl Texts {
     }
 
     /// "RX 3 pkts / 11 bytes   TX 1 pkts / 5 bytes"
+    /// [`Self::counters`] with numbers that keep their width: counts as
+    /// [`format_count`], bytes exact below 10,000, then as [`format_size`].
+    pub fn counters_compact(&self, c: &CounterSnapshot) -> String {
+        let bytes = |bytes: u64| match bytes {
+            0..10_000 => format!("{bytes} {}", self.bytes),
+            _ => format_size(bytes),
+        };
+        self.counters_words(
+            [&format_count(c.rx_packets), &bytes(c.rx_bytes)],
+            [&format_count(c.tx_packets), &bytes(c.tx_bytes)],
+        )
+    }
+
+    /// The widest [`Self::counters_compact`] gets.
+    pub fn counters_widest(&self) -> String {
+        self.counters_words([WIDEST_COUNT, "1023.9 MiB"], [WIDEST_COUNT, "1023.9 MiB"])
+    }
+
+    fn counters_words(
+        &self,
+        [rx_packets, rx_bytes]: [&str; 2],
+        [tx_packets, tx_bytes]: [&str; 2],
+    ) -> String {
+        format!(
+            "{} {rx_packets} {} / {rx_bytes}   {} {tx_packets} {} / {tx_bytes}",
+            self.rx, self.packets, self.tx, self.packets
+        )
+    }
+
     pub fn counters(&self, c: &CounterSnapshot) -> String {
         format!(
             "{} {} {} / {} {}   {} {} {} / {} {}",
@@ -109,11 +152,34 @@ impl Texts {
         }
     }
 
+    /// "3 of 12", or "12 found" before Next/Previous; large counts compact.
     pub fn search_matches(&self, at: Option<usize>, total: usize) -> String {
+        let at = at.map(|at| format_count(at as u64 + 1));
+        self.search_words(at.as_deref(), &format_count(total as u64))
+    }
+
+    /// [`Self::search_matches`] with every digit (its tooltip).
+    pub fn search_matches_exact(&self, at: Option<usize>, total: usize) -> String {
+        let at = at.map(|at| (at + 1).to_string());
+        self.search_words(at.as_deref(), &total.to_string())
+    }
+
+    /// The widest the search's count gets (progress included).
+    pub fn search_widest(&self) -> String {
+        let count = self.search_words(Some(WIDEST_COUNT), WIDEST_COUNT);
+        let progress = self.search_progress(100);
+        if progress.chars().count() > count.chars().count() {
+            progress
+        } else {
+            count
+        }
+    }
+
+    fn search_words(&self, at: Option<&str>, total: &str) -> String {
         match (self.lang, at) {
-            (Lang::Zh, Some(at)) => format!("第 {} / {total} 处", at + 1),
+            (Lang::Zh, Some(at)) => format!("第 {at} / {total} 处"),
             (Lang::Zh, None) => format!("{total} 处"),
-            (Lang::En, Some(at)) => format!("{} of {total}", at + 1),
+            (Lang::En, Some(at)) => format!("{at} of {total}"),
             (Lang::En, None) => format!("{total} found"),
         }
     }

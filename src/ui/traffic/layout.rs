@@ -41,7 +41,12 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
             filter.as_ref(),
             view.presenter,
         );
-        tab.status_ui(ui, texts);
+        ui.horizontal(|ui| {
+            tab.status_ui(ui, texts);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                tab.traffic().panel.line_count_ui(ui, texts);
+            });
+        });
         if view.presenter {
             tab.traffic_mut().view.captions.ui(ui);
         }

@@ -7,13 +7,14 @@ mod tools;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 
-use egui::{ComboBox, DragValue};
+use egui::{Align, ComboBox, DragValue};
 use serde::{Deserialize, Serialize};
 
 use crate::codec::TextEncoding;
 use crate::engine::{Capture, CaptureSink, CounterSnapshot};
 use crate::i18n::Texts;
 use crate::ui::dialogs::PendingDialog;
+use crate::ui::fixed_width_label;
 use crate::ui::log::index::{FilterKey, LineIndex, SearchKey};
 use crate::ui::log::model::{
     DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
@@ -200,13 +201,19 @@ impl LogPanel {
                 action = Some(ToolbarAction::Clear);
             }
             ui.separator();
-            ui.label(texts.counters(&counters));
+            // A slot of fixed width: growing numbers never push what follows.
+            fixed_width_label(
+                ui,
+                texts.counters_compact(&counters),
+                &texts.counters_widest(),
+                Align::Min,
+            )
+            .on_hover_text(texts.counters(&counters));
             if ui.button(texts.reset_counters).clicked() {
                 action = Some(ToolbarAction::ResetCounters);
             }
-            ui.separator();
-            ui.label(texts.showing(self.log.len(), self.log.offered()));
             if let Some(capture) = &self.capture {
+                ui.separator();
                 ui.label(texts.captured(capture.written(), &capture.path().display().to_string()));
             }
         });
@@ -215,6 +222,19 @@ impl LogPanel {
         }
         self.notice_ui(ui, texts);
         action
+    }
+
+    /// "showing N of M lines" in a slot of fixed width (for the status line's
+    /// right end), exact on hover.
+    pub fn line_count_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let (shown, offered) = (self.log.len(), self.log.offered());
+        fixed_width_label(
+            ui,
+            texts.showing_compact(shown, offered),
+            &texts.showing_widest(),
+            Align::Max,
+        )
+        .on_hover_text(texts.showing(shown, offered));
     }
 
     /// Brings the filtered rows up to date (a bounded slice of a new filter).

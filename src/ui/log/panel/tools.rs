@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use egui::Key;
+use egui::{Align, Key};
 
 use super::{DisplaySettings, LogPanel, ToolbarAction, filter_options};
 use crate::engine::{Capture, EngineError};
@@ -14,7 +14,7 @@ use crate::ui::dialogs;
 use crate::ui::log::index::{FilterKey, SearchKey};
 use crate::ui::log::save::{SaveFailed, save_log_in_background};
 use crate::ui::log::view::line_text;
-use crate::ui::{error_ui, labelled_field_ui};
+use crate::ui::{error_ui, fixed_width_label, labelled_field_ui};
 
 /// The outcome of the last save or capture, kept as data so a language switch
 /// re-words it.
@@ -44,8 +44,14 @@ impl LogPanel {
             let go_next = ui.button(texts.next).clicked()
                 || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
             let go_previous = ui.button(texts.previous).clicked();
-            if go_next || go_previous || !self.search.trim().is_empty() {
-                self.search_ui(ui, texts, settings, only_peers, (go_next, go_previous));
+            // The count's slot is there before a query is, so typing moves nothing.
+            let count = self.search_ui(texts, settings, only_peers, (go_next, go_previous));
+            let widest = texts.search_widest();
+            let slot =
+                fixed_width_label(ui, count.clone().unwrap_or_default(), &widest, Align::Min);
+            if count.is_some() {
+                let total = self.search_index.len();
+                slot.on_hover_text(texts.search_matches_exact(self.search_at, total));
             }
             ui.separator();
             labelled_field_ui(
@@ -142,21 +148,22 @@ impl LogPanel {
         }
     }
 
-    /// Counts the matches and, on Next/Previous, moves to one and scrolls there.
+    /// Counts the matches and, on Next/Previous, moves to one and scrolls there;
+    /// what to say of them (nothing without a query).
     /// The matches are kept between frames ([`SearchIndex`]): a frame looks only
     /// at new lines, or at a bounded slice of a new query's.
     fn search_ui(
         &mut self,
-        ui: &mut egui::Ui,
         texts: &Texts,
         settings: &DisplaySettings,
         only_peers: Option<&HashSet<SocketAddr>>,
         (next, previous): (bool, bool),
-    ) {
+    ) -> Option<String> {
         let needle = self.search.trim().to_lowercase();
         if needle.is_empty() {
             self.search_index.clear();
-            return;
+            self.search_at = None;
+            return None;
         }
         // Only rows are matches: the same filters as the log's.
         let options = filter_options(settings, &self.peer_filter, only_peers);
@@ -205,10 +212,10 @@ impl LogPanel {
                 self.selection = Some((seq, seq));
             }
         }
-        match self.search_index.progress() {
-            Some(percent) => ui.weak(texts.search_progress(percent)),
-            None => ui.weak(texts.search_matches(self.search_at, count)),
-        };
+        Some(match self.search_index.progress() {
+            Some(percent) => texts.search_progress(percent),
+            None => texts.search_matches(self.search_at, count),
+        })
     }
 
     fn copy_selection(&self, ctx: &egui::Context, texts: &Texts, settings: &DisplaySettings) {

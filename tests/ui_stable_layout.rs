@@ -1,0 +1,82 @@
+//! Counters and line counts keep their place as they grow: compact numbers in
+//! slots of fixed width, so nothing the user aims at moves under a flood.
+
+use std::time::SystemTime;
+
+use egui_kittest::kittest::Queryable;
+use netdbg::i18n::{Lang, format_count};
+use netdbg::ui::log::model::Direction;
+use netdbg::ui::traffic::TrafficTab;
+
+mod support;
+use support::{
+    App, DEADLINE, harness, open_udp, replace_field, udp_peer, udp_settings, wait_until,
+};
+
+#[test]
+fn counts_keep_three_significant_digits_once_large() {
+    let cases = [
+        (0, "0"),
+        (9_999, "9999"),
+        (10_000, "10.0k"),
+        (12_345, "12.3k"),
+        (123_456, "123k"),
+        (999_499, "999k"),
+        (999_999, "1.00M"),
+        (1_234_567, "1.23M"),
+        (99_960_000, "100M"),
+        (1_000_000_000, "1.00G"),
+    ];
+    for (count, shown) in cases {
+        assert_eq!(format_count(count), shown, "{count}");
+    }
+}
+
+/// Where the widgets a user aims at are.
+fn positions(harness: &App<'_>) -> Vec<egui::Rect> {
+    [
+        "Reset counters",
+        "Search",
+        "Peer",
+        "Rate plot",
+        "Open",
+        "Close",
+    ]
+    .iter()
+    .filter_map(|label| harness.query_by_label(label).map(|node| node.rect()))
+    .collect()
+}
+
+#[test]
+fn growing_counts_move_nothing() {
+    let mut harness = harness(udp_settings(Lang::En, None));
+    let local = open_udp(&mut harness, "Open");
+    harness.step();
+    let before = positions(&harness);
+
+    // 12,000 datagrams of 1000 bytes: both counters go past their exact range.
+    let (peer, _) = udp_peer(DEADLINE);
+    for _ in 0..12_000 {
+        peer.send_to(&[b'x'; 1000], local).expect("send");
+    }
+    wait_until(&mut harness, "the counters past 10,000", |h| {
+        h.state().udp().counters().rx_packets == 12_000
+    });
+    // And a log that has been offered millions of lines.
+    let log = &mut harness.state_mut().udp_mut().traffic_mut().panel.log;
+    log.count_unshown(5_000_000);
+    log.push(SystemTime::now(), Direction::Rx, local, b"one more");
+    // And a search that finds thousands.
+    replace_field(&mut harness, "Search", "x");
+    wait_until(&mut harness, "the compact counts", |h| {
+        h.query_by_label("12.0k found").is_some()
+            && h.query_by_label_contains("RX 12.0k pkts / 11.4 MiB")
+                .is_some()
+            && h.query_by_label_contains("of 5.01M lines").is_some()
+    });
+    assert_eq!(
+        positions(&harness),
+        before,
+        "the toolbar and status line moved"
+    );
+}
