@@ -65,6 +65,8 @@ pub struct LogPanel {
     search: String,
     /// Which match Next/Previous last went to (an index into the matches).
     search_at: Option<usize>,
+    /// What the search says of its matches this frame (none without a query).
+    search_count: Option<String>,
     /// The search's matches, kept between frames.
     search_index: LineIndex<SearchKey>,
     /// The rows shown while a filter is on, kept between frames.
@@ -91,6 +93,7 @@ impl LogPanel {
             paused: false,
             search: String::new(),
             search_at: None,
+            search_count: None,
             search_index: LineIndex::default(),
             rows: LineIndex::default(),
             scroll_to: None,
@@ -217,6 +220,10 @@ impl LogPanel {
                 ui.label(texts.captured(capture.written(), &capture.path().display().to_string()));
             }
         });
+        // Presenter mode has no search row, so no search count either.
+        if presenter {
+            self.search_count = None;
+        }
         if !presenter && let Some(tool_action) = self.tools_ui(ui, texts, settings, only_peers) {
             action = Some(tool_action);
         }
@@ -224,8 +231,9 @@ impl LogPanel {
         action
     }
 
-    /// "showing N of M lines" in a slot of fixed width (for the status line's
-    /// right end), exact on hover.
+    /// For the status line's right end, in slots of fixed width (compact
+    /// numbers, exact on hover): "showing N of M lines" and, left of it, the
+    /// search's count.
     pub fn line_count_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
         let (shown, offered) = (self.log.len(), self.log.offered());
         fixed_width_label(
@@ -235,6 +243,12 @@ impl LogPanel {
             Align::Max,
         )
         .on_hover_text(texts.showing(shown, offered));
+        let count = self.search_count.clone().unwrap_or_default();
+        let slot = fixed_width_label(ui, count, &texts.search_widest(), Align::Max);
+        if self.search_count.is_some() {
+            let total = self.search_index.len();
+            slot.on_hover_text(texts.search_matches_exact(self.search_at, total));
+        }
     }
 
     /// Brings the filtered rows up to date (a bounded slice of a new filter).

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use egui::{Align, Key};
+use egui::Key;
 
 use super::{DisplaySettings, LogPanel, ToolbarAction, filter_options};
 use crate::engine::{Capture, EngineError};
@@ -14,7 +14,7 @@ use crate::ui::dialogs;
 use crate::ui::log::index::{FilterKey, SearchKey};
 use crate::ui::log::save::{SaveFailed, save_log_in_background};
 use crate::ui::log::view::line_text;
-use crate::ui::{error_ui, fixed_width_label, labelled_field_ui};
+use crate::ui::{error_ui, labelled_field_ui};
 
 /// The outcome of the last save or capture, kept as data so a language switch
 /// re-words it.
@@ -45,14 +45,9 @@ impl LogPanel {
                 || (search.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
             let go_previous = ui.button(texts.previous).clicked();
             // The count's slot is there before a query is, so typing moves nothing.
-            let count = self.search_ui(texts, settings, only_peers, (go_next, go_previous));
-            let widest = texts.search_widest();
-            let slot =
-                fixed_width_label(ui, count.clone().unwrap_or_default(), &widest, Align::Min);
-            if count.is_some() {
-                let total = self.search_index.len();
-                slot.on_hover_text(texts.search_matches_exact(self.search_at, total));
-            }
+            // Its count shows on the status line (`line_count_ui`): text
+            // that changes never moves a control.
+            self.search_count = self.search_ui(texts, settings, only_peers, (go_next, go_previous));
             ui.separator();
             labelled_field_ui(
                 ui,
