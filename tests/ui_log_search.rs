@@ -61,3 +61,23 @@ fn progress_is_shown_while_a_query_is_new() {
     );
     wait_until(&mut harness, "the count", |h| !shows(h, "查找中…"));
 }
+
+#[test]
+fn a_new_filter_over_a_long_log_shows_its_progress_then_its_rows() {
+    let mut settings = udp_settings(Lang::En, None);
+    settings.udp.display.log_cap = MAX_LOG_CAP;
+    let mut harness = harness(settings);
+    log_lines(&mut harness, LINES, 0);
+    let texts = Lang::En.texts();
+    replace_field(&mut harness, texts.peer_filter, ":9000");
+    // The status line of the next frame tells how far the filter got.
+    harness.step();
+    assert!(
+        shows(&harness, "filtering…"),
+        "progress while the filter is new"
+    );
+    wait_until(&mut harness, "the rows counted", |h| {
+        h.query_by_label("showing 120k of 120k lines").is_some()
+    });
+    assert!(!shows(&harness, "filtering…"));
+}

@@ -15,9 +15,15 @@ impl Texts {
         self.showing_words(&format_count(shown as u64), &format_count(offered))
     }
 
-    /// The widest [`Self::showing_compact`] gets.
+    /// The widest [`Self::showing_compact`] (or the filter's progress) gets.
     pub fn showing_widest(&self) -> String {
-        self.showing_words(WIDEST_COUNT, WIDEST_COUNT)
+        let showing = self.showing_words(WIDEST_COUNT, WIDEST_COUNT);
+        let progress = self.filter_progress(100);
+        if progress.chars().count() > showing.chars().count() {
+            progress
+        } else {
+            showing
+        }
     }
 
     fn showing_words(&self, shown: &str, offered: &str) -> String {

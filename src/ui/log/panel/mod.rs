@@ -236,13 +236,13 @@ impl LogPanel {
     /// search's count.
     pub fn line_count_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
         let (shown, offered) = (self.log.len(), self.log.offered());
-        fixed_width_label(
-            ui,
-            texts.showing_compact(shown, offered),
-            &texts.showing_widest(),
-            Align::Max,
-        )
-        .on_hover_text(texts.showing(shown, offered));
+        // While a new filter is applied, how far (the rows are not all known yet).
+        let showing = match self.rows.progress() {
+            Some(percent) => texts.filter_progress(percent),
+            None => texts.showing_compact(shown, offered),
+        };
+        fixed_width_label(ui, showing, &texts.showing_widest(), Align::Max)
+            .on_hover_text(texts.showing(shown, offered));
         let count = self.search_count.clone().unwrap_or_default();
         let slot = fixed_width_label(ui, count, &texts.search_widest(), Align::Max);
         if self.search_count.is_some() {
@@ -303,9 +303,6 @@ impl LogPanel {
             ..self.view_options(settings, only_peers)
         };
         let rows = options.filters().then_some(&self.rows);
-        if let Some(percent) = rows.and_then(LineIndex::progress) {
-            ui.weak(texts.filter_progress(percent));
-        }
         let click = log_view_ui(ui, &self.log, rows, &options, texts);
         self.scroll_to = None;
         if let Some(click) = click {
