@@ -5,6 +5,8 @@
 #   RATE=250000 SECS=10 PORT=7788 SHOT=after.png benches/flood_gui.sh
 #   RATE=100000 SECS=10 SEARCH=xxxx benches/flood_gui.sh   (with a query in Search)
 #   LOG_LINES=1000000 ...                  (the "Log limit (lines)" setting first)
+#   CLICKS=1 ...                           (click an inert spot every 0.25 s during the
+#                                           flood: click-to-repaint median/p90/p99/max)
 #
 # Starts netdbg in its own Xvfb display with NETDBG_PROBE=1 and a fresh settings
 # folder, clicks "Open" (UDP on 0.0.0.0:PORT), blasts 64-byte datagrams at RATE/s
@@ -47,7 +49,7 @@ fi
 before=$(grep -c 'probe frames' "$work/probe.log" || true)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }
 ticks_before=$(cpu_ticks)
-python3 - "$rate" "$secs" "$port" >"$work/sent.txt" <<'PY'
+cat >"$work/send.py" <<'PY'
 import socket, sys, time
 rate, secs, port = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -66,6 +68,18 @@ while True:
         sent += min(burst, due - sent)
 print(sent)
 PY
+python3 "$work/send.py" "$rate" "$secs" "$port" >"$work/sent.txt" & sender=$!
+: >"$work/clicks.txt"
+if [ "${CLICKS:-0}" = 1 ]; then
+  # Inert spot: the empty part of the settings column.
+  DISPLAY=$disp xdotool mousemove --window "$wid" 130 660
+  while kill -0 "$sender" 2>/dev/null; do
+    sleep 0.25
+    date +%s%N >>"$work/clicks.txt"
+    DISPLAY=$disp xdotool click 1
+  done
+fi
+wait "$sender"
 sent=$(cat "$work/sent.txt")
 cpu_pct=$(awk -v t=$(( $(cpu_ticks) - ticks_before )) -v hz="$(getconf CLK_TCK)" -v s="$secs" 'BEGIN {printf "%.1f", 100 * t / hz / s}')
 # The probe reports when a frame is drawn; once idle, a mouse move draws one more.
@@ -82,4 +96,6 @@ counted=$(grep -o 'rx_packets=[0-9]*' "$work/probe.log" | tail -n1 | cut -d= -f2
 echo "--- frame times during the flood (probe: CPU time per frame, once a second) ---"
 grep 'probe frames' "$work/probe.log" | tail -n +$((before + 1)) | tee "$work/flood.log"
 worst=$(awk -F'worst_ms=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} END {print m+0}' "$work/flood.log")
-echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst cpu_pct_of_one_core=$cpu_pct rss_kb=$rss hwm_kb=$hwm anon_kb=$anon mesa_software_renderer_kb=$mesa"
+clicks=""
+[ -s "$work/clicks.txt" ] && clicks=" $(python3 "$(dirname "$0")/common/click_latency.py" "$work/clicks.txt" "$work/probe.log")"
+echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst cpu_pct_of_one_core=$cpu_pct rss_kb=$rss hwm_kb=$hwm anon_kb=$anon mesa_software_renderer_kb=$mesa$clicks"

@@ -109,23 +109,7 @@ PY
 fi
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
 latency() { # latency CLICKS_FILE PREFIX
-  python3 - "$1" "$work/probe.log" "$2" <<'PY'
-import re, sys
-clicks = [int(l) for l in open(sys.argv[1]) if l.strip()]
-shown = [int(m) for m in re.findall(r"press_shown_unix_ns=(\d+)", open(sys.argv[2]).read())]
-prefix = sys.argv[3]
-ms = []
-for t in clicks:
-    after = [s for s in shown if s >= t]
-    if after:
-        ms.append((min(after) - t) / 1e6)
-ms.sort()
-if not ms:
-    print(f"{prefix}clicks=0")
-else:
-    pick = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]
-    print(f"{prefix}clicks={len(ms)}/{len(clicks)} {prefix}click_ms_median={pick(0.5):.0f} {prefix}click_ms_p90={pick(0.9):.0f} {prefix}click_ms_max={ms[-1]:.0f}")
-PY
+  python3 "$(dirname "$0")/common/click_latency.py" "$1" "$work/probe.log" "$2"
 }
 idle_latency=$(latency "$work/idle_clicks.txt" idle_)
 flood_latency=$(latency "$work/clicks.txt" "")
