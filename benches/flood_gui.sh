@@ -7,6 +7,10 @@
 #   LOG_LINES=1000000 ...                  (the "Log limit (lines)" setting first)
 #   CLICKS=1 ...                           (click an inert spot every 0.25 s during the
 #                                           flood: click-to-repaint median/p90/p99/max)
+#   MARK=needle ...                        (the first datagram says MARK, so a SEARCH for
+#                                           it has one match)
+#   SCROLL=1 ...                           (after the flood, scroll the log 40 wheel steps:
+#                                           the mean frame time while scrolling)
 #
 # Starts netdbg in its own Xvfb display with NETDBG_PROBE=1 and a fresh settings
 # folder, clicks "Open" (UDP on 0.0.0.0:PORT), blasts 64-byte datagrams at RATE/s
@@ -54,6 +58,9 @@ import socket, sys, time
 rate, secs, port = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 payload = b"x" * 64
+mark = sys.argv[4].encode() if len(sys.argv) > 4 and sys.argv[4] else b""
+if mark:
+    s.sendto(mark, ("127.0.0.1", port))
 burst = max(1, rate // 1000)
 start = time.perf_counter()
 sent = 0
@@ -66,9 +73,9 @@ while True:
         for _ in range(min(burst, due - sent)):
             s.sendto(payload, ("127.0.0.1", port))
         sent += min(burst, due - sent)
-print(sent)
+print(sent + (1 if mark else 0))
 PY
-python3 "$work/send.py" "$rate" "$secs" "$port" >"$work/sent.txt" & sender=$!
+python3 "$work/send.py" "$rate" "$secs" "$port" "${MARK:-}" >"$work/sent.txt" & sender=$!
 : >"$work/clicks.txt"
 if [ "${CLICKS:-0}" = 1 ]; then
   # Inert spot: the empty part of the settings column.
@@ -86,6 +93,17 @@ cpu_pct=$(awk -v t=$(( $(cpu_ticks) - ticks_before )) -v hz="$(getconf CLK_TCK)"
 sleep 1.5
 DISPLAY=$disp xdotool mousemove --window "$wid" 600 300 mousemove --window "$wid" 610 310
 sleep 1
+scroll=""
+if [ "${SCROLL:-0}" = 1 ]; then
+  # Up through the log with the wheel (X buttons 4 = up), 10 steps a second.
+  scroll_from=$(grep -c 'probe frames' "$work/probe.log" || true)
+  DISPLAY=$disp xdotool mousemove --window "$wid" 680 330
+  for _ in $(seq 40); do DISPLAY=$disp xdotool click 4; sleep 0.1; done
+  sleep 1.2
+  scroll_mean=$(grep 'probe frames' "$work/probe.log" | tail -n +$((scroll_from + 1)) \
+    | awk -F'mean_ms=' '{split($2,a," "); s += a[1]; n++} END {if (n) printf "%.1f", s / n; else print "NA"}')
+  scroll=" scroll_frame_ms_mean=$scroll_mean"
+fi
 [ -n "${SHOT:-}" ] && DISPLAY=$disp import -window root "$SHOT"
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
@@ -98,4 +116,4 @@ grep 'probe frames' "$work/probe.log" | tail -n +$((before + 1)) | tee "$work/fl
 worst=$(awk -F'worst_ms=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} END {print m+0}' "$work/flood.log")
 clicks=""
 [ -s "$work/clicks.txt" ] && clicks=" $(python3 "$(dirname "$0")/common/click_latency.py" "$work/clicks.txt" "$work/probe.log")"
-echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst cpu_pct_of_one_core=$cpu_pct rss_kb=$rss hwm_kb=$hwm anon_kb=$anon mesa_software_renderer_kb=$mesa$clicks"
+echo "RESULT flood_gui rate=$rate secs=$secs sent=$sent counted=${counted:-0} lost=$((sent - ${counted:-0})) worst_frame_ms=$worst cpu_pct_of_one_core=$cpu_pct rss_kb=$rss hwm_kb=$hwm anon_kb=$anon mesa_software_renderer_kb=$mesa$clicks$scroll"
