@@ -15,19 +15,7 @@ use netdbg::ui::tcp_server::client_table::ClientState;
 use netdbg::ui::tcp_server::connection_map::{ConnectionMap, FADE, FLASH, MAX_DRAWN, Summary};
 
 mod support;
-use support::{App, DEADLINE, harness, tcp_server_settings, wait_until};
-
-fn start(harness: &mut App<'_>) -> SocketAddr {
-    harness.get_by_label("Start listening").click();
-    wait_until(harness, "the server to listen", |h| {
-        h.state().tcp_server().local_addr().is_some()
-    });
-    harness
-        .state()
-        .tcp_server()
-        .local_addr()
-        .expect("listening")
-}
+use support::{App, DEADLINE, harness, start_listening, tcp_server_settings, wait_until};
 
 /// The state of the map's node for `peer`, while it is on the map.
 fn map_node(harness: &App<'_>, peer: SocketAddr) -> Option<ClientState> {
@@ -55,7 +43,7 @@ fn a_client_appears_on_the_map_and_fades_out_when_it_closes() {
     let mut harness = harness(tcp_server_settings(Lang::En));
     harness.get_by_label("Connection map").click();
     harness.run();
-    let local = start(&mut harness);
+    let local = start_listening(&mut harness, "Start listening");
     wait_until(&mut harness, "the listener on the map", |h| {
         map_description(h).is_some_and(|text| text.contains(&format!("{local} listening")))
     });

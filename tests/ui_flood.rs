@@ -12,8 +12,8 @@ use netdbg::i18n::Lang;
 
 mod support;
 use support::{
-    harness, log_rows_and_events, replace_field, tcp_server_settings, wait_for_text, wait_until,
-    wait_until_within,
+    harness, log_rows_and_events, replace_field, start_listening, tcp_server_settings,
+    wait_for_text, wait_until, wait_until_within,
 };
 
 const FLOOD: usize = 1 << 30;
@@ -22,15 +22,7 @@ const BACKLOG: Duration = Duration::from_secs(60);
 
 fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) {
     let mut harness = harness(tcp_server_settings(lang));
-    harness.get_by_label(start).click();
-    wait_until(&mut harness, "the server to listen", |h| {
-        h.state().tcp_server().local_addr().is_some()
-    });
-    let server = harness
-        .state()
-        .tcp_server()
-        .local_addr()
-        .expect("listening");
+    let server = start_listening(&mut harness, start);
     // One huge read while the window keeps up shows as a preview (under the flood
     // which rows are shown depends on timing, so this is checked first).
     let mut client = TcpStream::connect(server).expect("connect");

@@ -15,7 +15,9 @@ use netdbg::ui::teaching::rate_plot::{Rate, RatePlot, WINDOW};
 use netdbg::ui::teaching::{PRESENTER_ZOOM, ViewSettings};
 
 mod support;
-use support::{harness, tcp_server_settings, udp_settings, wait_for_text, wait_until};
+use support::{
+    harness, start_listening, tcp_server_settings, udp_settings, wait_for_text, wait_until,
+};
 
 fn snapshot(rx_packets: u64, rx_bytes: u64, tx_packets: u64, tx_bytes: u64) -> CounterSnapshot {
     CounterSnapshot {
@@ -180,15 +182,7 @@ fn the_tcp_server_plots_the_selected_client_alone() {
         },
         ..tcp_server_settings(Lang::En)
     });
-    harness.get_by_label(texts.start_listening).click();
-    wait_until(&mut harness, "the server to listen", |h| {
-        h.state().tcp_server().local_addr().is_some()
-    });
-    let local = harness
-        .state()
-        .tcp_server()
-        .local_addr()
-        .expect("listening");
+    let local = start_listening(&mut harness, texts.start_listening);
     let mut a = TcpStream::connect(local).expect("A connects");
     let mut b = TcpStream::connect(local).expect("B connects");
     let a_peer = a.local_addr().expect("A's address").to_string();

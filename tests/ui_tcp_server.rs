@@ -21,8 +21,8 @@ use netdbg::i18n::Lang;
 mod support;
 use support::{
     App, DEADLINE, POLL, harness, is_timeout, log_rows_and_events, node_text, replace_field,
-    replace_message, screen_dump, shows, tcp_server_settings as settings, wait_for_row_or_event,
-    wait_for_text, wait_until,
+    replace_message, screen_dump, shows, start_listening, tcp_server_settings as settings,
+    wait_for_row_or_event, wait_for_text, wait_until,
 };
 
 /// GBK bytes, spelled out so the test does not trust the codec it checks.
@@ -33,15 +33,7 @@ const GBK_ZAI_JIAN: [u8; 5] = [0xd4, 0xd9, 0xbc, 0xfb, b'!']; // 再见!
 /// Clicks the start button and waits for the listening socket; returns its address.
 #[track_caller]
 fn start(harness: &mut App<'_>, label: &str) -> SocketAddr {
-    harness.get_by_label(label).click();
-    wait_until(harness, "the server to listen", |h| {
-        h.state().tcp_server().local_addr().is_some()
-    });
-    let local = harness
-        .state()
-        .tcp_server()
-        .local_addr()
-        .expect("listening");
+    let local = start_listening(harness, label);
     assert_eq!(local.ip().to_string(), "127.0.0.1");
     assert_ne!(local.port(), 0, "the OS picks a real port");
     local

@@ -12,7 +12,9 @@ use netdbg::ui::traffic::TrafficTab;
 use netdbg::ui::udp::UdpSettings;
 
 mod support;
-use support::{App, DEADLINE, harness, shows, tcp_server_settings, wait_for_text, wait_until};
+use support::{
+    App, DEADLINE, harness, shows, start_listening, tcp_server_settings, wait_for_text, wait_until,
+};
 
 const INTERNAL_ERROR: &str = "Internal error in the receive thread: test-only panic";
 
@@ -27,15 +29,7 @@ fn wait_for_text_times(harness: &mut App<'_>, needle: &str, times: usize) {
 #[test]
 fn a_server_client_whose_thread_panics_is_shown_broken_and_leaves() {
     let mut harness = harness(tcp_server_settings(Lang::En));
-    harness.get_by_label("Start listening").click();
-    wait_until(&mut harness, "the server to listen", |h| {
-        h.state().tcp_server().local_addr().is_some()
-    });
-    let local = harness
-        .state()
-        .tcp_server()
-        .local_addr()
-        .expect("listening");
+    let local = start_listening(&mut harness, "Start listening");
     let mut client = TcpStream::connect_timeout(&local, DEADLINE).expect("connect");
     wait_for_text(
         &mut harness,
@@ -107,15 +101,7 @@ fn a_udp_socket_whose_thread_panics_says_so_and_is_closed() {
 #[test]
 fn the_error_in_chinese() {
     let mut harness = harness(tcp_server_settings(Lang::Zh));
-    harness.get_by_label("开始监听").click();
-    wait_until(&mut harness, "the server to listen", |h| {
-        h.state().tcp_server().local_addr().is_some()
-    });
-    let local = harness
-        .state()
-        .tcp_server()
-        .local_addr()
-        .expect("listening");
+    let local = start_listening(&mut harness, "开始监听");
     let mut client = TcpStream::connect_timeout(&local, DEADLINE).expect("connect");
     wait_until(&mut harness, "the client in the list", |h| {
         h.state()

@@ -57,6 +57,21 @@ pub fn open_udp(harness: &mut App<'_>, open_label: &str) -> SocketAddr {
     harness.state().udp().local_addr().expect("open")
 }
 
+/// Clicks `start_label` on the TCP server tab and waits for its listening
+/// socket; returns its address.
+#[track_caller]
+pub fn start_listening(harness: &mut App<'_>, start_label: &str) -> SocketAddr {
+    harness.get_by_label(start_label).click();
+    wait_until(harness, "the server to listen", |h| {
+        h.state().tcp_server().local_addr().is_some()
+    });
+    harness
+        .state()
+        .tcp_server()
+        .local_addr()
+        .expect("listening")
+}
+
 /// The send box's editor, found by its hint (its accessible name) in `lang`.
 pub fn message_box<'h>(harness: &'h App<'_>, lang: Lang) -> egui_kittest::Node<'h> {
     let hint = lang.texts().send_hint;
