@@ -301,10 +301,20 @@ fn tcp_client_and_server_capture_both_directions() {
     let messages: [&[u8]; 3] = [b"hello", &[0x00, 0xFF, 0x0D, 0x0A], "你好".as_bytes()];
     for message in messages {
         client.send(message.to_vec()).expect("send");
-        wait_client(&client_events, |e| matches!(e, TcpClientEvent::Sent { .. }));
-        wait_client(&client_events, |e| {
-            matches!(e, TcpClientEvent::Received { .. })
-        });
+        // The writer reports Sent and the reader Received from threads of their
+        // own: the reply may be told first.
+        let (mut sent, mut replied) = (false, false);
+        while !(sent && replied) {
+            match wait_client(&client_events, |e| {
+                matches!(
+                    e,
+                    TcpClientEvent::Sent { .. } | TcpClientEvent::Received { .. }
+                )
+            }) {
+                TcpClientEvent::Sent { .. } => sent = true,
+                _ => replied = true,
+            }
+        }
     }
     client.close();
     wait_server(&server_events, |e| {
