@@ -4,6 +4,7 @@ mod send;
 
 pub use send::SendArgs;
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
@@ -14,7 +15,7 @@ use super::capture_args::{self, CaptureArgs};
 use super::output::{Flow, Printer};
 use super::{CliError, parse_encoding, parse_seconds};
 use crate::engine::address::parse_bind_arg;
-use crate::engine::{Skipped, UdpConfig, UdpEndpoint, UdpEvent, no_waker};
+use crate::engine::{Capture, Skipped, UdpConfig, UdpEndpoint, UdpEvent, no_waker};
 use crate::i18n::{Describe, Lang};
 
 #[derive(Debug, Subcommand)]
@@ -68,11 +69,7 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
         lang,
         encoding: parse_encoding(args.encoding.as_deref(), lang)?,
     };
-    let capture = args.capture.open(lang)?;
-    let (tx, events) = crossbeam_channel::unbounded();
-    let sink = capture_args::sink(capture.as_ref());
-    let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
-        .map_err(|e| CliError::Network(e.describe(lang)))?;
+    let (capture, endpoint, events) = open_endpoint(bind, &args.capture, lang)?;
     // UDP's flow (the default): what arrives while stdout is behind is counted,
     // not waited for, and told at the end.
     let mut skipped = Skipped::default();
@@ -81,6 +78,21 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
     endpoint.set_capture(None);
     endpoint.close();
     capture_args::finish(capture, &printer, outcome)
+}
+
+/// The UDP socket both commands use, capturing from its first datagram when
+/// `--capture` asks; the capture is finished by the caller.
+pub(super) fn open_endpoint(
+    bind: SocketAddr,
+    capture: &CaptureArgs,
+    lang: Lang,
+) -> Result<(Option<Capture>, UdpEndpoint, Receiver<UdpEvent>), CliError> {
+    let capture = capture.open(lang)?;
+    let (tx, events) = crossbeam_channel::unbounded();
+    let sink = capture_args::sink(capture.as_ref());
+    let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
+        .map_err(|e| CliError::Network(e.describe(lang)))?;
+    Ok((capture, endpoint, events))
 }
 
 /// At the end, says how many datagrams were counted but not printed, if any.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use crossbeam_channel::{Receiver, select};
 
-use super::{print_event, print_until, report_skipped};
+use super::{open_endpoint, print_event, print_until, report_skipped};
 use crate::cli::capture_args::{self, CaptureArgs};
 use crate::cli::output::Printer;
 use crate::cli::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
@@ -17,7 +17,7 @@ use crate::engine::error::IpFamily;
 use crate::engine::send_job::FILE_DATAGRAM;
 use crate::engine::{
     EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, RepeatConfig, Repeater, SendOutcome,
-    Skipped, UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
+    Skipped, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -110,11 +110,7 @@ pub(super) fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         lang,
         encoding,
     };
-    let capture = args.capture.open(lang)?;
-    let (tx, events) = crossbeam_channel::unbounded();
-    let sink = capture_args::sink(capture.as_ref());
-    let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
-        .map_err(|e| CliError::Network(e.describe(lang)))?;
+    let (capture, endpoint, events) = open_endpoint(bind, &args.capture, lang)?;
     let mut skipped = Skipped::default();
     let target = Target {
         host: &host,
