@@ -88,7 +88,7 @@ pub fn error_ui(ui: &mut egui::Ui, message: &str) {
 /// frame (counters) never moves what follows it; `align` places it in the slot.
 pub fn fixed_width_label(
     ui: &mut egui::Ui,
-    text: String,
+    text: impl Into<egui::WidgetText>,
     widest: &str,
     align: egui::Align,
 ) -> egui::Response {

@@ -17,13 +17,10 @@ impl Texts {
 
     /// The widest [`Self::showing_compact`] (or the filter's progress) gets.
     pub fn showing_widest(&self) -> String {
-        let showing = self.showing_words(WIDEST_COUNT, WIDEST_COUNT);
-        let progress = self.filter_progress(100);
-        if progress.chars().count() > showing.chars().count() {
-            progress
-        } else {
-            showing
-        }
+        longer(
+            self.showing_words(WIDEST_COUNT, WIDEST_COUNT),
+            self.filter_progress(100),
+        )
     }
 
     fn showing_words(&self, shown: &str, offered: &str) -> String {
@@ -172,13 +169,10 @@ impl Texts {
 
     /// The widest the search's count gets (progress included).
     pub fn search_widest(&self) -> String {
-        let count = self.search_words(Some(WIDEST_COUNT), WIDEST_COUNT);
-        let progress = self.search_progress(100);
-        if progress.chars().count() > count.chars().count() {
-            progress
-        } else {
-            count
-        }
+        longer(
+            self.search_words(Some(WIDEST_COUNT), WIDEST_COUNT),
+            self.search_progress(100),
+        )
     }
 
     fn search_words(&self, at: Option<&str>, total: &str) -> String {
@@ -210,5 +204,14 @@ impl Texts {
             Lang::Zh => format!("日志未能保存到 {path}：{message}"),
             Lang::En => format!("could not save the log to {path}: {message}"),
         }
+    }
+}
+
+/// Of two texts sharing one slot, the one with more characters.
+fn longer(a: String, b: String) -> String {
+    if b.chars().count() > a.chars().count() {
+        b
+    } else {
+        a
     }
 }

@@ -243,7 +243,7 @@ impl LogPanel {
         };
         fixed_width_label(ui, showing, &texts.showing_widest(), Align::Max)
             .on_hover_text(texts.showing(shown, offered));
-        let count = self.search_count.clone().unwrap_or_default();
+        let count = self.search_count.as_deref().unwrap_or_default();
         let slot = fixed_width_label(ui, count, &texts.search_widest(), Align::Max);
         if self.search_count.is_some() {
             let total = self.search_index.len();
