@@ -195,7 +195,6 @@ impl LogPanel {
         presenter: bool,
     ) -> Option<ToolbarAction> {
         let mut action = self.poll_dialogs(texts);
-        self.update_rows(settings, only_peers);
         ui.horizontal_wrapped(|ui| {
             ui.toggle_value(&mut self.paused, texts.pause_display);
             ui.checkbox(&mut settings.auto_scroll, texts.auto_scroll);
@@ -296,7 +295,7 @@ impl LogPanel {
         if self.paused {
             ui.weak(texts.paused);
         }
-        // Again here: a filter typed this frame (after the toolbar) shows at once.
+        // Here, after the toolbar: a filter typed this frame shows at once.
         self.update_rows(settings, only_peers);
         let options = LogViewOptions {
             compact,
