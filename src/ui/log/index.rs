@@ -89,7 +89,7 @@ impl<K: PartialEq> LineIndex<K> {
             self.scanned = 0;
             self.key = Some(key);
         }
-        let first_kept = log.get(0).map_or(u64::MAX, |line| line.seq);
+        let first_kept = log.seq(0).unwrap_or(u64::MAX);
         let dropped = self.seqs.partition_point(|&seq| seq < first_kept);
         self.seqs.drain(..dropped);
         let start = match log.index_of_seq(self.scanned) {
@@ -97,9 +97,8 @@ impl<K: PartialEq> LineIndex<K> {
             Err(index) => index,
         };
         let end = (start + SCAN_PER_FRAME).min(log.len());
-        for index in start..end {
-            let Some(line) = log.get(index) else { break };
-            if matches(line) {
+        for line in log.iter_from(start).take(end.saturating_sub(start)) {
+            if matches(&line) {
                 self.seqs.push_back(line.seq);
             }
             self.scanned = line.seq;

@@ -2,6 +2,7 @@
 //! its toolbar and settings, and saving it to a file.
 
 pub mod index;
+mod lines;
 pub mod model;
 pub mod panel;
 pub mod save;

@@ -1,10 +1,11 @@
 //! The bounded list of lines a log view shows. Decoding happens once, when a
 //! line arrives (or when the user picks another encoding), never per frame.
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
+pub use super::lines::{Direction, LogLine};
+use super::lines::{Line, LineStore};
 use crate::codec::{TextEncoding, visible_text};
 use crate::engine::Skipped;
 
@@ -23,55 +24,6 @@ pub const MIN_LOG_MIB: usize = 1;
 pub const MAX_LOG_MIB: usize = 1024;
 const MIB: usize = 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Rx,
-    Tx,
-    /// Not traffic: something that happened (a client connected, hung up, …).
-    Note,
-}
-
-#[derive(Debug, Clone)]
-pub struct LogLine {
-    /// The line's number among all lines offered, so a selection survives lines
-    /// scrolling out at the top.
-    pub seq: u64,
-    pub at: SystemTime,
-    pub direction: Direction,
-    /// Sent by the auto-reply, not by the user.
-    pub auto_reply: bool,
-    pub peer: SocketAddr,
-    /// The payload's full length, even when `data` was cut to [`MAX_SHOWN_BYTES`].
-    pub len: usize,
-    pub data: Box<[u8]>,
-    /// `data` decoded for display; `None` when that is `data` itself (plain
-    /// ASCII/UTF-8 text, the flood case), which halves the allocations per line.
-    decoded: Option<Box<str>>,
-}
-
-impl LogLine {
-    /// Bytes of text this line holds, for the log's memory limit.
-    fn cost(&self) -> usize {
-        self.data.len() + self.decoded.as_ref().map_or(0, |text| text.len())
-    }
-
-    /// How many payload bytes are not kept (a huge read shows a preview).
-    pub fn cut_bytes(&self) -> usize {
-        match self.direction {
-            Direction::Note => 0,
-            _ => self.len.saturating_sub(self.data.len()),
-        }
-    }
-
-    /// The payload decoded, with control characters made visible so a row stays one line.
-    pub fn text(&self) -> &str {
-        match &self.decoded {
-            Some(text) => text,
-            None => std::str::from_utf8(&self.data).unwrap_or_default(),
-        }
-    }
-}
-
 /// Decodes `data`, keeping nothing extra when the shown text equals the bytes.
 fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Option<Box<str>> {
     let text = shown(&encoding.decode(data));
@@ -89,9 +41,17 @@ fn shown(text: &str) -> String {
     }
 }
 
+/// Bytes of text a line holds, for the log's memory limit.
+fn cost(data: &[u8], decoded: Option<&str>) -> usize {
+    data.len() + decoded.map_or(0, str::len)
+}
+
+/// A note's text is cut (at a character) to this many bytes.
+const MAX_NOTE_BYTES: usize = MAX_SHOWN_BYTES;
+
 #[derive(Debug)]
 pub struct LogModel {
-    lines: VecDeque<LogLine>,
+    lines: LineStore,
     cap: usize,
     /// The memory limit in bytes, and what the kept lines take.
     byte_cap: usize,
@@ -104,7 +64,7 @@ pub struct LogModel {
 impl LogModel {
     pub fn new(cap: usize, encoding: TextEncoding) -> Self {
         Self {
-            lines: VecDeque::new(),
+            lines: LineStore::default(),
             cap: cap.clamp(MIN_LOG_CAP, MAX_LOG_CAP),
             byte_cap: DEFAULT_LOG_MIB * MIB,
             bytes: 0,
@@ -127,17 +87,35 @@ impl LogModel {
         kept: &[u8],
         len: usize,
     ) {
-        let data: Box<[u8]> = kept[..kept.len().min(MAX_SHOWN_BYTES)].into();
-        let decoded = decode_for_display(self.encoding, &data);
-        self.push_line(at, direction, peer, len.max(kept.len()), data, decoded);
+        self.push_decoding(at, direction, false, peer, kept, len);
     }
 
     /// Logs what the auto-reply sent (the row says so).
     pub fn push_auto_reply(&mut self, at: SystemTime, peer: SocketAddr, kept: &[u8], len: usize) {
-        self.push_preview(at, Direction::Tx, peer, kept, len);
-        if let Some(line) = self.lines.back_mut() {
-            line.auto_reply = true;
-        }
+        self.push_decoding(at, Direction::Tx, true, peer, kept, len);
+    }
+
+    fn push_decoding(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        auto_reply: bool,
+        peer: SocketAddr,
+        kept: &[u8],
+        len: usize,
+    ) {
+        let data = &kept[..kept.len().min(MAX_SHOWN_BYTES)];
+        let decoded = decode_for_display(self.encoding, data);
+        self.push_line(Line {
+            seq: 0,
+            at,
+            direction,
+            auto_reply,
+            peer,
+            len: len.max(kept.len()),
+            data,
+            decoded: decoded.as_deref(),
+        });
     }
 
     /// Like [`Self::push_preview`], with `text` decoded by the caller's stream
@@ -151,51 +129,61 @@ impl LogModel {
         (kept, len): (&[u8], usize),
         text: &str,
     ) {
-        let data: Box<[u8]> = kept[..kept.len().min(MAX_SHOWN_BYTES)].into();
+        let data = &kept[..kept.len().min(MAX_SHOWN_BYTES)];
         let shown = shown(text);
-        let decoded = (shown.as_bytes() != &data[..]).then(|| shown.into_boxed_str());
-        self.push_line(at, direction, peer, len.max(kept.len()), data, decoded);
-    }
-
-    /// Logs an event in words (kept as UTF-8, never re-decoded).
-    pub fn push_note(&mut self, at: SystemTime, peer: SocketAddr, text: &str) {
-        self.push_line(at, Direction::Note, peer, 0, text.as_bytes().into(), None);
-    }
-
-    fn push_line(
-        &mut self,
-        at: SystemTime,
-        direction: Direction,
-        peer: SocketAddr,
-        len: usize,
-        data: Box<[u8]>,
-        decoded: Option<Box<str>>,
-    ) {
-        self.offered += 1;
-        let line = LogLine {
-            seq: self.offered,
+        let decoded = (shown.as_bytes() != data).then_some(shown.as_str());
+        self.push_line(Line {
+            seq: 0,
             at,
             direction,
             auto_reply: false,
             peer,
-            len,
+            len: len.max(kept.len()),
             data,
             decoded,
-        };
-        let cost = line.cost();
+        });
+    }
+
+    /// Logs an event in words (kept as UTF-8, never re-decoded).
+    pub fn push_note(&mut self, at: SystemTime, peer: SocketAddr, text: &str) {
+        let mut end = text.len().min(MAX_NOTE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.push_line(Line {
+            seq: 0,
+            at,
+            direction: Direction::Note,
+            auto_reply: false,
+            peer,
+            len: 0,
+            data: &text.as_bytes()[..end],
+            decoded: None,
+        });
+    }
+
+    /// Keeps `line` as the next one offered, dropping the oldest lines the
+    /// limits no longer leave room for.
+    fn push_line(&mut self, line: Line) {
+        self.offered += 1;
+        let cost = cost(line.data, line.decoded);
         while !self.lines.is_empty()
             && (self.lines.len() >= self.cap || self.bytes + cost > self.byte_cap)
         {
             self.pop_front();
         }
         self.bytes += cost;
-        self.lines.push_back(line);
+        self.lines.push(Line {
+            seq: self.offered,
+            ..line
+        });
     }
 
     fn pop_front(&mut self) {
-        if let Some(line) = self.lines.pop_front() {
-            self.bytes -= line.cost();
+        if let Some(line) = self.lines.get(0) {
+            self.bytes -= cost(line.data, line.decoded());
         }
+        self.lines.pop_front();
     }
 
     /// Logs the note saying what the engine skipped while the display was
@@ -224,6 +212,11 @@ impl LogModel {
         self.offered
     }
 
+    /// How many distinct peers the kept lines came from or went to.
+    pub fn peer_count(&self) -> usize {
+        self.lines.peers()
+    }
+
     pub fn cap(&self) -> usize {
         self.cap
     }
@@ -231,15 +224,25 @@ impl LogModel {
     /// Where the line numbered `seq` is, or where it would be (lines are kept
     /// in `seq` order).
     pub fn index_of_seq(&self, seq: u64) -> Result<usize, usize> {
-        self.lines.binary_search_by_key(&seq, |line| line.seq)
+        self.lines.index_of_seq(seq)
     }
 
-    pub fn get(&self, index: usize) -> Option<&LogLine> {
+    pub fn get(&self, index: usize) -> Option<LogLine<'_>> {
         self.lines.get(index)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &LogLine> {
-        self.lines.iter()
+    /// The `seq` of line `index`, without reading the line.
+    pub fn seq(&self, index: usize) -> Option<u64> {
+        self.lines.seq(index)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = LogLine<'_>> {
+        self.lines.iter_from(0)
+    }
+
+    /// The lines from `index` on, oldest first.
+    pub fn iter_from(&self, index: usize) -> impl Iterator<Item = LogLine<'_>> {
+        self.lines.iter_from(index)
     }
 
     pub fn set_cap(&mut self, cap: usize) {
@@ -274,17 +277,32 @@ impl LogModel {
             return;
         }
         self.encoding = encoding;
-        for line in &mut self.lines {
-            if line.direction != Direction::Note {
-                line.decoded = decode_for_display(encoding, &line.data);
-            }
+        let mut lines = LineStore::default();
+        let mut bytes = 0;
+        for line in self.lines.iter_from(0) {
+            let decoded = match line.direction {
+                Direction::Note => None,
+                _ => decode_for_display(encoding, line.data),
+            };
+            bytes += cost(line.data, decoded.as_deref());
+            lines.push(Line {
+                seq: line.seq,
+                at: line.at,
+                direction: line.direction,
+                auto_reply: line.auto_reply,
+                peer: line.peer,
+                len: line.len,
+                data: line.data,
+                decoded: decoded.as_deref(),
+            });
         }
-        self.bytes = self.lines.iter().map(LogLine::cost).sum();
+        self.lines = lines;
+        self.bytes = bytes;
         self.trim();
     }
 
     pub fn clear(&mut self) {
-        self.lines.clear();
+        self.lines = LineStore::default();
         self.bytes = 0;
         self.offered = 0;
     }

@@ -36,12 +36,12 @@ pub fn save_log_in_background(
         .unwrap_or_default();
     let lines: Vec<String> = match extension.as_str() {
         "csv" => std::iter::once("time,direction,peer,length,text,hex".to_owned())
-            .chain(log.iter().map(csv_line))
+            .chain(log.iter().map(|line| csv_line(&line)))
             .collect(),
-        "json" | "jsonl" | "ndjson" => log.iter().map(json_line).collect(),
+        "json" | "jsonl" | "ndjson" => log.iter().map(|line| json_line(&line)).collect(),
         _ => log
             .iter()
-            .map(|line| line_text(line, ShowMode::Text, TimestampMode::TimeMs, texts))
+            .map(|line| line_text(&line, ShowMode::Text, TimestampMode::TimeMs, texts))
             .collect(),
     };
     let count = log.len();
@@ -91,7 +91,7 @@ fn csv_line(line: &LogLine) -> String {
         direction(line),
         line.peer,
         line.len,
-        format_hex_compact(&line.data)
+        format_hex_compact(line.data)
     )
 }
 
@@ -102,7 +102,7 @@ fn json_line(line: &LogLine) -> String {
         "peer": line.peer.to_string(),
         "len": line.len,
         "text": line.text(),
-        "hex": format_hex_compact(&line.data),
+        "hex": format_hex_compact(line.data),
     })
     .to_string()
 }

@@ -115,7 +115,7 @@ pub fn log_view_ui(
             let selected = options
                 .selection
                 .is_some_and(|(first, last)| (first..=last).contains(&line.seq));
-            let response = row_ui(ui, line, options, texts, hit || selected);
+            let response = row_ui(ui, &line, options, texts, hit || selected);
             if response.clicked() {
                 let extend = ui.input(|input| input.modifiers.shift);
                 click = Some(RowClick {
@@ -197,8 +197,8 @@ const ROW_CHARS: usize = 300;
 fn payload_text(line: &LogLine, show: ShowMode, texts: &Texts, limit: Option<usize>) -> String {
     let mut payload = match (show, line.direction) {
         (ShowMode::Text, _) | (_, Direction::Note) => line.text().to_owned(),
-        (ShowMode::Hex, _) => format_hex(&line.data),
-        (ShowMode::Both, _) => format!("{}  |  {}", line.text(), format_hex(&line.data)),
+        (ShowMode::Hex, _) => format_hex(line.data),
+        (ShowMode::Both, _) => format!("{}  |  {}", line.text(), format_hex(line.data)),
     };
     let shortened = limit
         .and_then(|limit| payload.char_indices().nth(limit))

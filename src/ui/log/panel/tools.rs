@@ -221,7 +221,7 @@ impl LogPanel {
             .log
             .iter()
             .filter(|line| (first..=last).contains(&line.seq))
-            .map(|line| line_text(line, settings.show, settings.timestamps, texts))
+            .map(|line| line_text(&line, settings.show, settings.timestamps, texts))
             .collect();
         ctx.copy_text(text.join("\n"));
     }
