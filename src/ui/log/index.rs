@@ -8,13 +8,17 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use super::model::{LogLine, LogModel};
 use crate::codec::TextEncoding;
 
-/// Lines looked at per frame while a query or filter is new (a few ms in a
-/// release build).
+/// Lines looked at per frame at most while a query or filter is new, and the
+/// time that may take: the frame also draws, and under a flood applies events.
 const SCAN_PER_FRAME: usize = 50_000;
+const SCAN_BUDGET: Duration = Duration::from_millis(3);
+/// How many lines are looked at between two looks at the clock.
+const SCAN_BATCH: usize = 512;
 
 /// The filters that decide which lines are rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +85,8 @@ impl<K> Default for LineIndex<K> {
 
 impl<K: PartialEq> LineIndex<K> {
     /// Brings the entries up to date with `log` for `key` (`matches` decides a
-    /// line), looking at no more than [`SCAN_PER_FRAME`] lines. Returns how many
-    /// entries fell off the front with their lines.
+    /// line), looking at no more than [`SCAN_PER_FRAME`] lines or for longer than
+    /// [`SCAN_BUDGET`]. Returns how many entries fell off the front with their lines.
     pub fn update(&mut self, log: &LogModel, key: K, matches: impl Fn(&LogLine) -> bool) -> usize {
         if self.key.as_ref() != Some(&key) {
             self.seqs.clear();
@@ -96,12 +100,18 @@ impl<K: PartialEq> LineIndex<K> {
             Ok(index) => index + 1,
             Err(index) => index,
         };
-        let end = (start + SCAN_PER_FRAME).min(log.len());
-        for line in log.iter_from(start).take(end.saturating_sub(start)) {
+        let deadline = Instant::now() + SCAN_BUDGET;
+        let limit = (start + SCAN_PER_FRAME).min(log.len());
+        let mut end = start;
+        for line in log.iter_from(start).take(limit.saturating_sub(start)) {
             if matches(&line) {
                 self.seqs.push_back(line.seq);
             }
             self.scanned = line.seq;
+            end += 1;
+            if (end - start).is_multiple_of(SCAN_BATCH) && Instant::now() > deadline {
+                break;
+            }
         }
         self.progress = (end < log.len()).then(|| (end * 100 / log.len().max(1)) as u8);
         dropped

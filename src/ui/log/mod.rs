@@ -6,4 +6,5 @@ mod lines;
 pub mod model;
 pub mod panel;
 pub mod save;
+pub mod text_match;
 pub mod view;

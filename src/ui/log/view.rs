@@ -13,6 +13,7 @@ use crate::codec::format_hex;
 use crate::i18n::Texts;
 use crate::ui::log::index::{FilterKey, LineIndex};
 use crate::ui::log::model::{Direction, LogLine, LogModel};
+use crate::ui::log::text_match::{contains_ignoring_case, peer_contains};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum ShowMode {
@@ -66,7 +67,7 @@ impl LogViewOptions<'_> {
             return false;
         }
         let filter = self.peer_filter.trim();
-        filter.is_empty() || line.peer.to_string().contains(filter)
+        filter.is_empty() || peer_contains(line.peer, filter)
     }
 }
 
@@ -111,7 +112,7 @@ pub fn log_view_ui(
             let Some(line) = index.and_then(|index| model.get(index)) else {
                 continue;
             };
-            let hit = !search.is_empty() && line.text().to_lowercase().contains(&search);
+            let hit = !search.is_empty() && contains_ignoring_case(line.text(), &search);
             let selected = options
                 .selection
                 .is_some_and(|(first, last)| (first..=last).contains(&line.seq));

@@ -155,7 +155,11 @@ impl Chunk {
         let mut end = start + usize::from(record.kept);
         let data = self.arena.get(start..end)?;
         // A note is words, not a payload: it has no length.
-        let mut len = if record.flags & NOTE != 0 { 0 } else { data.len() };
+        let mut len = if record.flags & NOTE != 0 {
+            0
+        } else {
+            data.len()
+        };
         if record.flags & CUT != 0 {
             len = read_u64(&self.arena, end)? as usize;
             end += 8;

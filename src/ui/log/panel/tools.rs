@@ -13,6 +13,7 @@ use crate::i18n::{Describe, Texts};
 use crate::ui::dialogs;
 use crate::ui::log::index::{FilterKey, SearchKey};
 use crate::ui::log::save::{SaveFailed, save_log_in_background};
+use crate::ui::log::text_match::contains_ignoring_case;
 use crate::ui::log::view::line_text;
 use crate::ui::{error_ui, labelled_field_ui};
 
@@ -169,7 +170,7 @@ impl LogPanel {
         };
         let needle = &key.needle.clone();
         let dropped = self.search_index.update(&self.log, key, |line| {
-            options.keeps(line) && line.text().to_lowercase().contains(needle.as_str())
+            options.keeps(line) && contains_ignoring_case(line.text(), needle)
         });
         let count = self.search_index.len();
         // The match we were on keeps its place while older ones fall off.
