@@ -80,11 +80,7 @@ python3 "$work/send.py" "$rate" "$secs" "$port" "${MARK:-}" >"$work/sent.txt" & 
 if [ "${CLICKS:-0}" = 1 ]; then
   # Inert spot: the empty part of the settings column.
   DISPLAY=$disp xdotool mousemove --window "$wid" 130 660
-  while kill -0 "$sender" 2>/dev/null; do
-    sleep 0.25
-    date +%s%N >>"$work/clicks.txt"
-    DISPLAY=$disp xdotool click 1
-  done
+  DISPLAY=$disp python3 "$(dirname "$0")/common/xtest_clicks.py" "$sender" 0.25 "$work/clicks.txt"
 fi
 wait "$sender"
 sent=$(cat "$work/sent.txt")

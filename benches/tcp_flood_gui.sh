@@ -58,14 +58,11 @@ if [ "$capture" = 1 ]; then
 fi
 
 # Inert spot: the empty part of the settings column. First 10 clicks on the idle
-# window: what the method itself costs (starting xdotool, X, one frame).
+# window: what the method itself costs (X, one frame).
 x mousemove --window "$wid" 130 660
 : >"$work/idle_clicks.txt"
-for _ in $(seq 10); do
-  sleep 0.3
-  date +%s%N >>"$work/idle_clicks.txt"
-  x click 1
-done
+sleep 3.3 & idle=$!
+DISPLAY=$disp python3 "$(dirname "$0")/common/xtest_clicks.py" "$idle" 0.3 "$work/idle_clicks.txt"
 sleep 0.5
 python3 "$send" "$port" "$secs" >"$work/sent.txt" & sender=$!
 if [ -n "${RENICE:-}" ]; then
@@ -75,11 +72,7 @@ if [ -n "${RENICE:-}" ]; then
   done
 fi
 : >"$work/clicks.txt"
-while kill -0 "$sender" 2>/dev/null; do
-  sleep 0.5
-  date +%s%N >>"$work/clicks.txt"
-  x click 1
-done
+DISPLAY=$disp python3 "$(dirname "$0")/common/xtest_clicks.py" "$sender" 0.5 "$work/clicks.txt"
 read -r sent sha nd_rate <"$work/sent.txt"
 rss_during=$(awk '/VmHWM/ {print $2}' "/proc/$app/status")
 # Every byte counted (the probe prints the engine's counters once a second).
