@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Lang, Texts};
 use crate::ui::AppTab;
 use crate::ui::file::FileTab;
-use crate::ui::fonts::install_fonts;
+use crate::ui::fonts::{SystemFontsAfterFirstFrame, install_fonts};
 use crate::ui::network::NetworkTab;
 use crate::ui::probe::Probe;
 use crate::ui::tcp_client::TcpClientTab;
@@ -143,6 +143,8 @@ pub struct NetdbgApp {
     /// The saved settings could not be read; shown until dismissed.
     settings_notice: bool,
     probe: Option<Probe>,
+    /// The native window's system-font fallback, once it is on screen.
+    system_fonts: Option<SystemFontsAfterFirstFrame>,
     /// How wide the language and presenter controls were last frame, so the top
     /// bar can put them on their own row when the tabs leave too little room.
     top_right_width: f32,
@@ -176,6 +178,7 @@ impl NetdbgApp {
             lang: settings.lang,
             settings_notice: false,
             probe: None,
+            system_fonts: None,
             top_right_width: 0.0,
             tab: settings.tab,
             view: settings.view,
@@ -186,6 +189,13 @@ impl NetdbgApp {
     /// Turns on the benchmark measurements (see [`Probe`]).
     pub fn with_probe(mut self, probe: Option<Probe>) -> Self {
         self.probe = probe;
+        self
+    }
+
+    /// Falls back on the system's fonts for glyphs no bundled font has (the
+    /// native window; tests keep to the bundled fonts).
+    pub fn with_system_fonts(mut self) -> Self {
+        self.system_fonts = Some(SystemFontsAfterFirstFrame::default());
         self
     }
 
@@ -246,12 +256,21 @@ impl eframe::App for NetdbgApp {
             let received = (udp.rx_packets + tcp.rx_packets, udp.rx_bytes + tcp.rx_bytes);
             probe.frame(ctx, frame.info().cpu_usage, received);
         }
+        if let Some(system_fonts) = &mut self.system_fonts {
+            system_fonts.frame(ctx);
+        }
         self.tabs.logic(ctx, self.lang);
+        if let Some(probe) = &mut self.probe {
+            probe.logic_done();
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
         self.tabs.ui(self.tab, ui, self.lang, &mut self.view);
+        if let Some(probe) = &mut self.probe {
+            probe.laid_out();
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

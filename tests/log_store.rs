@@ -206,3 +206,14 @@ fn a_long_note_is_cut_at_a_character() {
     assert!(!text.is_empty() && text.len() <= MAX_SHOWN_BYTES);
     assert!(text.chars().all(|c| c == '好'));
 }
+
+#[test]
+fn printable_ascii_is_kept_as_is_except_where_it_means_other_text() {
+    let mut log = LogModel::new(1000, TextEncoding::Gbk);
+    log.push(SystemTime::now(), Direction::Rx, peer(1), b"temp=21.5 ~ok~");
+    assert_eq!(log.get(0).expect("line").text(), "temp=21.5 ~ok~");
+    // In UTF-16 the same bytes are other characters: "xx" is U+7878.
+    let mut log = LogModel::new(1000, TextEncoding::Utf16Le);
+    log.push(SystemTime::now(), Direction::Rx, peer(1), b"xxA ");
+    assert_eq!(log.get(0).expect("line").text(), "\u{7878}\u{2041}");
+}

@@ -56,9 +56,12 @@ fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) 
     });
     // The note sits where the gap was, maybe above the rows in view: search finds it.
     replace_field(&mut harness, texts.search, fell_behind);
+    // A new query is looked for in slices across frames ("searching… N%"): the
+    // count is final once no progress is shown.
     let none_found = texts.search_matches(None, 0);
     wait_until(&mut harness, "the search to find the note", |h| {
         h.query_by_label(&none_found).is_none()
+            && (0..=100).all(|percent| h.query_by_label(&texts.search_progress(percent)).is_none())
     });
     harness.get_by_label(texts.next).click();
     wait_until(&mut harness, "the skipped note in view", |h| {

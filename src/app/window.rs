@@ -22,6 +22,8 @@ pub fn run(started: Instant) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport,
         renderer,
+        // Added by the app once the first frame is shown (SystemFontsAfterFirstFrame).
+        system_font_fallback: false,
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -29,7 +31,9 @@ pub fn run(started: Instant) -> ExitCode {
         options,
         Box::new(move |cc| {
             Ok(Box::new(
-                NetdbgApp::new(cc).with_probe(Probe::from_env(started)),
+                NetdbgApp::new(cc)
+                    .with_probe(Probe::from_env(started))
+                    .with_system_fonts(),
             ))
         }),
     );

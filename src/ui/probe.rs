@@ -16,11 +16,20 @@ pub struct Probe {
     counted: u32,
     /// A frame handled a mouse press; the next frame starts once it is shown.
     press_pending: bool,
+    /// When this frame's logic began, and the slowest logic (applying events)
+    /// and layout of the frames since the last report.
+    frame_started: Instant,
+    logic_ended: Instant,
+    worst_logic: Duration,
+    worst_layout: Duration,
 }
 
 impl Probe {
     pub fn from_env(started: Instant) -> Option<Self> {
         let enabled = std::env::var("NETDBG_PROBE").is_ok_and(|v| v == "1");
+        if enabled {
+            eprintln!("probe app_created_ms={:.1}", ms_since(started));
+        }
         enabled.then(|| Self {
             started,
             frames: 0,
@@ -29,7 +38,28 @@ impl Probe {
             sum: 0.0,
             counted: 0,
             press_pending: false,
+            frame_started: Instant::now(),
+            logic_ended: Instant::now(),
+            worst_logic: Duration::ZERO,
+            worst_layout: Duration::ZERO,
         })
+    }
+
+    /// Call when a frame's logic (applying engine events) is done.
+    pub fn logic_done(&mut self) {
+        self.logic_ended = Instant::now();
+        self.worst_logic = self.worst_logic.max(self.logic_ended - self.frame_started);
+    }
+
+    /// Call when a frame's widgets are laid out (before it is painted).
+    pub fn laid_out(&mut self) {
+        self.worst_layout = self.worst_layout.max(self.logic_ended.elapsed());
+        if self.frames == 1 {
+            eprintln!(
+                "probe first_frame_laid_out_ms={:.1}",
+                ms_since(self.started)
+            );
+        }
     }
 
     /// Call once per frame with eframe's CPU time of the previous frame and
@@ -41,6 +71,7 @@ impl Probe {
         (rx_packets, rx_bytes): (u64, u64),
     ) {
         self.frames += 1;
+        self.frame_started = Instant::now();
         if std::mem::take(&mut self.press_pending) {
             let shown = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -52,9 +83,10 @@ impl Probe {
             ctx.request_repaint();
         }
         // The second frame starts after the first was presented.
-        if self.frames == 2 {
-            let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-            eprintln!("probe first_frame_ms={ms:.1}");
+        match self.frames {
+            1 => eprintln!("probe first_frame_begins_ms={:.1}", ms_since(self.started)),
+            2 => eprintln!("probe first_frame_ms={:.1}", ms_since(self.started)),
+            _ => {}
         }
         if let Some(cpu) = previous_frame_cpu {
             self.worst = self.worst.max(cpu);
@@ -63,15 +95,23 @@ impl Probe {
         }
         if self.window_start.elapsed() >= Duration::from_secs(1) && self.counted > 0 {
             eprintln!(
-                "probe frames={} worst_ms={:.2} mean_ms={:.2} rx_packets={rx_packets} rx_bytes={rx_bytes}",
+                "probe frames={} worst_ms={:.2} mean_ms={:.2} worst_logic_ms={:.2} worst_layout_ms={:.2} rx_packets={rx_packets} rx_bytes={rx_bytes}",
                 self.counted,
                 self.worst * 1000.0,
-                self.sum * 1000.0 / self.counted as f32
+                self.sum * 1000.0 / self.counted as f32,
+                self.worst_logic.as_secs_f64() * 1000.0,
+                self.worst_layout.as_secs_f64() * 1000.0,
             );
+            self.worst_logic = Duration::ZERO;
+            self.worst_layout = Duration::ZERO;
             self.window_start = Instant::now();
             self.worst = 0.0;
             self.sum = 0.0;
             self.counted = 0;
         }
     }
+}
+
+fn ms_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
 }

@@ -26,6 +26,14 @@ const MIB: usize = 1024 * 1024;
 
 /// Decodes `data`, keeping nothing extra when the shown text equals the bytes.
 fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Option<Box<str>> {
+    // Printable ASCII reads the same in every ASCII-compatible encoding (all
+    // but UTF-16) and hides nothing: the flood case, decided without building
+    // the text.
+    if encoding.encoding_rs().is_ascii_compatible()
+        && data.iter().all(|byte| (b' '..=b'~').contains(byte))
+    {
+        return None;
+    }
     let text = shown(&encoding.decode(data));
     (text.as_bytes() != data).then(|| text.into_boxed_str())
 }

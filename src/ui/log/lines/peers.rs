@@ -13,13 +13,20 @@ pub struct PeerTable {
     uses: Vec<u32>,
     ids: HashMap<SocketAddr, u32>,
     free: Vec<u32>,
+    /// The last peer looked up: a flood comes from one peer, line after line.
+    last: Option<(SocketAddr, u32)>,
 }
 
 impl PeerTable {
     /// The id of `peer`, counted as used once more.
     pub fn acquire(&mut self, peer: SocketAddr) -> u32 {
-        if let Some(&id) = self.ids.get(&peer) {
+        let known = match self.last {
+            Some((last, id)) if last == peer => Some(id),
+            _ => self.ids.get(&peer).copied(),
+        };
+        if let Some(id) = known {
             self.uses[id as usize] += 1;
+            self.last = Some((peer, id));
             return id;
         }
         let id = match self.free.pop() {
@@ -35,6 +42,7 @@ impl PeerTable {
             }
         };
         self.ids.insert(peer, id);
+        self.last = Some((peer, id));
         id
     }
 
@@ -47,6 +55,9 @@ impl PeerTable {
         if *uses == 0 {
             self.ids.remove(&self.addresses[id as usize]);
             self.free.push(id);
+            if self.last.is_some_and(|(_, last)| last == id) {
+                self.last = None;
+            }
         }
     }
 
