@@ -37,6 +37,11 @@ pub(super) fn read_some(link: &Arc<ClientLink>, shared: &Arc<Shared>, buf: &mut 
             Ok(len) => {
                 link.panic_read.check("read");
                 received(link, shared, &buf[..len]);
+                if len < buf.len() {
+                    // Most likely all there was: the reader learns of more from the
+                    // poller, without a read that only says "nothing yet".
+                    return Turn::Open;
+                }
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Turn::Open,
