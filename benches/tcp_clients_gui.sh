@@ -73,10 +73,11 @@ rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
 anon=$(awk '/RssAnon/ {print $2}' "/proc/$app/status")
 
 # With every client listed: scroll the table, sort by RX both ways, filter, clear.
+# (Default layout: the filter field at y 160, the column headers at 198, rows below.)
 before=$(grep -c 'probe frames' "$work/probe.log" || true)
-for _ in $(seq 40); do x mousemove --window "$wid" 700 140 click 5; sleep 0.05; done
-x mousemove --window "$wid" 600 110 click 1; sleep 0.5; x click 1; sleep 0.5
-x mousemove --window "$wid" 380 86 click 1
+for _ in $(seq 40); do x mousemove --window "$wid" 700 300 click 5; sleep 0.05; done
+x mousemove --window "$wid" 612 198 click 1; sleep 0.5; x click 1; sleep 0.5
+x mousemove --window "$wid" 398 160 click 1
 x windowfocus --sync "$wid" type --window "$wid" "127.0.0.1:4"; sleep 1
 x key --window "$wid" ctrl+a BackSpace; sleep 1
 echo go >"$work/go"

@@ -2,13 +2,15 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 use netdbg::codec::{StreamDecoder, TextEncoding};
 use netdbg::engine::{
-    AutoReply, AutoReplySpec, ClientId, ClientInfo, CloseReason, EngineError, MatchKind, RuleSpec,
-    TcpServer, TcpServerConfig, TcpServerEvent, no_waker,
+    AutoReply, AutoReplySpec, ClientId, ClientInfo, CloseReason, EngineError, FlowConfig,
+    MatchKind, RuleSpec, TcpServer, TcpServerConfig, TcpServerEvent, no_waker,
 };
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -566,5 +568,61 @@ fn counters_are_exact_after_a_flood() {
     assert_eq!(
         server.counters().snapshot().rx_packets,
         info.counters.snapshot().rx_packets
+    );
+}
+
+#[test]
+fn a_flooding_client_does_not_keep_the_others_waiting() {
+    // One event in flight at a time, and a consumer that takes a millisecond for
+    // each: the server reads slower than the flooder writes, so the flooder's
+    // socket always has more to read.
+    let (server, rx) = start(TcpServerConfig {
+        flow: FlowConfig {
+            budget: 1,
+            ..FlowConfig::lossless()
+        },
+        ..loopback()
+    });
+    let (mut flooder, flooder_info) = connect(&server, &rx);
+    let (mut other, other_info) = connect(&server, &rx);
+    // The flooder writes flat out until the test is done (for FLOOD at most), then
+    // hangs up: its `Closed` marks the end of the flood.
+    const FLOOD: Duration = Duration::from_secs(4);
+    let stop = Arc::new(AtomicBool::new(false));
+    let flooding = stop.clone();
+    flooder
+        .set_write_timeout(Some(WAIT))
+        .expect("write timeout");
+    let flood = std::thread::spawn(move || {
+        let chunk = vec![0x46u8; 64 * 1024];
+        let deadline = Instant::now() + FLOOD;
+        while !flooding.load(Ordering::SeqCst) && Instant::now() < deadline {
+            if flooder.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let slowly = |what: &str, wanted: &dyn Fn(&TcpServerEvent) -> bool| {
+        next_matching(&rx, what, |event| {
+            std::thread::sleep(Duration::from_millis(1));
+            wanted(event)
+        })
+    };
+    slowly(
+        "the flood",
+        &|e| matches!(e, TcpServerEvent::Received { client, .. } if *client == flooder_info.id),
+    );
+    other.write_all(b"ping").expect("write");
+    let first = slowly("the other client's data or the flood's end", &|e| {
+        matches!(e, TcpServerEvent::Received { client, .. } if *client == other_info.id)
+            || matches!(e, TcpServerEvent::Closed { client, .. } if *client == flooder_info.id)
+    });
+    // Closing the server also ends a write the flooder is blocked in.
+    stop.store(true, Ordering::SeqCst);
+    drop(server);
+    flood.join().expect("the flood thread");
+    assert!(
+        matches!(first, TcpServerEvent::Received { client, .. } if client == other_info.id),
+        "the other client was heard during the flood, not after it: {first:?}"
     );
 }

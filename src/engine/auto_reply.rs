@@ -2,7 +2,7 @@
 //! a farewell (再见!) when a client hangs up, and rules "when a message contains /
 //! starts with / equals / matches X, reply Y". What the user typed is kept as an
 //! [`AutoReplySpec`]; [`AutoReply::compile`] turns it into bytes and matchers once,
-//! so the service threads only compare.
+//! so the reader only compares.
 
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +89,7 @@ pub enum AutoReplyError {
     },
 }
 
-/// Ready-to-use answers; cheap to share between service threads.
+/// Ready-to-use answers; cheap to share with the reader thread.
 #[derive(Debug, Clone)]
 pub struct AutoReply {
     every_message: Option<Vec<u8>>,

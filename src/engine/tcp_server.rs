@@ -1,12 +1,14 @@
-//! A TCP server: a listening socket (backlog 4096), an accept thread, one small
-//! service thread per accepted client (the tutorial's "service socket"), and one
-//! writer thread that sends for every client without ever waiting on one that does
-//! not read. Stopping the listener leaves the accepted clients talking; disconnecting
-//! them is a separate action. A thread that panics closes what it served (a
-//! client, or the listener) and says so; the rest of the server carries on.
+//! A TCP server: a listening socket (backlog 4096), an accept thread, one reader
+//! thread that serves every accepted client (the tutorial's "service sockets") as
+//! their data arrives, and one writer thread that sends for every client without
+//! ever waiting on one that does not read. Stopping the listener leaves the accepted
+//! clients talking; disconnecting them is a separate action. A panic closes what it
+//! hit (a client, or the listener) and says so; the rest of the server carries on.
 
 mod accept;
 mod link;
+mod poll_set;
+mod reader;
 mod service;
 mod shared;
 mod writer;
@@ -27,12 +29,10 @@ use super::{Counters, EngineError, Waker};
 use shared::{Reporter, Shared};
 
 pub use super::listener::LISTEN_BACKLOG;
-/// Linux aborts a process near 16k threads; the cap keeps us well below.
+/// Each client holds one descriptor; the cap stays inside a 20,000-descriptor limit.
 pub const DEFAULT_MAX_CLIENTS: usize = 10_000;
 /// Messages waiting for one slow client before more are refused.
 pub const CLIENT_SEND_QUEUE: usize = 1024;
-/// A service thread only reads and reports, so a small stack does.
-const CLIENT_STACK: usize = 64 * 1024;
 
 /// Numbers clients in the order they were accepted, from 1.
 pub type ClientId = u64;
@@ -163,6 +163,7 @@ impl TcpServer {
         });
         reporter.capture.set(sink);
         let writer = writer::spawn(reporter.clone(), local)?;
+        let (reader, inbox) = reader::channel()?;
         let shared = Arc::new(Shared {
             reporter,
             clients: Mutex::new(HashMap::new()),
@@ -172,9 +173,13 @@ impl TcpServer {
             accept: Mutex::new(None),
             next_id: AtomicU64::new(1),
             writer,
+            reader,
         });
-        shared.listen(listener)?;
-        Ok(TcpServer { shared, local })
+        reader::spawn(inbox, shared.clone(), local)?;
+        // From here on the server ends as the handle's `drop` ends it.
+        let server = TcpServer { shared, local };
+        server.shared.listen(listener)?;
+        Ok(server)
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -267,7 +272,7 @@ impl TcpServer {
         }
     }
 
-    /// Test hook: the client's service thread panics when its next data arrives.
+    /// Test hook: the reader panics when the client's next data arrives.
     #[doc(hidden)]
     pub fn panic_next_read(&self, client: ClientId) {
         if let Some(link) = self.shared.lock_clients().get(&client) {
@@ -297,6 +302,7 @@ impl Drop for TcpServer {
         self.shared.reporter.flow.close();
         self.stop_listening();
         self.disconnect_all();
+        self.shared.reader.stop();
     }
 }
 

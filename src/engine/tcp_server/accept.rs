@@ -1,4 +1,4 @@
-//! What happens to an accepted connection: a service thread, or a refusal.
+//! What happens to an accepted connection: a place at the reader, or a refusal.
 
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -6,12 +6,11 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use super::super::EngineError;
-use super::super::error::WorkerRole;
+use super::super::error::IoOp;
 use super::super::listener::AcceptHandler;
-use super::super::worker::Worker;
 use super::link::ClientLink;
 use super::shared::Shared;
-use super::{CLIENT_STACK, ClientInfo, CloseReason, TcpServerEvent, service};
+use super::{ClientInfo, CloseReason, TcpServerEvent};
 
 /// The TCP server's side of the accept thread.
 pub(super) struct Admitter(pub Arc<Shared>);
@@ -30,7 +29,7 @@ impl AcceptHandler for Admitter {
     }
 }
 
-/// Gives an accepted connection its service thread, or refuses it.
+/// Hands an accepted connection to the reader, or refuses it.
 fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     let max = shared.max_clients.load(Ordering::SeqCst);
     let mut clients = shared.lock_clients();
@@ -43,9 +42,14 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
         // The client is already gone; nothing to serve.
         return;
     };
+    // The reader serves every client from one thread: a read must never wait.
+    if let Err(err) = stream.set_nonblocking(true) {
+        drop(clients);
+        refuse(shared, &stream, peer, EngineError::io(IoOp::Receive, &err));
+        return;
+    }
     let _ = stream.set_nodelay(true);
-    writer_socket_setup(&stream);
-    // One descriptor per client, shared by its service thread and the writer:
+    // One descriptor per client, shared by the reader and the writer:
     // 10,000 clients must fit in a 20,000-descriptor limit.
     let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
     let link = Arc::new(ClientLink::new(id, peer, stream));
@@ -58,26 +62,16 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
         since: SystemTime::now(),
         counters: link.counters.clone(),
     };
-    // Reported before the thread starts, so `Connected` precedes the client's data.
+    // Reported before the reader hears of it, so `Connected` precedes the client's data.
     shared.reporter.report(TcpServerEvent::Connected(info));
-    let (thread_shared, thread_link) = (shared.clone(), link.clone());
-    let (panicked_shared, panicked_link) = (shared.clone(), link.clone());
-    let spawned = Worker::new(WorkerRole::Receive, format!("tcp-client {peer}"))
-        .stack_size(CLIENT_STACK)
-        .spawn(
-            move || service::serve(&thread_link, &thread_shared),
-            // Closed like any broken connection: out of the list, socket shut down.
-            move |error| {
-                service::finish(&panicked_link, &panicked_shared, CloseReason::Error(error))
-            },
-        );
-    if let Err(error) = spawned {
+    if let Err(link) = shared.reader.serve(link) {
+        // The reader is gone: the server is closing.
         shared.lock_clients().remove(&link.id);
         link.hang_up();
         shared.reporter.report(TcpServerEvent::Closed {
             client: link.id,
             peer,
-            reason: CloseReason::Error(error),
+            reason: CloseReason::ByUs,
             at: SystemTime::now(),
         });
     }
@@ -90,13 +84,4 @@ fn refuse(shared: &Shared, stream: &TcpStream, peer: SocketAddr, error: EngineEr
     shared
         .reporter
         .report(TcpServerEvent::Refused { peer, error });
-}
-
-/// On Windows the writer cannot ask for a non-blocking send per call, so sends
-/// give up after a short time instead (see `writer.rs`).
-fn writer_socket_setup(stream: &TcpStream) {
-    #[cfg(windows)]
-    let _ = stream.set_write_timeout(Some(super::writer::WINDOWS_SEND_SLICE));
-    #[cfg(not(windows))]
-    let _ = stream;
 }

@@ -1,5 +1,5 @@
-//! One accepted client as the engine keeps it: its socket (shared by its service
-//! thread and the writer), its queue's count and how it is being closed.
+//! One accepted client as the engine keeps it: its socket (shared by the reader
+//! and the writer), its queue's count and how it is being closed.
 
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -57,7 +57,7 @@ impl ClientLink {
         let _ = self.stream.shutdown(Shutdown::Both);
     }
 
-    /// Hangs up because of `error`; the service thread says so in `Closed`.
+    /// Hangs up because of `error`; the reader says so in `Closed`.
     pub fn fail(&self, error: EngineError) {
         let _ = self.failure.set(error);
         self.hang_up();

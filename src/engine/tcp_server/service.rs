@@ -1,5 +1,6 @@
-//! One accepted client's service thread: read, report, answer automatically,
-//! and say how the connection ended (also when the thread panicked).
+//! One accepted client's service (the tutorial's "service socket"): read,
+//! report, answer automatically, and say how the connection ended (also when
+//! serving it panicked). The reader thread calls these for whichever client has data.
 
 use std::io::{self, Read};
 use std::net::Shutdown;
@@ -14,35 +15,47 @@ use super::link::ClientLink;
 use super::shared::Shared;
 use super::{CloseReason, TcpServerEvent};
 
-/// Reads start small (thousands of idle clients cost little) and grow for bulk data.
-const FIRST_READ: usize = 4 * 1024;
-const LARGEST_READ: usize = 64 * 1024;
+/// Reads one client gets in a row before the others' turn: a flood of 64 KiB
+/// reads still goes at full speed, and no client waits long for another.
+const READS_PER_TURN: usize = 16;
 
-pub(super) fn serve(link: &Arc<ClientLink>, shared: &Arc<Shared>) {
-    shared.reporter.flow.worker_started();
+/// How a client's turn at the reader ended.
+pub(super) enum Turn {
+    /// It has nothing more to read for now.
+    Open,
+    Closed(CloseReason),
+}
+
+/// Reads what the client has sent (up to [`READS_PER_TURN`] reads into `buf`),
+/// reporting and answering each read.
+pub(super) fn read_some(link: &Arc<ClientLink>, shared: &Arc<Shared>, buf: &mut [u8]) -> Turn {
     let mut stream = &link.stream;
-    let mut buf = vec![0u8; FIRST_READ];
-    let reason = loop {
-        match stream.read(&mut buf) {
-            Ok(0) if link.closing.load(Ordering::SeqCst) => break CloseReason::ByUs,
-            Ok(0) => break CloseReason::ByPeer,
+    for _ in 0..READS_PER_TURN {
+        match stream.read(buf) {
+            Ok(0) if link.closing.load(Ordering::SeqCst) => return Turn::Closed(CloseReason::ByUs),
+            Ok(0) => return Turn::Closed(CloseReason::ByPeer),
             Ok(len) => {
                 link.panic_read.check("read");
                 received(link, shared, &buf[..len]);
-                if len == buf.len() && buf.len() < LARGEST_READ {
-                    buf.resize(buf.len() * 2, 0);
+                if len < buf.len() {
+                    // Most likely all there was: the reader learns of more from the
+                    // poller, without a read that only says "nothing yet".
+                    return Turn::Open;
                 }
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) if link.closing.load(Ordering::SeqCst) => break CloseReason::ByUs,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Turn::Open,
+            Err(_) if link.closing.load(Ordering::SeqCst) => {
+                return Turn::Closed(CloseReason::ByUs);
+            }
             Err(err) => {
-                break CloseReason::Error(EngineError::ConnectionReset {
+                return Turn::Closed(CloseReason::Error(EngineError::ConnectionReset {
                     message: err.to_string(),
-                });
+                }));
             }
         }
-    };
-    finish(link, shared, reason);
+    }
+    Turn::Open
 }
 
 /// Takes the client off the list, says how it ended, and closes the connection

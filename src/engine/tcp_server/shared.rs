@@ -1,4 +1,4 @@
-//! What the accept thread, the service threads, the writer and the handle share:
+//! What the accept thread, the reader, the writer and the handle share:
 //! the clients, the settings a running server can change, and the reporter.
 
 use std::collections::HashMap;
@@ -16,10 +16,11 @@ use super::super::listener::AcceptLoop;
 use super::super::{Counters, EngineError, Waker};
 use super::accept::Admitter;
 use super::link::ClientLink;
+use super::reader::ReaderHandle;
 use super::writer::WriteJob;
 use super::{CLIENT_SEND_QUEUE, ClientId, TcpServerEvent};
 
-/// What the accept thread, the service threads, the writer and the handle share.
+/// What the accept thread, the reader, the writer and the handle share.
 pub(super) struct Shared {
     pub reporter: Arc<Reporter>,
     pub clients: Mutex<HashMap<ClientId, Arc<ClientLink>>>,
@@ -30,6 +31,7 @@ pub(super) struct Shared {
     pub accept: Mutex<Option<AcceptLoop>>,
     pub next_id: AtomicU64,
     pub writer: Sender<WriteJob>,
+    pub reader: ReaderHandle,
 }
 
 /// Reports events and counts the totals; shared with the writer, which must not

@@ -1,7 +1,7 @@
-//! One thread sends for every client of a server. A thread per client for writing
-//! would double the thread count (10,000 clients → 20,000 threads, past the point
-//! where Linux aborts the process), so instead each client has a bounded queue here
-//! and sends never wait: a client that does not read keeps its queue and is retried
+//! One thread sends for every client of a server (as one thread reads for them,
+//! see `reader.rs`): a thread per client would cost each a stack, and 10,000
+//! clients 10,000 threads. Instead each client has a bounded queue here and sends
+//! never wait: a client that does not read keeps its queue and is retried
 //! a little later, while everyone else's data goes out.
 //!
 //! A panic while sending to a client closes that client (its `Closed` carries the
@@ -27,9 +27,6 @@ use super::{ClientId, TcpServerEvent};
 
 /// How long a client whose socket buffer is full waits before the next try.
 const RETRY_STALLED: Duration = Duration::from_millis(20);
-/// On Windows a send gives up after this long (there is no per-call non-blocking flag).
-#[cfg(windows)]
-pub(super) const WINDOWS_SEND_SLICE: Duration = Duration::from_millis(5);
 
 pub(super) struct WriteJob {
     pub link: Arc<ClientLink>,
@@ -220,8 +217,8 @@ fn try_send(stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
     socket2::SockRef::from(stream).send_with_flags(data, flags)
 }
 
-/// Windows has no per-call non-blocking send; the socket's send timeout
-/// ([`WINDOWS_SEND_SLICE`]) bounds the wait instead.
+/// Windows has no per-call non-blocking send, but the socket is non-blocking
+/// (the reader needs it so), so a send the peer has no room for returns `WouldBlock`.
 #[cfg(windows)]
 fn try_send(mut stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
     use std::io::Write;

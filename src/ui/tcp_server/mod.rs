@@ -34,7 +34,8 @@ mod events;
 mod send;
 use send::{SendProblem, describe_send_problem};
 
-/// More clients than this would run the process into the OS thread limit.
+/// Well inside a 20,000-descriptor limit: each client holds one, and the window's
+/// own files and sockets need some too.
 const MAX_CLIENT_LIMIT: usize = 12_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
