@@ -42,7 +42,7 @@ pub use tcp::parse_rule;
 #[derive(Debug, Parser)]
 #[command(
     name = "netdbg",
-    version,
+    version = crate::build_info::LONG_VERSION,
     about = "netdbg — 网络调试助手: a network debugging assistant. \
              Without a subcommand it opens the window."
 )]

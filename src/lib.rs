@@ -2,6 +2,7 @@
 //! transfer in a window or headless from the command line.
 
 pub mod app;
+pub mod build_info;
 pub mod cli;
 pub mod codec;
 pub mod engine;
