@@ -45,8 +45,7 @@ fn build_info() {
         }
     }
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    let commit =
-        git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
     let seconds = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|text| text.trim().parse::<u64>().ok())

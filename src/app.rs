@@ -5,7 +5,8 @@ pub mod window;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Texts};
+use crate::i18n::{Describe, Lang, Texts};
+use crate::settings_home::PortableProblem;
 use crate::ui::AppTab;
 use crate::ui::file::FileTab;
 use crate::ui::fonts::{SystemFontsAfterFirstFrame, install_fonts};
@@ -142,6 +143,8 @@ pub struct NetdbgApp {
     lang: Lang,
     /// The saved settings could not be read; shown until dismissed.
     settings_notice: bool,
+    /// Portable mode's settings folder cannot be used as it should; shown until dismissed.
+    portable_problem: Option<PortableProblem>,
     probe: Option<Probe>,
     /// The native window's system-font fallback, once it is on screen.
     system_fonts: Option<SystemFontsAfterFirstFrame>,
@@ -177,6 +180,7 @@ impl NetdbgApp {
         Self {
             lang: settings.lang,
             settings_notice: false,
+            portable_problem: None,
             probe: None,
             system_fonts: None,
             top_right_width: 0.0,
@@ -189,6 +193,12 @@ impl NetdbgApp {
     /// Turns on the benchmark measurements (see [`Probe`]).
     pub fn with_probe(mut self, probe: Option<Probe>) -> Self {
         self.probe = probe;
+        self
+    }
+
+    /// Says what is wrong with portable mode's settings folder.
+    pub fn with_portable_problem(mut self, problem: Option<PortableProblem>) -> Self {
+        self.portable_problem = problem;
         self
     }
 
@@ -212,6 +222,16 @@ impl NetdbgApp {
                     self.settings_notice = false;
                 }
             });
+        }
+        if let Some(problem) = &self.portable_problem {
+            let mut dismissed = false;
+            ui.horizontal(|ui| {
+                crate::ui::error_ui(ui, &problem.describe(self.lang));
+                dismissed = ui.button(texts.dismiss).clicked();
+            });
+            if dismissed {
+                self.portable_problem = None;
+            }
         }
         ui.horizontal_wrapped(|ui| {
             for &tab in Tab::ALL {

@@ -8,4 +8,5 @@ pub mod codec;
 pub mod engine;
 pub mod i18n;
 pub mod platform;
+pub mod settings_home;
 pub mod ui;

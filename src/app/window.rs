@@ -3,7 +3,10 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::path::Path;
+
 use crate::app::NetdbgApp;
+use crate::settings_home::SettingsHome;
 use crate::ui::probe::Probe;
 
 const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
@@ -19,11 +22,13 @@ pub fn run(started: Instant) -> ExitCode {
         viewport = viewport.with_icon(icon);
     }
     let renderer = renderer_choice();
+    let settings_home = SettingsHome::of_this_program();
     let options = eframe::NativeOptions {
         viewport,
         renderer,
         // Added by the app once the first frame is shown (SystemFontsAfterFirstFrame).
         system_font_fallback: false,
+        persistence_path: settings_home.file().map(Path::to_owned),
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -33,7 +38,8 @@ pub fn run(started: Instant) -> ExitCode {
             Ok(Box::new(
                 NetdbgApp::new(cc)
                     .with_probe(Probe::from_env(started))
-                    .with_system_fonts(),
+                    .with_system_fonts()
+                    .with_portable_problem(settings_home.into_problem()),
             ))
         }),
     );

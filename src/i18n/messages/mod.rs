@@ -6,11 +6,13 @@ mod engine_error;
 mod files;
 mod input;
 mod reach;
+mod settings;
 
 use std::fmt;
 
 use super::Lang;
 use crate::engine::{AutoReplyError, DownloadError, EngineError, InputError, NameProblem, Refusal};
+use crate::settings_home::PortableProblem;
 pub use reach::describe_reach;
 
 /// Says what happened and what to do, in the user's language.
@@ -40,4 +42,5 @@ display_in_english!(
     NameProblem,
     Refusal,
     DownloadError,
+    PortableProblem,
 );
