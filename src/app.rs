@@ -14,7 +14,7 @@ use crate::ui::network::NetworkTab;
 use crate::ui::probe::Probe;
 use crate::ui::tcp_client::TcpClientTab;
 use crate::ui::tcp_server::TcpServerTab;
-use crate::ui::teaching::ViewSettings;
+use crate::ui::teaching::{ThemeChoice, ViewSettings};
 use crate::ui::udp::UdpTab;
 
 /// The tab list, as egui_demo_app keeps its apps: one entry per tab, in the
@@ -177,6 +177,7 @@ impl NetdbgApp {
         // a steady one costs nothing.
         ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = false);
         settings.view.apply_zoom(ctx);
+        settings.view.theme.apply(ctx);
         Self {
             lang: settings.lang,
             settings_notice: false,
@@ -250,6 +251,17 @@ impl NetdbgApp {
                             ui.selectable_value(&mut self.lang, lang, lang.native_name());
                         }
                     });
+                let theme = self.view.theme;
+                egui::ComboBox::from_label(texts.theme)
+                    .selected_text(theme.name(texts))
+                    .show_ui(ui, |ui| {
+                        for choice in ThemeChoice::ALL {
+                            ui.selectable_value(&mut self.view.theme, choice, choice.name(texts));
+                        }
+                    });
+                if self.view.theme != theme {
+                    self.view.theme.apply(ui.ctx());
+                }
                 let presenter = ui
                     .toggle_value(&mut self.view.presenter, texts.presenter_mode)
                     .on_hover_text(texts.presenter_tip);
@@ -276,6 +288,7 @@ impl eframe::App for NetdbgApp {
             let received = (udp.rx_packets + tcp.rx_packets, udp.rx_bytes + tcp.rx_bytes);
             probe.frame(ctx, frame.info().cpu_usage, received);
         }
+        self.view.theme.apply(ctx);
         if let Some(system_fonts) = &mut self.system_fonts {
             system_fonts.frame(ctx);
         }

@@ -22,6 +22,41 @@ pub struct ViewSettings {
     /// Presenter mode's zoom in percent; Ctrl+plus / Ctrl+minus change it to fit
     /// the projector, and it is kept.
     pub presenter_zoom_percent: u16,
+    pub theme: ThemeChoice,
+}
+
+/// Light or dark, or as the system says (egui follows the OS where it can tell).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub const ALL: [Self; 3] = [Self::System, Self::Light, Self::Dark];
+
+    pub fn name(self, texts: &Texts) -> &'static str {
+        match self {
+            Self::System => texts.theme_system,
+            Self::Light => texts.theme_light,
+            Self::Dark => texts.theme_dark,
+        }
+    }
+
+    /// Makes `ctx` look this way, unless it already does. Called every frame:
+    /// the choice here is what counts, whatever restored egui's memory set.
+    pub fn apply(self, ctx: &egui::Context) {
+        let preference = match self {
+            Self::System => egui::ThemePreference::System,
+            Self::Light => egui::ThemePreference::Light,
+            Self::Dark => egui::ThemePreference::Dark,
+        };
+        if ctx.options(|options| options.theme_preference) != preference {
+            ctx.set_theme(preference);
+        }
+    }
 }
 
 impl Default for ViewSettings {
@@ -31,6 +66,7 @@ impl Default for ViewSettings {
             rate_plot: false,
             timeline: false,
             presenter_zoom_percent: PRESENTER_ZOOM_PERCENT,
+            theme: ThemeChoice::System,
         }
     }
 }
