@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Describe, Lang, Texts};
 use crate::settings_home::PortableProblem;
 use crate::ui::AppTab;
+use crate::ui::about::About;
 use crate::ui::file::FileTab;
 use crate::ui::fonts::{SystemFontsAfterFirstFrame, install_fonts};
 use crate::ui::network::NetworkTab;
@@ -148,6 +149,7 @@ pub struct NetdbgApp {
     probe: Option<Probe>,
     /// The native window's system-font fallback, once it is on screen.
     system_fonts: Option<SystemFontsAfterFirstFrame>,
+    about: About,
     /// How wide the language and presenter controls were last frame, so the top
     /// bar can put them on their own row when the tabs leave too little room.
     top_right_width: f32,
@@ -182,6 +184,7 @@ impl NetdbgApp {
             lang: settings.lang,
             settings_notice: false,
             portable_problem: None,
+            about: About::default(),
             probe: None,
             system_fonts: None,
             top_right_width: 0.0,
@@ -251,6 +254,9 @@ impl NetdbgApp {
                             ui.selectable_value(&mut self.lang, lang, lang.native_name());
                         }
                     });
+                if ui.button(texts.about).clicked() {
+                    self.about.show();
+                }
                 let theme = self.view.theme;
                 egui::ComboBox::from_label(texts.theme)
                     .selected_text(theme.name(texts))
@@ -301,6 +307,7 @@ impl eframe::App for NetdbgApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
         self.tabs.ui(self.tab, ui, self.lang, &mut self.view);
+        self.about.ui(ui.ctx(), self.lang.texts());
         if let Some(probe) = &mut self.probe {
             probe.laid_out();
         }

@@ -2,6 +2,7 @@
 //! `tcp_server/`, `file/`, `network`), what the traffic tabs share (`traffic/`,
 //! `log/`, `send/`, `teaching/`), and the small widgets below.
 
+pub mod about;
 pub mod dialogs;
 pub mod file;
 pub mod fonts;
