@@ -254,9 +254,6 @@ impl NetdbgApp {
                             ui.selectable_value(&mut self.lang, lang, lang.native_name());
                         }
                     });
-                if ui.button(texts.about).clicked() {
-                    self.about.show();
-                }
                 let theme = self.view.theme;
                 egui::ComboBox::from_label(texts.theme)
                     .selected_text(theme.name(texts))
@@ -275,6 +272,9 @@ impl NetdbgApp {
                     self.view.apply_zoom(ui.ctx());
                 } else {
                     self.view.keep_zoom(ui.ctx());
+                }
+                if ui.button(texts.about).clicked() {
+                    self.about.show();
                 }
             });
             let width = right.response.rect.width() + ui.spacing().item_spacing.x;
