@@ -96,12 +96,43 @@ fn address_scopes_follow_the_tutorial() {
         "172.16.0.1",
         "172.31.255.255",
         "192.168.1.5",
-        "fd00::1",
     ] {
         assert_eq!(scope(private), AddressScope::Private, "{private}");
     }
-    for public in ["172.15.0.1", "172.32.0.1", "8.8.8.8", "2001:db8::1"] {
+    for public in [
+        "172.15.0.1",
+        "172.32.0.1",
+        "8.8.8.8",
+        "100.63.255.255",
+        "100.128.0.0",
+        "192.0.3.1",
+        "2001:db9::1",
+        "2400:cb00::1",
+    ] {
         assert_eq!(scope(public), AddressScope::Public, "{public}");
+    }
+    for shared in ["100.64.0.1", "100.127.255.254"] {
+        assert_eq!(scope(shared), AddressScope::SharedNat, "{shared}");
+    }
+    for documentation in [
+        "192.0.2.1",
+        "198.51.100.7",
+        "203.0.113.255",
+        "2001:db8::1",
+        "2001:db8:ffff::1",
+    ] {
+        assert_eq!(
+            scope(documentation),
+            AddressScope::Documentation,
+            "{documentation}"
+        );
+    }
+    for unique_local in ["fd00::1", "fc00::1", "fdff:ffff::1"] {
+        assert_eq!(
+            scope(unique_local),
+            AddressScope::UniqueLocal,
+            "{unique_local}"
+        );
     }
     assert_eq!(scope("169.254.3.4"), AddressScope::LinkLocal);
     assert_eq!(scope("fe80::1"), AddressScope::LinkLocal);
@@ -118,6 +149,12 @@ fn bindable_addresses_offer_wildcards_then_loopback() {
             .iter()
             .any(|a| a.ip.to_string() == "127.0.0.1" && a.scope == AddressScope::Loopback)
     );
+    // Each interface address says its prefix length; loopback's is /8.
+    let loopback = addresses
+        .iter()
+        .find(|a| a.ip.to_string() == "127.0.0.1")
+        .expect("loopback");
+    assert_eq!(loopback.prefix, Some(8));
 }
 
 #[test]

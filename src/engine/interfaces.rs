@@ -9,10 +9,17 @@ pub enum AddressScope {
     Any,
     /// 127.0.0.0/8 or ::1: this machine only.
     Loopback,
-    /// 10/8, 172.16/12, 192.168/16 or IPv6 fc00::/7: a LAN, not routed on the internet.
+    /// 10/8, 172.16/12, 192.168/16: a LAN, not routed on the internet.
     Private,
+    /// 100.64/10: the provider's carrier-grade NAT, shared by its customers.
+    SharedNat,
     /// 169.254/16 or fe80::/10: self-assigned, this link only.
     LinkLocal,
+    /// IPv6 fc00::/7 (in use: fd00::/8): a site's own addresses, not routed on the internet.
+    UniqueLocal,
+    /// 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32: for examples in
+    /// documents, never assigned to a real network.
+    Documentation,
     /// Anything else: reachable from the internet (unless a firewall says otherwise).
     Public,
 }
@@ -20,6 +27,8 @@ pub enum AddressScope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalAddress {
     pub ip: IpAddr,
+    /// The network's prefix length (`/24`), when the interface says.
+    pub prefix: Option<u8>,
     /// The interface name, e.g. `eth0`; empty for the wildcard addresses.
     pub interface: String,
     pub scope: AddressScope,
@@ -44,9 +53,22 @@ fn classify_v4(ip: Ipv4Addr) -> AddressScope {
         AddressScope::Private
     } else if ip.is_link_local() {
         AddressScope::LinkLocal
+    } else if in_v4(ip, [100, 64, 0, 0], 10) {
+        AddressScope::SharedNat
+    } else if [[192, 0, 2, 0], [198, 51, 100, 0], [203, 0, 113, 0]]
+        .into_iter()
+        .any(|net| in_v4(ip, net, 24))
+    {
+        AddressScope::Documentation
     } else {
         AddressScope::Public
     }
+}
+
+/// Whether `ip` is in `network`/`prefix`.
+fn in_v4(ip: Ipv4Addr, network: [u8; 4], prefix: u32) -> bool {
+    let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+    u32::from(ip) & mask == u32::from(Ipv4Addr::from(network)) & mask
 }
 
 fn classify_v6(ip: Ipv6Addr) -> AddressScope {
@@ -56,9 +78,11 @@ fn classify_v6(ip: Ipv6Addr) -> AddressScope {
     } else if ip.is_loopback() {
         AddressScope::Loopback
     } else if first & 0xfe00 == 0xfc00 {
-        AddressScope::Private
+        AddressScope::UniqueLocal
     } else if first & 0xffc0 == 0xfe80 {
         AddressScope::LinkLocal
+    } else if first == 0x2001 && ip.segments()[1] == 0x0db8 {
+        AddressScope::Documentation
     } else {
         AddressScope::Public
     }
@@ -70,6 +94,7 @@ fn classify_v6(ip: Ipv6Addr) -> AddressScope {
 pub fn bindable_addresses() -> Vec<LocalAddress> {
     let wildcard = |ip: IpAddr| LocalAddress {
         ip,
+        prefix: None,
         interface: String::new(),
         scope: AddressScope::Any,
     };
@@ -79,6 +104,7 @@ pub fn bindable_addresses() -> Vec<LocalAddress> {
                 .into_iter()
                 .map(|iface| LocalAddress {
                     ip: iface.ip(),
+                    prefix: prefix_length(&iface.addr),
                     scope: classify(iface.ip()),
                     interface: iface.name,
                 })
@@ -88,11 +114,13 @@ pub fn bindable_addresses() -> Vec<LocalAddress> {
             vec![
                 LocalAddress {
                     ip: Ipv4Addr::LOCALHOST.into(),
+                    prefix: Some(8),
                     interface: String::new(),
                     scope: AddressScope::Loopback,
                 },
                 LocalAddress {
                     ip: Ipv6Addr::LOCALHOST.into(),
+                    prefix: Some(128),
                     interface: String::new(),
                     scope: AddressScope::Loopback,
                 },
@@ -106,4 +134,11 @@ pub fn bindable_addresses() -> Vec<LocalAddress> {
     ];
     all.extend(found);
     all
+}
+
+fn prefix_length(addr: &if_addrs::IfAddr) -> Option<u8> {
+    Some(match addr {
+        if_addrs::IfAddr::V4(v4) => v4.prefixlen,
+        if_addrs::IfAddr::V6(v6) => v6.prefixlen,
+    })
 }

@@ -18,7 +18,7 @@ pub mod udp;
 
 use egui::{Color32, ComboBox, Response, RichText, TextEdit};
 
-use crate::engine::interfaces::{AddressScope, LocalAddress};
+use crate::engine::interfaces::LocalAddress;
 use crate::i18n::{Lang, Texts};
 use teaching::ViewSettings;
 
@@ -156,13 +156,7 @@ pub fn local_address_ui(
 }
 
 fn address_label(address: &LocalAddress, texts: &Texts) -> String {
-    let scope = match address.scope {
-        AddressScope::Any => texts.scope_any,
-        AddressScope::Loopback => texts.scope_loopback,
-        AddressScope::Private => texts.scope_private,
-        AddressScope::LinkLocal => texts.scope_link_local,
-        AddressScope::Public => texts.scope_public,
-    };
+    let scope = network::scope_name(address.scope, texts);
     if address.interface.is_empty() {
         format!("{}  ({scope})", address.ip)
     } else {

@@ -58,6 +58,9 @@ pub fn scope_explanation(scope: AddressScope, texts: &Texts) -> &'static str {
         AddressScope::Private => texts.range_private,
         AddressScope::LinkLocal => texts.range_link_local,
         AddressScope::Public => texts.range_public,
+        AddressScope::SharedNat => texts.range_shared_nat,
+        AddressScope::UniqueLocal => texts.range_unique_local,
+        AddressScope::Documentation => texts.range_documentation,
     }
 }
 
@@ -68,6 +71,9 @@ pub fn scope_name(scope: AddressScope, texts: &Texts) -> &'static str {
         AddressScope::Private => texts.scope_private,
         AddressScope::LinkLocal => texts.scope_link_local,
         AddressScope::Public => texts.scope_public,
+        AddressScope::SharedNat => texts.scope_shared_nat,
+        AddressScope::UniqueLocal => texts.scope_unique_local,
+        AddressScope::Documentation => texts.scope_documentation,
     }
 }
 
@@ -178,7 +184,10 @@ impl NetworkTab {
                 ui.end_row();
                 for address in &self.addresses {
                     ui.label(&address.interface);
-                    ui.label(address.ip.to_string());
+                    ui.label(match address.prefix {
+                        Some(prefix) => format!("{}/{prefix}", address.ip),
+                        None => address.ip.to_string(),
+                    });
                     ui.label(scope_name(address.scope, texts));
                     ui.label(scope_explanation(address.scope, texts));
                     ui.end_row();
