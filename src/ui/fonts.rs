@@ -41,8 +41,14 @@ impl SystemFontsAfterFirstFrame {
             return;
         }
         self.added = true;
-        ctx.add_font_provider(Arc::new(
-            egui_system_font_provider::SystemFontProvider::new(),
-        ));
+        ctx.add_font_provider(system_font_provider());
     }
+}
+
+/// Finds an installed font for a glyph no bundled font has (fontique: the
+/// system's own fallback — fontconfig, DirectWrite, CoreText), so 喆, 堃 or
+/// Traditional 網絡 show whenever the system has a CJK font; □ only when none has
+/// the glyph. Enumerating the fonts starts on a thread of its own.
+pub fn system_font_provider() -> Arc<dyn egui::epaint::text::FontProvider> {
+    Arc::new(egui_system_font_provider::SystemFontProvider::new())
 }
