@@ -183,7 +183,9 @@ fn a_window_behind_a_flooding_client_holds_its_budget_and_counts_everything() {
     let (server, events) = server(FlowConfig::display());
     let mut client = TcpStream::connect(server.local_addr()).expect("connect");
     // The window is not draining: the server keeps reading at full speed anyway.
-    let sent = write_until_stuck(&mut client, 1 << 30, Duration::from_secs(2));
+    // (A reader that waited for the window would stall for good; 5 s tells that
+    // apart from a machine busy with other tests — 2 s once was not enough.)
+    let sent = write_until_stuck(&mut client, 1 << 30, Duration::from_secs(5));
     assert_eq!(sent, 1 << 30, "reading never waited for the window");
     drop(client);
     let deadline = Instant::now() + WAIT;
