@@ -26,7 +26,7 @@ cp "$exe" "$stage/$name/netdbg.exe"
 cp README.md LICENSE "$stage/$name/"
 cp assets/fonts/LICENSE-DroidSansFallback.txt "$stage/$name/"
 if [ -x scripts/licenses.sh ]; then
-  scripts/licenses.sh "$stage/$name/third-party-licenses.html" >&2
+  scripts/licenses.sh "$stage/$name/third-party-licenses.html" x86_64-pc-windows-gnu >&2
 else
   echo "package-windows: scripts/licenses.sh not found; no third-party licence file" >&2
 fi
