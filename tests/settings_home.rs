@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use egui_kittest::Harness;
@@ -133,14 +132,20 @@ fn make_read_only(folder: &Path) -> bool {
         return true;
     }
     let _ = fs::remove_file(&probe);
-    let immutable = Command::new("chattr").arg("+i").arg(folder).status();
+    let immutable = std::process::Command::new("chattr")
+        .arg("+i")
+        .arg(folder)
+        .status();
     immutable.is_ok_and(|status| status.success()) && fs::write(&probe, b"x").is_err()
 }
 
 #[cfg(unix)]
 fn undo_read_only(folder: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    let _ = Command::new("chattr").arg("-i").arg(folder).status();
+    let _ = std::process::Command::new("chattr")
+        .arg("-i")
+        .arg(folder)
+        .status();
     let _ = fs::set_permissions(folder, fs::Permissions::from_mode(0o755));
 }
 
