@@ -58,8 +58,9 @@ fn flood_the_server_tab(lang: Lang, start: &str, fell_behind: &str, more: &str) 
     replace_field(&mut harness, texts.search, fell_behind);
     // A new query is looked for in slices across frames ("searching… N%"): the
     // count is final once no progress is shown.
+    // (3 ms of scanning a frame: in a debug build on a busy machine that is many frames.)
     let none_found = texts.search_matches(None, 0);
-    wait_until(&mut harness, "the search to find the note", |h| {
+    wait_until_within(&mut harness, "the search to find the note", BACKLOG, |h| {
         h.query_by_label(&none_found).is_none()
             && (0..=100).all(|percent| h.query_by_label(&texts.search_progress(percent)).is_none())
     });

@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
+use super::lines::LineStore;
 pub use super::lines::{Direction, LogLine};
-use super::lines::{Line, LineStore};
 use crate::codec::{TextEncoding, visible_text};
 use crate::engine::Skipped;
 
@@ -114,7 +114,7 @@ impl LogModel {
     ) {
         let data = &kept[..kept.len().min(MAX_SHOWN_BYTES)];
         let decoded = decode_for_display(self.encoding, data);
-        self.push_line(Line {
+        self.push_line(LogLine {
             seq: 0,
             at,
             direction,
@@ -140,7 +140,7 @@ impl LogModel {
         let data = &kept[..kept.len().min(MAX_SHOWN_BYTES)];
         let shown = shown(text);
         let decoded = (shown.as_bytes() != data).then_some(shown.as_str());
-        self.push_line(Line {
+        self.push_line(LogLine {
             seq: 0,
             at,
             direction,
@@ -158,7 +158,7 @@ impl LogModel {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        self.push_line(Line {
+        self.push_line(LogLine {
             seq: 0,
             at,
             direction: Direction::Note,
@@ -172,7 +172,7 @@ impl LogModel {
 
     /// Keeps `line` as the next one offered, dropping the oldest lines the
     /// limits no longer leave room for.
-    fn push_line(&mut self, line: Line) {
+    fn push_line(&mut self, line: LogLine) {
         self.offered += 1;
         let cost = cost(line.data, line.decoded);
         while !self.lines.is_empty()
@@ -181,7 +181,7 @@ impl LogModel {
             self.pop_front();
         }
         self.bytes += cost;
-        self.lines.push(Line {
+        self.lines.push(LogLine {
             seq: self.offered,
             ..line
         });
@@ -189,7 +189,7 @@ impl LogModel {
 
     fn pop_front(&mut self) {
         if let Some(line) = self.lines.get(0) {
-            self.bytes -= cost(line.data, line.decoded());
+            self.bytes -= cost(line.data, line.decoded);
         }
         self.lines.pop_front();
     }
@@ -293,7 +293,7 @@ impl LogModel {
                 _ => decode_for_display(encoding, line.data),
             };
             bytes += cost(line.data, decoded.as_deref());
-            lines.push(Line {
+            lines.push(LogLine {
                 seq: line.seq,
                 at: line.at,
                 direction: line.direction,

@@ -32,8 +32,8 @@ struct Record {
     flags: u8,
 }
 
-/// What a new line brings.
-pub struct NewLine<'a> {
+/// A line as the block stores it and reads it back (the peer as an id).
+pub struct ChunkLine<'a> {
     pub seq: u64,
     pub at: SystemTime,
     pub direction: Direction,
@@ -45,24 +45,12 @@ pub struct NewLine<'a> {
     pub decoded: Option<&'a str>,
 }
 
-impl NewLine<'_> {
+impl ChunkLine<'_> {
     /// Arena bytes the line takes.
     fn size(&self) -> usize {
         let cut = if self.len > self.data.len() { 8 } else { 0 };
         self.data.len() + cut + self.decoded.map_or(0, |text| 4 + text.len())
     }
-}
-
-/// A stored line as read back (the block's part; the peer is still an id).
-pub struct StoredLine<'a> {
-    pub seq: u64,
-    pub at: SystemTime,
-    pub direction: Direction,
-    pub auto_reply: bool,
-    pub peer: u32,
-    pub len: usize,
-    pub data: &'a [u8],
-    pub decoded: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -74,7 +62,7 @@ pub struct Chunk {
 
 impl Chunk {
     /// A block whose first line is `line`.
-    pub fn starting_with(line: &NewLine) -> Self {
+    pub fn starting_with(line: &ChunkLine) -> Self {
         let mut chunk = Self {
             first_seq: line.seq,
             records: Vec::with_capacity(CHUNK_LINES),
@@ -85,7 +73,7 @@ impl Chunk {
     }
 
     /// Whether `line` goes in this block without growing it.
-    pub fn has_room(&self, line: &NewLine) -> bool {
+    pub fn has_room(&self, line: &ChunkLine) -> bool {
         self.records.len() < CHUNK_LINES
             && self.arena.len() + line.size() <= self.arena.capacity()
             && line
@@ -96,7 +84,7 @@ impl Chunk {
     }
 
     /// Stores `line`; the caller checked [`Self::has_room`].
-    pub fn push(&mut self, line: &NewLine) {
+    pub fn push(&mut self, line: &ChunkLine) {
         let kept = line.data.len().min(usize::from(u16::MAX));
         let data = &line.data[..kept];
         let mut flags = match line.direction {
@@ -149,7 +137,7 @@ impl Chunk {
         self.records.get(at).map(|record| record.peer)
     }
 
-    pub fn get(&self, at: usize) -> Option<StoredLine<'_>> {
+    pub fn get(&self, at: usize) -> Option<ChunkLine<'_>> {
         let record = self.records.get(at)?;
         let start = record.offset as usize;
         let mut end = start + usize::from(record.kept);
@@ -171,7 +159,7 @@ impl Chunk {
         } else {
             None
         };
-        Some(StoredLine {
+        Some(ChunkLine {
             seq: self.first_seq + u64::from(record.seq_delta),
             at: time_from_nanos(record.at),
             direction: match record.flags & (TX | NOTE) {

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
-use chunk::{Chunk, NewLine};
+use chunk::{Chunk, ChunkLine};
 use peers::PeerTable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +36,8 @@ pub struct LogLine<'a> {
     pub len: usize,
     pub data: &'a [u8],
     /// `data` decoded for display; `None` when that is `data` itself (plain
-    /// ASCII/UTF-8 text, the flood case).
-    decoded: Option<&'a str>,
+    /// ASCII/UTF-8 text, the flood case). Set only by the log, which decodes.
+    pub(in crate::ui::log) decoded: Option<&'a str>,
 }
 
 impl<'a> LogLine<'a> {
@@ -56,23 +56,6 @@ impl<'a> LogLine<'a> {
             None => std::str::from_utf8(self.data).unwrap_or_default(),
         }
     }
-
-    /// The decoded text when it differs from the bytes.
-    pub(super) fn decoded(&self) -> Option<&'a str> {
-        self.decoded
-    }
-}
-
-/// A line to keep (see [`LineStore::push`]).
-pub struct Line<'a> {
-    pub seq: u64,
-    pub at: SystemTime,
-    pub direction: Direction,
-    pub auto_reply: bool,
-    pub peer: SocketAddr,
-    pub len: usize,
-    pub data: &'a [u8],
-    pub decoded: Option<&'a str>,
 }
 
 /// The kept lines, oldest first: pushed at the back, dropped from the front.
@@ -87,8 +70,9 @@ pub struct LineStore {
 }
 
 impl LineStore {
-    pub fn push(&mut self, line: Line) {
-        let new = NewLine {
+    /// Keeps `line` (its `seq` as given) at the back.
+    pub fn push(&mut self, line: LogLine) {
+        let new = ChunkLine {
             seq: line.seq,
             at: line.at,
             direction: line.direction,
