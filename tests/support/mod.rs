@@ -367,7 +367,9 @@ pub fn write_until_stuck(stream: &mut std::net::TcpStream, limit: u64, stuck: Du
     let block = [FILL; 64 * 1024];
     let (mut written, mut progress) = (0u64, Instant::now());
     while written < limit && progress.elapsed() < stuck {
-        match stream.write(&block) {
+        // Never past `limit`: after a partial write the last block is cut to fit.
+        let left = usize::try_from(limit - written).unwrap_or(usize::MAX);
+        match stream.write(&block[..block.len().min(left)]) {
             Ok(n) => {
                 written += n as u64;
                 progress = Instant::now();
