@@ -45,12 +45,25 @@ package_linux() {
   write_changelog "$metainfo_in" "$maintainer" | gzip -9n >"$work/changelog.gz"
 
   cargo build --release --locked
+  write_man_page target/release/netdbg "$work/netdbg.1.gz"
   local deb=$dist/netdbg_${version}_amd64.deb
   # cargo-deb strips the binary and works out the libraries it links ($auto).
   cargo deb --no-build --maintainer "$maintainer" --output "$deb"
   echo "wrote $deb"
 
   write_tarball "$deb" "$work"
+}
+
+# netdbg(1) from the binary's own --help and --version (help2man), so it never
+# disagrees with what the program says.
+write_man_page() { # write_man_page BINARY OUT.gz
+  if ! command -v help2man >/dev/null; then
+    local sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq help2man >/dev/null
+  fi
+  NETDBG_LANG=en help2man --no-info --no-discard-stderr --locale=C.UTF-8 \
+    --name "network debugging assistant (UDP, TCP server and client, file transfer)" \
+    "$1" | gzip -9n >"$2"
 }
 
 # The AppStream file with the homepage filled in, or without url and screenshots when the
