@@ -45,7 +45,7 @@ package_linux() {
   write_changelog "$metainfo_in" "$maintainer" | gzip -9n >"$work/changelog.gz"
 
   cargo build --release --locked
-  write_man_page target/release/netdbg "$work/netdbg.1.gz"
+  write_man_page "${CARGO_TARGET_DIR:-target}/release/netdbg" "$work/netdbg.1.gz"
   local deb=$dist/netdbg_${version}_amd64.deb
   # cargo-deb strips the binary and works out the libraries it links ($auto).
   cargo deb --no-build --maintainer "$maintainer" --output "$deb"
