@@ -254,17 +254,14 @@ impl NetdbgApp {
                             ui.selectable_value(&mut self.lang, lang, lang.native_name());
                         }
                     });
-                let theme = self.view.theme;
+                // Applied where every frame starts (logic), like a restored setting.
                 egui::ComboBox::from_label(texts.theme)
-                    .selected_text(theme.name(texts))
+                    .selected_text(self.view.theme.name(texts))
                     .show_ui(ui, |ui| {
                         for choice in ThemeChoice::ALL {
                             ui.selectable_value(&mut self.view.theme, choice, choice.name(texts));
                         }
                     });
-                if self.view.theme != theme {
-                    self.view.theme.apply(ui.ctx());
-                }
                 let presenter = ui
                     .toggle_value(&mut self.view.presenter, texts.presenter_mode)
                     .on_hover_text(texts.presenter_tip);

@@ -22,10 +22,6 @@ impl About {
         self.open = true;
     }
 
-    pub fn is_open(&self) -> bool {
-        self.open
-    }
-
     pub fn ui(&mut self, ctx: &egui::Context, texts: &Texts) {
         if !self.open {
             return;
