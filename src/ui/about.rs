@@ -15,11 +15,14 @@ const DEB_DOC_DIR: &str = "/usr/share/doc/netdbg";
 #[derive(Debug, Default)]
 pub struct About {
     open: bool,
+    /// Looked for once when the dialog opens, not every frame it is drawn.
+    third_party: Option<PathBuf>,
 }
 
 impl About {
     pub fn show(&mut self) {
         self.open = true;
+        self.third_party = third_party_file();
     }
 
     pub fn ui(&mut self, ctx: &egui::Context, texts: &Texts) {
@@ -49,7 +52,7 @@ impl About {
                     ui.label(texts.about_licence_text);
                     ui.end_row();
                     ui.label(texts.about_third_party);
-                    third_party_ui(ui, texts);
+                    third_party_ui(ui, texts, self.third_party.as_deref());
                     ui.end_row();
                     ui.label(texts.about_project);
                     ui.hyperlink(build_info::HOMEPAGE);
@@ -62,13 +65,13 @@ impl About {
     }
 }
 
-fn third_party_ui(ui: &mut egui::Ui, texts: &Texts) {
-    match third_party_file() {
+fn third_party_ui(ui: &mut egui::Ui, texts: &Texts, file: Option<&Path>) {
+    match file {
         Some(file) => {
             ui.horizontal(|ui| {
                 ui.label(file.display().to_string());
                 if ui.button(texts.about_open).clicked() {
-                    ui.ctx().open_url(egui::OpenUrl::new_tab(file_url(&file)));
+                    ui.ctx().open_url(egui::OpenUrl::new_tab(file_url(file)));
                 }
             });
         }
