@@ -138,7 +138,7 @@ fn report(error: &CliError) -> ExitCode {
 /// `--encoding`: a label like GBK or utf-8; default from the system locale.
 fn parse_encoding(label: Option<&str>, lang: Lang) -> Result<TextEncoding, CliError> {
     let Some(label) = label else {
-        return Ok(crate::platform::default_encoding());
+        return Ok(TextEncoding::Auto);
     };
     TextEncoding::from_label(label).ok_or_else(|| {
         let known: Vec<&str> = TextEncoding::ALL.iter().map(|e| e.label()).collect();

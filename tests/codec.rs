@@ -81,6 +81,9 @@ fn labels_round_trip_and_aliases() {
     for enc in TextEncoding::ALL {
         assert_eq!(TextEncoding::from_label(enc.label()), Some(enc));
         assert_eq!(enc.to_string(), enc.label());
+        if enc == Auto {
+            continue;
+        }
         assert_eq!(
             enc.encoding_rs().name().to_ascii_lowercase(),
             enc.label().to_ascii_lowercase()
@@ -339,4 +342,66 @@ fn visible_json_keeps_the_value_and_hides_the_characters() {
     assert_eq!(shown, r#"{"text":"x\u007f\u0085\u202ey\u2029"}"#);
     let value: serde_json::Value = serde_json::from_str(&shown).expect("still JSON");
     assert_eq!(value["text"], raw);
+}
+
+// ---- Auto: UTF-8 when valid, else the legacy code page ----
+
+#[test]
+fn auto_decodes_each_message_by_what_it_is() {
+    use netdbg::codec::decode_auto;
+    assert_eq!(decode_auto("你好".as_bytes(), Gbk), ("你好".into(), Utf8));
+    assert_eq!(decode_auto(&hex("c4e3bac3"), Gbk), ("你好".into(), Gbk));
+    assert_eq!(decode_auto(&hex("a741a6e8"), Big5).1, Big5);
+    assert_eq!(decode_auto(&hex("47 72 fc df 65"), Windows1252).0, "Grüße");
+    // A fallback that is not a legacy code page means Windows-1252.
+    assert_eq!(decode_auto(&hex("fc"), Utf8), ("ü".into(), Windows1252));
+    assert_eq!(decode_auto(b"", Gbk), (String::new(), Utf8));
+}
+
+#[test]
+fn auto_stream_joins_a_utf8_character_split_across_reads() {
+    let mut decoder = StreamDecoder::with_fallback(Auto, Gbk);
+    assert_eq!(decoder.decode_chunk(&hex("61 e4 bd")), "a");
+    assert_eq!(decoder.used(), Utf8);
+    assert_eq!(decoder.decode_chunk(&hex("a0 e5 a5 bd")), "你好");
+    assert_eq!(decoder.used(), Utf8);
+    assert_eq!(decoder.finish(), "");
+}
+
+#[test]
+fn auto_stream_joins_a_gbk_character_split_across_reads() {
+    // C4 looks like the start of a UTF-8 character until E3 comes.
+    let mut decoder = StreamDecoder::with_fallback(Auto, Gbk);
+    assert_eq!(decoder.decode_chunk(&hex("c4")), "");
+    assert_eq!(decoder.decode_chunk(&hex("e3 ba")), "你");
+    assert_eq!(decoder.used(), Gbk);
+    // BA was held by the GBK decoder: C3 finishes 好 although C3 alone could start UTF-8.
+    assert_eq!(decoder.decode_chunk(&hex("c3")), "好");
+    assert_eq!(decoder.used(), Gbk);
+    // A message of plain UTF-8 after it shows as UTF-8 again.
+    assert_eq!(decoder.decode_chunk("网络\r\n".as_bytes()), "网络\r\n");
+    assert_eq!(decoder.used(), Utf8);
+}
+
+#[test]
+fn auto_stream_finish_shows_a_dangling_start_in_the_fallback_and_resets() {
+    let mut decoder = StreamDecoder::with_fallback(Auto, Windows1252);
+    assert_eq!(decoder.decode_chunk(&hex("41 c3")), "A");
+    assert_eq!(decoder.finish(), "Ã");
+    assert_eq!(decoder.used(), Windows1252);
+    assert_eq!(decoder.decode_chunk(b"ok"), "ok");
+    assert_eq!(decoder.used(), Utf8);
+    let mut gbk = StreamDecoder::with_fallback(Auto, Gbk);
+    assert_eq!(gbk.decode_chunk(&hex("ff 41 c4")), "\u{fffd}A");
+    assert_eq!(gbk.finish(), "\u{fffd}");
+}
+
+#[test]
+fn auto_is_a_label_and_sends_in_the_system_encoding() {
+    assert_eq!(TextEncoding::from_label("auto"), Some(Auto));
+    assert_eq!(TextEncoding::from_label(" AUTO "), Some(Auto));
+    let system = netdbg::codec::auto_send_encoding();
+    assert_ne!(system, Auto);
+    assert_eq!(Auto.encode("hello"), system.encode("hello"));
+    assert_eq!(Auto.decode(b"hello"), "hello");
 }

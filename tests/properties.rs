@@ -37,8 +37,28 @@ fn any_bytes() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(any::<u8>(), 0..256)
 }
 
+/// Every encoding but Auto, which decides per chunk and is tested on its own below.
+fn fixed_encodings() -> Vec<TextEncoding> {
+    TextEncoding::ALL
+        .into_iter()
+        .filter(|e| *e != TextEncoding::Auto)
+        .collect()
+}
+
 fn any_encoding() -> impl Strategy<Value = TextEncoding> {
-    select(TextEncoding::ALL.to_vec())
+    select(fixed_encodings())
+}
+
+/// A legacy code page Auto can fall back to.
+fn any_fallback() -> impl Strategy<Value = TextEncoding> {
+    select(vec![
+        TextEncoding::Gbk,
+        TextEncoding::Gb18030,
+        TextEncoding::Big5,
+        TextEncoding::ShiftJis,
+        TextEncoding::EucKr,
+        TextEncoding::Windows1252,
+    ])
 }
 
 /// Cut points as fractions of the length, so they fit any input.
@@ -111,7 +131,7 @@ proptest! {
         cuts in any_cuts(),
     ) {
         let pieces = split(&bytes, &cuts);
-        for encoding in TextEncoding::ALL {
+        for encoding in fixed_encodings() {
             prop_assert_eq!(decode_in_pieces(encoding, &pieces), encoding.decode(&bytes));
         }
     }
@@ -137,7 +157,7 @@ proptest! {
         text in any_text(),
         cuts in any_cuts(),
     ) {
-        for encoding in TextEncoding::ALL {
+        for encoding in fixed_encodings() {
             let text = representable(&text, encoding);
             let bytes = encoding.encode(&text).expect("only representable characters left");
             let decoded = decode_in_pieces(encoding, &split(&bytes, &cuts));
@@ -146,6 +166,64 @@ proptest! {
                 prop_assert_eq!(decoded, text);
             }
         }
+    }
+
+    /// Auto shows UTF-8 text as itself however the stream cuts it, even
+    /// between the bytes of one character.
+    #[test]
+    fn auto_shows_split_utf8_text_whole(
+        text in any_text(),
+        cuts in any_cuts(),
+        fallback in any_fallback(),
+    ) {
+        let bytes = text.as_bytes();
+        let mut decoder = StreamDecoder::with_fallback(TextEncoding::Auto, fallback);
+        let mut shown = String::new();
+        for piece in split(bytes, &cuts) {
+            shown.push_str(&decoder.decode_chunk(piece));
+            if !piece.is_empty() {
+                prop_assert_eq!(decoder.used(), TextEncoding::Utf8);
+            }
+        }
+        shown.push_str(&decoder.finish());
+        prop_assert_eq!(shown, text);
+    }
+
+    /// Legacy text that is not UTF-8 shows in the fallback, whole.
+    #[test]
+    fn auto_shows_legacy_text_in_the_fallback(text in any_text(), fallback in any_fallback()) {
+        let text = representable(&text, fallback);
+        let bytes = fallback.encode(&text).expect("only representable characters left");
+        prop_assume!(std::str::from_utf8(&bytes).is_err());
+        let (whole, used) = netdbg::codec::decode_auto(&bytes, fallback);
+        prop_assert_eq!(used, fallback);
+        prop_assert_eq!(&whole, &fallback.decode(&bytes));
+        let mut decoder = StreamDecoder::with_fallback(TextEncoding::Auto, fallback);
+        let mut shown = decoder.decode_chunk(&bytes);
+        // (A message ending in what could start a UTF-8 character waits for more.)
+        shown.push_str(&decoder.finish());
+        prop_assert_eq!(decoder.used(), fallback);
+        prop_assert_eq!(shown, whole);
+    }
+
+    /// Whatever arrives, Auto decodes it without losing or inventing text: every
+    /// byte shows up in the text of one chunk or another, none twice.
+    #[test]
+    fn auto_stream_keeps_every_byte(
+        bytes in any_bytes(),
+        cuts in any_cuts(),
+        fallback in any_fallback(),
+    ) {
+        let mut decoder = StreamDecoder::with_fallback(TextEncoding::Auto, fallback);
+        let mut shown = String::new();
+        for piece in split(&bytes, &cuts) {
+            shown.push_str(&decoder.decode_chunk(piece));
+        }
+        shown.push_str(&decoder.finish());
+        let ascii_in = bytes.iter().filter(|b| b.is_ascii()).count();
+        prop_assert!(shown.chars().count() <= bytes.len());
+        prop_assert!(shown.chars().filter(char::is_ascii).count() <= ascii_in);
+        prop_assert!(bytes.is_empty() || !shown.is_empty());
     }
 
     #[test]

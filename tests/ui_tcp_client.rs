@@ -149,3 +149,42 @@ fn disconnect_sends_fin_first_so_the_farewell_still_arrives() {
     assert!(harness.query_by_label("Connect").is_some());
     farewell.join().expect("server thread");
 }
+
+/// Auto on a stream: a UTF-8 character split across two reads shows whole and
+/// tagged UTF-8; a GBK read after it shows in the system's legacy code page.
+#[test]
+fn auto_decides_per_read_and_joins_split_characters() {
+    use netdbg::codec::auto_fallback;
+    let server = TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
+    let port = server.local_addr().expect("addr").port();
+    let mut settings = settings(port);
+    settings.tcp_client.display.encoding = TextEncoding::Auto;
+    let mut harness = harness(settings);
+    harness.get_by_label("Connect").click();
+    harness.step();
+    server.set_nonblocking(true).expect("nonblocking");
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let mut conn = loop {
+        match server.accept() {
+            Ok((conn, _)) => break conn,
+            Err(_) if std::time::Instant::now() < deadline => {
+                harness.step();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(error) => panic!("the tab did not connect: {error}"),
+        }
+    };
+    conn.set_nonblocking(false).expect("blocking");
+    wait_for_text(&mut harness, &format!("connected to 127.0.0.1:{port}"));
+    conn.write_all(b"a\xe4\xbd").expect("write");
+    conn.flush().expect("flush");
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    conn.write_all(b"\xa0\xe5\xa5\xbd").expect("write");
+    support::wait_for_row(&mut harness, &["RX", "[UTF-8]", "你好"]);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let gbk = [0xc4, 0xe3, 0xba, 0xc3];
+    conn.write_all(&gbk).expect("write");
+    let fallback = auto_fallback();
+    let legacy = fallback.decode(&gbk).replace('\u{fffd}', "□");
+    support::wait_for_row(&mut harness, &["RX", &format!("[{fallback}]"), &legacy]);
+}

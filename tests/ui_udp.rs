@@ -276,3 +276,36 @@ fn bytes_the_encoding_cannot_decode_show_as_a_box() {
     peer.send_to(b"a\xFFb", local).expect("peer sends");
     wait_for_row(&mut harness, &["RX", "a□b"]);
 }
+
+/// Auto, the default: each datagram shows as UTF-8 when it is valid UTF-8 and in
+/// the system's legacy code page otherwise, and its row says which.
+#[test]
+fn auto_shows_each_datagram_as_what_it_is_and_tags_it() {
+    use netdbg::codec::auto_fallback;
+    use netdbg::ui::log::panel::DisplaySettings;
+    assert_eq!(DisplaySettings::default().encoding, TextEncoding::Auto);
+    let mut settings = udp_settings(Lang::En, None);
+    settings.udp.display.encoding = TextEncoding::Auto;
+    let mut harness = harness(settings);
+    let fallback = auto_fallback();
+    let chosen = harness
+        .get_by_role_and_label(Role::ComboBox, "Encoding")
+        .accesskit_node()
+        .value();
+    assert_eq!(
+        chosen.as_deref(),
+        Some(format!("Auto (UTF-8 / {fallback})").as_str()),
+        "the encoding list names both"
+    );
+    let local = open_udp(&mut harness, "Open");
+    let (peer, _) = udp_peer(DEADLINE);
+    peer.send_to("你好".as_bytes(), local).expect("peer sends");
+    wait_for_row(&mut harness, &["RX", "[UTF-8]", "你好"]);
+    let gbk = [0xc4, 0xe3, 0xba, 0xc3];
+    peer.send_to(&gbk, local).expect("peer sends");
+    let legacy = fallback.decode(&gbk).replace('\u{fffd}', "□");
+    wait_for_row(&mut harness, &["RX", &format!("[{fallback}]"), &legacy]);
+    peer.send_to(b"plain", local).expect("peer sends");
+    let row = wait_for_row(&mut harness, &["RX", "plain"]);
+    assert!(!row.contains('['), "ASCII reads the same either way: {row}");
+}

@@ -43,16 +43,18 @@ pub enum Flow {
 
 impl Printer {
     pub fn payload(&self, flow: Flow, peer: SocketAddr, data: &[u8], at: SystemTime) {
-        self.stream_payload(flow, peer, data, &self.encoding.decode(data), at);
+        let (text, used) = self.encoding.decode_telling(data);
+        self.stream_payload(flow, peer, data, (&text, used), at);
     }
 
-    /// Like [`Self::payload`], with `text` already decoded (by a stream's own decoder).
+    /// Like [`Self::payload`], with `text` already decoded (by a stream's own
+    /// decoder) as `used` (for Auto: what it picked).
     pub fn stream_payload(
         &self,
         flow: Flow,
         peer: SocketAddr,
         data: &[u8],
-        text: &str,
+        text: (&str, TextEncoding),
         at: SystemTime,
     ) {
         self.tagged_payload(flow, peer, data, text, at, PayloadTag::default());
@@ -65,11 +67,14 @@ impl Printer {
         flow: Flow,
         peer: SocketAddr,
         data: &[u8],
-        text: &str,
+        (text, used): (&str, TextEncoding),
         at: SystemTime,
         tag: PayloadTag<'_>,
     ) {
         let time: DateTime<Local> = at.into();
+        // Auto's choice matters (and is shown) only for bytes that are not ASCII.
+        let picked = (self.encoding == TextEncoding::Auto && !(data.is_ascii() && text.is_ascii()))
+            .then_some(used);
         if self.json {
             let event = match flow {
                 Flow::Received => "received",
@@ -81,6 +86,7 @@ impl Printer {
                 "len": data.len(),
                 "hex": format_hex_compact(data),
                 "text": text,
+                "encoding": used.label(),
                 "time": time.to_rfc3339(),
             });
             if let (Some(target), Value::Object(extra)) = (object.as_object_mut(), tag.fields) {
@@ -102,10 +108,12 @@ impl Printer {
         } else {
             text
         };
-        let note = tag
+        let note: String = tag
             .note
+            .into_iter()
+            .chain(picked.map(TextEncoding::label))
             .map(|note| format!(" [{note}]"))
-            .unwrap_or_default();
+            .collect();
         self.emit_line(&format!(
             "{} {direction} {peer} {} {}{note} | {shown}",
             time.format("%H:%M:%S%.3f"),

@@ -17,7 +17,7 @@ use crate::i18n::{Describe, Lang};
 
 #[derive(Debug, Args)]
 pub struct PayloadArgs {
-    /// Text encoding on the wire, for messages and replies (UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE)
+    /// Text encoding on the wire, for messages and replies: auto (the default: prints UTF-8 when valid, else the system's legacy code page; sends in the system's encoding), UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE
     #[arg(long, value_name = "E")]
     encoding: Option<String>,
     /// Messages are HEX, e.g. "48 65 6c 6c 6f" or 0x48,0x65; data is printed as HEX

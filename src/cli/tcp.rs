@@ -2,7 +2,7 @@
 //! in `tcp/serve.rs`.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::{Args, Subcommand};
 use crossbeam_channel::{Receiver, select};
@@ -374,6 +374,16 @@ struct Session {
 }
 
 impl Session {
+    /// A character the peer never finished still shows when the stream ends.
+    fn print_unfinished_character(&mut self) {
+        let rest = self.decoder.finish();
+        if let (false, Some(peer)) = (rest.is_empty(), self.peer) {
+            let decoded = (rest.as_str(), self.decoder.used());
+            self.printer
+                .stream_payload(Flow::Received, peer, &[], decoded, SystemTime::now());
+        }
+    }
+
     /// The next event (printed), `None` at the deadline; a failure ends the run.
     fn next(
         &mut self,
@@ -406,27 +416,34 @@ impl Session {
             TcpClientEvent::Received { data, at } => {
                 let text = self.decoder.decode_chunk(data);
                 if let Some(peer) = self.peer {
+                    let decoded = (text.as_str(), self.decoder.used());
                     self.printer
-                        .stream_payload(Flow::Received, peer, data, &text, *at);
+                        .stream_payload(Flow::Received, peer, data, decoded, *at);
                 }
             }
             TcpClientEvent::Sent { data, at } => {
                 if let Some(peer) = self.peer {
-                    let text = self.printer.encoding.decode(data);
+                    let (text, used) = self.printer.encoding.decode_telling(data);
                     self.printer
-                        .stream_payload(Flow::Sent, peer, data, &text, *at);
+                        .stream_payload(Flow::Sent, peer, data, (&text, used), *at);
                 }
             }
-            TcpClientEvent::ClosedByPeer => self.printer.event(
-                "closed",
-                json!({ "by": "peer", "peer": peer_text }),
-                &texts.tcp_closed_by_peer(&peer_text),
-            ),
-            TcpClientEvent::ClosedByUs => self.printer.event(
-                "closed",
-                json!({ "by": "us", "peer": peer_text }),
-                &texts.tcp_closed_by_us(&peer_text),
-            ),
+            TcpClientEvent::ClosedByPeer => {
+                self.print_unfinished_character();
+                self.printer.event(
+                    "closed",
+                    json!({ "by": "peer", "peer": peer_text }),
+                    &texts.tcp_closed_by_peer(&peer_text),
+                )
+            }
+            TcpClientEvent::ClosedByUs => {
+                self.print_unfinished_character();
+                self.printer.event(
+                    "closed",
+                    json!({ "by": "us", "peer": peer_text }),
+                    &texts.tcp_closed_by_us(&peer_text),
+                )
+            }
             // Only when closing: a lossless flow waits instead of skipping.
             TcpClientEvent::Skipped(skipped) => self.printer.skipped(*skipped, false),
             TcpClientEvent::Failed(error) | TcpClientEvent::SendFailed(error) => {

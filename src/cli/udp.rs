@@ -31,7 +31,7 @@ pub struct ListenArgs {
     /// Local address and port, e.g. 0.0.0.0:7788, [::]:7788 or just 7788
     #[arg(long, value_name = "ADDR:PORT")]
     bind: String,
-    /// Text encoding for decoding (UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE)
+    /// Text encoding for decoding: auto (the default: UTF-8 when valid, else the system's legacy code page), UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE
     #[arg(long, value_name = "E")]
     encoding: Option<String>,
     /// Print payloads as HEX instead of text

@@ -4,15 +4,19 @@ use std::fmt;
 
 use encoding_rs::{EncoderResult, Encoding};
 
+use super::auto;
 use super::error::CodecError;
 use super::locale;
 
 pub use super::stream_decoder::StreamDecoder;
 
-/// The encodings offered in the UI: the ones NetAssist users in East Asia and
-/// Western Europe actually meet on serial-over-TCP gear, plus UTF-16.
+/// The encodings offered in the UI: Auto, then the ones NetAssist users in East
+/// Asia and Western Europe actually meet on serial-over-TCP gear, plus UTF-16.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TextEncoding {
+    /// Per message: UTF-8 when valid, else the system's legacy code page
+    /// ([`super::auto`]); text is sent as [`super::auto::auto_send_encoding`].
+    Auto,
     Utf8,
     Gbk,
     Gb18030,
@@ -26,7 +30,8 @@ pub enum TextEncoding {
 
 impl TextEncoding {
     /// In the order the UI should list them.
-    pub const ALL: [TextEncoding; 9] = [
+    pub const ALL: [TextEncoding; 10] = [
+        TextEncoding::Auto,
         TextEncoding::Utf8,
         TextEncoding::Gbk,
         TextEncoding::Gb18030,
@@ -38,8 +43,10 @@ impl TextEncoding {
         TextEncoding::Utf16Be,
     ];
 
+    /// The name scripts and the CLI use; the UI shows Auto in its own language.
     pub fn label(self) -> &'static str {
         match self {
+            TextEncoding::Auto => "Auto",
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Gbk => "GBK",
             TextEncoding::Gb18030 => "GB18030",
@@ -62,6 +69,7 @@ impl TextEncoding {
             .flat_map(char::to_lowercase)
             .collect();
         let known = match squashed.as_str() {
+            "auto" => Some(TextEncoding::Auto),
             "utf8" => Some(TextEncoding::Utf8),
             "gbk" | "cp936" | "windows936" | "gb2312" => Some(TextEncoding::Gbk),
             "gb18030" => Some(TextEncoding::Gb18030),
@@ -75,12 +83,22 @@ impl TextEncoding {
         };
         known.or_else(|| {
             let whatwg = Encoding::for_label(s.trim().as_bytes())?;
-            Self::ALL.into_iter().find(|e| e.encoding_rs() == whatwg)
+            Self::ALL
+                .into_iter()
+                .filter(|e| *e != TextEncoding::Auto)
+                .find(|e| e.encoding_rs() == whatwg)
         })
     }
 
+    /// Whether bytes below 0x80 are ASCII (all but UTF-16).
+    pub fn is_ascii_compatible(self) -> bool {
+        self.encoding_rs().is_ascii_compatible()
+    }
+
+    /// The encoding_rs coder; for Auto, its fallback's (UTF-8 is tried first).
     pub fn encoding_rs(self) -> &'static Encoding {
         match self {
+            TextEncoding::Auto => auto::auto_fallback().encoding_rs(),
             TextEncoding::Utf8 => encoding_rs::UTF_8,
             TextEncoding::Gbk => encoding_rs::GBK,
             TextEncoding::Gb18030 => encoding_rs::GB18030,
@@ -98,6 +116,7 @@ impl TextEncoding {
     /// to a device would be far worse than refusing.
     pub fn encode(self, text: &str) -> Result<Vec<u8>, CodecError> {
         match self {
+            TextEncoding::Auto => auto::auto_send_encoding().encode(text),
             TextEncoding::Utf8 => Ok(text.as_bytes().to_vec()),
             // encoding_rs only encodes *to* UTF-8 for these; no BOM on the
             // wire because the peer did not ask for one.
@@ -143,10 +162,23 @@ impl TextEncoding {
     /// Lossy decode (invalid input becomes U+FFFD). BOMs are left alone so
     /// that what is shown matches the bytes the user chose to interpret.
     pub fn decode(self, bytes: &[u8]) -> String {
-        self.encoding_rs()
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned()
+        self.decode_telling(bytes).0
+    }
+
+    /// Like [`Self::decode`], also saying which encoding made the text: `self`,
+    /// or for Auto, UTF-8 or the fallback.
+    pub fn decode_telling(self, bytes: &[u8]) -> (String, TextEncoding) {
+        match self {
+            TextEncoding::Auto => auto::decode_auto(bytes, auto::auto_fallback()),
+            fixed => (
+                fixed
+                    .encoding_rs()
+                    .decode_without_bom_handling(bytes)
+                    .0
+                    .into_owned(),
+                fixed,
+            ),
+        }
     }
 
     /// Best guess for a fresh install: the legacy encoding most devices in

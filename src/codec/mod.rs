@@ -1,6 +1,7 @@
 //! Conversion between what the user types or sees and the bytes on the wire:
 //! text encodings, hex dumps and backslash escapes. Pure functions, no I/O.
 
+mod auto;
 pub mod checksum;
 pub mod encoding;
 mod error;
@@ -11,6 +12,7 @@ pub mod payload;
 mod stream_decoder;
 mod visible;
 
+pub use auto::{auto_fallback, auto_send_encoding, decode_auto, fallback_for};
 pub use checksum::{Checksum, LineEnding};
 pub use encoding::{StreamDecoder, TextEncoding};
 pub use error::CodecError;

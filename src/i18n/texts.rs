@@ -3,6 +3,7 @@
 
 mod cli;
 mod en;
+mod encoding;
 mod file_download;
 mod file_server;
 mod log_panel;

@@ -164,13 +164,14 @@ impl TrafficTab for TcpClientTab {
             TcpClientEvent::Received { data, at } => {
                 // Always through the decoder, so its state stays right while paused.
                 let text = self.decoder.decode_chunk(&data);
+                let used = self.decoder.used();
                 self.timeline_push_at(EventKind::Receive(data.len()), at);
                 match self.peer() {
                     Some(peer) if !self.traffic.panel.paused && !backlog => self
                         .traffic
                         .panel
                         .log
-                        .push_decoded(at, Direction::Rx, peer, (&data, data.len()), &text),
+                        .push_decoded(at, Direction::Rx, peer, (&data, data.len()), (&text, used)),
                     _ => self.traffic.panel.log.count_unshown(1),
                 }
             }

@@ -39,7 +39,7 @@ pub struct ServeArgs {
     /// (e.g. "contains:ping=>pong"); repeat for several, the first match wins over --reply
     #[arg(long = "rule", value_name = "SPEC")]
     rules: Vec<String>,
-    /// Text encoding on the wire, for replies and printed data (UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE)
+    /// Text encoding on the wire, for replies and printed data: auto (the default: prints UTF-8 when valid, else the system's legacy code page; sends in the system's encoding), UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE
     #[arg(long, value_name = "E")]
     encoding: Option<String>,
     /// Replies, farewell and rule patterns are HEX, e.g. "06" or 0x01,0x03; data is printed as HEX
@@ -269,16 +269,17 @@ impl ServerLog {
                 at,
             } => {
                 self.received += 1;
-                let text = self
+                let decoder = self
                     .decoders
                     .entry(*client)
-                    .or_insert_with(|| StreamDecoder::new(printer.encoding))
-                    .decode_chunk(data);
+                    .or_insert_with(|| StreamDecoder::new(printer.encoding));
+                let text = decoder.decode_chunk(data);
                 let tag = PayloadTag {
                     fields: json!({ "client": client }),
                     note: None,
                 };
-                printer.tagged_payload(Flow::Received, *peer, data, &text, *at, tag);
+                let decoded = (text.as_str(), decoder.used());
+                printer.tagged_payload(Flow::Received, *peer, data, decoded, *at, tag);
             }
             TcpServerEvent::Sent {
                 client,
@@ -288,12 +289,12 @@ impl ServerLog {
                 auto,
             } => {
                 // Replies are whole messages, so they decode on their own.
-                let text = printer.encoding.decode(data);
+                let (text, used) = printer.encoding.decode_telling(data);
                 let tag = PayloadTag {
                     fields: json!({ "client": client, "auto": auto }),
                     note: auto.then_some(texts.auto),
                 };
-                printer.tagged_payload(Flow::Sent, *peer, data, &text, *at, tag);
+                printer.tagged_payload(Flow::Sent, *peer, data, (&text, used), *at, tag);
             }
             TcpServerEvent::SendFailed {
                 client,
@@ -311,9 +312,20 @@ impl ServerLog {
                 client,
                 peer,
                 reason,
-                ..
+                at,
             } => {
-                self.decoders.remove(client);
+                // A character the client never finished still shows.
+                if let Some(mut decoder) = self.decoders.remove(client) {
+                    let rest = decoder.finish();
+                    if !rest.is_empty() {
+                        let tag = PayloadTag {
+                            fields: json!({ "client": client }),
+                            note: None,
+                        };
+                        let decoded = (rest.as_str(), decoder.used());
+                        printer.tagged_payload(Flow::Received, *peer, &[], decoded, *at, tag);
+                    }
+                }
                 let peer_text = peer.to_string();
                 let mut fields = json!({ "client": client, "peer": peer_text });
                 let line = match reason {

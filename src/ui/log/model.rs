@@ -24,18 +24,36 @@ pub const MIN_LOG_MIB: usize = 1;
 pub const MAX_LOG_MIB: usize = 1024;
 const MIB: usize = 1024 * 1024;
 
+/// A line's payload as the log keeps it: the shown text where it differs from
+/// the bytes, and what Auto decoded it as where that mattered.
+struct Decoded {
+    text: Option<Box<str>>,
+    picked: Option<TextEncoding>,
+}
+
 /// Decodes `data`, keeping nothing extra when the shown text equals the bytes.
-fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Option<Box<str>> {
+fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Decoded {
     // Printable ASCII reads the same in every ASCII-compatible encoding (all
     // but UTF-16) and hides nothing: the flood case, decided without building
     // the text.
-    if encoding.encoding_rs().is_ascii_compatible()
-        && data.iter().all(|byte| (b' '..=b'~').contains(byte))
-    {
-        return None;
+    if encoding.is_ascii_compatible() && data.iter().all(|byte| (b' '..=b'~').contains(byte)) {
+        return Decoded {
+            text: None,
+            picked: None,
+        };
     }
-    let text = shown(&encoding.decode(data));
-    (text.as_bytes() != data).then(|| text.into_boxed_str())
+    let (text, used) = encoding.decode_telling(data);
+    let text = shown(&text);
+    Decoded {
+        text: (text.as_bytes() != data).then(|| text.into_boxed_str()),
+        picked: auto_pick(encoding, data, used),
+    }
+}
+
+/// What a row tags as Auto's choice: only under Auto, and only when the bytes
+/// are not plain ASCII (which reads the same either way).
+fn auto_pick(encoding: TextEncoding, data: &[u8], used: TextEncoding) -> Option<TextEncoding> {
+    (encoding == TextEncoding::Auto && !data.is_ascii()).then_some(used)
 }
 
 /// What a row shows for decoded text: one line, and bytes the encoding could not
@@ -122,24 +140,28 @@ impl LogModel {
             peer,
             len: len.max(kept.len()),
             data,
-            decoded: decoded.as_deref(),
+            decoded: decoded.text.as_deref(),
+            picked: decoded.picked,
         });
     }
 
     /// Like [`Self::push_preview`], with `text` decoded by the caller's stream
-    /// decoder, so a character split across two TCP reads shows whole. Switching
-    /// the encoding later re-decodes each line on its own.
+    /// decoder (as `used`, which Auto picked), so a character split across two
+    /// TCP reads shows whole. Switching the encoding later re-decodes each line
+    /// on its own.
     pub fn push_decoded(
         &mut self,
         at: SystemTime,
         direction: Direction,
         peer: SocketAddr,
         (kept, len): (&[u8], usize),
-        text: &str,
+        (text, used): (&str, TextEncoding),
     ) {
         let data = &kept[..kept.len().min(MAX_SHOWN_BYTES)];
         let shown = shown(text);
         let decoded = (shown.as_bytes() != data).then_some(shown.as_str());
+        // Bytes held from the read before show in this line's text.
+        let plain = data.is_ascii() && text.is_ascii();
         self.push_line(LogLine {
             seq: 0,
             at,
@@ -149,6 +171,7 @@ impl LogModel {
             len: len.max(kept.len()),
             data,
             decoded,
+            picked: (self.encoding == TextEncoding::Auto && !plain).then_some(used),
         });
     }
 
@@ -167,6 +190,7 @@ impl LogModel {
             len: 0,
             data: &text.as_bytes()[..end],
             decoded: None,
+            picked: None,
         });
     }
 
@@ -289,10 +313,13 @@ impl LogModel {
         let mut bytes = 0;
         for line in self.lines.iter_from(0) {
             let decoded = match line.direction {
-                Direction::Note => None,
+                Direction::Note => Decoded {
+                    text: None,
+                    picked: None,
+                },
                 _ => decode_for_display(encoding, line.data),
             };
-            bytes += cost(line.data, decoded.as_deref());
+            bytes += cost(line.data, decoded.text.as_deref());
             lines.push(LogLine {
                 seq: line.seq,
                 at: line.at,
@@ -301,7 +328,8 @@ impl LogModel {
                 peer: line.peer,
                 len: line.len,
                 data: line.data,
-                decoded: decoded.as_deref(),
+                decoded: decoded.text.as_deref(),
+                picked: decoded.picked,
             });
         }
         self.lines = lines;

@@ -169,8 +169,12 @@ pub fn line_text(
     } else {
         String::new()
     };
+    let picked = line
+        .picked
+        .map(|picked| format!(" [{picked}]"))
+        .unwrap_or_default();
     format!(
-        "{time}{arrow} {} {} {}{auto} | {}",
+        "{time}{arrow} {} {} {}{auto}{picked} | {}",
         line.peer,
         line.len,
         texts.bytes,
@@ -297,6 +301,13 @@ fn row_ui(
                         .selectable(false),
                 )
                 .on_hover_text(texts.auto_reply_sent);
+            }
+            if let Some(picked) = line.picked {
+                ui.add(
+                    egui::Label::new(RichText::new(format!("[{picked}]")).small().weak())
+                        .selectable(false),
+                )
+                .on_hover_text(texts.picked_hint(picked));
             }
         }
         ui.add(

@@ -84,16 +84,17 @@ impl ClientTable {
         self.rows.get_mut(&id)
     }
 
-    /// Marks a client closed; returns the text its decoder still held.
-    pub fn close(&mut self, id: ClientId, state: ClientState) -> String {
+    /// Marks a client closed; returns the text its decoder still held, and what
+    /// it was decoded as.
+    pub fn close(&mut self, id: ClientId, state: ClientState) -> (String, TextEncoding) {
         let Some(row) = self.rows.get_mut(&id) else {
-            return String::new();
+            return (String::new(), TextEncoding::Utf8);
         };
         if row.state == ClientState::Connected {
             self.closed.push_back(id);
         }
         row.state = state;
-        let rest = row.decoder.finish();
+        let rest = (row.decoder.finish(), row.decoder.used());
         while self.closed.len() > KEPT_CLOSED {
             if let Some(oldest) = self.closed.pop_front() {
                 self.rows.remove(&oldest);

@@ -67,8 +67,8 @@ impl TcpServerTab {
                 );
                 // Always through the client's decoder, so its state stays right while paused.
                 let text = match self.clients.get_mut(client) {
-                    Some(row) => row.decoder.decode_chunk(&data),
-                    None => self.settings.display.encoding.decode(&data),
+                    Some(row) => (row.decoder.decode_chunk(&data), row.decoder.used()),
+                    None => self.settings.display.encoding.decode_telling(&data),
                 };
                 if show {
                     self.traffic.panel.log.push_decoded(
@@ -76,7 +76,7 @@ impl TcpServerTab {
                         Direction::Rx,
                         peer,
                         (&data, data.len()),
-                        &text,
+                        (&text.0, text.1),
                     );
                 } else {
                     self.traffic.panel.log.count_unshown(1);
@@ -147,11 +147,11 @@ impl TcpServerTab {
                 };
                 self.map.closed(client, state.clone(), Instant::now());
                 let rest = self.clients.close(client, state);
-                if !rest.is_empty() && show {
+                if !rest.0.is_empty() && show {
                     self.traffic
                         .panel
                         .log
-                        .push_decoded(at, Direction::Rx, peer, (&[], 0), &rest);
+                        .push_decoded(at, Direction::Rx, peer, (&[], 0), (&rest.0, rest.1));
                 }
                 self.note(show, at, peer, &line);
             }

@@ -6,6 +6,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::Direction;
+use crate::codec::{TextEncoding, auto_fallback};
 
 /// Lines per block, and its arena's size: 4096 lines of 64 bytes fill both.
 pub const CHUNK_LINES: usize = 4096;
@@ -18,6 +19,9 @@ const AUTO_REPLY: u8 = 4;
 const CUT: u8 = 8;
 /// The shown text differs from the bytes: its length and the text follow.
 const DECODED: u8 = 16;
+/// Auto decoded the payload as UTF-8, or as the system's legacy code page.
+const PICKED_UTF8: u8 = 32;
+const PICKED_FALLBACK: u8 = 64;
 
 /// One line, 24 bytes; its bytes live in the block's arena at `offset`.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +47,8 @@ pub struct ChunkLine<'a> {
     pub len: usize,
     pub data: &'a [u8],
     pub decoded: Option<&'a str>,
+    /// Auto's choice: UTF-8 or (any other) the system's fallback, stored as one bit.
+    pub picked: Option<TextEncoding>,
 }
 
 impl ChunkLine<'_> {
@@ -95,6 +101,11 @@ impl Chunk {
         if line.auto_reply {
             flags |= AUTO_REPLY;
         }
+        flags |= match line.picked {
+            None => 0,
+            Some(TextEncoding::Utf8) => PICKED_UTF8,
+            Some(_) => PICKED_FALLBACK,
+        };
         let offset = self.arena.len() as u32;
         self.arena.extend_from_slice(data);
         if line.len > kept {
@@ -172,6 +183,11 @@ impl Chunk {
             len,
             data,
             decoded,
+            picked: match record.flags & (PICKED_UTF8 | PICKED_FALLBACK) {
+                PICKED_UTF8 => Some(TextEncoding::Utf8),
+                PICKED_FALLBACK => Some(auto_fallback()),
+                _ => None,
+            },
         })
     }
 }

@@ -11,6 +11,8 @@ use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use chunk::{Chunk, ChunkLine};
+
+use crate::codec::TextEncoding;
 use peers::PeerTable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,9 @@ pub struct LogLine<'a> {
     /// `data` decoded for display; `None` when that is `data` itself (plain
     /// ASCII/UTF-8 text, the flood case). Set only by the log, which decodes.
     pub(in crate::ui::log) decoded: Option<&'a str>,
+    /// Under Auto, what the payload was decoded as (UTF-8 or the system's legacy
+    /// code page); `None` for plain ASCII, which reads the same in both.
+    pub picked: Option<TextEncoding>,
 }
 
 impl<'a> LogLine<'a> {
@@ -81,6 +86,7 @@ impl LineStore {
             len: line.len,
             data: line.data,
             decoded: line.decoded,
+            picked: line.picked,
         };
         match self.chunks.back_mut() {
             Some((_, last)) if last.has_room(&new) => last.push(&new),
@@ -159,6 +165,7 @@ impl LineStore {
             len: stored.len,
             data: stored.data,
             decoded: stored.decoded,
+            picked: stored.picked,
         })
     }
 

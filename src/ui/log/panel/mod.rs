@@ -39,7 +39,7 @@ pub struct DisplaySettings {
 impl Default for DisplaySettings {
     fn default() -> Self {
         Self {
-            encoding: crate::platform::default_encoding(),
+            encoding: TextEncoding::Auto,
             show: ShowMode::Text,
             timestamps: TimestampMode::TimeMs,
             show_sent: true,
@@ -122,12 +122,19 @@ impl LogPanel {
         presenter: bool,
     ) {
         ComboBox::from_label(texts.encoding)
-            .selected_text(settings.encoding.label())
+            .selected_text(texts.encoding_name(settings.encoding))
             .show_ui(ui, |ui| {
                 for encoding in TextEncoding::ALL {
-                    ui.selectable_value(&mut settings.encoding, encoding, encoding.label());
+                    ui.selectable_value(
+                        &mut settings.encoding,
+                        encoding,
+                        texts.encoding_name(encoding),
+                    )
+                    .on_hover_text(texts.encoding_hint(encoding));
                 }
-            });
+            })
+            .response
+            .on_hover_text(texts.encoding_hint(settings.encoding));
         self.log.set_encoding(settings.encoding);
         ui.separator();
         ui.label(texts.show);
