@@ -153,6 +153,8 @@ pub struct NetdbgApp {
     /// How wide the language and presenter controls were last frame, so the top
     /// bar can put them on their own row when the tabs leave too little room.
     top_right_width: f32,
+    /// The zoom presenter mode set last, to tell the user's Ctrl+plus/minus from it.
+    presenter_zoom: Option<f32>,
     tab: Tab,
     view: ViewSettings,
     tabs: Tabs,
@@ -188,6 +190,7 @@ impl NetdbgApp {
             probe: None,
             system_fonts: None,
             top_right_width: 0.0,
+            presenter_zoom: None,
             tab: settings.tab,
             view: settings.view,
             tabs: Tabs::new(settings, ctx),
@@ -267,8 +270,7 @@ impl NetdbgApp {
                     .on_hover_text(texts.presenter_tip);
                 if presenter.changed() {
                     self.view.apply_zoom(ui.ctx());
-                } else {
-                    self.view.keep_zoom(ui.ctx());
+                    self.presenter_zoom = None;
                 }
                 if ui.button(texts.about).clicked() {
                     self.about.show();
@@ -292,6 +294,7 @@ impl eframe::App for NetdbgApp {
             probe.frame(ctx, frame.info().cpu_usage, received);
         }
         self.view.theme.apply(ctx);
+        self.presenter_zoom = self.view.fit_zoom(ctx, self.presenter_zoom);
         if let Some(system_fonts) = &mut self.system_fonts {
             system_fonts.frame(ctx);
         }

@@ -49,19 +49,21 @@ fn received(listener: &mut JsonProcess) -> Value {
 fn udp_on_a_chinese_system_shows_utf8_and_gbk_each_as_itself() {
     let (mut listener, port) = udp_listen("zh_CN.UTF-8", &["--count", "3"]);
     let peer = UdpSocket::bind("127.0.0.1:0").expect("peer");
-    for datagram in [
-        "你好".as_bytes(),
-        &[0xc4, 0xe3, 0xba, 0xc3][..],
-        b"hi\r\n",
-    ] {
+    for datagram in ["你好".as_bytes(), &[0xc4, 0xe3, 0xba, 0xc3][..], b"hi\r\n"] {
         peer.send_to(datagram, ("127.0.0.1", port)).expect("send");
         // One at a time, so they print in this order.
         thread::sleep(Duration::from_millis(50));
     }
     let utf8 = received(&mut listener);
-    assert_eq!((utf8["text"].as_str(), utf8["encoding"].as_str()), (Some("你好"), Some("UTF-8")));
+    assert_eq!(
+        (utf8["text"].as_str(), utf8["encoding"].as_str()),
+        (Some("你好"), Some("UTF-8"))
+    );
     let gbk = received(&mut listener);
-    assert_eq!((gbk["text"].as_str(), gbk["encoding"].as_str()), (Some("你好"), Some("GBK")));
+    assert_eq!(
+        (gbk["text"].as_str(), gbk["encoding"].as_str()),
+        (Some("你好"), Some("GBK"))
+    );
     assert_eq!(gbk["hex"], "c4e3bac3");
     let ascii = received(&mut listener);
     assert_eq!(ascii["encoding"], "UTF-8");
@@ -117,7 +119,11 @@ fn human_lines_tag_what_auto_picked_for_text_that_is_not_ascii() {
     }
     assert!(shown[0].contains("[GBK] | 你好"), "{}", shown[0]);
     assert!(shown[1].contains("[UTF-8] | 网络"), "{}", shown[1]);
-    assert!(shown[2].ends_with("| plain\n") && !shown[2].contains('['), "{}", shown[2]);
+    assert!(
+        shown[2].ends_with("| plain\n") && !shown[2].contains('['),
+        "{}",
+        shown[2]
+    );
     assert!(child.wait().expect("exit").success());
 }
 
@@ -145,7 +151,11 @@ fn connect_json(locale: &str, port: u16) -> Vec<Value> {
         .args(["--wait", "5"])
         .output()
         .expect("run connect");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|line| serde_json::from_str(line).expect("a JSON line"))
@@ -184,9 +194,15 @@ fn tcp_character_left_unfinished_at_hang_up_still_prints() {
     let events = connect_json("en_US.UTF-8", tcp_peer(PIECES));
     assert_eq!(
         texts_and_encodings(&events),
-        [("A".into(), "UTF-8".into()), ("Ã".into(), "Windows-1252".into())]
+        [
+            ("A".into(), "UTF-8".into()),
+            ("Ã".into(), "Windows-1252".into())
+        ]
     );
-    assert_eq!(events[1]["len"], 0, "its byte was counted with the read before");
+    assert_eq!(
+        events[1]["len"], 0,
+        "its byte was counted with the read before"
+    );
 }
 
 /// The tutorial's GBK server, talked to from a Chinese system with no --encoding:
@@ -227,7 +243,11 @@ c.close()
         .args(["--send", "你好", "--wait", "1", "--json"])
         .output()
         .expect("run connect");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let events: Vec<Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
@@ -243,7 +263,10 @@ c.close()
     );
     let text: String = received.iter().map(|(text, _)| text.as_str()).collect();
     assert_eq!(text, "收到再见!");
-    assert!(received.iter().all(|(_, encoding)| encoding == "GBK"), "{received:?}");
+    assert!(
+        received.iter().all(|(_, encoding)| encoding == "GBK"),
+        "{received:?}"
+    );
     let mut got = String::new();
     lines.read_line(&mut got).expect("server printed");
     assert_eq!(got.trim(), "你好");

@@ -25,10 +25,9 @@ pub fn auto_fallback() -> TextEncoding {
 /// which turns any byte into a character.
 pub fn fallback_for(system: TextEncoding) -> TextEncoding {
     match system {
-        TextEncoding::Auto
-        | TextEncoding::Utf8
-        | TextEncoding::Utf16Le
-        | TextEncoding::Utf16Be => TextEncoding::Windows1252,
+        TextEncoding::Auto | TextEncoding::Utf8 | TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+            TextEncoding::Windows1252
+        }
         legacy => legacy,
     }
 }

@@ -166,6 +166,8 @@ pub struct Texts {
     pub theme_light: &'static str,
     pub theme_dark: &'static str,
     pub presenter_tip: &'static str,
+    pub settings_column: &'static str,
+    pub settings_column_tip: &'static str,
     pub rate_plot: &'static str,
     pub bytes_per_sec: &'static str,
     pub packets_per_sec: &'static str,

@@ -256,17 +256,21 @@ impl TrafficTab for TcpClientTab {
                 );
             });
         });
-        let (label, action) = if busy {
-            (texts.disconnect, Action::Disconnect)
-        } else {
-            (texts.connect, Action::Connect)
-        };
+        let (label, action) = self.main_action(texts);
         if start_stop_ui(ui, label) {
             actions.push(action);
         }
         ui.separator();
         self.traffic
             .display_settings_ui(ui, texts, &mut self.settings.display);
+    }
+
+    fn main_action(&self, texts: &Texts) -> (&'static str, Action) {
+        if self.traffic.endpoint().is_some() {
+            (texts.disconnect, Action::Disconnect)
+        } else {
+            (texts.connect, Action::Connect)
+        }
     }
 
     fn send(&mut self, request: SendRequest) {

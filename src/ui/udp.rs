@@ -196,11 +196,7 @@ impl TrafficTab for UdpTab {
                 ui.weak(texts.port_zero_hint);
             }
         }
-        let (label, action) = if is_open {
-            (texts.close, Action::Close)
-        } else {
-            (texts.open, Action::Open)
-        };
+        let (label, action) = self.main_action(texts);
         if start_stop_ui(ui, label) {
             actions.push(action);
         }
@@ -234,6 +230,14 @@ impl TrafficTab for UdpTab {
             MAX_UDP_PAYLOAD_V6
         } else {
             MAX_UDP_PAYLOAD_V4
+        }
+    }
+
+    fn main_action(&self, texts: &Texts) -> (&'static str, Action) {
+        if self.traffic.endpoint().is_some() {
+            (texts.close, Action::Close)
+        } else {
+            (texts.open, Action::Open)
         }
     }
 

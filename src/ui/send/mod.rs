@@ -138,7 +138,7 @@ impl SendBox {
             let editor = TextEdit::multiline(&mut self.text)
                 .id(editor_id)
                 .hint_text(texts.send_hint)
-                .desired_rows(3)
+                .desired_rows(if presenter { 2 } else { 3 })
                 .code_editor()
                 .desired_width(ui.available_width() - button_width - 8.0);
             ui.add(editor)

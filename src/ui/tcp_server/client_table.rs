@@ -190,38 +190,57 @@ impl ClientTable {
         rows.into_iter().map(|row| row.id).collect()
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts, actions: &mut Vec<TableAction>) {
+    /// The list with its buttons; in presenter mode (`presenter`) only Select all
+    /// and Disconnect selected, and the list no higher than the space given.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        actions: &mut Vec<TableAction>,
+        presenter: bool,
+    ) {
         let order = self.visible_order();
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(texts.filter_clients);
-            ui.add(
-                TextEdit::singleline(&mut self.filter)
-                    .hint_text(texts.filter_clients_hint)
-                    .desired_width(140.0),
-            )
-            .labelled_by(label.id);
+            if !presenter {
+                let label = ui.label(texts.filter_clients);
+                ui.add(
+                    TextEdit::singleline(&mut self.filter)
+                        .hint_text(texts.filter_clients_hint)
+                        .desired_width(140.0),
+                )
+                .labelled_by(label.id);
+            }
             if ui.button(texts.select_all).clicked() {
                 self.selected.extend(order.iter().copied());
             }
-            if ui.button(texts.select_none).clicked() {
+            if !presenter && ui.button(texts.select_none).clicked() {
                 self.selected.clear();
             }
             if ui.button(texts.disconnect_selected).clicked() {
                 actions.push(TableAction::DisconnectSelected);
             }
-            if ui.button(texts.remove_closed).clicked() {
+            if !presenter && ui.button(texts.remove_closed).clicked() {
                 self.remove_closed();
             }
-            ui.weak(texts.clients_summary(order.len(), self.selected.len(), self.rows.len()));
+            if !presenter {
+                ui.weak(texts.clients_summary(order.len(), self.selected.len(), self.rows.len()));
+            }
         });
         if self.rows.is_empty() {
             ui.weak(texts.no_clients_yet);
             return;
         }
-        self.table_ui(ui, texts, &order);
+        let max_height = presenter.then(|| ui.available_height());
+        self.table_ui(ui, texts, &order, max_height);
     }
 
-    fn table_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, order: &[ClientId]) {
+    fn table_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        order: &[ClientId],
+        max_height: Option<f32>,
+    ) {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
         let mut clicked: Option<(ClientId, bool)> = None;
         let mut toggled: Option<ClientId> = None;
@@ -230,7 +249,9 @@ impl ClientTable {
             .striped(true)
             .sense(Sense::click())
             .auto_shrink([false, true])
-            .max_scroll_height(f32::INFINITY)
+            .max_scroll_height(
+                max_height.map_or(f32::INFINITY, |most| (most - row_height).max(row_height)),
+            )
             .column(Column::auto().at_least(36.0))
             .column(Column::initial(190.0).at_least(120.0).resizable(true))
             .column(Column::auto().at_least(64.0))

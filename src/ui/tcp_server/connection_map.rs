@@ -198,15 +198,27 @@ impl ConnectionMap {
             .map(|at| (*at + RECENT).saturating_duration_since(now))
     }
 
-    pub fn ui(&self, ui: &mut egui::Ui, texts: &Texts, listener: Listener, now: Instant) {
+    /// Draws the map; `max_height` squeezes it (presenter mode fits it beside the
+    /// client list).
+    pub fn ui(
+        &self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        listener: Listener,
+        now: Instant,
+        max_height: Option<f32>,
+    ) {
         let summarized = self.is_summarized();
         let count = self.nodes.len();
-        let height = match count {
+        let height: f32 = match count {
             _ if summarized => 110.0,
             0 => 90.0,
             1..=ONE_RING => 240.0,
             _ => 340.0,
         };
+        // The legend goes below the drawing, within `max_height`.
+        let legend = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+        let height = max_height.map_or(height, |most| height.min(most - legend).max(72.0));
         let width = ui.available_width().max(200.0);
         let (response, painter) = ui.allocate_painter(vec2(width, height), Sense::hover());
         let rect = response.rect;

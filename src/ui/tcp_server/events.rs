@@ -148,10 +148,13 @@ impl TcpServerTab {
                 self.map.closed(client, state.clone(), Instant::now());
                 let rest = self.clients.close(client, state);
                 if !rest.0.is_empty() && show {
-                    self.traffic
-                        .panel
-                        .log
-                        .push_decoded(at, Direction::Rx, peer, (&[], 0), (&rest.0, rest.1));
+                    self.traffic.panel.log.push_decoded(
+                        at,
+                        Direction::Rx,
+                        peer,
+                        (&[], 0),
+                        (&rest.0, rest.1),
+                    );
                 }
                 self.note(show, at, peer, &line);
             }

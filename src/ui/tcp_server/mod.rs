@@ -37,6 +37,8 @@ use send::{SendProblem, describe_send_problem};
 /// Well inside a 20,000-descriptor limit: each client holds one, and the window's
 /// own files and sockets need some too.
 const MAX_CLIENT_LIMIT: usize = 12_000;
+/// In presenter mode, the height of the client list and of the map beside it.
+const PRESENTER_CLIENTS_HEIGHT: f32 = 120.0;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -242,11 +244,7 @@ impl TrafficTab for TcpServerTab {
             error_ui(ui, &error.describe(lang));
         }
         ui.horizontal(|ui| {
-            let (label, action) = if listening {
-                (texts.stop_listening, Action::StopListening)
-            } else {
-                (texts.start_listening, Action::Start)
-            };
+            let (label, action) = self.main_action(texts);
             let button = ui.add_sized([110.0, 28.0], egui::Button::new(label));
             let button = if listening {
                 button.on_hover_text(texts.stop_listening_tip)
@@ -303,6 +301,14 @@ impl TrafficTab for TcpServerTab {
         });
     }
 
+    fn main_action(&self, texts: &Texts) -> (&'static str, Action) {
+        if self.traffic.endpoint().is_some_and(TcpServer::is_listening) {
+            (texts.stop_listening, Action::StopListening)
+        } else {
+            (texts.start_listening, Action::Start)
+        }
+    }
+
     fn send(&mut self, request: SendRequest) {
         self.send_request(request);
     }
@@ -326,39 +332,47 @@ impl TrafficTab for TcpServerTab {
 
     fn above_log_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
         let texts = lang.texts();
-        egui::Panel::top("tcp_server_clients_panel")
-            .resizable(true)
-            .default_size(200.0)
-            .min_size(80.0)
-            .show(ui, |ui| {
-                let mut table_actions = Vec::new();
-                self.clients.ui(ui, texts, &mut table_actions);
-                actions.extend(table_actions.into_iter().map(|action| match action {
-                    TableAction::DisconnectSelected => Action::DisconnectSelected,
-                }));
+        let listener = Listener {
+            local: self.local_addr(),
+            listening: self.traffic.endpoint().is_some_and(TcpServer::is_listening),
+        };
+        let mut table_actions = Vec::new();
+        if self.traffic.view.presenter {
+            // Side by side, both always in view: the clients, and their map.
+            ui.horizontal_top(|ui| {
+                let size = egui::vec2(ui.available_width() * 0.5, PRESENTER_CLIENTS_HEIGHT);
+                let down = egui::Layout::top_down(egui::Align::Min);
+                ui.allocate_ui_with_layout(size, down, |ui| {
+                    ui.set_min_size(size);
+                    self.log_of_ui(ui, texts);
+                    self.clients.ui(ui, texts, &mut table_actions, true);
+                });
+                ui.separator();
+                let rest = egui::vec2(ui.available_width(), PRESENTER_CLIENTS_HEIGHT);
+                ui.allocate_ui_with_layout(rest, down, |ui| {
+                    let at = Instant::now();
+                    self.map
+                        .ui(ui, texts, listener, at, Some(PRESENTER_CLIENTS_HEIGHT));
+                });
             });
-        egui::CollapsingHeader::new(texts.connection_map)
-            .id_salt("tcp_server_connection_map")
-            .show(ui, |ui| {
-                let listener = Listener {
-                    local: self.local_addr(),
-                    listening: self.traffic.endpoint().is_some_and(TcpServer::is_listening),
-                };
-                self.map.ui(ui, texts, listener, Instant::now());
-            });
-        ui.horizontal(|ui| {
-            ui.label(texts.log_of);
-            ui.radio_value(
-                &mut self.settings.log_selected_only,
-                false,
-                texts.log_all_clients,
-            );
-            ui.radio_value(
-                &mut self.settings.log_selected_only,
-                true,
-                texts.log_selected_only,
-            );
-        });
+        } else {
+            egui::Panel::top("tcp_server_clients_panel")
+                .resizable(true)
+                .default_size(200.0)
+                .min_size(80.0)
+                .show(ui, |ui| {
+                    self.clients.ui(ui, texts, &mut table_actions, false)
+                });
+            egui::CollapsingHeader::new(texts.connection_map)
+                .id_salt("tcp_server_connection_map")
+                .show(ui, |ui| {
+                    self.map.ui(ui, texts, listener, Instant::now(), None)
+                });
+            self.log_of_ui(ui, texts);
+        }
+        actions.extend(table_actions.into_iter().map(|action| match action {
+            TableAction::DisconnectSelected => Action::DisconnectSelected,
+        }));
     }
 
     fn log_filter(&self) -> Option<HashSet<SocketAddr>> {
@@ -392,6 +406,23 @@ impl TrafficTab for TcpServerTab {
 }
 
 impl TcpServerTab {
+    /// Whose traffic the log shows: every client's, or the selected ones'.
+    fn log_of_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        ui.horizontal(|ui| {
+            ui.label(texts.log_of);
+            ui.radio_value(
+                &mut self.settings.log_selected_only,
+                false,
+                texts.log_all_clients,
+            );
+            ui.radio_value(
+                &mut self.settings.log_selected_only,
+                true,
+                texts.log_selected_only,
+            );
+        });
+    }
+
     fn start(&mut self) {
         self.port_error = None;
         self.send_problem = None;

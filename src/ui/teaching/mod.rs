@@ -76,6 +76,12 @@ pub const PRESENTER_ZOOM_PERCENT: u16 = 150;
 /// The zoom factor presenter mode starts with.
 pub const PRESENTER_ZOOM: f32 = PRESENTER_ZOOM_PERCENT as f32 / 100.0;
 const ZOOM_RANGE: std::ops::RangeInclusive<u16> = 50..=400;
+/// Presenter mode zooms no further than leaves this many points of height: enough
+/// for the caption, the timeline, the connection map and five log rows at once
+/// (at 1280×720 that is 116%, at 1366×768 124%).
+pub const PRESENTER_FIT_HEIGHT: f32 = 620.0;
+/// ... and this many points of width (at 1024×768 that leaves 102%).
+pub const PRESENTER_FIT_WIDTH: f32 = 1000.0;
 
 impl ViewSettings {
     fn presenter_zoom(&self) -> f32 {
@@ -90,22 +96,45 @@ impl ViewSettings {
     /// Applies presenter mode's zoom (or restores the normal size).
     pub fn apply_zoom(&self, ctx: &egui::Context) {
         let zoom = if self.presenter {
-            self.presenter_zoom()
+            self.presenter_zoom().min(fit_zoom(ctx))
         } else {
             1.0
         };
         ctx.set_zoom_factor(zoom);
     }
 
-    /// In presenter mode, remembers a zoom the user chose with the keyboard.
-    pub fn keep_zoom(&mut self, ctx: &egui::Context) {
-        if self.presenter {
-            let percent = (ctx.zoom_factor() * 100.0).round() as u16;
+    /// Every frame in presenter mode: remembers a zoom the user chose with the
+    /// keyboard (a zoom other than `applied`, the one set last), and keeps the
+    /// zoom at the user's choice or less, so the window's height still holds
+    /// [`PRESENTER_FIT_HEIGHT`] points. Returns the zoom now set.
+    pub fn fit_zoom(&mut self, ctx: &egui::Context, applied: Option<f32>) -> Option<f32> {
+        if !self.presenter {
+            return None;
+        }
+        let current = ctx.zoom_factor();
+        if let Some(applied) = applied
+            && (current - applied).abs() > 0.005
+        {
+            let percent = (current * 100.0).round() as u16;
             if ZOOM_RANGE.contains(&percent) {
                 self.presenter_zoom_percent = percent;
             }
         }
+        let zoom = self.presenter_zoom().min(fit_zoom(ctx));
+        if (zoom - current).abs() > 0.005 {
+            ctx.set_zoom_factor(zoom);
+        }
+        Some(zoom)
     }
+}
+
+/// The largest zoom (at least 1) at which the window is [`PRESENTER_FIT_HEIGHT`]
+/// points high and [`PRESENTER_FIT_WIDTH`] wide.
+fn fit_zoom(ctx: &egui::Context) -> f32 {
+    let size = ctx.content_rect().size() * ctx.zoom_factor();
+    (size.y / PRESENTER_FIT_HEIGHT)
+        .min(size.x / PRESENTER_FIT_WIDTH)
+        .max(1.0)
 }
 
 /// How long a caption stays on screen.
@@ -130,20 +159,23 @@ impl Captions {
         self.items.clear();
     }
 
-    /// Draws the live captions, fading; asks for frames only while one is fading.
+    /// Draws the newest live caption, fading, on a row of its own that is there
+    /// even when no caption is (so nothing below jumps when one appears); asks for
+    /// frames only while one is fading.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let now = Instant::now();
         self.items
             .retain(|(at, _)| now.saturating_duration_since(*at) < CAPTION_LIFE);
-        if self.items.is_empty() {
+        let size = 16.0;
+        let Some((at, text)) = self.items.back() else {
+            let height = ui.fonts_mut(|fonts| fonts.row_height(&egui::FontId::proportional(size)));
+            ui.add_space(height + ui.spacing().item_spacing.y);
             return;
-        }
-        for (at, text) in &self.items {
-            let age = now.saturating_duration_since(*at).as_secs_f32();
-            let alpha = (1.0 - age / CAPTION_LIFE.as_secs_f32()).clamp(0.2, 1.0);
-            let color = ui.visuals().strong_text_color().gamma_multiply(alpha);
-            ui.label(RichText::new(text.as_str()).size(16.0).color(color));
-        }
+        };
+        let age = now.saturating_duration_since(*at).as_secs_f32();
+        let alpha = (1.0 - age / CAPTION_LIFE.as_secs_f32()).clamp(0.2, 1.0);
+        let color = ui.visuals().strong_text_color().gamma_multiply(alpha);
+        ui.add(egui::Label::new(RichText::new(text.as_str()).size(size).color(color)).truncate());
         // A few frames a second is enough for a fade; none once all are gone.
         ui.ctx().request_repaint_after(Duration::from_millis(250));
     }
@@ -158,6 +190,9 @@ pub struct TabView {
     /// Presenter mode and language as of the last frame drawn.
     pub presenter: bool,
     pub lang: Lang,
+    /// In presenter mode, whether the settings column shows: `None` until the
+    /// user folds or unfolds it (then it depends on the window's width).
+    pub settings_shown: Option<bool>,
 }
 
 impl TabView {

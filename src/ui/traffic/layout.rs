@@ -7,8 +7,13 @@ use crate::ui::log::panel::ToolbarAction;
 use crate::ui::send::SendRequest;
 use crate::ui::teaching::ViewSettings;
 
-/// The log's least height below the views, in points.
+/// The log's least height below the views, in points; in presenter mode enough
+/// for five rows (a row is about 23 points there).
 const LOG_MIN_HEIGHT: f32 = 120.0;
+const PRESENTER_LOG_MIN_HEIGHT: f32 = 125.0;
+/// In presenter mode, a window narrower than this (in points) starts with the
+/// settings column folded away: the log, the map and the timeline need the width.
+const PRESENTER_NARROW: f32 = 1200.0;
 
 pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &mut ViewSettings) {
     let texts = lang.texts();
@@ -17,10 +22,24 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
     traffic.view.lang = lang;
     let mut actions = Vec::new();
     let mut toolbar = None;
-    egui::Panel::left((T::ID, "settings"))
+    let settings_panel = egui::Panel::left((T::ID, "settings"))
         .resizable(true)
-        .default_size(260.0)
-        .show(ui, |ui| tab.settings_ui(ui, lang, &mut actions));
+        .default_size(260.0);
+    let mut settings_shown = true;
+    if view.presenter {
+        let chosen = traffic.view.settings_shown;
+        settings_shown = chosen.unwrap_or(ui.available_width() >= PRESENTER_NARROW);
+        let before = settings_shown;
+        settings_panel.show_collapsible(ui, &mut settings_shown, |ui| {
+            tab.settings_ui(ui, lang, &mut actions)
+        });
+        if settings_shown != before {
+            tab.traffic_mut().view.settings_shown = Some(settings_shown);
+        }
+    } else {
+        traffic.view.settings_shown = None;
+        settings_panel.show(ui, |ui| tab.settings_ui(ui, lang, &mut actions));
+    }
     let mut send = None;
     egui::Panel::bottom((T::ID, "send"))
         .resizable(true)
@@ -42,6 +61,20 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
             view.presenter,
         );
         ui.horizontal(|ui| {
+            if view.presenter {
+                let toggle = ui
+                    .toggle_value(&mut settings_shown, texts.settings_column)
+                    .on_hover_text(texts.settings_column_tip);
+                if toggle.changed() {
+                    tab.traffic_mut().view.settings_shown = Some(settings_shown);
+                }
+                if !settings_shown {
+                    let (label, action) = tab.main_action(texts);
+                    if ui.button(label).clicked() {
+                        actions.push(action);
+                    }
+                }
+            }
             tab.status_ui(ui, texts);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 tab.traffic().panel.line_count_ui(ui, texts);
@@ -56,7 +89,12 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
         });
         // The views scroll rather than squeeze the log out: it keeps a third of
         // the height (presenter mode's zoom in a half-screen window needs this).
-        let log_room = (ui.available_height() / 3.0).max(LOG_MIN_HEIGHT);
+        let least = if view.presenter {
+            PRESENTER_LOG_MIN_HEIGHT
+        } else {
+            LOG_MIN_HEIGHT
+        };
+        let log_room = (ui.available_height() / 3.0).max(least);
         egui::ScrollArea::vertical()
             .id_salt((T::ID, "views"))
             .max_height((ui.available_height() - log_room).max(0.0))
@@ -66,7 +104,10 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
                     tab.rate_plot_ui(ui, texts);
                 }
                 if view.timeline {
-                    tab.traffic_mut().view.timeline.ui(ui, texts);
+                    tab.traffic_mut()
+                        .view
+                        .timeline
+                        .ui(ui, texts, view.presenter);
                 }
                 tab.above_log_ui(ui, lang, &mut actions);
             });

@@ -212,6 +212,10 @@ pub trait TrafficTab {
     fn after_events(&mut self, _ctx: &egui::Context) {}
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Self::Action>);
+    /// The settings column's main button now (Open/Close, Connect/Disconnect, Start/Stop
+    /// listening): its words and what it does. Presenter mode shows it in the status
+    /// row while the column is folded away.
+    fn main_action(&self, texts: &Texts) -> (&'static str, Self::Action);
     /// Above the send box: where a message goes (the UDP target, the server's
     /// selected or all clients), in its own row.
     fn send_target_ui(&mut self, _ui: &mut egui::Ui, _lang: Lang) {}

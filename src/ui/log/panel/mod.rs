@@ -121,7 +121,9 @@ impl LogPanel {
         settings: &mut DisplaySettings,
         presenter: bool,
     ) {
-        ComboBox::from_label(texts.encoding)
+        // Above its list, which can be wide ("Auto (UTF-8 / Windows-1252)").
+        let label = ui.label(texts.encoding);
+        ComboBox::from_id_salt("encoding")
             .selected_text(texts.encoding_name(settings.encoding))
             .show_ui(ui, |ui| {
                 for encoding in TextEncoding::ALL {
@@ -134,6 +136,7 @@ impl LogPanel {
                 }
             })
             .response
+            .labelled_by(label.id)
             .on_hover_text(texts.encoding_hint(settings.encoding));
         self.log.set_encoding(settings.encoding);
         ui.separator();

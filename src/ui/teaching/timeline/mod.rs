@@ -179,8 +179,32 @@ impl Timeline {
         self.paused_at = Some(seq);
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+    /// "event 3 of 17: sent 4 bytes", when the subject has events shown.
+    fn position_text(&self, texts: &Texts) -> Option<String> {
+        let events = self.current().and_then(|s| self.subject_events(s))?;
+        let last = events
+            .iter()
+            .filter(|e| self.is_shown(e))
+            .max_by_key(|e| e.seq)?;
+        Some(format!(
+            "{}: {}",
+            texts.timeline_position(self.visible(events), events.len()),
+            describe(last.kind, self.current_peer(), texts)
+        ))
+    }
+
+    fn current_peer(&self) -> Option<std::net::SocketAddr> {
+        match self.current() {
+            Some(Subject::Peer(peer)) => Some(peer),
+            _ => None,
+        }
+    }
+
+    /// The controls, where the timeline is, and the strip; `compact` (presenter
+    /// mode) puts where it is on the controls' row.
+    pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts, compact: bool) {
         let current = self.current();
+        let position = self.position_text(texts);
         ui.horizontal_wrapped(|ui| {
             ComboBox::from_label(texts.timeline_subject)
                 .selected_text(current.map_or(String::new(), |s| subject_label(s, texts)))
@@ -214,12 +238,14 @@ impl Timeline {
                     .max_decimals(3),
             )
             .labelled_by(zoom.id);
+            if compact && let Some(position) = &position {
+                ui.label(position);
+            }
         });
         let Some(events) = self.current().and_then(|s| self.subject_events(s)) else {
             ui.weak(texts.timeline_empty);
             return;
         };
-        let shown = self.visible(events);
         let newest = events
             .iter()
             .filter(|e| self.is_shown(e))
@@ -228,15 +254,10 @@ impl Timeline {
             ui.weak(texts.timeline_empty);
             return;
         };
-        let peer = match self.current() {
-            Some(Subject::Peer(peer)) => Some(peer),
-            _ => None,
-        };
-        ui.label(format!(
-            "{}: {}",
-            texts.timeline_position(shown, events.len()),
-            describe(last.kind, peer, texts)
-        ));
+        let peer = self.current_peer();
+        if let (false, Some(position)) = (compact, position) {
+            ui.label(position);
+        }
         let visible_events: Vec<TimelineEvent> = events
             .iter()
             .filter(|e| self.is_shown(e))

@@ -137,6 +137,10 @@ pub fn strip_ui(
                     last_label = Some(x);
                 }
             }
+            // Named for screen readers (and found by tests): the timeline, its events.
+            let name = format!("{}: {}", texts.timeline, events.len());
+            response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name.clone()));
             let pointer = response.hover_pos();
             let hit = pointer.and_then(|pos| {
                 xs.iter()
