@@ -24,7 +24,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$name" dist
 cp "$exe" "$stage/$name/netdbg.exe"
 cp README.md LICENSE "$stage/$name/"
-cp assets/fonts/LICENSE-DroidSansFallback.txt "$stage/$name/"
+cp assets/fonts/LICENSE-DroidSansFallback.txt assets/fonts/LICENSE-NotoSansCJK.txt "$stage/$name/"
 if [ -x scripts/licenses.sh ]; then
   scripts/licenses.sh "$stage/$name/third-party-licenses.html" x86_64-pc-windows-gnu >&2
 else

@@ -114,7 +114,7 @@ write_tarball() { # write_tarball DEB WORK
   cp "$2/io.github.netdbg.metainfo.xml" "$root/"
   cp README.md "$2/third-party-licenses.html" "$root/"
   cp packaging/linux/copyright "$root/COPYRIGHT"
-  cp assets/fonts/LICENSE-DroidSansFallback.txt "$root/"
+  cp assets/fonts/LICENSE-DroidSansFallback.txt assets/fonts/LICENSE-NotoSansCJK.txt "$root/"
   local license
   for license in LICENSE*; do [ -f "$license" ] && cp "$license" "$root/"; done
   cp packaging/linux/INSTALL.txt "$root/"

@@ -13,7 +13,7 @@ pub const EN: Texts = Texts {
     about_commit: "Git commit",
     about_built: "Built",
     about_licence: "Licence",
-    about_licence_text: "MIT; the bundled Chinese font (a Droid Sans Fallback subset): Apache-2.0",
+    about_licence_text: "MIT; the bundled Chinese font (a Droid Sans Fallback subset): Apache-2.0; its symbols (a Noto Sans CJK subset): OFL-1.1",
     about_third_party: "Third-party licences",
     about_third_party_missing: "Not in this build: the packages carry them (scripts/package.sh writes them)",
     about_open: "Open",

@@ -13,7 +13,7 @@ pub const ZH: Texts = Texts {
     about_commit: "Git 提交",
     about_built: "构建日期",
     about_licence: "许可证",
-    about_licence_text: "MIT；内置中文字体（Droid Sans Fallback 子集）：Apache-2.0",
+    about_licence_text: "MIT；内置中文字体（Droid Sans Fallback 子集）：Apache-2.0；内置符号字体（Noto Sans CJK 子集）：OFL-1.1",
     about_third_party: "第三方许可证",
     about_third_party_missing: "此构建未附带：安装包中包含（由 scripts/package.sh 生成）",
     about_open: "打开",
