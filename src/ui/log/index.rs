@@ -16,7 +16,7 @@ use crate::codec::TextEncoding;
 /// Lines looked at per frame at most while a query or filter is new, and the
 /// time that may take: the frame also draws, and under a flood applies events.
 const SCAN_PER_FRAME: usize = 50_000;
-const SCAN_BUDGET: Duration = Duration::from_millis(3);
+const SCAN_BUDGET: Duration = Duration::from_millis(2);
 /// How many lines are looked at between two looks at the clock.
 const SCAN_BATCH: usize = 512;
 
