@@ -13,6 +13,7 @@
 #   registry       the Uninstall\netdbg key with every value Apps & features reads
 #   version        the installed `netdbg.exe --version` says this version
 #   window         the installed netdbg.exe opens its window, and closes on Alt+F4
+#   in-use         while it runs, the uninstaller refuses (exit 2) and removes nothing
 #   profile        its settings went to %APPDATA%\netdbg, not beside the exe (no portable mode)
 #   uninstall      the QuietUninstallString (`Uninstall.exe /S`) removes the folder, the
 #                  shortcut and the key (NSIS uninstallers copy themselves to %TEMP% and
@@ -212,6 +213,18 @@ wid=""
 if wait_for 90 find_window; then
   title=$(xdotool getwindowname "$wid" 2>/dev/null)
   sleep 3
+  # Uninstalling while netdbg runs: the exe is locked, so the uninstaller must stop at once
+  # (exit 2) and remove nothing. _?= runs it in place and waits for it, for the exit code;
+  # NSIS wants it last and unquoted, so the folder goes by its short name (no space).
+  short_dir=$(winepath -s "$win_install_dir" 2>/dev/null | tr -d '\r')
+  (cd "$tmp" && timeout 60 wine "$win_install_dir\Uninstall.exe" /S "_?=$short_dir" >"$tmp/in-use.log" 2>&1)
+  rc=$?
+  intact=$(ls "$install_dir" 2>/dev/null | wc -l)
+  if ((rc == 2 && intact == 6)) && [[ -f $lnk ]] && key_exists; then
+    result in-use PASS "Uninstall.exe /S while netdbg runs: exit 2, all 6 files, the shortcut and the key still there"
+  else
+    result in-use FAIL "Uninstall.exe /S while netdbg runs: exit $rc, $intact of 6 files left, shortcut $([[ -f $lnk ]] && echo there || echo GONE), key $(key_exists && echo there || echo GONE)"
+  fi
   # Alt+F4 is Windows' own close (WM_CLOSE), so eframe saves its settings on the way out.
   xdotool key --window "$wid" alt+F4 2>/dev/null
   if wait_for 30 app_gone; then
