@@ -37,7 +37,7 @@ RequestExecutionLevel admin
 ; Windows wants four numbers in the version resource: 0.1.0-beta.1 -> 0.1.0.0.
 !searchparse /noerrors "${VERSION}" "" VER_MAJOR "." VER_MINOR "." VER_PATCH_FULL
 !searchparse /noerrors "${VER_PATCH_FULL}-" "" VER_PATCH "-"
-!ifndef VER_PATCH
+!ifndef VER_PATCH_FULL
   !error "VERSION ${VERSION} is not MAJOR.MINOR.PATCH[-PRE]"
 !endif
 
