@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The portable Windows zip: scripts/package-windows.sh → dist/netdbg-VERSION-windows-x86_64.zip
+# The Windows packages: scripts/package-windows.sh → dist/netdbg-VERSION-windows-x86_64.zip
+#                                                    dist/netdbg-VERSION-setup.exe
 #
 # Holds netdbg.exe, README.md, LICENSE, the third-party licences (when
 # scripts/licenses.sh is there to write them) and netdbg.portable: unzipped
 # anywhere writable (a USB stick), the settings stay in a `settings` folder beside
 # the exe. Delete netdbg.portable to keep them in the Windows profile instead.
+# The installer (scripts/package-windows-installer.sh, NSIS) holds the same files
+# without netdbg.portable.
 # Cross-builds the exe first (scripts/build-windows.sh), unless EXE=PATH is given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +33,10 @@ if [ -x scripts/licenses.sh ]; then
 else
   echo "package-windows: scripts/licenses.sh not found; no third-party licence file" >&2
 fi
+# The installer first, from the same files, before the portable marker joins them.
+scripts/package-windows-installer.sh "$stage/$name" >&2
 : >"$stage/$name/netdbg.portable"
 rm -f "dist/$name.zip"
 (cd "$stage" && zip -qr9 - "$name") >"dist/$name.zip"
 echo "dist/$name.zip"
+echo "dist/netdbg-$version-setup.exe"

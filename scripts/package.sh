@@ -3,7 +3,7 @@
 #   scripts/package.sh linux     dist/netdbg_VERSION_amd64.deb           (apt install ./…)
 #                                dist/netdbg-VERSION-linux-x86_64.tar.gz (portable)
 #                                dist/third-party-licenses.html
-#   scripts/package.sh windows   the portable zip, by scripts/package-windows.sh
+#   scripts/package.sh windows   the portable zip and the installer (NSIS), by scripts/package-windows.sh
 #   scripts/package.sh [all]     both
 # Installs the cargo tools it needs (cargo-deb, and cargo-about through scripts/licenses.sh);
 # also needs git, python3, dpkg-deb and dpkg-shlibdeps (Debian's dpkg-dev), gzip and tar.
