@@ -2,7 +2,7 @@
 # The Windows installer: scripts/package-windows-installer.sh DIR → dist/netdbg-VERSION-setup.exe
 #
 # DIR holds what the portable zip holds (scripts/package-windows.sh calls this with its
-# staging folder): netdbg.exe, README.md, LICENSE, LICENSE-DroidSansFallback.txt and
+# staging folder): netdbg.exe, README.md, LICENSE, the two font licences and
 # third-party-licenses.html. packaging/windows/netdbg.nsi picks those files by name, so a
 # netdbg.portable in DIR never gets in: an installed copy keeps its settings in the profile.
 # VERSION comes from Cargo.toml, never from the .nsi. Installs Debian's nsis (makensis)

@@ -142,7 +142,8 @@ else
 fi
 
 missing=()
-for f in netdbg.exe README.md LICENSE LICENSE-DroidSansFallback.txt third-party-licenses.html Uninstall.exe; do
+expected_files=(netdbg.exe README.md LICENSE LICENSE-DroidSansFallback.txt LICENSE-NotoSansCJK.txt third-party-licenses.html Uninstall.exe)
+for f in "${expected_files[@]}"; do
   [[ -s $install_dir/$f ]] || missing+=("$f")
 done
 present=$(ls "$install_dir" 2>/dev/null | tr '\n' ' ')
@@ -220,10 +221,11 @@ if wait_for 90 find_window; then
   (cd "$tmp" && timeout 60 wine "$win_install_dir\Uninstall.exe" /S "_?=$short_dir" >"$tmp/in-use.log" 2>&1)
   rc=$?
   intact=$(ls "$install_dir" 2>/dev/null | wc -l)
-  if ((rc == 2 && intact == 6)) && [[ -f $lnk ]] && key_exists; then
-    result in-use PASS "Uninstall.exe /S while netdbg runs: exit 2, all 6 files, the shortcut and the key still there"
+  installed=${#expected_files[@]}
+  if ((rc == 2 && intact == installed)) && [[ -f $lnk ]] && key_exists; then
+    result in-use PASS "Uninstall.exe /S while netdbg runs: exit 2, all $installed files, the shortcut and the key still there"
   else
-    result in-use FAIL "Uninstall.exe /S while netdbg runs: exit $rc, $intact of 6 files left, shortcut $([[ -f $lnk ]] && echo there || echo GONE), key $(key_exists && echo there || echo GONE)"
+    result in-use FAIL "Uninstall.exe /S while netdbg runs: exit $rc, $intact of $installed files left, shortcut $([[ -f $lnk ]] && echo there || echo GONE), key $(key_exists && echo there || echo GONE)"
   fi
   # Alt+F4 is Windows' own close (WM_CLOSE), so eframe saves its settings on the way out.
   xdotool key --window "$wid" alt+F4 2>/dev/null

@@ -97,6 +97,7 @@ Section "netdbg" SecMain
   File "${STAGE}/README.md"
   File "${STAGE}/LICENSE"
   File "${STAGE}/LICENSE-DroidSansFallback.txt"
+  File "${STAGE}/LICENSE-NotoSansCJK.txt"
   File "${STAGE}/third-party-licenses.html"
   WriteUninstaller "$INSTDIR\Uninstall.exe"
 
@@ -139,6 +140,7 @@ Section "Uninstall"
   Delete "$INSTDIR\README.md"
   Delete "$INSTDIR\LICENSE"
   Delete "$INSTDIR\LICENSE-DroidSansFallback.txt"
+  Delete "$INSTDIR\LICENSE-NotoSansCJK.txt"
   Delete "$INSTDIR\third-party-licenses.html"
   Delete "$INSTDIR\Uninstall.exe"
   ; Not /r: anything the user put there stays, with its folder.
