@@ -37,8 +37,9 @@ DISPLAY=$disp xdotool mousemove --window "$wid" 68 91 click 1
 for _ in $(seq 50); do ss -Huln "sport = :$port" | grep -q . && break; sleep 0.1; done
 ss -Huln "sport = :$port" | grep -q . || { echo "netdbg did not open UDP port $port" >&2; exit 1; }
 if [ -n "${LOG_LINES:-}" ]; then
-  # "Log limit (lines)": a double click edits the number.
-  DISPLAY=$disp xdotool mousemove --window "$wid" 133 246 click --repeat 2 1
+  # "Log limit (lines)" (below the Encoding label and its list): a double click edits
+  # the number. Where the settings column changes, this moves: look at a screenshot.
+  DISPLAY=$disp xdotool mousemove --window "$wid" 133 264 click --repeat 2 1
   DISPLAY=$disp xdotool key --window "$wid" ctrl+a type --delay 80 --window "$wid" "$LOG_LINES"
   DISPLAY=$disp xdotool key --window "$wid" Return
   sleep 0.5
