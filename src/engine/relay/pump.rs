@@ -131,6 +131,8 @@ impl Pump<'_> {
             }
             match source.recv(&mut buf, wait) {
                 Got::Data(len) => {
+                    // The read may have waited long: the faults may have changed meanwhile.
+                    let faults = view.current(board);
                     let data = &buf[..len];
                     self.counters.get(self.direction).record_rx(len);
                     self.shared.totals.get(self.direction).record_rx(len);

@@ -162,8 +162,8 @@ fn closed(pair: PairId, by: Side, how: CloseHow) -> RelayEvent {
 /// The first thread: connects to the target, starts the other direction, then
 /// pumps client → server.
 fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
-    let server = match connect_upstream(shared) {
-        Ok(server) => server,
+    let (server, peer) = match connect_upstream(shared) {
+        Ok(connected) => connected,
         Err(error) => {
             // The client is closed the way a refused connect would be: with a reset.
             if pair.claim_end() {
@@ -184,11 +184,11 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
         let _ = stream.set_nodelay(true);
         let _ = stream.set_write_timeout(Some(WRITE_POLL));
     }
-    let (Ok(local), Ok(peer)) = (server.local_addr(), server.peer_addr()) else {
-        let _ = pair.server.set(server);
-        panicked(shared, pair, EngineError::NotConnected);
-        return;
-    };
+    // The socket's own address even if the server reset it already (the reset
+    // is read, and passed on, by the server → client pump).
+    let local = server
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::new(peer.ip(), 0));
     let _ = pair.server.set(server);
     if pair.ending.load(Ordering::SeqCst) {
         // Hung up while connecting.
@@ -227,7 +227,7 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
 
 /// Resolves the target and connects to the first address that answers, never
 /// to the relay itself.
-fn connect_upstream(shared: &Shared) -> Result<TcpStream, EngineError> {
+fn connect_upstream(shared: &Shared) -> Result<(TcpStream, SocketAddr), EngineError> {
     let host = shared.target_host.as_str();
     let unresolvable = || EngineError::Unresolvable {
         host: host.to_owned(),
@@ -244,7 +244,7 @@ fn connect_upstream(shared: &Shared) -> Result<TcpStream, EngineError> {
         }
         let ip = address.ip().to_string();
         match open_stream(&ip, address.port(), None, shared.connect_timeout) {
-            Ok(stream) => return Ok(stream),
+            Ok(stream) => return Ok((stream, address)),
             Err(error) => last_error = error,
         }
     }
