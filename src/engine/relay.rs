@@ -182,6 +182,25 @@ impl RelayConfig {
     }
 }
 
+impl RelayConfig {
+    /// What [`Relay::start`] refuses before it binds: faults that cannot be used,
+    /// and a target that is the listening address itself.
+    pub fn check(&self) -> Result<(), RelayError> {
+        for (direction, faults) in [(Direction::C2s, &self.c2s), (Direction::S2c, &self.s2c)] {
+            faults
+                .check()
+                .map_err(|error| RelayError::Faults { direction, error })?;
+        }
+        if targets_itself(self) {
+            return Err(RelayError::ToItself {
+                listen: self.listen,
+                target: format!("{}:{}", self.target_host, self.target_port),
+            });
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum RelayEvent {
     Listening {
@@ -297,17 +316,7 @@ impl Relay {
         events: Sender<RelayEvent>,
         waker: Waker,
     ) -> Result<Self, RelayError> {
-        for (direction, faults) in [(Direction::C2s, &config.c2s), (Direction::S2c, &config.s2c)] {
-            faults
-                .check()
-                .map_err(|error| RelayError::Faults { direction, error })?;
-        }
-        if targets_itself(&config) {
-            return Err(RelayError::ToItself {
-                listen: config.listen,
-                target: format!("{}:{}", config.target_host, config.target_port),
-            });
-        }
+        config.check()?;
         let (tcp, udp_socket) = match config.protocol {
             RelayProtocol::Tcp => (Some(bind_listener(config.listen, config.backlog)?), None),
             RelayProtocol::Udp => (None, Some(bind_udp(config.listen)?)),

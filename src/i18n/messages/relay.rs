@@ -13,7 +13,14 @@ impl Describe for RelayError {
             (RelayError::ToItself { listen, target }, Lang::En) => format!(
                 "The relay would forward to itself: it listens on {listen} and the target {target} is that same address — pick another target or listen port"
             ),
-            (RelayError::Faults { direction, error }, _) => {
+            (RelayError::Faults { direction, error }, Lang::Zh) => {
+                format!(
+                    "{}：{}",
+                    direction_name(*direction, lang),
+                    error.describe(lang)
+                )
+            }
+            (RelayError::Faults { direction, error }, Lang::En) => {
                 format!(
                     "{}: {}",
                     direction_name(*direction, lang),
