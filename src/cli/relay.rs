@@ -407,9 +407,12 @@ fn forwarded(
         "time": time.to_rfc3339(),
     });
     // Auto's choice matters (and is shown) only for bytes that are not ASCII.
-    let picked = (printer.encoding == TextEncoding::Auto && !(data.is_ascii() && text.is_ascii()))
-        .then(|| format!(" [{}]", used.label()))
-        .unwrap_or_default();
+    let picked = if printer.encoding == TextEncoding::Auto && !(data.is_ascii() && text.is_ascii())
+    {
+        format!(" [{}]", used.label())
+    } else {
+        String::new()
+    };
     let shown = if printer.hex {
         format_hex(data)
     } else {
