@@ -162,7 +162,11 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
-    let (mib, pings, idle) = (arg("--mib", 1024), arg("--pings", 20_000), arg("--idle", 500));
+    let (mib, pings, idle) = (
+        arg("--mib", 1024),
+        arg("--pings", 20_000),
+        arg("--idle", 500),
+    );
     let sink = sink_server();
     let relay = relay_to(sink);
     let socat = socat_to(sink);
@@ -171,7 +175,10 @@ fn main() {
     println!("  netdbg relay  {ours:8.0}");
     if let Some((_, addr)) = &socat {
         let theirs = throughput(*addr, mib);
-        println!("  socat         {theirs:8.0}   netdbg/socat = {:.2}", ours / theirs);
+        println!(
+            "  socat         {theirs:8.0}   netdbg/socat = {:.2}",
+            ours / theirs
+        );
         println!("RESULT relay_throughput_mb_s={ours:.0} socat_throughput_mb_s={theirs:.0}");
     }
     drop(relay);
