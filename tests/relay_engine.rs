@@ -459,9 +459,16 @@ fn udp_relay_gives_two_clients_each_their_own_replies() {
     }
     assert_ne!(uplinks[0], uplinks[1], "one upstream socket per client");
     assert_eq!(relay.pair_count(), 2);
-    // The last reply may be read before its pump has counted it.
+    // A reply may be read before the pumps have counted it and its request.
     let deadline = Instant::now() + WAIT;
-    while relay.counters().s2c.snapshot().tx_packets < 6 && Instant::now() < deadline {
+    let counted = |relay: &Relay| {
+        let totals = relay.counters();
+        (
+            totals.c2s.snapshot().tx_packets,
+            totals.s2c.snapshot().tx_packets,
+        )
+    };
+    while counted(&relay) != (6, 6) && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(5));
     }
     assert_eq!(relay.counters().c2s.snapshot().tx_packets, 6);
