@@ -296,8 +296,10 @@ fn recording_server() -> (SocketAddr, mpsc::Receiver<Vec<u8>>) {
 
 fn dial(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, DEADLINE).expect("connect");
-    stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
-    stream.set_nodelay(true).expect("nodelay");
+    // Fails only on a connection the relay has already reset (an unreachable
+    // target): then every read returns at once anyway.
+    let _ = stream.set_read_timeout(Some(DEADLINE));
+    let _ = stream.set_nodelay(true);
     stream
 }
 

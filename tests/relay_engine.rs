@@ -67,8 +67,10 @@ fn next_matching(
 
 fn dial(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, WAIT).expect("connect to the relay");
-    stream.set_read_timeout(Some(WAIT)).expect("timeout");
-    stream.set_nodelay(true).expect("nodelay");
+    // Fails only on a connection the relay has already reset (an unreachable
+    // target): then every read returns at once anyway.
+    let _ = stream.set_read_timeout(Some(WAIT));
+    let _ = stream.set_nodelay(true);
     stream
 }
 
