@@ -1,5 +1,5 @@
 //! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
-//! `netdbg file serve|get`, and the Network tab's check as `netdbg reach`.
+//! `netdbg file serve|get`, `netdbg relay`, and the Network tab's check as `netdbg reach`.
 //! Human-readable lines by default, one JSON object per event with `--json`.
 //!
 //! Exit codes:
@@ -22,6 +22,7 @@ mod file;
 mod output;
 mod payload_args;
 mod reach;
+mod relay;
 mod signals;
 mod tcp;
 mod udp;
@@ -68,6 +69,8 @@ pub enum Command {
     File(file::FileCommand),
     /// Reachability: does anything listen on HOST --port N, and does HOST answer ping?
     Reach(reach::ReachArgs),
+    /// Relay: sit between a client and its server, print both directions, inject faults
+    Relay(relay::RelayArgs),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -115,6 +118,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Udp(command) => udp::run(command, lang),
         Command::Tcp(command) => tcp::run(command, lang),
         Command::File(command) => file::run(command, lang),
+        Command::Relay(args) => relay::run(args, lang),
         Command::Reach(args) => match reach::run(args, lang) {
             Ok(true) => Ok(()),
             // "No" is an answer, already printed: exit 1 without an error line, like grep.

@@ -68,6 +68,10 @@ pub enum EngineError {
     ClientCapReached {
         max: usize,
     },
+    /// A relay's target is the relay's own listening address.
+    RelayToItself {
+        addr: SocketAddr,
+    },
     Io {
         op: IoOp,
         kind: io::ErrorKind,

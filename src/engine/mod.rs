@@ -34,6 +34,7 @@ pub mod interfaces;
 pub mod listener;
 pub mod priority;
 pub mod reach;
+pub mod relay;
 pub mod repeat;
 pub mod send_job;
 pub mod tcp_client;
@@ -53,6 +54,10 @@ pub use file_names::{NameProblem, Refusal};
 pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
 pub use flow::{Flow, FlowConfig, FlowMode, Payload, Skipped};
 pub use reach::{PingOutcome, PortClass, ReachCheck, ReachEvent};
+pub use relay::{
+    CloseHow, Direction, FaultAction, FaultError, Faults, PairId, Relay, RelayConfig,
+    RelayCounters, RelayError, RelayEvent, RelayProtocol, Side,
+};
 pub use repeat::{RepeatConfig, RepeatProgress, Repeater};
 pub use send_job::{FileSendMode, SendFn, SendOutcome, repeat_message, send_file};
 pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent, TcpClientSender};

@@ -8,6 +8,7 @@ mod file_download;
 mod file_server;
 mod log_panel;
 mod network;
+mod relay;
 mod send;
 mod size;
 mod tcp_client;

@@ -121,6 +121,12 @@ impl Describe for EngineError {
             (ClientCapReached { max }, Lang::En) => format!(
                 "New connection refused: the server already has its maximum of {max} clients — disconnect some, or raise the limit"
             ),
+            (RelayToItself { addr }, Lang::Zh) => format!(
+                "目标 {addr} 就是中继自己的监听地址 — 中继会把数据转发给自己；换一个目标或监听端口"
+            ),
+            (RelayToItself { addr }, Lang::En) => format!(
+                "The target {addr} is the relay's own listening address — it would forward to itself; pick another target or listen port"
+            ),
             (Io { op, message, .. }, Lang::Zh) => format!("{}失败：{message}", op_zh(*op)),
             (Io { op, message, .. }, Lang::En) => format!("{} failed: {message}", op_en(*op)),
             (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),

@@ -6,14 +6,17 @@ mod engine_error;
 mod files;
 mod input;
 mod reach;
+mod relay;
 mod settings;
 
 use std::fmt;
 
 use super::Lang;
+use crate::engine::relay::{FaultError, RelayError};
 use crate::engine::{AutoReplyError, DownloadError, EngineError, InputError, NameProblem, Refusal};
 use crate::settings_home::PortableProblem;
 pub use reach::describe_reach;
+pub use relay::direction_name;
 
 /// Says what happened and what to do, in the user's language.
 pub trait Describe {
@@ -43,4 +46,6 @@ display_in_english!(
     Refusal,
     DownloadError,
     PortableProblem,
+    RelayError,
+    FaultError,
 );

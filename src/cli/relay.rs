@@ -1,0 +1,430 @@
+//! `netdbg relay`: sit between a client and its server, print both directions,
+//! inject faults. Every forwarded write is printed, in order: when stdout is slow
+//! the relay stops reading, and TCP flow control slows the sender.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use chrono::{DateTime, Local};
+use clap::{Args, ValueEnum};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use serde_json::{Value, json};
+
+use super::capture_args::{self, CaptureArgs};
+use super::output::Printer;
+use super::{CliError, parse_encoding, parse_seconds};
+use crate::codec::{StreamDecoder, TextEncoding, format_hex, format_hex_compact};
+use crate::engine::address::parse_bind_arg;
+use crate::engine::{
+    CloseHow, Direction, EngineError, FaultAction, Faults, FlowConfig, PairId, Relay, RelayConfig,
+    RelayError, RelayEvent, RelayProtocol, Side, no_waker, parse_host_port,
+};
+use crate::i18n::{Describe, Lang};
+
+/// After stopping, how long the pairs' last events may take to arrive.
+const LAST_EVENTS: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Directions {
+    C2s,
+    S2c,
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    /// Local address and port clients connect to, e.g. 0.0.0.0:9000, 127.0.0.1:0 (the OS picks a port) or just 9000
+    #[arg(long, value_name = "ADDR:PORT")]
+    listen: String,
+    /// The real server: host:port or [v6]:port
+    #[arg(long, value_name = "HOST:PORT")]
+    to: String,
+    /// Relay UDP datagrams (one upstream socket per client address) instead of TCP
+    #[arg(long)]
+    udp: bool,
+    /// Hold every write MS milliseconds
+    #[arg(long, value_name = "MS")]
+    delay: Option<u64>,
+    /// Plus a random 0..MS milliseconds on each write (order is kept)
+    #[arg(long, value_name = "MS")]
+    jitter: Option<u64>,
+    /// At most BYTES_PER_S bytes per second
+    #[arg(long, value_name = "BYTES_PER_S")]
+    rate: Option<u64>,
+    /// Write what was read in pieces of N bytes (TCP 拆包)
+    #[arg(long, value_name = "N")]
+    split: Option<usize>,
+    /// With --split: MS milliseconds between two pieces
+    #[arg(long = "split-gap", value_name = "MS", requires = "split")]
+    split_gap: Option<u64>,
+    /// Reads arriving within MS milliseconds of the first go out as one write (TCP 粘包)
+    #[arg(long, value_name = "MS")]
+    merge: Option<u64>,
+    /// UDP: lose each datagram with this probability, 0 to 100
+    #[arg(long, value_name = "PERCENT", allow_negative_numbers = true)]
+    drop: Option<f64>,
+    /// TCP: cut the connection after BYTES bytes (with a FIN; --reset for a reset)
+    #[arg(long = "cut-after", value_name = "BYTES")]
+    cut_after: Option<u64>,
+    /// With --cut-after: cut with a reset (RST) instead of a FIN
+    #[arg(long, requires = "cut_after")]
+    reset: bool,
+    /// Flip one byte of a write with this probability, 0 to 100
+    #[arg(long, value_name = "PERCENT", allow_negative_numbers = true)]
+    corrupt: Option<f64>,
+    /// Which direction the faults apply to: c2s (client → server), s2c or both
+    #[arg(long, value_name = "c2s|s2c|both", default_value = "both")]
+    direction: Directions,
+    /// Text encoding for printed data: auto (the default: UTF-8 when valid, else the system's legacy code page), UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE
+    #[arg(long, value_name = "E")]
+    encoding: Option<String>,
+    /// Print data as HEX
+    #[arg(long)]
+    hex: bool,
+    /// Stop after SECS without any event; without it, run until Ctrl+C
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    timeout: Option<f64>,
+    #[command(flatten)]
+    capture: CaptureArgs,
+    /// One JSON object per event
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
+    let input = |e: &dyn Describe| CliError::Input(e.describe(lang));
+    let listen = parse_bind_arg(&args.listen).map_err(|e| input(&e))?;
+    let (host, port) = parse_host_port(&args.to).map_err(|e| input(&e))?;
+    let encoding = parse_encoding(args.encoding.as_deref(), lang)?;
+    let idle = parse_seconds(args.timeout, lang)?;
+    if args.udp && args.cut_after.is_some() {
+        return Err(CliError::Input(lang.texts().relay_cut_needs_tcp()));
+    }
+    if !args.udp && args.drop.is_some() {
+        return Err(CliError::Input(lang.texts().relay_drop_needs_udp()));
+    }
+    let protocol = if args.udp {
+        RelayProtocol::Udp
+    } else {
+        RelayProtocol::Tcp
+    };
+    let mut config = RelayConfig::new(listen, host, port, protocol);
+    let faults = faults(&args);
+    if matches!(args.direction, Directions::C2s | Directions::Both) {
+        config.c2s = faults.clone();
+    }
+    if matches!(args.direction, Directions::S2c | Directions::Both) {
+        config.s2c = faults;
+    }
+    // Print everything: a side sending faster than stdout takes is slowed by TCP
+    // flow control, as with nc. UDP cannot be slowed: what stdout misses is counted.
+    config.flow = if args.udp {
+        FlowConfig::datagrams()
+    } else {
+        FlowConfig::lossless()
+    };
+    // Refused before the capture file is made or a socket opened.
+    config.check().map_err(|e| relay_error(&e, lang))?;
+    let capture = args.capture.open(lang)?;
+    let (tx, events) = crossbeam_channel::unbounded();
+    let sink = capture_args::sink(capture.as_ref());
+    let relay = Relay::start_with_capture(config, sink, tx, no_waker())
+        .map_err(|e| relay_error(&e, lang))?;
+    let mut log = RelayLog {
+        printer: Printer {
+            json: args.json,
+            hex: args.hex,
+            lang,
+            encoding,
+        },
+        target: args.to.clone(),
+        udp: args.udp,
+        decoders: HashMap::new(),
+        pairs: 0,
+        failure: None,
+    };
+    loop {
+        let next = match idle {
+            Some(idle) => events.recv_timeout(idle),
+            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match next {
+            Ok(event) => log.print(&event),
+            Err(RecvTimeoutError::Timeout) => {
+                log.timed_out(idle.unwrap_or_default());
+                break;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // Close every pair and say how they ended; the capture records until then.
+    relay.close_all();
+    log.print_last(&relay, &events, Instant::now() + LAST_EVENTS);
+    relay.set_capture(None);
+    drop(relay);
+    let outcome = log
+        .failure
+        .take()
+        .map_or(Ok(()), |m| Err(CliError::Network(m)));
+    capture_args::finish(capture, &log.printer, outcome)
+}
+
+/// Settings the user got wrong are bad input (exit 2); a bind that failed is the network's (1).
+fn relay_error(error: &RelayError, lang: Lang) -> CliError {
+    match error {
+        RelayError::Engine(engine) => CliError::Network(engine.describe(lang)),
+        other => CliError::Input(other.describe(lang)),
+    }
+}
+
+fn faults(args: &RelayArgs) -> Faults {
+    Faults {
+        delay_ms: args.delay.unwrap_or(0),
+        jitter_ms: args.jitter.unwrap_or(0),
+        rate: args.rate,
+        split: args.split,
+        split_gap_ms: args.split_gap.unwrap_or(0),
+        merge_ms: args.merge,
+        drop_percent: args.drop.unwrap_or(0.0),
+        cut_after: args.cut_after,
+        cut_reset: args.reset,
+        corrupt_percent: args.corrupt.unwrap_or(0.0),
+        paused: false,
+    }
+}
+
+fn side_label(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client",
+        Side::Server => "server",
+        Side::Relay => "relay",
+    }
+}
+
+/// The fault's name and its numbers, for JSON.
+fn fault_fields(action: FaultAction) -> Value {
+    match action {
+        FaultAction::Delayed { ms } => json!({ "fault": "delay", "ms": ms }),
+        FaultAction::Split { pieces } => json!({ "fault": "split", "pieces": pieces }),
+        FaultAction::Merged { reads } => json!({ "fault": "merge", "reads": reads }),
+        FaultAction::Corrupted { offset } => json!({ "fault": "corrupt", "offset": offset }),
+        FaultAction::Dropped { len } => json!({ "fault": "drop", "len": len }),
+        FaultAction::Cut { after, reset } => {
+            json!({ "fault": "cut", "after": after, "reset": reset })
+        }
+    }
+}
+
+/// Prints relay events. Each pair has a decoder per direction, so a character
+/// split across two writes (`--split 1`) prints once, whole.
+struct RelayLog {
+    printer: Printer,
+    target: String,
+    udp: bool,
+    decoders: HashMap<(PairId, Direction), StreamDecoder>,
+    /// Clients accepted, for the timeout line.
+    pairs: u64,
+    /// An internal error (a worker thread panicked): the exit code is 1.
+    failure: Option<String>,
+}
+
+impl RelayLog {
+    fn print_last(&mut self, relay: &Relay, events: &Receiver<RelayEvent>, deadline: Instant) {
+        while relay.pair_count() > 0 || !events.is_empty() {
+            match events.recv_deadline(deadline) {
+                Ok(event) => self.print(&event),
+                Err(_) => break,
+            }
+        }
+        if let Some(skipped) = relay.take_skipped() {
+            self.print(&RelayEvent::Skipped(skipped));
+        }
+    }
+
+    fn timed_out(&self, idle: Duration) {
+        self.printer.event(
+            "timeout",
+            json!({ "pairs": self.pairs }),
+            &self
+                .printer
+                .lang
+                .texts()
+                .relay_timeout(idle.as_secs_f64(), self.pairs),
+        );
+    }
+
+    fn print(&mut self, event: &RelayEvent) {
+        let printer = &self.printer;
+        let lang = printer.lang;
+        let texts = lang.texts();
+        match event {
+            RelayEvent::Listening { local, protocol } => printer.event(
+                "listening",
+                json!({
+                    "local": local.to_string(),
+                    "to": self.target,
+                    "protocol": if self.udp { "udp" } else { "tcp" },
+                }),
+                &texts.relay_listening(*local, *protocol, &self.target),
+            ),
+            RelayEvent::AcceptFailed(error) => {
+                let message = error.describe(lang);
+                if matches!(error, EngineError::WorkerPanicked { .. }) {
+                    self.failure.get_or_insert_with(|| message.clone());
+                }
+                printer.event("error", json!({ "message": message }), &message);
+            }
+            RelayEvent::Accepted { pair, client, .. } => {
+                self.pairs += 1;
+                printer.event(
+                    "accepted",
+                    json!({ "client": pair, "peer": client.to_string() }),
+                    &texts.relay_accepted(*pair, *client),
+                );
+            }
+            RelayEvent::Refused { client, error } => {
+                let message = error.describe(lang);
+                printer.event(
+                    "refused",
+                    json!({ "peer": client.to_string(), "message": message }),
+                    &texts.client_refused(*client, &message),
+                );
+            }
+            RelayEvent::UpstreamConnected {
+                pair, local, peer, ..
+            } => printer.event(
+                "upstream",
+                json!({ "client": pair, "local": local.to_string(), "peer": peer.to_string() }),
+                &texts.relay_upstream(*pair, *local, *peer),
+            ),
+            RelayEvent::UpstreamFailed { pair, error, .. } => {
+                let message = error.describe(lang);
+                printer.event(
+                    "upstream_failed",
+                    json!({ "client": pair, "to": self.target, "message": message }),
+                    &texts.relay_upstream_failed(*pair, &message),
+                );
+            }
+            RelayEvent::Forwarded {
+                pair,
+                direction,
+                data,
+                at,
+            } => {
+                let decoder = self
+                    .decoders
+                    .entry((*pair, *direction))
+                    .or_insert_with(|| StreamDecoder::new(printer.encoding));
+                let text = decoder.decode_chunk(data);
+                let used = decoder.used();
+                forwarded(printer, *pair, *direction, data, (&text, used), *at);
+            }
+            RelayEvent::Fault {
+                pair,
+                direction,
+                action,
+                at,
+            } => {
+                let mut fields = fault_fields(*action);
+                fields["client"] = json!(pair);
+                fields["dir"] = json!(direction.label());
+                fields["message"] = json!(texts.fault_action(*action));
+                fields["time"] = json!(DateTime::<Local>::from(*at).to_rfc3339());
+                printer.event(
+                    "fault",
+                    fields,
+                    &texts.relay_fault(*pair, *direction, *action),
+                );
+            }
+            RelayEvent::Closed { pair, by, how, at } => {
+                self.finish_decoders(*pair, *at);
+                let printer = &self.printer;
+                let mut fields = json!({ "client": pair, "by": side_label(*by) });
+                fields["how"] = json!(match how {
+                    CloseHow::Fin => "fin",
+                    CloseHow::Reset => "reset",
+                    CloseHow::Error(_) => "error",
+                    CloseHow::Idle => "idle",
+                });
+                if let CloseHow::Error(error) = how {
+                    let message = error.describe(lang);
+                    if matches!(error, EngineError::WorkerPanicked { .. }) {
+                        self.failure.get_or_insert_with(|| message.clone());
+                    }
+                    fields["message"] = json!(message);
+                }
+                printer.event("closed", fields, &texts.relay_closed(*pair, *by, how));
+            }
+            RelayEvent::Ended { pair, c2s, s2c, at } => {
+                self.finish_decoders(*pair, *at);
+                self.printer.event(
+                    "ended",
+                    json!({
+                        "client": pair,
+                        "c2s_bytes": c2s.tx_bytes,
+                        "s2c_bytes": s2c.tx_bytes,
+                    }),
+                    &texts.relay_ended(*pair, c2s.tx_bytes, s2c.tx_bytes),
+                );
+            }
+            // TCP only when closing: a lossless flow waits instead of skipping.
+            RelayEvent::Skipped(skipped) => printer.skipped(*skipped, self.udp),
+        }
+    }
+
+    /// A character a side never finished still shows when a direction ends.
+    fn finish_decoders(&mut self, pair: PairId, at: SystemTime) {
+        for direction in Direction::BOTH {
+            if let Some(mut decoder) = self.decoders.remove(&(pair, direction)) {
+                let rest = decoder.finish();
+                if !rest.is_empty() {
+                    let used = decoder.used();
+                    forwarded(&self.printer, pair, direction, &[], (&rest, used), at);
+                }
+            }
+        }
+    }
+}
+
+/// One forwarded write: `{"event":"forwarded","dir":"c2s",…}` or
+/// `19:48:46.374 #1 client → server 4 bytes [GBK] | 你好`.
+fn forwarded(
+    printer: &Printer,
+    pair: PairId,
+    direction: Direction,
+    data: &[u8],
+    (text, used): (&str, TextEncoding),
+    at: SystemTime,
+) {
+    let time: DateTime<Local> = at.into();
+    let fields = json!({
+        "dir": direction.label(),
+        "client": pair,
+        "len": data.len(),
+        "hex": format_hex_compact(data),
+        "text": text,
+        "encoding": used.label(),
+        "time": time.to_rfc3339(),
+    });
+    // Auto's choice matters (and is shown) only for bytes that are not ASCII.
+    let picked = if printer.encoding == TextEncoding::Auto && !(data.is_ascii() && text.is_ascii())
+    {
+        format!(" [{}]", used.label())
+    } else {
+        String::new()
+    };
+    let shown = if printer.hex {
+        format_hex(data)
+    } else {
+        text.to_owned()
+    };
+    let line = format!(
+        "{} {}{picked} | {shown}",
+        time.format("%H:%M:%S%.3f"),
+        printer
+            .lang
+            .texts()
+            .relay_forwarded(pair, direction, data.len()),
+    );
+    printer.event("forwarded", fields, &line);
+}

@@ -1,0 +1,389 @@
+//! TCP pairs: each accepted client gets its own connection to the target, and two
+//! threads, one per direction, that read and write with blocking calls. A write
+//! that waits for a peer that does not read stops its thread's reading, so TCP flow
+//! control slows the other side: the relay never buffers more than a pump holds.
+//!
+//! A FIN read from one side becomes a shutdown(Write) toward the other (the other
+//! direction goes on: the tutorial's server still says 再见! after the client's FIN).
+//! A reset on one side becomes a reset on the other: SO_LINGER 0, then close. The
+//! sockets are shared by the two threads (`&TcpStream` reads and writes), so they
+//! close when the last thread lets go of the pair.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use socket2::SockRef;
+
+use super::super::EngineError;
+use super::super::error::{IoOp, WorkerRole};
+use super::super::listener::AcceptHandler;
+use super::super::tcp_client::open_stream;
+use super::super::worker::Worker;
+use super::pump::{Got, Pump, PumpEnd, SendError, Sink, Source};
+use super::shared::{PairLink, Shared};
+use super::{CloseHow, Direction, PairId, RelayCounters, RelayEvent, Side};
+
+/// Each thread only moves bytes; its buffer is on the heap.
+const THREAD_STACK: usize = 256 * 1024;
+/// A write waiting on a peer that does not read looks this often whether the
+/// pair is ending.
+const WRITE_POLL: Duration = Duration::from_millis(250);
+
+pub(super) struct Pair {
+    id: PairId,
+    client_addr: SocketAddr,
+    client: TcpStream,
+    server: OnceLock<TcpStream>,
+    /// Someone is ending the pair (a reset passed on, a cut, a hang-up): the pumps
+    /// stop quietly, and nothing more is reported as the peers' doing.
+    ending: AtomicBool,
+    /// Threads still running; the last one out reports `Ended`.
+    threads: AtomicUsize,
+    counters: Arc<RelayCounters>,
+}
+
+impl Pair {
+    /// Claims the ending of the pair; false if someone else did already.
+    fn claim_end(&self) -> bool {
+        !self.ending.swap(true, Ordering::SeqCst)
+    }
+
+    /// Closes both connections: with a FIN each, or (reset) with SO_LINGER 0 so
+    /// the close that follows, when the threads let go, sends a reset. The reads
+    /// the threads are blocked in return at once.
+    fn abort(&self, reset: bool) {
+        for stream in std::iter::once(&self.client).chain(self.server.get()) {
+            if reset {
+                let _ = SockRef::from(stream).set_linger(Some(Duration::ZERO));
+                let _ = stream.shutdown(Shutdown::Read);
+            } else {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+    }
+}
+
+impl PairLink for Pair {
+    fn hang_up(&self) -> bool {
+        let claimed = self.claim_end();
+        if claimed {
+            self.abort(false);
+        }
+        claimed
+    }
+}
+
+/// The relay's side of the accept thread.
+pub(super) struct Acceptor(pub Arc<Shared>);
+
+impl AcceptHandler for Acceptor {
+    fn accepted(&mut self, stream: TcpStream, peer: SocketAddr) {
+        admit(&self.0, stream, peer);
+    }
+
+    fn failed(&mut self, error: EngineError) {
+        self.0.report(RelayEvent::AcceptFailed(error));
+    }
+
+    fn stopped(&mut self) {}
+}
+
+fn admit(shared: &Arc<Shared>, stream: TcpStream, client_addr: SocketAddr) {
+    if shared.is_stopping() {
+        return;
+    }
+    let mut pairs = shared.lock_pairs();
+    if pairs.len() >= shared.max_pairs {
+        drop(pairs);
+        // Linger 0: the client sees a reset at once, as from a full server.
+        let _ = SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+        shared.refuse(
+            client_addr,
+            EngineError::ClientCapReached {
+                max: shared.max_pairs,
+            },
+        );
+        return;
+    }
+    let id = shared.new_id();
+    let pair = Arc::new(Pair {
+        id,
+        client_addr,
+        client: stream,
+        server: OnceLock::new(),
+        ending: AtomicBool::new(false),
+        threads: AtomicUsize::new(1),
+        counters: Arc::new(RelayCounters::default()),
+    });
+    pairs.insert(id, pair.clone());
+    drop(pairs);
+    shared.report(RelayEvent::Accepted {
+        pair: id,
+        client: client_addr,
+        counters: pair.counters.clone(),
+        at: SystemTime::now(),
+    });
+    let (in_thread, on_panic) = (
+        (shared.clone(), pair.clone()),
+        (shared.clone(), pair.clone()),
+    );
+    let spawned = Worker::new(WorkerRole::Receive, format!("relay #{id} c2s"))
+        .stack_size(THREAD_STACK)
+        .spawn(
+            move || run_pair(&in_thread.0, &in_thread.1),
+            move |error| panicked(&on_panic.0, &on_panic.1, error),
+        );
+    if let Err(error) = spawned {
+        panicked(shared, &pair, error);
+    }
+}
+
+/// A thread of the pair could not start or panicked: reset both sides, say why.
+fn panicked(shared: &Shared, pair: &Pair, error: EngineError) {
+    if pair.claim_end() {
+        pair.abort(true);
+        shared.report(closed(pair.id, Side::Relay, CloseHow::Error(error)));
+    }
+    thread_done(shared, pair);
+}
+
+fn closed(pair: PairId, by: Side, how: CloseHow) -> RelayEvent {
+    RelayEvent::Closed {
+        pair,
+        by,
+        how,
+        at: SystemTime::now(),
+    }
+}
+
+/// The first thread: connects to the target, starts the other direction, then
+/// pumps client → server.
+fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
+    let (server, peer) = match connect_upstream(shared) {
+        Ok(connected) => connected,
+        Err(error) => {
+            // The client is closed the way a refused connect would be: with a reset.
+            if pair.claim_end() {
+                pair.abort(true);
+                shared.report(RelayEvent::UpstreamFailed {
+                    pair: pair.id,
+                    error,
+                    at: SystemTime::now(),
+                });
+                shared.report(closed(pair.id, Side::Relay, CloseHow::Reset));
+            }
+            thread_done(shared, pair);
+            return;
+        }
+    };
+    for stream in [&pair.client, &server] {
+        // Forward as soon as read: Nagle would merge what a split fault cut apart.
+        let _ = stream.set_nodelay(true);
+        let _ = stream.set_write_timeout(Some(WRITE_POLL));
+    }
+    // The socket's own address even if the server reset it already (the reset
+    // is read, and passed on, by the server → client pump).
+    let local = server
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::new(peer.ip(), 0));
+    let _ = pair.server.set(server);
+    if pair.ending.load(Ordering::SeqCst) {
+        // Hung up while connecting.
+        pair.abort(false);
+        thread_done(shared, pair);
+        return;
+    }
+    shared.report(RelayEvent::UpstreamConnected {
+        pair: pair.id,
+        local,
+        peer,
+        at: SystemTime::now(),
+    });
+    pair.threads.fetch_add(1, Ordering::SeqCst);
+    let (in_thread, on_panic) = (
+        (shared.clone(), pair.clone()),
+        (shared.clone(), pair.clone()),
+    );
+    let spawned = Worker::new(WorkerRole::Receive, format!("relay #{} s2c", pair.id))
+        .stack_size(THREAD_STACK)
+        .spawn(
+            move || {
+                pump_direction(&in_thread.0, &in_thread.1, Direction::S2c, peer);
+                thread_done(&in_thread.0, &in_thread.1);
+            },
+            move |error| panicked(&on_panic.0, &on_panic.1, error),
+        );
+    if let Err(error) = spawned {
+        panicked(shared, pair, error);
+        thread_done(shared, pair);
+        return;
+    }
+    pump_direction(shared, pair, Direction::C2s, peer);
+    thread_done(shared, pair);
+}
+
+/// Resolves the target and connects to the first address that answers, never
+/// to the relay itself.
+fn connect_upstream(shared: &Shared) -> Result<(TcpStream, SocketAddr), EngineError> {
+    let host = shared.target_host.as_str();
+    let unresolvable = || EngineError::Unresolvable {
+        host: host.to_owned(),
+    };
+    let addresses: Vec<SocketAddr> = (host, shared.target_port)
+        .to_socket_addrs()
+        .map_err(|_| unresolvable())?
+        .collect();
+    let mut last_error = unresolvable();
+    for address in addresses {
+        if shared.is_self(address) {
+            last_error = EngineError::RelayToItself { addr: address };
+            continue;
+        }
+        let ip = address.ip().to_string();
+        match open_stream(&ip, address.port(), None, shared.connect_timeout) {
+            Ok(stream) => return Ok((stream, address)),
+            Err(error) => last_error = error,
+        }
+    }
+    Err(last_error)
+}
+
+fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_addr: SocketAddr) {
+    let Some(server) = pair.server.get() else {
+        return;
+    };
+    let (source, sink, from, to) = match direction {
+        Direction::C2s => (&pair.client, server, pair.client_addr, server_addr),
+        Direction::S2c => (server, &pair.client, server_addr, pair.client_addr),
+    };
+    let stop = || pair.ending.load(Ordering::Relaxed) || shared.is_stopping();
+    let pump = Pump {
+        pair: pair.id,
+        direction,
+        from,
+        to,
+        shared,
+        counters: &pair.counters,
+        stop: &stop,
+    };
+    let end = pump.run(
+        &mut TcpSource {
+            stream: source,
+            timeout: None,
+        },
+        &mut TcpSink {
+            stream: sink,
+            stop: &stop,
+        },
+    );
+    let (source_side, sink_side) = match direction {
+        Direction::C2s => (Side::Client, Side::Server),
+        Direction::S2c => (Side::Server, Side::Client),
+    };
+    match end {
+        PumpEnd::Fin => {
+            shared.report(closed(pair.id, source_side, CloseHow::Fin));
+            // Passed on: the other side reads the end, and may still answer.
+            let _ = sink.shutdown(Shutdown::Write);
+        }
+        PumpEnd::SourceFailed(error) => broke(shared, pair, source_side, &error, IoOp::Receive),
+        PumpEnd::SinkFailed(error) => broke(shared, pair, sink_side, &error, IoOp::Send),
+        PumpEnd::Cut { reset } => {
+            if pair.claim_end() {
+                pair.abort(reset);
+                let how = if reset {
+                    CloseHow::Reset
+                } else {
+                    CloseHow::Fin
+                };
+                shared.report(closed(pair.id, Side::Relay, how));
+            }
+        }
+        PumpEnd::Idle | PumpEnd::Stopped => {}
+    }
+}
+
+/// One side's connection broke (reset, or another error): the other side is reset.
+fn broke(shared: &Shared, pair: &Pair, side: Side, error: &io::Error, op: IoOp) {
+    if !pair.claim_end() {
+        return;
+    }
+    pair.abort(true);
+    let how = match error.kind() {
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe => CloseHow::Reset,
+        _ => CloseHow::Error(EngineError::io(op, error)),
+    };
+    shared.report(closed(pair.id, side, how));
+}
+
+fn thread_done(shared: &Shared, pair: &Pair) {
+    if pair.threads.fetch_sub(1, Ordering::SeqCst) == 1 {
+        shared.ended(pair.id, &pair.counters);
+    }
+}
+
+struct TcpSource<'a> {
+    stream: &'a TcpStream,
+    /// The read timeout set on the socket now (set again only when it changes).
+    timeout: Option<Duration>,
+}
+
+impl Source for TcpSource<'_> {
+    fn recv(&mut self, buf: &mut [u8], wait: Option<Duration>) -> Got {
+        let wanted = wait.map(|w| w.max(Duration::from_millis(1)));
+        if wanted != self.timeout && self.stream.set_read_timeout(wanted).is_ok() {
+            self.timeout = wanted;
+        }
+        let mut stream = self.stream;
+        match stream.read(buf) {
+            Ok(0) => Got::Eof,
+            Ok(len) => Got::Data(len),
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) =>
+            {
+                Got::Timeout
+            }
+            Err(err) => Got::Failed(err),
+        }
+    }
+}
+
+struct TcpSink<'a> {
+    stream: &'a TcpStream,
+    stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl Sink for TcpSink<'_> {
+    fn send(&mut self, mut data: &[u8]) -> Result<(), SendError> {
+        while !data.is_empty() {
+            let mut stream = self.stream;
+            match stream.write(data) {
+                Ok(0) => return Err(SendError::Io(io::ErrorKind::WriteZero.into())),
+                Ok(len) => data = &data[len..],
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if (self.stop)() {
+                        return Err(SendError::Stopped);
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(SendError::Io(err)),
+            }
+        }
+        Ok(())
+    }
+}
