@@ -194,13 +194,14 @@ proptest! {
     fn auto_shows_legacy_text_in_the_fallback(text in any_text(), fallback in any_fallback()) {
         let text = representable(&text, fallback);
         let bytes = fallback.encode(&text).expect("only representable characters left");
-        prop_assume!(std::str::from_utf8(&bytes).is_err());
+        // Not UTF-8 for certain: a stream whose bytes so far are UTF-8 but for an
+        // unfinished last character shows them as UTF-8 while it waits for the rest.
+        prop_assume!(matches!(std::str::from_utf8(&bytes), Err(e) if e.error_len().is_some()));
         let (whole, used) = netdbg::codec::decode_auto(&bytes, fallback);
         prop_assert_eq!(used, fallback);
         prop_assert_eq!(&whole, &fallback.decode(&bytes));
         let mut decoder = StreamDecoder::with_fallback(TextEncoding::Auto, fallback);
         let mut shown = decoder.decode_chunk(&bytes);
-        // (A message ending in what could start a UTF-8 character waits for more.)
         shown.push_str(&decoder.finish());
         prop_assert_eq!(decoder.used(), fallback);
         prop_assert_eq!(shown, whole);

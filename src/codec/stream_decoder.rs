@@ -116,6 +116,10 @@ impl StreamDecoder {
     }
 }
 
+/// One chunk under Auto. A chunk that is UTF-8 but for an unfinished last
+/// character shows as UTF-8 while the rest is awaited; if the stream ends (or
+/// goes on) so that those bytes were not UTF-8 after all, they show in the
+/// fallback then, while what came before them stays as shown.
 fn decode_auto_chunk(
     fallback: TextEncoding,
     utf8_tail: &mut Vec<u8>,
