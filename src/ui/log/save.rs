@@ -12,8 +12,8 @@ use serde_json::json;
 
 use crate::codec::format_hex_compact;
 use crate::i18n::Texts;
-use crate::ui::log::model::{Direction, LogLine, LogModel};
-use crate::ui::log::view::{ShowMode, TimestampMode, line_text};
+use crate::ui::log::model::{LogLine, LogModel};
+use crate::ui::log::view::{DirectionWords, ShowMode, TimestampMode, line_text};
 
 /// Lines written and where, or what went wrong.
 pub type SaveOutcome = Result<(usize, PathBuf), SaveFailed>;
@@ -28,6 +28,7 @@ pub struct SaveFailed {
 pub fn save_log_in_background(
     log: &LogModel,
     path: PathBuf,
+    words: DirectionWords,
     texts: &Texts,
 ) -> Receiver<SaveOutcome> {
     let extension = path
@@ -36,12 +37,15 @@ pub fn save_log_in_background(
         .unwrap_or_default();
     let lines: Vec<String> = match extension.as_str() {
         "csv" => std::iter::once("time,direction,peer,length,text,hex".to_owned())
-            .chain(log.iter().map(|line| csv_line(&line)))
+            .chain(log.iter().map(|line| csv_line(&line, words)))
             .collect(),
-        "json" | "jsonl" | "ndjson" => log.iter().map(|line| json_line(&line)).collect(),
+        "json" | "jsonl" | "ndjson" => log.iter().map(|line| json_line(&line, words)).collect(),
         _ => log
             .iter()
-            .map(|line| line_text(&line, ShowMode::Text, TimestampMode::TimeMs, texts))
+            .map(|line| {
+                let show = (ShowMode::Text, TimestampMode::TimeMs);
+                line_text(&line, show, words, texts)
+            })
             .collect(),
     };
     let count = log.len();
@@ -70,35 +74,27 @@ pub fn save_log_in_background(
     rx
 }
 
-fn direction(line: &LogLine) -> &'static str {
-    match line.direction {
-        Direction::Rx => "rx",
-        Direction::Tx => "tx",
-        Direction::Note => "event",
-    }
-}
-
 fn time(line: &LogLine) -> String {
     let at: DateTime<Local> = line.at.into();
     at.format("%Y-%m-%dT%H:%M:%S%.6f%:z").to_string()
 }
 
-fn csv_line(line: &LogLine) -> String {
+fn csv_line(line: &LogLine, words: DirectionWords) -> String {
     let text = line.text().replace('"', "\"\"");
     format!(
         "{},{},{},{},\"{text}\",{}",
         time(line),
-        direction(line),
+        words.file_name(line.direction),
         line.peer,
         line.len,
         format_hex_compact(line.data)
     )
 }
 
-fn json_line(line: &LogLine) -> String {
+fn json_line(line: &LogLine, words: DirectionWords) -> String {
     json!({
         "time": time(line),
-        "dir": direction(line),
+        "dir": words.file_name(line.direction),
         "peer": line.peer.to_string(),
         "len": line.len,
         "text": line.text(),

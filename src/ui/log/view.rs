@@ -31,6 +31,37 @@ pub enum TimestampMode {
     TimeMs,
 }
 
+/// What a log calls its two directions: RX/TX, or (the relay) client → server
+/// and server → client, on rows and in copied and saved lines alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DirectionWords {
+    #[default]
+    RxTx,
+    /// Rx is client → server, Tx server → client.
+    Relay,
+}
+
+impl DirectionWords {
+    /// The marks of an Rx and a Tx row.
+    pub fn marks(self, texts: &Texts) -> (&'static str, &'static str) {
+        match self {
+            DirectionWords::RxTx => (texts.rx, texts.tx),
+            DirectionWords::Relay => (texts.relay().c2s_mark, texts.relay().s2c_mark),
+        }
+    }
+
+    /// The direction as a saved file's field says it.
+    pub fn file_name(self, direction: Direction) -> &'static str {
+        match (self, direction) {
+            (DirectionWords::RxTx, Direction::Rx) => "rx",
+            (DirectionWords::RxTx, Direction::Tx) => "tx",
+            (DirectionWords::Relay, Direction::Rx) => "c2s",
+            (DirectionWords::Relay, Direction::Tx) => "s2c",
+            (_, Direction::Note) => "event",
+        }
+    }
+}
+
 pub struct LogViewOptions<'a> {
     pub show: ShowMode,
     pub timestamps: TimestampMode,
@@ -49,6 +80,7 @@ pub struct LogViewOptions<'a> {
     /// Narrow rows for presenter mode: seconds only, no column padding, so the data
     /// stays in view in a half-screen window.
     pub compact: bool,
+    pub words: DirectionWords,
 }
 
 impl LogViewOptions<'_> {
@@ -152,11 +184,11 @@ fn past_the_end(ui: &egui::Ui, content_height: f32) -> Option<f32> {
 /// One line as text, the way it is shown (for copying and saving).
 pub fn line_text(
     line: &LogLine,
-    show: ShowMode,
-    timestamps: TimestampMode,
+    (show, timestamps): (ShowMode, TimestampMode),
+    words: DirectionWords,
     texts: &Texts,
 ) -> String {
-    let (arrow, _) = direction_style(line.direction, texts);
+    let (arrow, _) = direction_style(line.direction, words, texts);
     let time = time_text(line, timestamps);
     if line.direction == Direction::Note {
         return format!("{time}{arrow} {}", line.text())
@@ -217,10 +249,15 @@ fn payload_text(line: &LogLine, show: ShowMode, texts: &Texts, limit: Option<usi
     payload
 }
 
-fn direction_style(direction: Direction, texts: &Texts) -> (&'static str, Color32) {
+fn direction_style(
+    direction: Direction,
+    words: DirectionWords,
+    texts: &Texts,
+) -> (&'static str, Color32) {
+    let (rx, tx) = words.marks(texts);
     match direction {
-        Direction::Rx => (texts.rx, Color32::from_rgb(0x2e, 0x8b, 0x57)),
-        Direction::Tx => (texts.tx, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
+        Direction::Rx => (rx, Color32::from_rgb(0x2e, 0x8b, 0x57)),
+        Direction::Tx => (tx, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
         Direction::Note => ("•", Color32::GRAY),
     }
 }
@@ -255,7 +292,7 @@ fn row_ui(
     texts: &Texts,
     highlighted: bool,
 ) -> egui::Response {
-    let (arrow, color) = direction_style(line.direction, texts);
+    let (arrow, color) = direction_style(line.direction, options.words, texts);
     let inner = ui.horizontal(|ui| {
         if highlighted {
             let rect = ui.max_rect();

@@ -1,15 +1,18 @@
 //! The engine endpoints a traffic tab runs, as the core sees them.
 
 use crate::engine::{
-    CaptureSink, Counters, Skipped, TcpClient, TcpClientEvent, TcpServer, TcpServerEvent,
-    UdpEndpoint, UdpEvent,
+    CaptureSink, CounterSnapshot, Relay, RelayEvent, Skipped, TcpClient, TcpClientEvent, TcpServer,
+    TcpServerEvent, UdpEndpoint, UdpEvent,
 };
 
 /// What the core needs of an endpoint: its events, exact counters, capture,
 /// and what it skipped while the window was behind.
 pub trait Endpoint {
     type Event;
-    fn counters(&self) -> &Counters;
+    /// The exact counts now: RX what came in, TX what went out (the relay: RX
+    /// client → server, TX server → client).
+    fn counters(&self) -> CounterSnapshot;
+    fn reset_counters(&self);
     fn set_capture(&self, sink: Option<CaptureSink>);
     fn take_skipped(&self) -> Option<Skipped>;
 }
@@ -17,8 +20,12 @@ pub trait Endpoint {
 impl Endpoint for UdpEndpoint {
     type Event = UdpEvent;
 
-    fn counters(&self) -> &Counters {
-        UdpEndpoint::counters(self)
+    fn counters(&self) -> CounterSnapshot {
+        UdpEndpoint::counters(self).snapshot()
+    }
+
+    fn reset_counters(&self) {
+        UdpEndpoint::counters(self).reset();
     }
 
     fn set_capture(&self, sink: Option<CaptureSink>) {
@@ -33,8 +40,12 @@ impl Endpoint for UdpEndpoint {
 impl Endpoint for TcpClient {
     type Event = TcpClientEvent;
 
-    fn counters(&self) -> &Counters {
-        TcpClient::counters(self)
+    fn counters(&self) -> CounterSnapshot {
+        TcpClient::counters(self).snapshot()
+    }
+
+    fn reset_counters(&self) {
+        TcpClient::counters(self).reset();
     }
 
     fn set_capture(&self, sink: Option<CaptureSink>) {
@@ -49,8 +60,12 @@ impl Endpoint for TcpClient {
 impl Endpoint for TcpServer {
     type Event = TcpServerEvent;
 
-    fn counters(&self) -> &Counters {
-        TcpServer::counters(self)
+    fn counters(&self) -> CounterSnapshot {
+        TcpServer::counters(self).snapshot()
+    }
+
+    fn reset_counters(&self) {
+        TcpServer::counters(self).reset();
     }
 
     fn set_capture(&self, sink: Option<CaptureSink>) {
@@ -59,5 +74,35 @@ impl Endpoint for TcpServer {
 
     fn take_skipped(&self) -> Option<Skipped> {
         TcpServer::take_skipped(self)
+    }
+}
+
+impl Endpoint for Relay {
+    type Event = RelayEvent;
+
+    /// What was written on: client → server as RX, server → client as TX.
+    fn counters(&self) -> CounterSnapshot {
+        let totals = Relay::counters(self);
+        let (c2s, s2c) = (totals.c2s.snapshot(), totals.s2c.snapshot());
+        CounterSnapshot {
+            rx_packets: c2s.tx_packets,
+            rx_bytes: c2s.tx_bytes,
+            tx_packets: s2c.tx_packets,
+            tx_bytes: s2c.tx_bytes,
+        }
+    }
+
+    fn reset_counters(&self) {
+        let totals = Relay::counters(self);
+        totals.c2s.reset();
+        totals.s2c.reset();
+    }
+
+    fn set_capture(&self, sink: Option<CaptureSink>) {
+        Relay::set_capture(self, sink);
+    }
+
+    fn take_skipped(&self) -> Option<Skipped> {
+        Relay::take_skipped(self)
     }
 }

@@ -41,9 +41,11 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
         settings_panel.show(ui, |ui| tab.settings_ui(ui, lang, &mut actions));
     }
     let mut send = None;
-    egui::Panel::bottom((T::ID, "send"))
-        .resizable(true)
-        .show(ui, |ui| send = send_box_ui(tab, ui, lang));
+    if tab.has_send_box() {
+        egui::Panel::bottom((T::ID, "send"))
+            .resizable(true)
+            .show(ui, |ui| send = send_box_ui(tab, ui, lang));
+    }
     egui::CentralPanel::default_margins().show(ui, |ui| {
         // The rows the log shows (the search finds only those), from what the
         // tab chose last frame.

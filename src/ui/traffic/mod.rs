@@ -25,7 +25,7 @@ use super::log::panel::{DisplaySettings, LogPanel};
 use super::send::{SendBox, SendRequest, SendSettings};
 use super::teaching::TabView;
 use crate::codec::TextEncoding;
-use crate::engine::{CaptureSink, CounterSnapshot, EngineError, Skipped, Waker};
+use crate::engine::{CaptureSink, CounterSnapshot, Skipped, Waker};
 use crate::i18n::{Lang, Texts};
 use drain::drain_events;
 pub use endpoint::Endpoint;
@@ -69,10 +69,10 @@ impl<E: Endpoint> Traffic<E> {
 
     /// Starts an endpoint: `open` gets the sending end of a fresh event channel
     /// and the window's waker. A capture already running records from its first byte.
-    pub fn start(
+    pub fn start<Error>(
         &mut self,
-        open: impl FnOnce(Sender<E::Event>, Waker) -> Result<E, EngineError>,
-    ) -> Result<&E, EngineError> {
+        open: impl FnOnce(Sender<E::Event>, Waker) -> Result<E, Error>,
+    ) -> Result<&E, Error> {
         let (tx, events) = crossbeam_channel::unbounded();
         let endpoint = open(tx, self.waker.waker())?;
         endpoint.set_capture(self.panel.capture_sink());
@@ -92,7 +92,7 @@ impl<E: Endpoint> Traffic<E> {
     /// take in what it reported before.
     pub fn finish(&mut self) {
         if let Link::Running { endpoint, events } = std::mem::replace(&mut self.link, Link::Idle) {
-            self.closed_counters = endpoint.counters().snapshot();
+            self.closed_counters = endpoint.counters();
             self.link = Link::Draining(events);
         }
     }
@@ -105,14 +105,13 @@ impl<E: Endpoint> Traffic<E> {
 
     /// The engine's exact counters (those of the last endpoint once it closed).
     pub fn counters(&self) -> CounterSnapshot {
-        self.endpoint().map_or(self.closed_counters, |endpoint| {
-            endpoint.counters().snapshot()
-        })
+        self.endpoint()
+            .map_or(self.closed_counters, Endpoint::counters)
     }
 
     pub fn reset_counters(&mut self) {
         if let Some(endpoint) = self.endpoint() {
-            endpoint.counters().reset();
+            endpoint.reset_counters();
         }
         self.closed_counters = CounterSnapshot::default();
     }
@@ -222,6 +221,10 @@ pub trait TrafficTab {
     /// The largest message the send box accepts.
     fn max_message(&self) -> usize {
         MAX_MESSAGE
+    }
+    /// Whether the tab has a send box (the relay only forwards).
+    fn has_send_box(&self) -> bool {
+        true
     }
     /// Sends what the user asked the send box for.
     fn send(&mut self, request: SendRequest);

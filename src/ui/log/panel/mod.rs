@@ -20,7 +20,7 @@ use crate::ui::log::model::{
     DEFAULT_LOG_CAP, DEFAULT_LOG_MIB, LogModel, MAX_LOG_CAP, MAX_LOG_MIB, MIN_LOG_CAP, MIN_LOG_MIB,
 };
 use crate::ui::log::save::SaveOutcome;
-use crate::ui::log::view::{LogViewOptions, ShowMode, TimestampMode, log_view_ui};
+use crate::ui::log::view::{DirectionWords, LogViewOptions, ShowMode, TimestampMode, log_view_ui};
 
 /// How a tab shows its traffic; remembered across restarts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,6 +82,8 @@ pub struct LogPanel {
     saving: Option<crossbeam_channel::Receiver<SaveOutcome>>,
     /// What the last save or capture said, worded when drawn.
     notice: Option<tools::LogNotice>,
+    /// What rows, copies and saved files call the two directions.
+    pub words: DirectionWords,
 }
 
 impl LogPanel {
@@ -104,6 +106,7 @@ impl LogPanel {
             save_dialog: None,
             saving: None,
             notice: None,
+            words: DirectionWords::RxTx,
         }
     }
 
@@ -166,7 +169,11 @@ impl LogPanel {
                 .response
                 .labelled_by(label.id);
         });
-        ui.checkbox(&mut settings.show_sent, texts.show_sent);
+        let show_sent = match self.words {
+            DirectionWords::RxTx => texts.show_sent,
+            DirectionWords::Relay => texts.relay().show_s2c,
+        };
+        ui.checkbox(&mut settings.show_sent, show_sent);
         if presenter {
             return;
         }
@@ -309,6 +316,7 @@ impl LogPanel {
         self.update_rows(settings, only_peers);
         let options = LogViewOptions {
             compact,
+            words: self.words,
             ..self.view_options(settings, only_peers)
         };
         let rows = options.filters().then_some(&self.rows);
@@ -341,6 +349,7 @@ pub(super) fn filter_options<'a>(
         selection: None,
         scroll_to: None,
         compact: false,
+        words: DirectionWords::RxTx,
     }
 }
 

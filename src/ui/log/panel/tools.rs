@@ -104,7 +104,7 @@ impl LogPanel {
     /// a native dialog cannot be driven headless).
     #[doc(hidden)]
     pub fn save_to(&mut self, path: PathBuf, texts: &Texts) {
-        self.saving = Some(save_log_in_background(&self.log, path, texts));
+        self.saving = Some(save_log_in_background(&self.log, path, self.words, texts));
     }
 
     /// Finished dialogs and saves: start the capture or the save they asked for.
@@ -222,7 +222,10 @@ impl LogPanel {
             .log
             .iter()
             .filter(|line| (first..=last).contains(&line.seq))
-            .map(|line| line_text(&line, settings.show, settings.timestamps, texts))
+            .map(|line| {
+                let show = (settings.show, settings.timestamps);
+                line_text(&line, show, self.words, texts)
+            })
             .collect();
         ctx.copy_text(text.join("\n"));
     }
