@@ -13,6 +13,7 @@ use crate::ui::file::FileTab;
 use crate::ui::fonts::{SystemFontsAfterFirstFrame, install_fonts};
 use crate::ui::network::NetworkTab;
 use crate::ui::probe::Probe;
+use crate::ui::relay::RelayTab;
 use crate::ui::tcp_client::TcpClientTab;
 use crate::ui::tcp_server::TcpServerTab;
 use crate::ui::teaching::{ThemeChoice, ViewSettings};
@@ -123,6 +124,7 @@ tab_registry! {
     Udp => udp, udp_mut: UdpTab, tab_udp;
     TcpServer => tcp_server, tcp_server_mut: TcpServerTab, tab_tcp_server;
     TcpClient => tcp_client, tcp_client_mut: TcpClientTab, tab_tcp_client;
+    Relay => relay, relay_mut: RelayTab, tab_relay;
     Files => files, files_mut: FileTab, tab_files;
     Network => network, network_mut: NetworkTab, tab_network;
 }

@@ -9,6 +9,7 @@ mod file_server;
 mod log_panel;
 mod network;
 mod relay;
+mod relay_tab;
 mod send;
 mod size;
 mod tcp_client;
@@ -18,6 +19,7 @@ mod udp;
 mod zh;
 
 pub use en::EN;
+pub use relay_tab::RelayWords;
 pub use size::{WIDEST_COUNT, format_count, format_size};
 pub use zh::ZH;
 
@@ -177,6 +179,7 @@ pub struct Texts {
     pub plot_all_clients: &'static str,
     pub plot_selected_clients: &'static str,
     pub plot_select_hint: &'static str,
+    pub tab_relay: &'static str,
     pub tab_network: &'static str,
     pub network_card: &'static str,
     pub col_interface: &'static str,

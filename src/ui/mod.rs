@@ -1,4 +1,4 @@
-//! The window, grouped by feature: one file or folder per tab (`udp`, `tcp_client`,
+//! The window, grouped by feature: one file or folder per tab (`udp`, `tcp_client`, `relay/`,
 //! `tcp_server/`, `file/`, `network`), what the traffic tabs share (`traffic/`,
 //! `log/`, `send/`, `teaching/`), and the small widgets below.
 
@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod log;
 pub mod network;
 pub mod probe;
+pub mod relay;
 pub mod send;
 pub mod tcp_client;
 pub mod tcp_server;

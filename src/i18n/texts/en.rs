@@ -157,6 +157,7 @@ pub const EN: Texts = Texts {
     plot_all_clients: "Plot all clients",
     plot_selected_clients: "Plot selected",
     plot_select_hint: "Tick a client in the list to plot its rate alone",
+    tab_relay: "Relay",
     tab_network: "Network",
     network_card: "This machine's network",
     col_interface: "Interface",
