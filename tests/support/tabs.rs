@@ -113,7 +113,8 @@ pub fn log_rows_and_events(harness: &App<'_>) -> Vec<String> {
     rows_marked(harness, &["RX", "TX", "•"])
 }
 
-fn rows_marked(harness: &App<'_>, marks: &[&str]) -> Vec<String> {
+/// The log rows whose direction mark is one of `marks`, as [`log_rows`] reads them.
+pub fn rows_marked(harness: &App<'_>, marks: &[&str]) -> Vec<String> {
     harness
         .root()
         .children_recursive()
