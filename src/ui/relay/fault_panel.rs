@@ -173,11 +173,7 @@ pub fn fault_panel_ui(
         }
         let label = field_label(field, words);
         ui.horizontal(|ui| {
-            ui.add_sized(
-                [label_width, 18.0],
-                egui::Label::new(label).truncate().halign(egui::Align::Min),
-            )
-            .on_hover_text(label);
+            row_label_ui(ui, label, label_width).on_hover_text(label);
             for (direction, form) in [(Direction::C2s, &mut *c2s), (Direction::S2c, &mut *s2c)] {
                 let problem = problems[index(direction)].filter(|p| p.field() == field);
                 let mark = mark(direction, words);
@@ -199,12 +195,7 @@ pub fn fault_panel_ui(
     }
     if !udp && !presenter {
         ui.horizontal(|ui| {
-            ui.add_sized(
-                [label_width, 18.0],
-                egui::Label::new(words.cut_reset)
-                    .truncate()
-                    .halign(egui::Align::Min),
-            );
+            row_label_ui(ui, words.cut_reset, label_width);
             for (direction, form) in [(Direction::C2s, &mut *c2s), (Direction::S2c, &mut *s2c)] {
                 let name = format!("{} {}", words.cut_reset, mark(direction, words));
                 ui.add_sized(
@@ -216,12 +207,7 @@ pub fn fault_panel_ui(
         });
     }
     ui.horizontal(|ui| {
-        ui.add_sized(
-            [label_width, 18.0],
-            egui::Label::new(words.pause)
-                .truncate()
-                .halign(egui::Align::Min),
-        );
+        row_label_ui(ui, words.pause, label_width);
         for (direction, form) in [(Direction::C2s, &mut *c2s), (Direction::S2c, &mut *s2c)] {
             let name = format!("{} {}", words.pause, mark(direction, words));
             let changed = ui
@@ -243,6 +229,17 @@ pub fn fault_panel_ui(
         }
     });
     input
+}
+
+/// A row's name at its left, in a slot of `width`, cut to fit.
+fn row_label_ui(ui: &mut egui::Ui, text: &str, width: f32) -> egui::Response {
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    ui.allocate_ui_with_layout(size, layout, |ui| {
+        ui.set_min_size(size);
+        ui.add(egui::Label::new(text).truncate())
+    })
+    .inner
 }
 
 fn index(direction: Direction) -> usize {
