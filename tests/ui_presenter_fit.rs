@@ -29,12 +29,17 @@ fn presenter_harness(width: f32, height: f32) -> App<'static> {
     let mut harness = Harness::builder()
         .with_size(pixels)
         .build_eframe(move |cc| NetdbgApp::with_settings(&cc.egui_ctx, settings));
+    settle(&mut harness, pixels);
+    harness
+}
+
+/// Frames until the zoom and the window's size in points agree.
+fn settle(harness: &mut App<'_>, pixels: egui::Vec2) {
     for _ in 0..4 {
         let zoom = harness.ctx.zoom_factor();
         harness.set_size(pixels / zoom);
         harness.run();
     }
-    harness
 }
 
 fn bounds(harness: &App<'_>, role: Role, name_starts: &str) -> Rect {
@@ -148,4 +153,25 @@ fn a_big_window_keeps_the_chosen_zoom_and_the_settings_column() {
     let harness = presenter_harness(1920.0, 1080.0);
     assert!((harness.ctx.zoom_factor() - 1.5).abs() < 0.01);
     assert!(harness.query_by_label("Local port").is_some());
+}
+
+/// Ctrl+plus where the window holds no more keeps the chosen zoom (a bigger window
+/// shows it); Ctrl+minus is a new choice.
+#[test]
+fn zooming_in_past_what_the_window_holds_keeps_the_choice() {
+    let pixels = egui::vec2(1280.0, 720.0);
+    let mut harness = presenter_harness(pixels.x, pixels.y);
+    let fit = harness.ctx.zoom_factor();
+    assert!((1.1..1.5).contains(&fit), "{fit}");
+    // What egui does on Ctrl+plus.
+    harness.ctx.set_zoom_factor(fit + 0.1);
+    settle(&mut harness, pixels);
+    assert!((harness.ctx.zoom_factor() - fit).abs() < 0.01);
+    assert_eq!(harness.state().settings().view.presenter_zoom_percent, 150);
+    harness.ctx.set_zoom_factor(fit - 0.1);
+    settle(&mut harness, pixels);
+    let smaller = harness.ctx.zoom_factor();
+    assert!((smaller - (fit - 0.1)).abs() < 0.01, "{smaller}");
+    let percent = harness.state().settings().view.presenter_zoom_percent;
+    assert_eq!(percent, ((fit - 0.1) * 100.0).round() as u16);
 }

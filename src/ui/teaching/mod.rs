@@ -115,8 +115,11 @@ impl ViewSettings {
         if let Some(applied) = applied
             && (current - applied).abs() > 0.005
         {
+            // Ctrl+plus while the window already holds no more keeps the choice
+            // (a bigger window will show it); any other change is the new choice.
+            let capped = applied < self.presenter_zoom() - 0.005;
             let percent = (current * 100.0).round() as u16;
-            if ZOOM_RANGE.contains(&percent) {
+            if ZOOM_RANGE.contains(&percent) && !(capped && current > applied) {
                 self.presenter_zoom_percent = percent;
             }
         }
