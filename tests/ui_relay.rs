@@ -285,7 +285,23 @@ fn an_unreachable_server_is_said_in_the_log_and_the_table() {
         .expect("addr");
     let mut harness = harness(settings(Lang::En, &closed.to_string()));
     let relay = start(&mut harness, Lang::En);
-    let (_client, peer) = connect(&mut harness, relay);
+    // The relay resets this client as soon as the server refuses it, sometimes
+    // before connect() returns here: bound first, so its address is known anyway.
+    let client =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    client
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind the client");
+    let peer = client
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("client address")
+        .to_string();
+    let _ = client.connect_timeout(&relay.into(), DEADLINE);
+    wait_until(&mut harness, &format!("client {peer} in the table"), |h| {
+        h.query_by_role_and_label(Role::CheckBox, &peer).is_some()
+    });
     wait_for_row_in(
         &mut harness,
         relay_rows,
