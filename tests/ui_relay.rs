@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Instant;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{Settings, Tab};
 use netdbg::codec::TextEncoding;
 use netdbg::i18n::Lang;
@@ -20,8 +20,8 @@ use netdbg::ui::relay::RelaySettings;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, is_timeout, replace_field, rows_marked, screen_dump, shows,
-    wait_for_row_in, wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, node_text, replace_field, rows_marked, screen_dump,
+    shows, wait_for_row_in, wait_for_text, wait_until,
 };
 
 const GBK_NI_HAO: [u8; 4] = [0xc4, 0xe3, 0xba, 0xc3]; // 你好
@@ -169,8 +169,14 @@ fn both_directions_show_as_c2s_and_s2c_and_the_pair_counts_bytes() {
     wait_for_text(&mut harness, &upstream.expect("upstream").to_string());
     wait_for_text(&mut harness, "relaying");
     assert!(shows(&harness, "4 bytes"), "{}", screen_dump(&harness));
-    // The display toggle for S→C rows reads as such.
+    // The display toggle for S→C rows reads as such, and so do the counters.
     assert!(shows(&harness, "Show S→C"));
+    wait_until(&mut harness, "the counters named by direction", |h| {
+        h.query_all_by_label_contains("pkts /").any(|node| {
+            let text = node_text(&node.accesskit_node()).unwrap_or_default();
+            text.starts_with("C→S ") && text.contains("S→C ")
+        })
+    });
 }
 
 #[test]

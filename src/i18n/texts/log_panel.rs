@@ -85,45 +85,49 @@ impl Texts {
         }
     }
 
-    /// "RX 3 pkts / 11 bytes   TX 1 pkts / 5 bytes"
+    /// "RX 3 pkts / 11 bytes   TX 1 pkts / 5 bytes" (`marks`: the two directions'
+    /// words, RX/TX or the relay's C→S/S→C)
     /// [`Self::counters`] with numbers that keep their width: counts as
     /// [`format_count`], bytes exact below 10,000, then as [`format_size`].
-    pub fn counters_compact(&self, c: &CounterSnapshot) -> String {
+    pub fn counters_compact(&self, c: &CounterSnapshot, marks: (&str, &str)) -> String {
         let bytes = |bytes: u64| match bytes {
             0..10_000 => format!("{bytes} {}", self.bytes),
             _ => format_size(bytes),
         };
         self.counters_words(
+            marks,
             [&format_count(c.rx_packets), &bytes(c.rx_bytes)],
             [&format_count(c.tx_packets), &bytes(c.tx_bytes)],
         )
     }
 
     /// The widest [`Self::counters_compact`] gets.
-    pub fn counters_widest(&self) -> String {
-        self.counters_words([WIDEST_COUNT, "1023.9 MiB"], [WIDEST_COUNT, "1023.9 MiB"])
+    pub fn counters_widest(&self, marks: (&str, &str)) -> String {
+        let widest = [WIDEST_COUNT, "1023.9 MiB"];
+        self.counters_words(marks, widest, widest)
     }
 
     fn counters_words(
         &self,
+        (rx, tx): (&str, &str),
         [rx_packets, rx_bytes]: [&str; 2],
         [tx_packets, tx_bytes]: [&str; 2],
     ) -> String {
         format!(
-            "{} {rx_packets} {} / {rx_bytes}   {} {tx_packets} {} / {tx_bytes}",
-            self.rx, self.packets, self.tx, self.packets
+            "{rx} {rx_packets} {} / {rx_bytes}   {tx} {tx_packets} {} / {tx_bytes}",
+            self.packets, self.packets
         )
     }
 
-    pub fn counters(&self, c: &CounterSnapshot) -> String {
+    pub fn counters(&self, c: &CounterSnapshot, (rx, tx): (&str, &str)) -> String {
         format!(
             "{} {} {} / {} {}   {} {} {} / {} {}",
-            self.rx,
+            rx,
             c.rx_packets,
             self.packets,
             c.rx_bytes,
             self.bytes,
-            self.tx,
+            tx,
             c.tx_packets,
             self.packets,
             c.tx_bytes,

@@ -221,13 +221,14 @@ impl LogPanel {
             }
             ui.separator();
             // A slot of fixed width: growing numbers never push what follows.
+            let marks = self.words.marks(texts);
             fixed_width_label(
                 ui,
-                texts.counters_compact(&counters),
-                &texts.counters_widest(),
+                texts.counters_compact(&counters, marks),
+                &texts.counters_widest(marks),
                 Align::Min,
             )
-            .on_hover_text(texts.counters(&counters));
+            .on_hover_text(texts.counters(&counters, marks));
             if ui.button(texts.reset_counters).clicked() {
                 action = Some(ToolbarAction::ResetCounters);
             }
