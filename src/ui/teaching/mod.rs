@@ -96,7 +96,7 @@ impl ViewSettings {
     /// Applies presenter mode's zoom (or restores the normal size).
     pub fn apply_zoom(&self, ctx: &egui::Context) {
         let zoom = if self.presenter {
-            self.presenter_zoom().min(fit_zoom(ctx))
+            self.presenter_zoom().min(window_fit_zoom(ctx))
         } else {
             1.0
         };
@@ -105,8 +105,9 @@ impl ViewSettings {
 
     /// Every frame in presenter mode: remembers a zoom the user chose with the
     /// keyboard (a zoom other than `applied`, the one set last), and keeps the
-    /// zoom at the user's choice or less, so the window's height still holds
-    /// [`PRESENTER_FIT_HEIGHT`] points. Returns the zoom now set.
+    /// zoom at the user's choice or less, so the window still holds
+    /// [`PRESENTER_FIT_HEIGHT`] × [`PRESENTER_FIT_WIDTH`] points. Returns the zoom
+    /// now set.
     pub fn fit_zoom(&mut self, ctx: &egui::Context, applied: Option<f32>) -> Option<f32> {
         if !self.presenter {
             return None;
@@ -123,7 +124,7 @@ impl ViewSettings {
                 self.presenter_zoom_percent = percent;
             }
         }
-        let zoom = self.presenter_zoom().min(fit_zoom(ctx));
+        let zoom = self.presenter_zoom().min(window_fit_zoom(ctx));
         if (zoom - current).abs() > 0.005 {
             ctx.set_zoom_factor(zoom);
         }
@@ -133,7 +134,7 @@ impl ViewSettings {
 
 /// The largest zoom (at least 1) at which the window is [`PRESENTER_FIT_HEIGHT`]
 /// points high and [`PRESENTER_FIT_WIDTH`] wide.
-fn fit_zoom(ctx: &egui::Context) -> f32 {
+fn window_fit_zoom(ctx: &egui::Context) -> f32 {
     let size = ctx.content_rect().size() * ctx.zoom_factor();
     (size.y / PRESENTER_FIT_HEIGHT)
         .min(size.x / PRESENTER_FIT_WIDTH)
