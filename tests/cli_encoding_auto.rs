@@ -12,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{JsonProcess, has_python, netdbg, port_of};
+use support::{JsonProcess, has_python, netdbg, port_of, start_tutorial_tcp_server};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -213,33 +213,9 @@ fn tutorial_gbk_server_needs_no_encoding_option_on_a_chinese_system() {
         eprintln!("python3 not installed; skipping");
         return;
     }
-    const SERVER: &str = r#"
-from socket import *
-s = socket(AF_INET, SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-s.listen(128)
-print(s.getsockname()[1], flush=True)
-c, _ = s.accept()
-while True:
-    m = c.recv(1024)
-    if m:
-        print(m.decode("gbk"), flush=True)
-        c.send("收到".encode("gbk"))
-    else:
-        c.send("再见!".encode("gbk"))
-        break
-c.close()
-"#;
-    let mut server = Command::new("python3")
-        .args(["-c", SERVER])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python server");
-    let mut lines = BufReader::new(server.stdout.take().expect("stdout"));
-    let mut port = String::new();
-    lines.read_line(&mut port).expect("port");
+    let (mut server, mut lines, port) = start_tutorial_tcp_server();
     let output = netdbg_in("zh_CN.UTF-8")
-        .args(["tcp", "connect", &format!("127.0.0.1:{}", port.trim())])
+        .args(["tcp", "connect", &format!("127.0.0.1:{port}")])
         .args(["--send", "你好", "--wait", "1", "--json"])
         .output()
         .expect("run connect");

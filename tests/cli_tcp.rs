@@ -2,30 +2,10 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::BufRead;
 
 use serde_json::Value;
-use support::{has_python, netdbg};
-
-/// The tutorial's server, unchanged but for binding 127.0.0.1:0 and printing its port.
-const TUTORIAL_SERVER: &str = r#"
-from socket import *
-tcp_server_socket = socket(AF_INET, SOCK_STREAM)
-tcp_server_socket.bind(("127.0.0.1", 0))
-tcp_server_socket.listen(128)
-print(tcp_server_socket.getsockname()[1], flush=True)
-new_client_server, client_addr = tcp_server_socket.accept()
-while True:
-    tcp_recv_msg = new_client_server.recv(1024)
-    if tcp_recv_msg:
-        print(tcp_recv_msg.decode("gbk"), flush=True)
-        new_client_server.send("收到".encode("gbk"))
-    else:
-        new_client_server.send("再见!".encode("gbk"))
-        break
-new_client_server.close()
-"#;
+use support::{has_python, netdbg, start_tutorial_tcp_server};
 
 #[test]
 fn tutorial_server_answers_and_says_goodbye() {
@@ -33,16 +13,9 @@ fn tutorial_server_answers_and_says_goodbye() {
         eprintln!("python3 not installed; skipping");
         return;
     }
-    let mut server = Command::new("python3")
-        .args(["-c", TUTORIAL_SERVER])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python server");
-    let mut lines = BufReader::new(server.stdout.take().expect("stdout"));
-    let mut port = String::new();
-    lines.read_line(&mut port).expect("port");
+    let (mut server, mut lines, port) = start_tutorial_tcp_server();
     let output = netdbg()
-        .args(["tcp", "connect", &format!("127.0.0.1:{}", port.trim())])
+        .args(["tcp", "connect", &format!("127.0.0.1:{port}")])
         .args([
             "--encoding",
             "gbk",

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread::{self, sleep};
 use std::time::{Duration, Instant};
@@ -138,6 +138,42 @@ pub fn netdbg() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_netdbg"));
     command.env("NETDBG_LANG", "en");
     command
+}
+
+/// The tutorial's TCP server (GBK: 收到 for each message, 再见! after the client's FIN;
+/// one client, then it exits), unchanged but for binding 127.0.0.1:0 and printing its
+/// port, then each message it got.
+pub const TUTORIAL_TCP_SERVER: &str = r#"
+from socket import *
+tcp_server_socket = socket(AF_INET, SOCK_STREAM)
+tcp_server_socket.bind(("127.0.0.1", 0))
+tcp_server_socket.listen(128)
+print(tcp_server_socket.getsockname()[1], flush=True)
+new_client_server, client_addr = tcp_server_socket.accept()
+while True:
+    tcp_recv_msg = new_client_server.recv(1024)
+    if tcp_recv_msg:
+        print(tcp_recv_msg.decode("gbk"), flush=True)
+        new_client_server.send("收到".encode("gbk"))
+    else:
+        new_client_server.send("再见!".encode("gbk"))
+        break
+new_client_server.close()
+"#;
+
+/// Starts [`TUTORIAL_TCP_SERVER`]: the process, its remaining output (the messages
+/// it got), and its port.
+pub fn start_tutorial_tcp_server() -> (Child, BufReader<ChildStdout>, u16) {
+    let mut server = Command::new("python3")
+        .args(["-c", TUTORIAL_TCP_SERVER])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python server");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout"));
+    let mut port = String::new();
+    lines.read_line(&mut port).expect("port");
+    let port = port.trim().parse().expect("the server prints its port");
+    (server, lines, port)
 }
 
 /// Whether `python3` runs, for the tests against the tutorial's own Python programs.
