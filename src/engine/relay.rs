@@ -15,6 +15,7 @@
 //! methods to change faults or hang up pairs while it runs, and everything closed
 //! when it is dropped.
 
+mod config;
 mod faults;
 mod pump;
 mod shaper;
@@ -23,7 +24,7 @@ mod tcp;
 mod udp;
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -35,9 +36,10 @@ use socket2::{Domain, Protocol, Socket, Type};
 use super::capture::{CaptureSink, CaptureSlot};
 use super::counters::{CounterSnapshot, Counters};
 use super::error::IoOp;
-use super::flow::{Flow, FlowConfig, Payload, Skipped};
-use super::listener::{AcceptLoop, LISTEN_BACKLOG, bind_listener};
+use super::flow::{Flow, Payload, Skipped};
+use super::listener::{AcceptLoop, bind_listener};
 use super::{EngineError, Waker};
+pub use config::{RelayConfig, RelayError, RelayProtocol};
 use faults::FaultBoard;
 pub use faults::{FaultError, FaultField, Faults, MAX_FAULT_MS};
 pub use pump::{QUEUE_BUDGET, READ_BUFFER};
@@ -52,12 +54,6 @@ pub const DEFAULT_UDP_IDLE: Duration = Duration::from_secs(60);
 
 /// Numbers pairs (TCP) and sessions (UDP) in the order they began, from 1.
 pub type PairId = u64;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum RelayProtocol {
-    Tcp,
-    Udp,
-}
 
 /// Which way bytes go through the relay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,64 +140,6 @@ impl RelayCounters {
 }
 
 #[derive(Debug, Clone)]
-pub struct RelayConfig {
-    pub listen: SocketAddr,
-    pub target_host: String,
-    pub target_port: u16,
-    pub protocol: RelayProtocol,
-    pub c2s: Faults,
-    pub s2c: Faults,
-    pub connect_timeout: Duration,
-    pub udp_idle: Duration,
-    pub max_pairs: usize,
-    pub backlog: i32,
-    /// How events reach a consumer that falls behind (one budget for all pairs).
-    pub flow: FlowConfig,
-}
-
-impl RelayConfig {
-    pub fn new(
-        listen: SocketAddr,
-        target_host: impl Into<String>,
-        target_port: u16,
-        protocol: RelayProtocol,
-    ) -> Self {
-        RelayConfig {
-            listen,
-            target_host: target_host.into(),
-            target_port,
-            protocol,
-            c2s: Faults::default(),
-            s2c: Faults::default(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            udp_idle: DEFAULT_UDP_IDLE,
-            max_pairs: DEFAULT_MAX_PAIRS,
-            backlog: LISTEN_BACKLOG,
-            flow: FlowConfig::default(),
-        }
-    }
-}
-
-impl RelayConfig {
-    /// What [`Relay::start`] refuses before it binds: faults that cannot be used,
-    /// and a target that is the listening address itself.
-    pub fn check(&self) -> Result<(), RelayError> {
-        for (direction, faults) in [(Direction::C2s, &self.c2s), (Direction::S2c, &self.s2c)] {
-            faults
-                .check()
-                .map_err(|error| RelayError::Faults { direction, error })?;
-        }
-        if targets_itself(self) {
-            return Err(RelayError::ToItself {
-                listen: self.listen,
-                target: format!("{}:{}", self.target_host, self.target_port),
-            });
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone)]
 pub enum RelayEvent {
     Listening {
         local: SocketAddr,
@@ -266,27 +204,6 @@ pub enum RelayEvent {
     /// Writes and fault notes the consumer was not given because it was behind
     /// (counted, and captured if capturing, all the same).
     Skipped(Skipped),
-}
-
-/// Why a relay could not start.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum RelayError {
-    /// The target is the relay's own listening address.
-    ToItself {
-        listen: SocketAddr,
-        target: String,
-    },
-    Faults {
-        direction: Direction,
-        error: FaultError,
-    },
-    Engine(EngineError),
-}
-
-impl From<EngineError> for RelayError {
-    fn from(error: EngineError) -> Self {
-        RelayError::Engine(error)
-    }
 }
 
 /// The handle of a running relay. Dropping it stops listening and closes every pair.
@@ -472,37 +389,6 @@ impl Drop for Relay {
     }
 }
 
-/// Whether the configured target is the listening address itself, as far as can
-/// be told without a name lookup (an IP, or `localhost`). A name that resolves to
-/// it is caught when a client comes (`UpstreamFailed` with
-/// [`EngineError::RelayToItself`]).
-fn targets_itself(config: &RelayConfig) -> bool {
-    let host = config
-        .target_host
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let ips: Vec<IpAddr> = if host.eq_ignore_ascii_case("localhost") {
-        vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()]
-    } else {
-        host.parse::<IpAddr>().into_iter().collect()
-    };
-    ips.into_iter()
-        .any(|ip| is_same_endpoint(config.listen, SocketAddr::new(ip, config.target_port)))
-}
-
-/// Whether connecting to `peer` reaches a socket listening on `local`: same port,
-/// and the same IP, or `local` takes every interface and `peer` is this machine's
-/// loopback (or unspecified, which means this machine too).
-fn is_same_endpoint(local: SocketAddr, peer: SocketAddr) -> bool {
-    if local.port() != peer.port() || local.port() == 0 {
-        return false;
-    }
-    let (local_ip, peer_ip) = (local.ip().to_canonical(), peer.ip().to_canonical());
-    local_ip == peer_ip
-        || (local_ip.is_unspecified() && (peer_ip.is_loopback() || peer_ip.is_unspecified()))
-        || (peer_ip.is_unspecified() && local_ip.is_loopback())
-}
-
 /// The UDP relay's listening socket, with a receive buffer that holds a burst.
 fn bind_udp(bind: SocketAddr) -> Result<UdpSocket, EngineError> {
     let fail = |err: std::io::Error| EngineError::from_bind(bind, &err);
@@ -514,43 +400,4 @@ fn bind_udp(bind: SocketAddr) -> Result<UdpSocket, EngineError> {
     let _ = socket.set_recv_buffer_size(super::udp::DEFAULT_RECV_BUFFER);
     socket.bind(&bind.into()).map_err(fail)?;
     Ok(socket.into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(listen: &str, host: &str, port: u16) -> RelayConfig {
-        RelayConfig::new(
-            listen.parse().expect("address"),
-            host,
-            port,
-            RelayProtocol::Tcp,
-        )
-    }
-
-    #[test]
-    fn a_relay_to_its_own_address_is_caught_before_binding() {
-        assert!(targets_itself(&config("127.0.0.1:7000", "127.0.0.1", 7000)));
-        assert!(targets_itself(&config("0.0.0.0:7000", "127.0.0.1", 7000)));
-        assert!(targets_itself(&config("0.0.0.0:7000", "localhost", 7000)));
-        assert!(targets_itself(&config("[::]:7000", "[::1]", 7000)));
-        assert!(targets_itself(&config("127.0.0.1:7000", "0.0.0.0", 7000)));
-        assert!(!targets_itself(&config(
-            "127.0.0.1:7000",
-            "127.0.0.1",
-            7001
-        )));
-        assert!(!targets_itself(&config(
-            "127.0.0.1:7000",
-            "127.0.0.2",
-            7000
-        )));
-        assert!(!targets_itself(&config("127.0.0.1:0", "127.0.0.1", 7000)));
-        assert!(!targets_itself(&config(
-            "0.0.0.0:7000",
-            "example.com",
-            7000
-        )));
-    }
 }

@@ -114,7 +114,7 @@ impl Shared {
     /// Whether `peer` is this relay's own listening address: connecting there
     /// would relay to itself, round and round, until descriptors run out.
     pub fn is_self(&self, peer: SocketAddr) -> bool {
-        super::is_same_endpoint(self.local, peer)
+        super::config::is_same_endpoint(self.local, peer)
     }
 
     pub fn refuse(&self, client: SocketAddr, error: EngineError) {
