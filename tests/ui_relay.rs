@@ -20,8 +20,8 @@ use netdbg::ui::relay::RelaySettings;
 
 mod support;
 use support::{
-    App, DEADLINE, POLL, harness, is_timeout, node_text, replace_field, rows_marked, screen_dump,
-    shows, wait_for_row_in, wait_for_text, wait_until,
+    App, DEADLINE, POLL, harness, is_timeout, node_text, replace_field, replace_message,
+    rows_marked, screen_dump, shows, wait_for_row_in, wait_for_text, wait_until,
 };
 
 const GBK_NI_HAO: [u8; 4] = [0xc4, 0xe3, 0xba, 0xc3]; // 你好
@@ -331,4 +331,100 @@ fn chinese_rows_say_which_way() {
     wait_for_row_in(&mut harness, rows, &["客→服", &peer, "你好"]);
     wait_for_row_in(&mut harness, rows, &["服→客", &peer, "收到"]);
     assert!(shows(&harness, "转发中"));
+}
+
+#[test]
+fn typed_messages_are_injected_to_the_server_and_to_the_client() {
+    let (server, reads) = gbk_server();
+    let mut harness = harness(settings(Lang::En, &server.to_string()));
+    let relay = start(&mut harness, Lang::En);
+    replace_message(&mut harness, Lang::En, "早");
+    harness.get_by_label("Send").click();
+    wait_for_text(&mut harness, "No open pair to send to");
+
+    let (mut client, peer) = connect(&mut harness, relay);
+    wait_for_text(&mut harness, "relaying");
+    wait_for_text(&mut harness, "pair #1");
+    replace_message(&mut harness, Lang::En, "你好");
+    harness.get_by_label("Send").click();
+    assert_eq!(
+        server_reads(&mut harness, &reads, 4),
+        vec![GBK_NI_HAO.to_vec()],
+        "the server gets it, in GBK"
+    );
+    wait_for_row_in(
+        &mut harness,
+        relay_rows,
+        &["C→S", &peer, "4 B", "[injected]", "你好"],
+    );
+    // The server's answer to it is forwarded to the client as usual.
+    assert_eq!(client_reads(&mut harness, &mut client, 4), GBK_SHOU_DAO);
+    assert!(
+        !shows(&harness, "No open pair"),
+        "{}",
+        screen_dump(&harness)
+    );
+
+    harness.get_by_label("Send to the client (S→C)").click();
+    harness.step();
+    assert!(!harness.state().settings().relay.inject_to_server);
+    replace_message(&mut harness, Lang::En, "再见");
+    harness.get_by_label("Send").click();
+    assert_eq!(
+        client_reads(&mut harness, &mut client, 4),
+        [0xd4, 0xd9, 0xbc, 0xfb],
+        "the client gets 再见 in GBK"
+    );
+    wait_for_row_in(
+        &mut harness,
+        relay_rows,
+        &["S→C", &peer, "[injected]", "再见"],
+    );
+    wait_until(&mut harness, "the pair's counts", |h| {
+        h.state()
+            .relay()
+            .pairs()
+            .get(1)
+            .is_some_and(|row| row.bytes() == (4, 8))
+    });
+
+    // With two pairs open, the one to send to is ticked in the table.
+    let (_second, second_peer) = connect(&mut harness, relay);
+    replace_message(&mut harness, Lang::En, "which");
+    harness.get_by_label("Send").click();
+    wait_for_text(&mut harness, "Several pairs are open");
+    harness
+        .get_by_role_and_label(Role::CheckBox, &second_peer)
+        .click();
+    harness.step();
+    wait_for_text(&mut harness, "pair #2");
+    harness.get_by_label("Send").click();
+    wait_for_row_in(
+        &mut harness,
+        relay_rows,
+        &["S→C", &second_peer, "[injected]", "which"],
+    );
+    assert!(!shows(&harness, "Several pairs are open"));
+}
+
+#[test]
+fn the_send_box_speaks_chinese_in_the_relay_tab() {
+    let (server, reads) = gbk_server();
+    let mut harness = harness(settings(Lang::Zh, &server.to_string()));
+    let relay = start(&mut harness, Lang::Zh);
+    let (_client, peer) = connect(&mut harness, relay);
+    wait_for_text(&mut harness, "连接对 #1");
+    assert!(shows(&harness, "发给服务器（客→服）"));
+    assert!(shows(&harness, "发给客户端（服→客）"));
+    replace_message(&mut harness, Lang::Zh, "你好");
+    harness.get_by_label(Lang::Zh.texts().send).click();
+    assert_eq!(
+        server_reads(&mut harness, &reads, 4),
+        vec![GBK_NI_HAO.to_vec()]
+    );
+    wait_for_row_in(
+        &mut harness,
+        |h| rows_marked(h, &["客→服"]),
+        &["客→服", &peer, "[注入]", "你好"],
+    );
 }

@@ -2,12 +2,12 @@
 //! inject faults. Every forwarded write is printed, in order: when stdout is slow
 //! the relay stops reading, and TCP flow control slows the sender.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Local};
 use clap::{Args, ValueEnum};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, select};
 use serde_json::{Value, json};
 
 use super::capture_args::{self, CaptureArgs};
@@ -20,6 +20,8 @@ use crate::engine::{
     RelayError, RelayEvent, RelayProtocol, Side, no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
+
+mod inject;
 
 /// After stopping, how long the pairs' last events may take to arrive.
 const LAST_EVENTS: Duration = Duration::from_secs(1);
@@ -81,6 +83,9 @@ pub struct RelayArgs {
     /// Print data as HEX
     #[arg(long)]
     hex: bool,
+    /// Inject what is typed on stdin: `server MESSAGE` (to the server) or `client MESSAGE` (to the client), into the newest open pair or, after `#N`, pair N. Text in --encoding with \r \n \t \\ \xNN escapes, or HEX with --hex
+    #[arg(long)]
+    stdin: bool,
     /// Stop after SECS without any event; without it, run until Ctrl+C
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     timeout: Option<f64>,
@@ -130,6 +135,11 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
     let sink = capture_args::sink(capture.as_ref());
     let relay = Relay::start_with_capture(config, sink, tx, no_waker())
         .map_err(|e| relay_error(&e, lang))?;
+    let mut lines = if args.stdin {
+        inject::stdin_lines()
+    } else {
+        crossbeam_channel::never()
+    };
     let mut log = RelayLog {
         printer: Printer {
             json: args.json,
@@ -142,19 +152,28 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
         decoders: HashMap::new(),
         pairs: 0,
         failure: None,
+        injector: inject::Injector {
+            open: BTreeSet::new(),
+            encoding,
+            hex: args.hex,
+        },
     };
     loop {
-        let next = match idle {
-            Some(idle) => events.recv_timeout(idle),
-            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        match next {
-            Ok(event) => log.print(&event),
-            Err(RecvTimeoutError::Timeout) => {
+        let quiet = idle.map_or_else(crossbeam_channel::never, crossbeam_channel::after);
+        select! {
+            recv(events) -> event => match event {
+                Ok(event) => log.print(&event),
+                Err(_) => break,
+            },
+            recv(lines) -> line => match line {
+                Ok(line) => log.injector.inject(&relay, &line, &log.printer),
+                // stdin ended: the relay goes on.
+                Err(_) => lines = crossbeam_channel::never(),
+            },
+            recv(quiet) -> _ => {
                 log.timed_out(idle.unwrap_or_default());
                 break;
             }
-            Err(RecvTimeoutError::Disconnected) => break,
         }
     }
     // Close every pair and say how they ended; the capture records until then.
@@ -226,6 +245,8 @@ struct RelayLog {
     pairs: u64,
     /// An internal error (a worker thread panicked): the exit code is 1.
     failure: Option<String>,
+    /// `--stdin`: typed lines go into the pairs open now.
+    injector: inject::Injector,
 }
 
 impl RelayLog {
@@ -276,6 +297,7 @@ impl RelayLog {
             }
             RelayEvent::Accepted { pair, client, .. } => {
                 self.pairs += 1;
+                self.injector.open.insert(*pair);
                 printer.event(
                     "accepted",
                     json!({ "client": pair, "peer": client.to_string() }),
@@ -356,6 +378,7 @@ impl RelayLog {
                 printer.event("closed", fields, &texts.relay_closed(*pair, *by, how));
             }
             RelayEvent::Ended { pair, c2s, s2c, at } => {
+                self.injector.open.remove(pair);
                 self.finish_decoders(*pair, *at);
                 self.printer.event(
                     "ended",
@@ -365,6 +388,25 @@ impl RelayLog {
                         "s2c_bytes": s2c.tx_bytes,
                     }),
                     &texts.relay_ended(*pair, c2s.tx_bytes, s2c.tx_bytes),
+                );
+            }
+            RelayEvent::Injected {
+                pair,
+                direction,
+                data,
+                at,
+            } => injected(printer, *pair, *direction, data, *at),
+            RelayEvent::InjectFailed {
+                pair,
+                direction,
+                error,
+                ..
+            } => {
+                let message = texts.relay_inject_failed(*pair, *direction, &error.describe(lang));
+                printer.event(
+                    "inject_failed",
+                    json!({ "client": pair, "dir": direction.label(), "message": message }),
+                    &message,
                 );
             }
             // TCP only when closing: a lossless flow waits instead of skipping.
@@ -384,6 +426,34 @@ impl RelayLog {
             }
         }
     }
+}
+
+/// One injected message: `{"event":"injected","dir":"c2s",…}` or
+/// `19:48:46.374 #1 client → server 4 bytes [injected] | 你好`. It is decoded on
+/// its own: it is not part of either side's stream.
+fn injected(printer: &Printer, pair: PairId, direction: Direction, data: &[u8], at: SystemTime) {
+    let time: DateTime<Local> = at.into();
+    let (text, used) = printer.encoding.decode_telling(data);
+    let shown = if printer.hex {
+        format_hex(data)
+    } else {
+        text.clone()
+    };
+    let fields = json!({
+        "dir": direction.label(),
+        "client": pair,
+        "len": data.len(),
+        "hex": format_hex_compact(data),
+        "text": text,
+        "encoding": used.label(),
+        "time": time.to_rfc3339(),
+    });
+    let words = printer
+        .lang
+        .texts()
+        .relay_injected(pair, direction, data.len());
+    let line = format!("{} {words} | {shown}", time.format("%H:%M:%S%.3f"));
+    printer.event("injected", fields, &line);
 }
 
 /// One forwarded write: `{"event":"forwarded","dir":"c2s",…}` or

@@ -72,6 +72,14 @@ pub enum EngineError {
     RelayToItself {
         addr: SocketAddr,
     },
+    /// A relay's pair (or UDP session) that has closed.
+    PairGone {
+        pair: u64,
+    },
+    /// A relay's pair whose server connection is not up yet.
+    UpstreamNotReady {
+        pair: u64,
+    },
     Io {
         op: IoOp,
         kind: io::ErrorKind,

@@ -56,7 +56,7 @@ pub use flow::{Flow, FlowConfig, FlowMode, Payload, Skipped};
 pub use reach::{PingOutcome, PortClass, ReachCheck, ReachEvent};
 pub use relay::{
     CloseHow, Direction, FaultAction, FaultError, Faults, PairId, Relay, RelayConfig,
-    RelayCounters, RelayError, RelayEvent, RelayProtocol, Side,
+    RelayCounters, RelayError, RelayEvent, RelayInjector, RelayProtocol, Side,
 };
 pub use repeat::{RepeatConfig, RepeatProgress, Repeater};
 pub use send_job::{FileSendMode, SendFn, SendOutcome, repeat_message, send_file};

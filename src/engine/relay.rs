@@ -17,6 +17,7 @@
 
 mod config;
 mod faults;
+mod inject;
 mod pump;
 mod shaper;
 mod shared;
@@ -42,6 +43,7 @@ use super::{EngineError, Waker};
 pub use config::{RelayConfig, RelayError, RelayProtocol};
 use faults::FaultBoard;
 pub use faults::{FaultError, FaultField, Faults, MAX_FAULT_MS};
+pub use inject::{INJECT_BUDGET, RelayInjector};
 pub use pump::{QUEUE_BUDGET, READ_BUFFER};
 use shared::Shared;
 
@@ -201,6 +203,20 @@ pub enum RelayEvent {
         s2c: CounterSnapshot,
         at: SystemTime,
     },
+    /// A message the user injected, written to `direction`'s destination.
+    Injected {
+        pair: PairId,
+        direction: Direction,
+        data: Payload,
+        at: SystemTime,
+    },
+    /// Injecting failed (the destination's connection broke); what waited is dropped.
+    InjectFailed {
+        pair: PairId,
+        direction: Direction,
+        error: EngineError,
+        at: SystemTime,
+    },
     /// Writes and fault notes the consumer was not given because it was behind
     /// (counted, and captured if capturing, all the same).
     Skipped(Skipped),
@@ -338,6 +354,22 @@ impl Relay {
             });
         }
         closed
+    }
+
+    /// Sends `data` to `direction`'s destination of a pair (`C2s`: to the server,
+    /// `S2c`: to the client) between what the relay forwards; see [`RelayInjector`].
+    pub fn inject(
+        &self,
+        pair: PairId,
+        direction: Direction,
+        data: Vec<u8>,
+    ) -> Result<(), EngineError> {
+        self.injector().inject(pair, direction, data)
+    }
+
+    /// A handle that injects from another thread (a periodic send).
+    pub fn injector(&self) -> RelayInjector {
+        RelayInjector::new(self.shared.clone(), self.protocol)
     }
 
     pub fn close_all(&self) {

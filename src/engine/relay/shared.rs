@@ -14,12 +14,14 @@ use super::super::capture::CaptureSlot;
 use super::super::flow::{Flow, Way};
 use super::super::{EngineError, Waker};
 use super::faults::FaultBoard;
+use super::inject::InjectSink;
 use super::{Direction, FaultAction, PairId, RelayCounters, RelayEvent};
 
 /// An open pair (TCP) or session (UDP), as the handle sees it.
-pub(super) trait PairLink: Send + Sync {
+pub(super) trait PairLink: InjectSink + Send + Sync {
     /// Closes it on the user's request; false if it was ending already.
     fn hang_up(&self) -> bool;
+    fn counters(&self) -> &RelayCounters;
 }
 
 pub(super) struct Shared {

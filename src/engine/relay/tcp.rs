@@ -12,7 +12,7 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use socket2::SockRef;
@@ -22,6 +22,7 @@ use super::super::error::{IoOp, WorkerRole};
 use super::super::listener::AcceptHandler;
 use super::super::tcp_client::open_stream;
 use super::super::worker::Worker;
+use super::inject::{InjectQueue, InjectSink};
 use super::pump::{Got, Pump, PumpEnd, SendError, Sink, Source};
 use super::shared::{PairLink, Shared};
 use super::{CloseHow, Direction, PairId, RelayCounters, RelayEvent, Side};
@@ -37,6 +38,11 @@ pub(super) struct Pair {
     client_addr: SocketAddr,
     client: TcpStream,
     server: OnceLock<TcpStream>,
+    /// The target's address, set before `server`.
+    target: OnceLock<SocketAddr>,
+    /// Whose turn it is to write, per direction: the pump's or an injection's.
+    turns: [Mutex<()>; 2],
+    injections: [InjectQueue; 2],
     /// Someone is ending the pair (a reset passed on, a cut, a hang-up): the pumps
     /// stop quietly, and nothing more is reported as the peers' doing.
     ending: AtomicBool,
@@ -73,6 +79,37 @@ impl PairLink for Pair {
             self.abort(false);
         }
         claimed
+    }
+
+    fn counters(&self) -> &RelayCounters {
+        &self.counters
+    }
+}
+
+impl InjectSink for Pair {
+    fn injections(&self, direction: Direction) -> &InjectQueue {
+        &self.injections[direction.index()]
+    }
+
+    fn destination(&self, direction: Direction) -> Option<SocketAddr> {
+        match direction {
+            Direction::C2s => self.server.get().and(self.target.get().copied()),
+            Direction::S2c => Some(self.client_addr),
+        }
+    }
+
+    fn write_injected(&self, direction: Direction, data: &[u8]) -> Result<(), SendError> {
+        let stream = match direction {
+            Direction::C2s => self.server.get().ok_or(SendError::Stopped)?,
+            Direction::S2c => &self.client,
+        };
+        let stop = || self.ending.load(Ordering::Relaxed);
+        TcpSink {
+            stream,
+            turn: &self.turns[direction.index()],
+            stop: &stop,
+        }
+        .send(data)
     }
 }
 
@@ -114,6 +151,9 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, client_addr: SocketAddr) {
         client_addr,
         client: stream,
         server: OnceLock::new(),
+        target: OnceLock::new(),
+        turns: Default::default(),
+        injections: Default::default(),
         ending: AtomicBool::new(false),
         threads: AtomicUsize::new(1),
         counters: Arc::new(RelayCounters::default()),
@@ -189,6 +229,7 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
     let local = server
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::new(peer.ip(), 0));
+    let _ = pair.target.set(peer);
     let _ = pair.server.set(server);
     if pair.ending.load(Ordering::SeqCst) {
         // Hung up while connecting.
@@ -276,6 +317,7 @@ fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_add
         },
         &mut TcpSink {
             stream: sink,
+            turn: &pair.turns[direction.index()],
             stop: &stop,
         },
     );
@@ -360,11 +402,17 @@ impl Source for TcpSource<'_> {
 
 struct TcpSink<'a> {
     stream: &'a TcpStream,
+    /// Held for a whole write: an injected message never lands inside another.
+    turn: &'a Mutex<()>,
     stop: &'a (dyn Fn() -> bool + Sync),
 }
 
 impl Sink for TcpSink<'_> {
     fn send(&mut self, mut data: &[u8]) -> Result<(), SendError> {
+        let _turn = self
+            .turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         while !data.is_empty() {
             let mut stream = self.stream;
             match stream.write(data) {

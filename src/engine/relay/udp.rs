@@ -20,6 +20,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use super::super::EngineError;
 use super::super::error::{IoOp, WorkerRole};
 use super::super::worker::Worker;
+use super::inject::{InjectQueue, InjectSink};
 use super::pump::{Got, POLL, Pump, PumpEnd, READ_BUFFER, SendError, Sink, Source};
 use super::shared::{PairLink, Shared};
 use super::{CloseHow, Direction, PairId, RelayCounters, RelayEvent, Side};
@@ -39,6 +40,13 @@ type Sessions = Mutex<HashMap<SocketAddr, Arc<Session>>>;
 struct Session {
     id: PairId,
     c2s: Sender<Vec<u8>>,
+    client: SocketAddr,
+    target: SocketAddr,
+    /// Connected to the target; the server → client pump reads from it.
+    upstream: Arc<UdpSocket>,
+    /// The relay's listening socket, which answers the client.
+    listen: Arc<UdpSocket>,
+    injections: [InjectQueue; 2],
     /// Milliseconds since the relay started, at the last datagram either way.
     last_active: AtomicU64,
     ending: AtomicBool,
@@ -49,6 +57,40 @@ struct Session {
 impl PairLink for Session {
     fn hang_up(&self) -> bool {
         !self.ending.swap(true, Ordering::SeqCst)
+    }
+
+    fn counters(&self) -> &RelayCounters {
+        &self.counters
+    }
+}
+
+impl InjectSink for Session {
+    fn injections(&self, direction: Direction) -> &InjectQueue {
+        &self.injections[direction.index()]
+    }
+
+    fn destination(&self, direction: Direction) -> Option<SocketAddr> {
+        Some(match direction {
+            Direction::C2s => self.target,
+            Direction::S2c => self.client,
+        })
+    }
+
+    fn write_injected(&self, direction: Direction, data: &[u8]) -> Result<(), SendError> {
+        if self.ending.load(Ordering::Relaxed) {
+            return Err(SendError::Stopped);
+        }
+        let mut sink = match direction {
+            Direction::C2s => DatagramSink {
+                socket: &self.upstream,
+                to: None,
+            },
+            Direction::S2c => DatagramSink {
+                socket: &self.listen,
+                to: Some(self.client),
+            },
+        };
+        sink.send(data)
     }
 }
 
@@ -214,9 +256,15 @@ impl Dispatcher {
             return None;
         };
         let (c2s, queue) = crossbeam_channel::bounded(SESSION_QUEUE);
+        let upstream = Arc::new(upstream);
         let session = Arc::new(Session {
             id,
             c2s,
+            client,
+            target,
+            upstream: upstream.clone(),
+            listen: self.socket.clone(),
+            injections: Default::default(),
             last_active: AtomicU64::new(self.now_ms()),
             ending: AtomicBool::new(false),
             threads: AtomicUsize::new(2),
@@ -230,7 +278,6 @@ impl Dispatcher {
             peer: target,
             at: SystemTime::now(),
         });
-        let upstream = Arc::new(upstream);
         let links = SessionLinks {
             shared,
             session: session.clone(),

@@ -121,6 +121,18 @@ impl Describe for EngineError {
             (ClientCapReached { max }, Lang::En) => format!(
                 "New connection refused: the server already has its maximum of {max} clients — disconnect some, or raise the limit"
             ),
+            (PairGone { pair }, Lang::Zh) => {
+                format!("连接对 #{pair} 已经关闭 — 在表格里选一个还开着的")
+            }
+            (PairGone { pair }, Lang::En) => {
+                format!("Pair #{pair} has closed — pick one that is still open in the table")
+            }
+            (UpstreamNotReady { pair }, Lang::Zh) => {
+                format!("连接对 #{pair} 还没连上服务器 — 等它连上再发给服务器")
+            }
+            (UpstreamNotReady { pair }, Lang::En) => format!(
+                "Pair #{pair} has not reached the server yet — wait until it is connected to send to the server"
+            ),
             (RelayToItself { addr }, Lang::Zh) => format!(
                 "目标 {addr} 就是中继自己的监听地址 — 中继会把数据转发给自己；换一个目标或监听端口"
             ),

@@ -60,6 +60,25 @@ impl Texts {
         )
     }
 
+    /// `#1 client → server 4 bytes [injected]`, without the time.
+    pub fn relay_injected(&self, pair: u64, direction: Direction, len: usize) -> String {
+        format!(
+            "{} [{}]",
+            self.relay_forwarded(pair, direction, len),
+            self.relay().injected
+        )
+    }
+
+    pub fn relay_inject_failed(&self, pair: u64, direction: Direction, reason: &str) -> String {
+        let toward = direction_name(direction, self.lang);
+        match self.lang {
+            Lang::Zh => format!("#{pair} 注入失败（{toward}）：{reason}（待发的注入消息已丢弃）"),
+            Lang::En => format!(
+                "#{pair} could not inject ({toward}): {reason} (messages waiting to be injected were dropped)"
+            ),
+        }
+    }
+
     pub fn relay_fault(&self, pair: u64, direction: Direction, action: FaultAction) -> String {
         let what = self.fault_action(action);
         match self.lang {
@@ -159,6 +178,14 @@ impl Texts {
         match self.lang {
             Lang::Zh => format!("{secs} 秒没有事件，结束（共中继了 {pairs} 个客户端）"),
             Lang::En => format!("no event for {secs} s, stopping (clients relayed: {pairs})"),
+        }
+    }
+
+    /// `relay --stdin`: a typed line that is not `[#N] server|client MESSAGE`.
+    pub fn relay_stdin_syntax(&self) -> String {
+        match self.lang {
+            Lang::Zh => "注入请输入：server 消息（发给服务器）或 client 消息（发给客户端），可在前面加 #N 指定连接对（默认最新的一对）".to_owned(),
+            Lang::En => "To inject, type: server MESSAGE (to the server) or client MESSAGE (to the client), optionally after #N for pair N (default: the newest pair)".to_owned(),
         }
     }
 

@@ -56,6 +56,14 @@ pub struct RelayWords {
     pub pause: &'static str,
     pub apply: &'static str,
     pub applied: &'static str,
+    /// The tag on a row the relay injected, and its tooltip.
+    pub injected: &'static str,
+    pub injected_tip: &'static str,
+    pub inject_to_server: &'static str,
+    pub inject_to_client: &'static str,
+    pub inject_tip: &'static str,
+    pub inject_no_pairs: &'static str,
+    pub inject_none_selected: &'static str,
 }
 
 const EN: RelayWords = RelayWords {
@@ -104,6 +112,13 @@ const EN: RelayWords = RelayWords {
     pause: "Pause",
     apply: "Apply faults",
     applied: "Faults applied",
+    injected: "injected",
+    injected_tip: "Typed here and sent by the relay in the middle of the session, not by a peer",
+    inject_to_server: "Send to the server (C→S)",
+    inject_to_client: "Send to the client (S→C)",
+    inject_tip: "Injects the message into the pair as if the other side had sent it, between what the relay forwards",
+    inject_no_pairs: "No open pair to send to — wait for a client to connect to the relay",
+    inject_none_selected: "Several pairs are open — tick the ones to send to in the table",
 };
 
 const ZH: RelayWords = RelayWords {
@@ -152,9 +167,28 @@ const ZH: RelayWords = RelayWords {
     pause: "暂停",
     apply: "应用故障设置",
     applied: "故障设置已生效",
+    injected: "注入",
+    injected_tip: "在这里输入、由中继在会话中途发出，不是对端发的",
+    inject_to_server: "发给服务器（客→服）",
+    inject_to_client: "发给客户端（服→客）",
+    inject_tip: "把消息插入这对连接，就像另一端发的一样，夹在中继转发的数据之间",
+    inject_no_pairs: "没有打开的连接对可发 — 等客户端连上中继",
+    inject_none_selected: "打开了多对连接 — 在表格里勾选要发给的连接对",
 };
 
 impl Texts {
+    /// Whom the relay's send box injects into: one pair, or the ticked ones.
+    pub fn inject_pairs(&self, pairs: &[u64]) -> String {
+        match (pairs, self.lang) {
+            ([], Lang::Zh) => "（没有连接对）".to_owned(),
+            ([], Lang::En) => "(no pair)".to_owned(),
+            ([one], Lang::Zh) => format!("连接对 #{one}"),
+            ([one], Lang::En) => format!("pair #{one}"),
+            (many, Lang::Zh) => format!("已勾选的 {} 对", many.len()),
+            (many, Lang::En) => format!("{} ticked pairs", many.len()),
+        }
+    }
+
     /// The relay tab's fixed words.
     pub fn relay(&self) -> &'static RelayWords {
         match self.lang {

@@ -121,6 +121,18 @@ impl LogModel {
         self.push_decoding(at, Direction::Tx, true, peer, kept, len);
     }
 
+    /// Logs a message the relay injected toward `direction`'s side (the row says so).
+    pub fn push_injected(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        peer: SocketAddr,
+        kept: &[u8],
+        len: usize,
+    ) {
+        self.push_decoding(at, direction, true, peer, kept, len);
+    }
+
     fn push_decoding(
         &mut self,
         at: SystemTime,

@@ -50,6 +50,15 @@ impl DirectionWords {
         }
     }
 
+    /// The tag on a row netdbg wrote itself, not a peer (`auto_reply` lines), and
+    /// its tooltip: the TCP server's auto-reply, the relay's injected messages.
+    pub fn own_tag(self, texts: &Texts) -> (&'static str, &'static str) {
+        match self {
+            DirectionWords::RxTx => (texts.auto, texts.auto_reply_sent),
+            DirectionWords::Relay => (texts.relay().injected, texts.relay().injected_tip),
+        }
+    }
+
     /// The direction as a saved file's field says it.
     pub fn file_name(self, direction: Direction) -> &'static str {
         match (self, direction) {
@@ -197,7 +206,7 @@ pub fn line_text(
     }
     // As the CLI prints it: "TX 127.0.0.1:5000 3 bytes [auto] | …".
     let auto = if line.auto_reply {
-        format!(" [{}]", texts.auto)
+        format!(" [{}]", words.own_tag(texts).0)
     } else {
         String::new()
     };
@@ -333,11 +342,11 @@ fn row_ui(
                 .selectable(false),
             );
             if line.auto_reply {
+                let (tag, tip) = options.words.own_tag(texts);
                 ui.add(
-                    egui::Label::new(RichText::new(format!("[{}]", texts.auto)).italics())
-                        .selectable(false),
+                    egui::Label::new(RichText::new(format!("[{tag}]")).italics()).selectable(false),
                 )
-                .on_hover_text(texts.auto_reply_sent);
+                .on_hover_text(tip);
             }
             if let Some(picked) = line.picked {
                 ui.add(

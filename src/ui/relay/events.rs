@@ -177,6 +177,35 @@ impl RelayTab {
                 let line = texts.relay_ended(pair, c2s.tx_bytes, s2c.tx_bytes);
                 self.note(show, at, client, &line);
             }
+            RelayEvent::Injected {
+                pair,
+                direction,
+                data,
+                at,
+            } => {
+                let client = self.pairs.client(pair).unwrap_or(NOBODY);
+                if show {
+                    self.traffic.panel.log.push_injected(
+                        at,
+                        log_direction(direction),
+                        client,
+                        &data,
+                        data.len(),
+                    );
+                } else {
+                    self.traffic.panel.log.count_unshown(1);
+                }
+            }
+            RelayEvent::InjectFailed {
+                pair,
+                direction,
+                error,
+                at,
+            } => {
+                let client = self.pairs.client(pair).unwrap_or(NOBODY);
+                let line = texts.relay_inject_failed(pair, direction, &error.describe(lang));
+                self.note(show, at, client, &line);
+            }
             RelayEvent::Skipped(skipped) => TrafficTab::skipped(self, skipped),
         }
     }

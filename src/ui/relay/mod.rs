@@ -22,10 +22,12 @@ use crate::engine::{
 };
 use crate::i18n::{Describe, Lang, Texts};
 use fault_panel::{FaultForm, FaultProblem, fault_panel_ui};
+use inject::InjectProblem;
 use pair_table::{PairTable, TableAction};
 
 mod events;
 pub mod fault_panel;
+mod inject;
 pub mod pair_table;
 
 /// In presenter mode, the height of the table of pairs.
@@ -44,7 +46,8 @@ pub struct RelaySettings {
     pub s2c: FaultForm,
     /// Show only the selected pairs' lines.
     pub log_selected_only: bool,
-    /// Unused (the relay has no send box), kept for the shared parts.
+    /// The send box injects toward the server (client → server), or the client.
+    pub inject_to_server: bool,
     pub send: SendSettings,
     pub display: DisplaySettings,
 }
@@ -59,6 +62,7 @@ impl Default for RelaySettings {
             c2s: FaultForm::default(),
             s2c: FaultForm::default(),
             log_selected_only: false,
+            inject_to_server: true,
             send: SendSettings::default(),
             display: DisplaySettings::default(),
         }
@@ -96,6 +100,8 @@ pub struct RelayTab {
     start_error: Option<RelayError>,
     /// Each direction's last problem with its faults.
     fault_problems: [Option<FaultProblem>; 2],
+    /// Why the last message typed was not injected everywhere.
+    inject_problem: Option<InjectProblem>,
     /// Faults were applied to a running relay and nothing changed since.
     faults_applied: bool,
     addresses: Vec<LocalAddress>,
@@ -113,6 +119,7 @@ impl RelayTab {
             target_error: None,
             start_error: None,
             fault_problems: [None, None],
+            inject_problem: None,
             faults_applied: false,
             addresses: bindable_addresses(),
             settings,
@@ -320,12 +327,20 @@ impl TrafficTab for RelayTab {
         }
     }
 
-    fn has_send_box(&self) -> bool {
-        false
+    fn send_target_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        self.inject_target_ui(ui, lang);
     }
 
-    /// The relay forwards; typing into a session is not offered yet.
-    fn send(&mut self, _request: SendRequest) {}
+    fn max_message(&self) -> usize {
+        match self.settings.protocol {
+            RelayProtocol::Udp => crate::engine::MAX_UDP_PAYLOAD_V4,
+            RelayProtocol::Tcp => super::traffic::MAX_MESSAGE,
+        }
+    }
+
+    fn send(&mut self, request: SendRequest) {
+        self.send_request(request);
+    }
 
     fn status_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
         match &self.status {

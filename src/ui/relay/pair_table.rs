@@ -184,6 +184,15 @@ impl PairTable {
         self.rows.values().filter(|row| row.state.is_open()).count()
     }
 
+    /// Every open pair, oldest first.
+    pub fn open_ids(&self) -> Vec<PairId> {
+        self.rows
+            .values()
+            .filter(|row| row.state.is_open())
+            .map(|row| row.id)
+            .collect()
+    }
+
     pub fn selected_open(&self) -> Vec<PairId> {
         self.selected
             .iter()
