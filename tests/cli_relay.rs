@@ -61,6 +61,7 @@ fn relay_with(to: &str, extra: &[&str]) -> RelayProcess {
     let mut child = netdbg()
         .args(["relay", "--listen", "127.0.0.1:0", "--to", to, "--json"])
         .args(extra)
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("start netdbg relay");
@@ -566,4 +567,61 @@ fn bad_input_exits_2_with_one_line_and_nothing_on_stdout() {
     );
     assert_eq!(done.status.code(), Some(1), "{}", done.stderr);
     assert!(done.stderr.contains("is already in use"), "{}", done.stderr);
+}
+
+#[test]
+fn lines_typed_on_stdin_are_injected_to_the_server_and_the_client() {
+    let (server_addr, server_reads) = recording_server();
+    let mut relay = relay(server_addr, &["--stdin", "--encoding", "gbk"]);
+    let mut typed = relay.child.stdin.take().expect("stdin");
+    let mut client = dial(relay.addr);
+    relay.wait_for("upstream", |e| e["event"] == "upstream");
+
+    // Text in --encoding, with escapes; to the newest pair.
+    typed
+        .write_all("server 你好\\r\\n\n".as_bytes())
+        .expect("type");
+    let read = server_reads
+        .recv_timeout(DEADLINE)
+        .expect("the server reads");
+    assert_eq!(read, b"\xc4\xe3\xba\xc3\r\n");
+    let injected = relay.wait_for("injected c2s", |e| e["event"] == "injected");
+    assert_eq!(injected["dir"], "c2s");
+    assert_eq!(injected["hex"], "c4e3bac30d0a");
+    assert_eq!(injected["text"], "你好\r\n");
+
+    typed.write_all(b"#1 client OK\n").expect("type");
+    let mut buf = [0u8; 2];
+    client.read_exact(&mut buf).expect("the client reads");
+    assert_eq!(&buf, b"OK");
+    relay.wait_for("injected s2c", |e| {
+        e["event"] == "injected" && e["dir"] == "s2c"
+    });
+
+    // What cannot be injected is said, and the relay goes on.
+    typed.write_all(b"#9 server late\n").expect("type");
+    let gone = relay.wait_for("pair 9", |e| e["event"] == "error");
+    assert!(
+        gone["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Pair #9 has closed")),
+        "{gone}"
+    );
+    typed.write_all(b"hello\n").expect("type");
+    let syntax = relay.wait_for("syntax", |e| {
+        e["event"] == "error"
+            && e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("server MESSAGE"))
+    });
+    assert!(syntax["message"].as_str().is_some_and(|m| m.contains("#N")));
+    // stdin ending does not end the relay: the peers still talk.
+    drop(typed);
+    client.write_all(b"still").expect("send");
+    assert_eq!(
+        server_reads.recv_timeout(DEADLINE).expect("forwarded"),
+        b"still"
+    );
+    drop(client);
+    assert_eq!(relay.forwarded_hex("c2s"), "7374696c6c");
 }

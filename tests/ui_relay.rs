@@ -428,3 +428,57 @@ fn the_send_box_speaks_chinese_in_the_relay_tab() {
         &["客→服", &peer, "[注入]", "你好"],
     );
 }
+
+#[test]
+fn presenter_mode_explains_a_udp_relay_and_plots_each_direction() {
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind the server");
+    let server_addr = server.local_addr().expect("server address");
+    server
+        .set_read_timeout(Some(DEADLINE))
+        .expect("read timeout");
+    let mut settings = settings(Lang::En, &server_addr.to_string());
+    settings.relay.protocol = netdbg::engine::RelayProtocol::Udp;
+    settings.view = netdbg::ui::teaching::ViewSettings {
+        presenter: true,
+        rate_plot: true,
+        timeline: true,
+        ..netdbg::ui::teaching::ViewSettings::default()
+    };
+    let mut harness = harness(settings);
+    let relay = start(&mut harness, Lang::En);
+    let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind the client");
+    client.set_read_timeout(Some(POLL)).expect("read timeout");
+    let me = client.local_addr().expect("client address");
+    client.send_to(&GBK_NI_HAO, relay).expect("send");
+    let mut buf = [0u8; 64];
+    let (len, upstream) = server.recv_from(&mut buf).expect("forwarded");
+    assert_eq!(&buf[..len], GBK_NI_HAO);
+    server.send_to(&GBK_SHOU_DAO, upstream).expect("answer");
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        match client.recv_from(&mut buf) {
+            Ok((len, from)) => {
+                assert_eq!((&buf[..len], from), (&GBK_SHOU_DAO[..], relay));
+                break;
+            }
+            Err(err) if is_timeout(&err) => {
+                assert!(Instant::now() < deadline, "no answer through the relay");
+                harness.step();
+            }
+            Err(err) => panic!("client read: {err}"),
+        }
+    }
+    wait_for_text(
+        &mut harness,
+        &format!("The relay accepted {me} and connected to {server_addr} on its behalf"),
+    );
+    wait_for_row_in(&mut harness, relay_rows, &["C→S", &me.to_string(), "你好"]);
+    wait_for_row_in(&mut harness, relay_rows, &["S→C", &me.to_string(), "收到"]);
+    // The timeline tells the two directions apart, in words.
+    wait_for_text(&mut harness, "server → client 4 bytes");
+    assert!(
+        !shows(&harness, "sent 4 bytes"),
+        "{}",
+        screen_dump(&harness)
+    );
+}

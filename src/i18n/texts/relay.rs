@@ -53,8 +53,13 @@ impl Texts {
 
     /// `19:48:46.374 #1 client → server 4 bytes [GBK] | 你好`, without the time.
     pub fn relay_forwarded(&self, pair: u64, direction: Direction, len: usize) -> String {
+        format!("#{pair} {}", self.relay_forwarded_words(direction, len))
+    }
+
+    /// `client → server 4 bytes`: the timeline's words for a forwarded write.
+    pub fn relay_forwarded_words(&self, direction: Direction, len: usize) -> String {
         format!(
-            "#{pair} {} {len} {}",
+            "{} {len} {}",
             direction_name(direction, self.lang),
             self.bytes
         )

@@ -50,6 +50,14 @@ impl DirectionWords {
         }
     }
 
+    /// The rate plot's two lines, as the legend names them.
+    pub fn plot_names(self, texts: &Texts) -> (&'static str, &'static str) {
+        match self {
+            DirectionWords::RxTx => (texts.plot_rx, texts.plot_tx),
+            DirectionWords::Relay => self.marks(texts),
+        }
+    }
+
     /// The tag on a row netdbg wrote itself, not a peer (`auto_reply` lines), and
     /// its tooltip: the TCP server's auto-reply, the relay's injected messages.
     pub fn own_tag(self, texts: &Texts) -> (&'static str, &'static str) {

@@ -104,14 +104,11 @@ impl RelayTab {
             } => {
                 let client = self.pairs.client(pair).unwrap_or(NOBODY);
                 let len = data.len();
-                let kind = match direction {
-                    Direction::C2s => EventKind::Receive(len),
-                    Direction::S2c => EventKind::Send(len),
-                };
-                self.traffic
-                    .view
-                    .timeline
-                    .push_at(Subject::Peer(client), kind, at);
+                self.traffic.view.timeline.push_at(
+                    Subject::Peer(client),
+                    EventKind::Relayed(direction, len),
+                    at,
+                );
                 // Always through the pair's decoder, so its state stays right while paused.
                 let kept: &[u8] = &data;
                 let text = match self.pairs.get_mut(pair) {

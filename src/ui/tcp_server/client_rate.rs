@@ -62,12 +62,17 @@ impl ClientRatePlot {
             );
         });
         if !self.selected_only {
-            all.ui(ui, texts, all_counters);
+            all.ui(ui, texts, (texts.plot_rx, texts.plot_tx), all_counters);
         } else if selected == 0 {
             ui.weak(texts.plot_select_hint);
         } else {
             self.plot.show_packets = all.show_packets;
-            self.plot.ui(ui, texts, clients.selected_counters());
+            self.plot.ui(
+                ui,
+                texts,
+                (texts.plot_rx, texts.plot_tx),
+                clients.selected_counters(),
+            );
             all.show_packets = self.plot.show_packets;
         }
     }

@@ -103,7 +103,15 @@ impl RatePlot {
 
     /// Draws the plot. Asks for a frame at the next sample only while something moves:
     /// an idle tab costs no frames.
-    pub fn ui(&mut self, ui: &mut egui::Ui, texts: &Texts, counters: CounterSnapshot) {
+    /// `names`: the two lines' names in the legend (RX and TX, or the relay's
+    /// C→S and S→C).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        names: (&str, &str),
+        counters: CounterSnapshot,
+    ) {
         ui.horizontal(|ui| {
             ui.radio_value(&mut self.show_packets, false, texts.bytes_per_sec);
             ui.radio_value(&mut self.show_packets, true, texts.packets_per_sec);
@@ -132,8 +140,8 @@ impl RatePlot {
             .include_x(0.0)
             .include_y(0.0)
             .show(ui, |plot| {
-                plot.line(Line::new(texts.plot_rx, rx));
-                plot.line(Line::new(texts.plot_tx, tx));
+                plot.line(Line::new(names.0, rx));
+                plot.line(Line::new(names.1, tx));
             });
         if self.is_live(counters) {
             let wait = self.until_next(Instant::now());

@@ -237,7 +237,8 @@ pub trait TrafficTab {
     fn rate_plot_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
         let traffic = self.traffic_mut();
         let counters = traffic.counters();
-        traffic.view.plot.ui(ui, texts, counters);
+        let names = traffic.panel.words.plot_names(texts);
+        traffic.view.plot.ui(ui, texts, names, counters);
     }
     /// Show only these peers' lines in the log.
     fn log_filter(&self) -> Option<HashSet<SocketAddr>> {

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 use egui::ComboBox;
 
+use crate::engine::Direction;
 use crate::i18n::Texts;
 use crate::ui::teaching::timeline::strip::strip_ui;
 
@@ -33,6 +34,8 @@ pub enum EventKind {
     Accept,
     Send(usize),
     Receive(usize),
+    /// Bytes a relay forwarded for this client, one way or the other.
+    Relayed(Direction, usize),
     /// We shut down our sending side (FIN) and still receive.
     HalfClose,
     ClosedByPeer,
@@ -294,6 +297,7 @@ pub fn describe(kind: EventKind, peer: Option<SocketAddr>, texts: &Texts) -> Str
         (EventKind::Connect | EventKind::Accept, None) => String::new(),
         (EventKind::Send(len), _) => texts.timeline_sent(len),
         (EventKind::Receive(len), _) => texts.timeline_received(len),
+        (EventKind::Relayed(direction, len), _) => texts.relay_forwarded_words(direction, len),
         (EventKind::HalfClose, _) => texts.timeline_half_close.to_owned(),
         (EventKind::ClosedByPeer, _) => texts.timeline_closed_by_peer.to_owned(),
         (EventKind::ClosedByUs, _) => texts.timeline_closed_by_us.to_owned(),

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Local};
 use egui::{Color32, Pos2, Rect, ScrollArea, Sense, Shape, Stroke, vec2};
 
+use crate::engine::Direction;
 use crate::i18n::Texts;
 use crate::ui::teaching::timeline::{EventKind, TimelineEvent, describe};
 
@@ -96,7 +97,9 @@ pub fn strip_ui(
                     let stroke = Stroke::new(2.0, visuals.strong_text_color());
                     painter.circle_stroke(center, 8.0, stroke);
                 }
-                if let EventKind::Send(len) | EventKind::Receive(len) = event.kind {
+                if let EventKind::Send(len) | EventKind::Receive(len) | EventKind::Relayed(_, len) =
+                    event.kind
+                {
                     painter.text(
                         center - vec2(0.0, 12.0),
                         egui::Align2::CENTER_BOTTOM,
@@ -184,10 +187,11 @@ fn marker(painter: &egui::Painter, center: Pos2, kind: EventKind) {
     match kind {
         EventKind::Bind | EventKind::Listen => square(GREY),
         EventKind::Connect | EventKind::Accept => square(GREEN),
-        EventKind::Send(_) => {
+        // From the subject to us (or through us to its server) is green, back is blue.
+        EventKind::Send(_) | EventKind::Relayed(Direction::S2c, _) => {
             painter.circle_filled(center, 4.5, BLUE);
         }
-        EventKind::Receive(_) => {
+        EventKind::Receive(_) | EventKind::Relayed(Direction::C2s, _) => {
             painter.circle_filled(center, 4.5, GREEN);
         }
         EventKind::HalfClose => {
