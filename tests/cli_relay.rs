@@ -513,6 +513,23 @@ fn bad_input_exits_2_with_one_line_and_nothing_on_stdout() {
             "Invalid value \"soon\" for --delay",
         ),
         (&["--to", "nowhere"], "\"nowhere\" has no port"),
+        (
+            &["--to", "127.0.0.1:9", "--max-pairs", "0"],
+            "Pair limit \"0\" is invalid",
+        ),
+        (
+            &["--to", "127.0.0.1:9", "--max-pairs", "9000"],
+            "from 1 to 5000 (each pair takes two threads)",
+        ),
+        (
+            &["--to", "127.0.0.1:9", "--connect-timeout", "0"],
+            "Invalid time 0 — give a number of seconds above 0",
+        ),
+        (
+            &["--to", "127.0.0.1:9", "--udp", "--udp-idle", "-1"],
+            "Invalid time -1",
+        ),
+        (&["--to", "127.0.0.1:9", "--udp-idle", "3"], "--udp"),
         (&["--to", "127.0.0.1:99999"], "out of range"),
     ];
     for (args, expected) in cases {
@@ -624,4 +641,66 @@ fn lines_typed_on_stdin_are_injected_to_the_server_and_the_client() {
     );
     drop(client);
     assert_eq!(relay.forwarded_hex("c2s"), "7374696c6c");
+}
+
+#[test]
+fn max_pairs_turns_the_next_client_away_and_udp_idle_ends_a_quiet_session() {
+    let mut relay = relay(echo_server_addr(), &["--max-pairs", "1"]);
+    let mut first = dial(relay.addr);
+    relay.wait_for("upstream", |e| e["event"] == "upstream");
+    let mut second = dial(relay.addr);
+    let refused = relay.wait_for("refused", |e| e["event"] == "refused");
+    assert!(
+        refused["message"].as_str().is_some_and(|m| m.contains('1')),
+        "{refused}"
+    );
+    let mut buf = [0u8; 4];
+    let turned_away = second.read(&mut buf);
+    assert!(
+        matches!(&turned_away, Ok(0))
+            || matches!(&turned_away, Err(e) if e.kind() == ErrorKind::ConnectionReset),
+        "{turned_away:?}"
+    );
+    first.write_all(b"ping").expect("send");
+    first.read_exact(&mut buf).expect("echo");
+    assert_eq!(&buf, b"ping", "the first pair goes on");
+
+    let server = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let mut udp = relay_with(
+        &server.local_addr().expect("addr").to_string(),
+        &["--udp", "--udp-idle", "0.3", "--timeout", "30"],
+    );
+    let client = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    client.send_to(b"once", udp.addr).expect("send");
+    let started = Instant::now();
+    let closed = udp.wait_for("the idle end", |e| e["event"] == "closed");
+    assert_eq!(
+        (&closed["by"], &closed["how"]),
+        (&"relay".into(), &"idle".into())
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Echoes every read back, for every client.
+fn echo_server_addr() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(len @ 1..) = client.read(&mut buf) {
+                    if client.write_all(&buf[..len]).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    addr
 }

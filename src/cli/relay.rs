@@ -15,6 +15,7 @@ use super::output::Printer;
 use super::{CliError, parse_encoding, parse_seconds};
 use crate::codec::{StreamDecoder, TextEncoding, format_hex, format_hex_compact};
 use crate::engine::address::parse_bind_arg;
+use crate::engine::relay::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_UDP_IDLE};
 use crate::engine::{
     CloseHow, Direction, EngineError, FaultAction, Faults, FlowConfig, PairId, Relay, RelayConfig,
     RelayError, RelayEvent, RelayProtocol, Side, no_waker, parse_host_port,
@@ -83,6 +84,25 @@ pub struct RelayArgs {
     /// Print data as HEX
     #[arg(long)]
     hex: bool,
+    /// Give up on the server after SECS; the client is then reset
+    #[arg(
+        long = "connect-timeout",
+        value_name = "SECS",
+        default_value_t = 5.0,
+        allow_negative_numbers = true
+    )]
+    connect_timeout: f64,
+    /// UDP: a client's session ends after SECS without a datagram either way
+    #[arg(
+        long = "udp-idle",
+        value_name = "SECS",
+        requires = "udp",
+        allow_negative_numbers = true
+    )]
+    udp_idle: Option<f64>,
+    /// Turn new clients away (TCP: with a reset) while N pairs are open, 1 to 5000
+    #[arg(long = "max-pairs", value_name = "N", default_value_t = DEFAULT_MAX_PAIRS.to_string())]
+    max_pairs: String,
     /// Inject what is typed on stdin: `server MESSAGE` (to the server) or `client MESSAGE` (to the client), into the newest open pair or, after `#N`, pair N. Text in --encoding with \r \n \t \\ \xNN escapes, or HEX with --hex
     #[arg(long)]
     stdin: bool,
@@ -114,6 +134,10 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
         RelayProtocol::Tcp
     };
     let mut config = RelayConfig::new(listen, host, port, protocol);
+    config.connect_timeout =
+        positive_seconds(Some(args.connect_timeout), lang)?.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    config.udp_idle = positive_seconds(args.udp_idle, lang)?.unwrap_or(DEFAULT_UDP_IDLE);
+    config.max_pairs = parse_max_pairs(&args.max_pairs, lang)?;
     let faults = faults(&args);
     if matches!(args.direction, Directions::C2s | Directions::Both) {
         config.c2s = faults.clone();
@@ -186,6 +210,28 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
         .take()
         .map_or(Ok(()), |m| Err(CliError::Network(m)));
     capture_args::finish(capture, &log.printer, outcome)
+}
+
+/// Pairs a relay may hold open: two threads each, and a process ends near 16k.
+const MOST_PAIRS: usize = 5000;
+
+fn parse_max_pairs(text: &str, lang: Lang) -> Result<usize, CliError> {
+    match text.trim().parse::<usize>() {
+        Ok(max) if (1..=MOST_PAIRS).contains(&max) => Ok(max),
+        _ => Err(CliError::Input(
+            lang.texts().relay_bad_max_pairs(text, MOST_PAIRS),
+        )),
+    }
+}
+
+/// A time that must be more than zero (a timeout of 0 would end everything at once).
+fn positive_seconds(value: Option<f64>, lang: Lang) -> Result<Option<Duration>, CliError> {
+    match (value, parse_seconds(value, lang)?) {
+        (Some(secs), Some(duration)) if duration.is_zero() => {
+            Err(CliError::Input(lang.texts().cli_seconds_not_positive(secs)))
+        }
+        (_, parsed) => Ok(parsed),
+    }
 }
 
 /// Settings the user got wrong are bad input (exit 2); a bind that failed is the network's (1).

@@ -127,6 +127,14 @@ impl Texts {
         }
     }
 
+    /// A timeout of 0 (or less than a microsecond): it would end everything at once.
+    pub fn cli_seconds_not_positive(&self, secs: f64) -> String {
+        match self.lang {
+            Lang::Zh => format!("时间 {secs} 无效 — 这里要大于 0 的秒数，例如 5"),
+            Lang::En => format!("Invalid time {secs} — give a number of seconds above 0, e.g. 5"),
+        }
+    }
+
     /// `reach HOST` without `--port` where ping cannot run.
     pub fn cli_reach_needs_port(&self) -> String {
         match self.lang {

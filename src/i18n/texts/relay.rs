@@ -194,6 +194,18 @@ impl Texts {
         }
     }
 
+    /// `relay --max-pairs` that is not 1 to `most`.
+    pub fn relay_bad_max_pairs(&self, text: &str, most: usize) -> String {
+        match self.lang {
+            Lang::Zh => {
+                format!("连接对上限“{text}”无效 — 请填 1 到 {most} 的整数（每对连接用两个线程）")
+            }
+            Lang::En => format!(
+                "Pair limit \"{text}\" is invalid — give a whole number from 1 to {most} (each pair takes two threads)"
+            ),
+        }
+    }
+
     /// `relay --drop` without `--udp`.
     pub fn relay_drop_needs_udp(&self) -> String {
         match self.lang {
