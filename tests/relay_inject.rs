@@ -151,6 +151,11 @@ fn a_closed_pair_is_refused_and_says_so() {
         relay.inject(99, Direction::C2s, b"nobody".to_vec()),
         Err(EngineError::PairGone { pair: 99 })
     );
+    assert_eq!(
+        relay.inject(pair, Direction::C2s, Vec::new()),
+        Err(EngineError::EmptyMessage),
+        "TCP has no empty messages"
+    );
 }
 
 #[test]

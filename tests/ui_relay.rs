@@ -367,7 +367,11 @@ fn typed_messages_are_injected_to_the_server_and_to_the_client() {
 
     harness.get_by_label("Send to the client (S→C)").click();
     harness.step();
-    assert!(!harness.state().settings().relay.inject_to_server);
+    assert!(
+        !harness.state().settings().relay.inject_to_server,
+        "{}",
+        screen_dump(&harness)
+    );
     replace_message(&mut harness, Lang::En, "再见");
     harness.get_by_label("Send").click();
     assert_eq!(

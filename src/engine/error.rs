@@ -72,6 +72,8 @@ pub enum EngineError {
     RelayToItself {
         addr: SocketAddr,
     },
+    /// Nothing to send over TCP: a byte stream has no empty messages.
+    EmptyMessage,
     /// A relay's pair (or UDP session) that has closed.
     PairGone {
         pair: u64,

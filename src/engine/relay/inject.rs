@@ -110,6 +110,9 @@ impl RelayInjector {
                 max,
             });
         }
+        if self.protocol == RelayProtocol::Tcp && data.is_empty() {
+            return Err(EngineError::EmptyMessage);
+        }
         if self.shared.is_stopping() {
             return Err(EngineError::PairGone { pair });
         }

@@ -121,6 +121,13 @@ impl Describe for EngineError {
             (ClientCapReached { max }, Lang::En) => format!(
                 "New connection refused: the server already has its maximum of {max} clients — disconnect some, or raise the limit"
             ),
+            (EmptyMessage, Lang::Zh) => {
+                "消息是空的，没有可发的 — TCP 是字节流，发 0 个字节什么也不会发生".to_owned()
+            }
+            (EmptyMessage, Lang::En) => {
+                "The message is empty — TCP is a byte stream: sending 0 bytes sends nothing"
+                    .to_owned()
+            }
             (PairGone { pair }, Lang::Zh) => {
                 format!("连接对 #{pair} 已经关闭 — 在表格里选一个还开着的")
             }
