@@ -6,6 +6,7 @@ mod en;
 mod encoding;
 mod file_download;
 mod file_server;
+mod framing;
 mod log_panel;
 mod network;
 mod relay;
@@ -19,6 +20,7 @@ mod udp;
 mod zh;
 
 pub use en::EN;
+pub use framing::FramingKindName;
 pub use relay_tab::RelayWords;
 pub use size::{WIDEST_COUNT, format_count, format_size};
 pub use zh::ZH;

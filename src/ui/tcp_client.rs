@@ -161,7 +161,7 @@ impl TrafficTab for TcpClientTab {
                     .view
                     .caption(|texts| texts.caption_connected(peer));
             }
-            TcpClientEvent::Received { data, at } => {
+            TcpClientEvent::Received { data, at, .. } => {
                 // Always through the decoder, so its state stays right while paused.
                 let text = self.decoder.decode_chunk(&data);
                 let used = self.decoder.used();
@@ -211,6 +211,17 @@ impl TrafficTab for TcpClientTab {
                 self.finish(Status::Failed(error))
             }
             TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
+            TcpClientEvent::FrameDropped(fault) => {
+                let text = fault.describe(self.traffic.view.lang);
+                match self.peer() {
+                    Some(peer) if !self.traffic.panel.paused && !backlog => self
+                        .traffic
+                        .panel
+                        .log
+                        .push_note(SystemTime::now(), peer, &text),
+                    _ => self.traffic.panel.log.count_unshown(1),
+                }
+            }
             TcpClientEvent::Skipped(skipped) => self.skipped(skipped),
         }
     }
@@ -374,6 +385,7 @@ impl TcpClientTab {
             local_port,
             connect_timeout: CONNECT_TIMEOUT,
             flow: FlowConfig::display(),
+            framing: crate::codec::Framing::AsRead,
         };
         self.status = match self
             .traffic

@@ -59,6 +59,7 @@ impl TcpServerTab {
                 peer,
                 data,
                 at,
+                ..
             } => {
                 self.traffic.view.timeline.push_at(
                     Subject::Peer(peer),
@@ -102,6 +103,10 @@ impl TcpServerTab {
                 } else {
                     log.count_unshown(1);
                 }
+            }
+            TcpServerEvent::FrameDropped { peer, fault, .. } => {
+                let message = fault.describe(lang);
+                self.note(show, SystemTime::now(), peer, &format!("{peer}: {message}"));
             }
             TcpServerEvent::SendFailed { peer, error, .. } => {
                 let message = error.describe(lang);

@@ -450,6 +450,7 @@ impl TcpServerTab {
             backlog: self.settings.backlog,
             auto_reply,
             flow: FlowConfig::display(),
+            framing: crate::codec::Framing::AsRead,
         };
         match self
             .traffic
