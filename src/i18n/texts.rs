@@ -20,7 +20,6 @@ mod udp;
 mod zh;
 
 pub use en::EN;
-pub use framing::FramingKindName;
 pub use relay_tab::RelayWords;
 pub use size::{WIDEST_COUNT, format_count, format_size};
 pub use zh::ZH;

@@ -8,7 +8,9 @@ mod framer;
 mod spec;
 
 pub use framer::{FrameFault, FrameItem, FrameNote, FrameRef, Framer, Frames};
-pub use spec::{Endian, Framing, FramingError, LengthPrefix, LengthWidth};
+pub use spec::{
+    Endian, Framing, FramingError, FramingKind, LengthPrefix, LengthWidth, parse_delimiter,
+};
 
 /// Frames larger than this are dropped with a [`FrameFault::TooLarge`]: memory stays
 /// bounded whatever a peer sends.

@@ -28,6 +28,29 @@ pub enum Framing {
     Idle { gap_ms: u32 },
 }
 
+/// The framings by name, for a choice in the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FramingKind {
+    #[default]
+    AsRead,
+    Line,
+    Delimiter,
+    Fixed,
+    LengthPrefix,
+    Idle,
+}
+
+impl FramingKind {
+    pub const ALL: [FramingKind; 6] = [
+        FramingKind::AsRead,
+        FramingKind::Line,
+        FramingKind::Delimiter,
+        FramingKind::Fixed,
+        FramingKind::LengthPrefix,
+        FramingKind::Idle,
+    ];
+}
+
 /// How wide a length field is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LengthWidth {
@@ -107,6 +130,17 @@ impl LengthPrefix {
 }
 
 impl Framing {
+    pub fn kind(&self) -> FramingKind {
+        match self {
+            Framing::AsRead => FramingKind::AsRead,
+            Framing::Line => FramingKind::Line,
+            Framing::Delimiter(_) => FramingKind::Delimiter,
+            Framing::Fixed(_) => FramingKind::Fixed,
+            Framing::LengthPrefix(_) => FramingKind::LengthPrefix,
+            Framing::Idle { .. } => FramingKind::Idle,
+        }
+    }
+
     /// How long a silence ends a frame, for the idle framing.
     pub fn idle_gap(&self) -> Option<Duration> {
         match self {
@@ -165,7 +199,8 @@ impl Framing {
     }
 }
 
-fn parse_delimiter(hex: &str) -> Result<Framing, FramingError> {
+/// A delimiter typed in HEX (`0D 0A`, `0x7E`), checked.
+pub fn parse_delimiter(hex: &str) -> Result<Framing, FramingError> {
     let bytes = parse_hex(hex).map_err(|error| FramingError::DelimiterNotHex {
         text: hex.to_owned(),
         error,

@@ -1,20 +1,10 @@
 //! Words for message framing (分帧): the window's controls, the log's marks, the
 //! teaching captions, and what the command line adds to a frame.
 
+use crate::codec::framing::FramingKind;
 use crate::i18n::Lang;
 
 use super::Texts;
-
-/// The framings as the window offers them, in the order of its list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FramingKindName {
-    AsRead,
-    Line,
-    Delimiter,
-    Fixed,
-    LengthPrefix,
-    Idle,
-}
 
 impl Texts {
     pub fn framing(&self) -> &'static str {
@@ -35,8 +25,8 @@ impl Texts {
         }
     }
 
-    pub fn framing_kind(&self, kind: FramingKindName) -> &'static str {
-        use FramingKindName::*;
+    pub fn framing_kind(&self, kind: FramingKind) -> &'static str {
+        use FramingKind::*;
         match (kind, self.lang) {
             (AsRead, Lang::Zh) => "按读取（不分帧）",
             (AsRead, Lang::En) => "As read (none)",
@@ -122,6 +112,14 @@ impl Texts {
         match self.lang {
             Lang::Zh => "连接关闭时帧不完整",
             Lang::En => "incomplete frame at close",
+        }
+    }
+
+    /// The log row after a frame the connection's end cut short.
+    pub fn incomplete_frame_row(&self, bytes: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("↑ 连接关闭时帧不完整（只收到 {bytes} 字节）"),
+            Lang::En => format!("↑ incomplete frame at close ({bytes} bytes held)"),
         }
     }
 
