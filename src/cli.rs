@@ -19,6 +19,7 @@
 
 mod capture_args;
 mod file;
+mod frame_args;
 mod output;
 mod payload_args;
 mod reach;

@@ -286,6 +286,7 @@ fn tcp_client_and_server_capture_both_directions() {
             local_port: None,
             connect_timeout: WAIT,
             flow: netdbg::engine::FlowConfig::default(),
+            framing: Default::default(),
         },
         client_tx,
         no_waker(),

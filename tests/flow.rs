@@ -274,6 +274,7 @@ fn a_tcp_client_tab_behind_a_fast_server_counts_everything() {
         local_port: None,
         connect_timeout: WAIT,
         flow: FlowConfig::display(),
+        framing: Default::default(),
     };
     let client = TcpClient::connect(config, tx, no_waker()).expect("connect");
     let (mut peer, _) = listener.accept().expect("accept");
@@ -354,6 +355,7 @@ fn a_stuck_reader_of_a_lossless_client_ends_when_the_client_closes() {
         local_port: None,
         connect_timeout: WAIT,
         flow: FlowConfig::lossless(),
+        framing: Default::default(),
     };
     let client = TcpClient::connect(config, tx, no_waker()).expect("connect");
     let (mut peer, _) = listener.accept().expect("accept");

@@ -18,6 +18,7 @@ fn connect(port: u16) -> (TcpClient, Receiver<TcpClientEvent>) {
         local_port: None,
         connect_timeout: Duration::from_secs(3),
         flow: netdbg::engine::FlowConfig::default(),
+        framing: Default::default(),
     };
     (
         TcpClient::connect(config, tx, no_waker()).expect("start"),

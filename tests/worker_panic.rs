@@ -116,6 +116,7 @@ fn tcp_client(server: SocketAddr) -> (TcpClient, Receiver<TcpClientEvent>) {
         local_port: None,
         connect_timeout: WAIT,
         flow: FlowConfig::default(),
+        framing: Default::default(),
     };
     let client = TcpClient::connect(config, tx, no_waker()).expect("start");
     events_until(&rx, |e| matches!(e, TcpClientEvent::Connected { .. }));

@@ -91,6 +91,9 @@ impl Tally {
                 }
                 self.last_closed = Some(self.last_closed.map_or(at, |last| last.max(at)));
             }
+            TcpServerEvent::FrameDropped { fault, .. } => {
+                self.problem(format!("FrameDropped: {fault}"));
+            }
             TcpServerEvent::Refused { error, .. } => {
                 self.refused += 1;
                 self.problem(format!("Refused: {error}"));

@@ -9,10 +9,11 @@ use crossbeam_channel::{Receiver, select};
 use serde_json::json;
 
 use super::capture_args::{self, CaptureArgs};
-use super::output::{Flow, Printer};
+use super::frame_args::{FrameArgs, FramePrint, print_dropped};
+use super::output::{Flow, PayloadTag, Printer};
 use super::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_seconds};
-use crate::codec::StreamDecoder;
+use crate::codec::{Framing, StreamDecoder};
 use crate::engine::send_job::FILE_STREAM_PIECE;
 use crate::engine::{
     EngineError, FlowConfig, RepeatConfig, Repeater, SendOutcome, TcpClient, TcpClientConfig,
@@ -76,6 +77,8 @@ pub struct ConnectArgs {
     #[arg(long = "local-port", value_name = "PORT")]
     local_port: Option<String>,
     #[command(flatten)]
+    frame: FrameArgs,
+    #[command(flatten)]
     capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
@@ -106,6 +109,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         None => None,
     };
     let encoding = args.payload.encoding(lang)?;
+    let framing = args.frame.framing(lang)?;
     let options = args.payload.send_options(lang)?;
     let payloads = args
         .messages
@@ -159,6 +163,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         // Print everything: a server sending faster than stdout takes is slowed
         // by TCP flow control, as with nc.
         flow: FlowConfig::lossless(),
+        framing: framing.clone(),
     };
     let sink = capture_args::sink(capture.as_ref());
     let client = TcpClient::connect_with_capture(config, sink, tx, no_waker())
@@ -168,6 +173,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         decoder: StreamDecoder::new(encoding),
         peer: None,
         target: args.target.clone(),
+        framed: framing != Framing::AsRead,
     };
     let outcome = converse(&client, &mut session, &events, &plan);
     client.set_capture(None);
@@ -371,6 +377,8 @@ struct Session {
     peer: Option<std::net::SocketAddr>,
     /// What the user asked for, named in errors before a peer address is known.
     target: String,
+    /// Received data comes in frames (`--frame`), each decoded on its own.
+    framed: bool,
 }
 
 impl Session {
@@ -413,7 +421,22 @@ impl Session {
                     &texts.tcp_connected(*local, *peer),
                 );
             }
-            TcpClientEvent::Received { data, at } => {
+            TcpClientEvent::Received { data, at, frame } if self.framed => {
+                if let Some(peer) = self.peer {
+                    let print = FramePrint::new(&self.printer, data, *frame);
+                    let tag = PayloadTag {
+                        fields: print.fields,
+                        note: print.note,
+                    };
+                    let decoded = (print.text.as_str(), print.used);
+                    self.printer
+                        .tagged_payload(Flow::Received, peer, data, decoded, *at, tag);
+                }
+            }
+            TcpClientEvent::FrameDropped(fault) => {
+                print_dropped(&self.printer, *fault, json!({ "peer": peer_text }));
+            }
+            TcpClientEvent::Received { data, at, .. } => {
                 let text = self.decoder.decode_chunk(data);
                 if let Some(peer) = self.peer {
                     let decoded = (text.as_str(), self.decoder.used());

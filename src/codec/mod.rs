@@ -1,11 +1,12 @@
 //! Conversion between what the user types or sees and the bytes on the wire:
-//! text encodings, hex dumps and backslash escapes. Pure functions, no I/O.
+//! text encodings, hex dumps, backslash escapes and message framing. Pure, no I/O.
 
 mod auto;
 pub mod checksum;
 pub mod encoding;
 mod error;
 pub mod escapes;
+pub mod framing;
 pub mod hex;
 mod locale;
 pub mod payload;
@@ -16,6 +17,7 @@ pub use auto::{auto_fallback, auto_send_encoding, decode_auto, fallback_for};
 pub use checksum::{Checksum, LineEnding};
 pub use encoding::{StreamDecoder, TextEncoding};
 pub use error::CodecError;
+pub use framing::{FrameFault, FrameNote, Framer, Framing, FramingError};
 pub use hex::{format_hex, format_hex_compact, parse_hex};
 pub use payload::{PayloadMode, SendOptions, build_message, build_payload};
 pub use visible::{is_hidden, visible_json, visible_text};

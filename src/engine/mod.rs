@@ -53,6 +53,8 @@ pub use file_download::{Download, DownloadConfig, DownloadError, DownloadEvent};
 pub use file_names::{NameProblem, Refusal};
 pub use file_server::{FileServer, FileServerConfig, FileServerEvent, TransferId};
 pub use flow::{Flow, FlowConfig, FlowMode, Payload, Skipped};
+// What a TCP endpoint is told about framing, and tells of each frame.
+pub use crate::codec::framing::{FrameFault, FrameNote, Framing};
 pub use reach::{PingOutcome, PortClass, ReachCheck, ReachEvent};
 pub use relay::{
     CloseHow, Direction, FaultAction, FaultError, Faults, PairId, Relay, RelayConfig,

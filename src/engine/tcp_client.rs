@@ -17,6 +17,7 @@ use super::error::WorkerRole;
 use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
 use super::worker::{PanicSwitch, Worker};
 use super::{Counters, EngineError, Waker};
+use crate::codec::framing::{FrameFault, FrameItem, FrameNote, Frames, Framing};
 pub(crate) use connect::open_stream;
 
 /// Messages waiting for a slow peer before new ones are refused.
@@ -33,6 +34,8 @@ pub struct TcpClientConfig {
     pub connect_timeout: Duration,
     /// How events reach a consumer that falls behind.
     pub flow: FlowConfig,
+    /// Where one received message ends: one `Received` per frame.
+    pub framing: Framing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,14 +44,20 @@ pub enum TcpClientEvent {
         local: SocketAddr,
         peer: SocketAddr,
     },
+    /// One frame (with the default framing: one read). Counters and capture
+    /// still go by reads.
     Received {
         data: Payload,
         at: SystemTime,
+        frame: FrameNote,
     },
     Sent {
         data: Payload,
         at: SystemTime,
     },
+    /// A frame was dropped (too large, or a length that makes no sense); what
+    /// framing does next is in [`crate::codec::framing`]'s `Framer`.
+    FrameDropped(FrameFault),
     /// Reads and sends the consumer was not given because it was behind
     /// (counted, and captured if capturing, all the same).
     Skipped(Skipped),
@@ -130,17 +139,35 @@ impl Link {
     /// Reports data within the flow's budget (or counts it as skipped). In
     /// [`FlowMode::Wait`](super::FlowMode::Wait) this waits for the consumer,
     /// so a reader stops reading and TCP slows the peer.
-    fn report_data(&self, way: Way, data: &[u8], at: SystemTime) {
+    fn report_sent(&self, data: &[u8], at: SystemTime) {
         self.flow.report(
-            way,
+            Way::Sent,
             data,
             TcpClientEvent::Skipped,
-            |data| match way {
-                Way::Received => TcpClientEvent::Received { data, at },
-                Way::Sent => TcpClientEvent::Sent { data, at },
-            },
+            |data| TcpClientEvent::Sent { data, at },
             |event| self.report(event),
         );
+    }
+
+    /// Reports what a step of the framer gave: frames (within the flow's
+    /// budget, like sends) and dropped frames.
+    fn report_frames(&self, frames: Frames<'_>, at: SystemTime) {
+        for item in frames {
+            match item {
+                FrameItem::Frame(frame) => self.flow.report(
+                    Way::Received,
+                    frame.payload,
+                    TcpClientEvent::Skipped,
+                    |data| TcpClientEvent::Received {
+                        data,
+                        at,
+                        frame: frame.note,
+                    },
+                    |event| self.report(event),
+                ),
+                FrameItem::Fault(fault) => self.report(TcpClientEvent::FrameDropped(fault)),
+            }
+        }
     }
 }
 

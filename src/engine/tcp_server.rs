@@ -26,6 +26,7 @@ use super::capture::{CaptureSink, CaptureSlot};
 use super::flow::{Flow, FlowConfig, Payload, Skipped};
 use super::listener::{AcceptLoop, bind_listener};
 use super::{Counters, EngineError, Waker};
+use crate::codec::framing::{FrameFault, FrameNote, Framing};
 use shared::{Reporter, Shared};
 
 pub use super::listener::LISTEN_BACKLOG;
@@ -45,6 +46,9 @@ pub struct TcpServerConfig {
     pub auto_reply: AutoReply,
     /// How events reach a consumer that falls behind (one budget for all clients).
     pub flow: FlowConfig,
+    /// Where one message of a client ends: one `Received` (and one auto-reply
+    /// decision) per frame.
+    pub framing: Framing,
 }
 
 impl TcpServerConfig {
@@ -55,6 +59,7 @@ impl TcpServerConfig {
             backlog: LISTEN_BACKLOG,
             auto_reply: AutoReply::none(),
             flow: FlowConfig::default(),
+            framing: Framing::AsRead,
         }
     }
 }
@@ -96,11 +101,20 @@ pub enum TcpServerEvent {
         peer: SocketAddr,
         error: EngineError,
     },
+    /// One frame of a client (with the default framing: one read). Counters
+    /// and capture still go by reads.
     Received {
         client: ClientId,
         peer: SocketAddr,
         data: Payload,
         at: SystemTime,
+        frame: FrameNote,
+    },
+    /// A client's frame was dropped (too large, or a length that makes no sense).
+    FrameDropped {
+        client: ClientId,
+        peer: SocketAddr,
+        fault: FrameFault,
     },
     Sent {
         client: ClientId,
@@ -168,6 +182,7 @@ impl TcpServer {
             reporter,
             clients: Mutex::new(HashMap::new()),
             auto_reply: RwLock::new(Arc::new(config.auto_reply)),
+            framing: config.framing,
             max_clients: AtomicUsize::new(config.max_clients.max(1)),
             backlog: config.backlog,
             accept: Mutex::new(None),

@@ -6,6 +6,7 @@ mod en;
 mod encoding;
 mod file_download;
 mod file_server;
+mod framing;
 mod log_panel;
 mod network;
 mod relay;

@@ -10,10 +10,12 @@ use super::log::model::Direction;
 use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_STREAM_PIECE;
 use super::send::{SendRequest, SendSettings};
+use super::teaching::frames::FrameTeller;
 use super::teaching::timeline::{EventKind, Subject, Timeline};
+use super::traffic::framing::{FramingSettings, framing_ui};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{error_ui, labelled_field_ui, start_stop_ui};
-use crate::codec::StreamDecoder;
+use crate::codec::{Framing, StreamDecoder};
 use crate::engine::{
     CounterSnapshot, EngineError, FlowConfig, InputError, SendFn, SendOutcome, Skipped, TcpClient,
     TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
@@ -32,6 +34,8 @@ pub struct TcpClientSettings {
     pub local_port: String,
     pub send: SendSettings,
     pub display: DisplaySettings,
+    /// How received data is cut into messages, from the next connection on.
+    pub framing: FramingSettings,
 }
 
 impl Default for TcpClientSettings {
@@ -41,6 +45,7 @@ impl Default for TcpClientSettings {
             local_port: String::new(),
             send: SendSettings::default(),
             display: DisplaySettings::default(),
+            framing: FramingSettings::default(),
         }
     }
 }
@@ -72,6 +77,10 @@ pub struct TcpClientTab {
     hanging_up_since: Option<Instant>,
     /// The last connection's peer: its reports may trail the close.
     timeline_peer: Option<SocketAddr>,
+    /// The connection cuts what it receives into frames (not as read): each is
+    /// decoded on its own.
+    framed: bool,
+    frame_teller: FrameTeller,
 }
 
 impl TcpClientTab {
@@ -85,6 +94,8 @@ impl TcpClientTab {
             target_error: None,
             hanging_up_since: None,
             timeline_peer: None,
+            framed: false,
+            frame_teller: FrameTeller::default(),
         }
     }
 
@@ -161,17 +172,37 @@ impl TrafficTab for TcpClientTab {
                     .view
                     .caption(|texts| texts.caption_connected(peer));
             }
-            TcpClientEvent::Received { data, at } => {
+            TcpClientEvent::Received { data, at, frame } => {
                 // Always through the decoder, so its state stays right while paused.
-                let text = self.decoder.decode_chunk(&data);
-                let used = self.decoder.used();
+                let text = (!self.framed).then(|| {
+                    let text = self.decoder.decode_chunk(&data);
+                    (text, self.decoder.used())
+                });
                 self.timeline_push_at(EventKind::Receive(data.len()), at);
+                if let Some(peer) = self.timeline_peer {
+                    let view = &mut self.traffic.view;
+                    self.frame_teller.tell(view, Subject::Peer(peer), frame, at);
+                }
                 match self.peer() {
-                    Some(peer) if !self.traffic.panel.paused && !backlog => self
-                        .traffic
-                        .panel
-                        .log
-                        .push_decoded(at, Direction::Rx, peer, (&data, data.len()), (&text, used)),
+                    Some(peer) if !self.traffic.panel.paused && !backlog => {
+                        let log = &mut self.traffic.panel.log;
+                        match text {
+                            Some((text, used)) => log.push_decoded(
+                                at,
+                                Direction::Rx,
+                                peer,
+                                (&data, data.len()),
+                                (&text, used),
+                            ),
+                            // A frame is a whole message: it decodes on its own.
+                            None => log.push_preview(at, Direction::Rx, peer, &data, data.len()),
+                        }
+                        if frame.incomplete {
+                            let texts = self.traffic.view.lang.texts();
+                            let row = texts.incomplete_frame_row(data.len());
+                            self.traffic.panel.log.push_note(at, peer, &row);
+                        }
+                    }
                     _ => self.traffic.panel.log.count_unshown(1),
                 }
             }
@@ -211,6 +242,17 @@ impl TrafficTab for TcpClientTab {
                 self.finish(Status::Failed(error))
             }
             TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
+            TcpClientEvent::FrameDropped(fault) => {
+                let text = fault.describe(self.traffic.view.lang);
+                match self.peer() {
+                    Some(peer) if !self.traffic.panel.paused && !backlog => self
+                        .traffic
+                        .panel
+                        .log
+                        .push_note(SystemTime::now(), peer, &text),
+                    _ => self.traffic.panel.log.count_unshown(1),
+                }
+            }
             TcpClientEvent::Skipped(skipped) => self.skipped(skipped),
         }
     }
@@ -256,6 +298,7 @@ impl TrafficTab for TcpClientTab {
                 );
             });
         });
+        framing_ui(ui, lang, &mut self.settings.framing, busy);
         let (label, action) = self.main_action(texts);
         if start_stop_ui(ui, label) {
             actions.push(action);
@@ -368,12 +411,18 @@ impl TcpClientTab {
                 return;
             }
         };
+        // What is wrong is on screen beside the framing's fields already.
+        let Ok(framing) = self.settings.framing.framing() else {
+            return;
+        };
+        self.framed = framing != Framing::AsRead;
         let config = TcpClientConfig {
             host,
             port,
             local_port,
             connect_timeout: CONNECT_TIMEOUT,
             flow: FlowConfig::display(),
+            framing,
         };
         self.status = match self
             .traffic

@@ -10,9 +10,10 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde_json::json;
 
 use crate::cli::capture_args::{self, CaptureArgs};
+use crate::cli::frame_args::{FrameArgs, FramePrint, print_dropped};
 use crate::cli::output::{Flow, PayloadTag, Printer};
 use crate::cli::{CliError, parse_encoding, parse_seconds};
-use crate::codec::StreamDecoder;
+use crate::codec::{Framing, StreamDecoder};
 use crate::engine::address::parse_bind_arg;
 use crate::engine::tcp_server::DEFAULT_MAX_CLIENTS;
 use crate::engine::{
@@ -52,6 +53,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     timeout: Option<f64>,
     #[command(flatten)]
+    frame: FrameArgs,
+    #[command(flatten)]
     capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
@@ -65,6 +68,7 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     let max_clients = parse_max_clients(&args.max_clients, lang)?;
     let idle = parse_seconds(args.timeout, lang)?;
     let spec = auto_reply_spec(&args, lang)?;
+    let framing = args.frame.framing(lang)?;
     let auto_reply = AutoReply::compile(&spec, encoding).map_err(|e| input(&e))?;
     let config = TcpServerConfig {
         max_clients,
@@ -72,6 +76,7 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         // Print everything: clients sending faster than stdout takes are slowed
         // by TCP flow control, as with nc.
         flow: FlowConfig::lossless(),
+        framing: framing.clone(),
         ..TcpServerConfig::new(bind)
     };
     let capture = args.capture.open(lang)?;
@@ -88,6 +93,7 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         },
         decoders: HashMap::new(),
         received: 0,
+        framed: framing != Framing::AsRead,
     };
     // An internal error (a worker thread panicked) makes the exit code 1; one in
     // the accept thread also ends the run, as nothing listens any more.
@@ -197,6 +203,8 @@ struct ServerLog {
     decoders: HashMap<ClientId, StreamDecoder>,
     /// Messages received, for the timeout line.
     received: u64,
+    /// Received data comes in frames (`--frame`), each decoded on its own.
+    framed: bool,
 }
 
 impl ServerLog {
@@ -267,6 +275,34 @@ impl ServerLog {
                 peer,
                 data,
                 at,
+                frame,
+            } if self.framed => {
+                self.received += 1;
+                let print = FramePrint::new(printer, data, *frame);
+                let mut fields = print.fields;
+                fields["client"] = json!(client);
+                let tag = PayloadTag {
+                    fields,
+                    note: print.note,
+                };
+                let decoded = (print.text.as_str(), print.used);
+                printer.tagged_payload(Flow::Received, *peer, data, decoded, *at, tag);
+            }
+            TcpServerEvent::FrameDropped {
+                client,
+                peer,
+                fault,
+            } => print_dropped(
+                printer,
+                *fault,
+                json!({ "client": client, "peer": peer.to_string() }),
+            ),
+            TcpServerEvent::Received {
+                client,
+                peer,
+                data,
+                at,
+                ..
             } => {
                 self.received += 1;
                 let decoder = self

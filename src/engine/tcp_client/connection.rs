@@ -13,10 +13,10 @@ use crossbeam_channel::Receiver;
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
 use super::super::error::{IoOp, WorkerRole};
-use super::super::flow::Way;
 use super::super::worker::Worker;
 use super::connect::open_stream;
 use super::{Link, THREAD_STACK, TcpClientConfig, TcpClientEvent};
+use crate::codec::Framer;
 
 pub(super) fn run_connection(
     config: &TcpClientConfig,
@@ -68,12 +68,14 @@ pub(super) fn run_connection(
         let _ = stream.shutdown(Shutdown::Both);
         return;
     }
-    read_loop(stream, peer, link);
+    read_loop(stream, peer, link, Framer::new(config.framing.clone()));
 }
 
-fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
+fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link, mut framer: Framer) {
     let mut buf = vec![0u8; 64 * 1024];
+    let mut gap = GapTimer::default();
     let end = loop {
+        gap.arm(&stream, &framer);
         match stream.read(&mut buf) {
             Ok(0) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
             Ok(0) => break TcpClientEvent::ClosedByPeer,
@@ -83,9 +85,13 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
                 // (No send/record ordering here: the writer's send may block on a
                 // peer that does not read, and must never hold up the reader.)
                 link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
-                link.report_data(Way::Received, &buf[..len], SystemTime::now());
+                link.report_frames(framer.push(&buf[..len]), SystemTime::now());
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            // The read timeout of idle framing: the peer was silent for the gap.
+            Err(err) if gap.is_armed() && is_timeout(&err) => {
+                link.report_frames(framer.end_of_gap(), SystemTime::now());
+            }
             Err(_) if link.stop.load(Ordering::SeqCst) => break TcpClientEvent::ClosedByUs,
             Err(err) => {
                 break TcpClientEvent::Failed(EngineError::ConnectionReset {
@@ -94,6 +100,8 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link) {
             }
         }
     };
+    // A frame the peer never finished is shown as such, before how it ended.
+    link.report_frames(framer.finish(), SystemTime::now());
     // The writer panicked and hung up: that is how the connection ended.
     let end = match link.failure.get() {
         Some(error) => TcpClientEvent::Failed(error.clone()),
@@ -143,7 +151,7 @@ fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>
             Ok(()) => {
                 link.counters.record_tx(data.len());
                 link.capture.record(CaptureDirection::Tx, peer, &data);
-                link.report_data(Way::Sent, &data, at);
+                link.report_sent(&data, at);
             }
             Err(_) if link.stop.load(Ordering::SeqCst) => break,
             Err(err) => {
@@ -155,4 +163,38 @@ fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>
             }
         }
     }
+}
+
+/// Idle framing's timer: the socket's read timeout, set only while bytes wait
+/// for a silence to end their frame (an idle reader sleeps without waking).
+#[derive(Default)]
+struct GapTimer {
+    armed: bool,
+}
+
+impl GapTimer {
+    fn arm(&mut self, stream: &TcpStream, framer: &Framer) {
+        let wanted = framer.waiting_for_gap();
+        if wanted == self.armed {
+            return;
+        }
+        let timeout = if wanted {
+            framer.framing().idle_gap()
+        } else {
+            None
+        };
+        self.armed = stream.set_read_timeout(timeout).is_ok() && wanted;
+    }
+
+    fn is_armed(&self) -> bool {
+        self.armed
+    }
+}
+
+/// How a read timeout shows: `WouldBlock` on Unix, `TimedOut` on Windows.
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }

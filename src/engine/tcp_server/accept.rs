@@ -11,6 +11,7 @@ use super::super::listener::AcceptHandler;
 use super::link::ClientLink;
 use super::shared::Shared;
 use super::{ClientInfo, CloseReason, TcpServerEvent};
+use crate::codec::Framer;
 
 /// The TCP server's side of the accept thread.
 pub(super) struct Admitter(pub Arc<Shared>);
@@ -52,7 +53,8 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     // One descriptor per client, shared by the reader and the writer:
     // 10,000 clients must fit in a 20,000-descriptor limit.
     let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
-    let link = Arc::new(ClientLink::new(id, peer, stream));
+    let framer = Framer::new(shared.framing.clone());
+    let link = Arc::new(ClientLink::new(id, peer, stream, framer));
     clients.insert(link.id, link.clone());
     drop(clients);
     let info = ClientInfo {

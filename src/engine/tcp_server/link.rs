@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use super::super::worker::PanicSwitch;
 use super::super::{Counters, EngineError};
 use super::ClientId;
+use crate::codec::Framer;
 
 pub(super) struct ClientLink {
     pub id: ClientId,
@@ -22,6 +23,8 @@ pub(super) struct ClientLink {
     pub closing: AtomicBool,
     /// Why, if not because someone asked: the writer panicked while sending to it.
     pub failure: OnceLock<EngineError>,
+    /// Cuts what the client sends into frames; only the reader uses it.
+    framer: Mutex<Framer>,
     /// Keeps a client's `Sent` and `Closed` events in the order they happened.
     report_order: Mutex<()>,
     /// Test hooks ([`TcpServer::panic_next_read`](super::TcpServer::panic_next_read)).
@@ -30,7 +33,7 @@ pub(super) struct ClientLink {
 }
 
 impl ClientLink {
-    pub fn new(id: ClientId, peer: SocketAddr, stream: TcpStream) -> Self {
+    pub fn new(id: ClientId, peer: SocketAddr, stream: TcpStream, framer: Framer) -> Self {
         ClientLink {
             id,
             peer,
@@ -40,6 +43,7 @@ impl ClientLink {
             overflow_reported: false.into(),
             closing: false.into(),
             failure: OnceLock::new(),
+            framer: Mutex::new(framer),
             report_order: Mutex::new(()),
             panic_read: PanicSwitch::default(),
             panic_send: PanicSwitch::default(),
@@ -48,6 +52,13 @@ impl ClientLink {
 
     pub fn lock_report_order(&self) -> MutexGuard<'_, ()> {
         self.report_order
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn lock_framer(&self) -> MutexGuard<'_, Framer> {
+        // Only the reader takes it; a panic while it held it closes this client.
+        self.framer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

@@ -8,10 +8,11 @@
 //! A panic while serving a client closes that client (its `Closed` carries the
 //! error); the reader keeps the others and goes on.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use polling::{Events, Poller};
@@ -89,6 +90,7 @@ pub(super) fn spawn(
                 clients: PollSet::new(inbox.poller.clone()),
                 buf: vec![0; READ_BUFFER],
                 current: None,
+                gaps: HashMap::new(),
             };
             while let Err(error) = catch(WorkerRole::Receive, || reader.run(&inbox, &shared)) {
                 reader.drop_current(&shared, error);
@@ -107,6 +109,9 @@ struct Reader {
     buf: Vec<u8>,
     /// The client being served, to close if serving it panics.
     current: Option<Key>,
+    /// Idle framing: when each client that has sent part of a frame will have
+    /// been silent long enough for it to end.
+    gaps: HashMap<Key, Instant>,
 }
 
 impl Reader {
@@ -121,7 +126,9 @@ impl Reader {
             }
             events.clear();
             // An error here is EINTR or the like; the next round waits again.
-            let _ = self.clients.wait(&mut events, WAKE_AT_LEAST_EVERY);
+            let _ = self.clients.wait(&mut events, self.next_wake());
+            // Silences first: data that came after one belongs to the next frame.
+            self.end_gaps(shared);
             for event in events.iter() {
                 self.current = Some(event.key);
                 self.serve(event.key, shared);
@@ -154,18 +161,69 @@ impl Reader {
         };
         let reason = match service::read_some(&link, shared, &mut self.buf) {
             Turn::Open => match self.clients.rearm(key) {
-                Ok(()) => return,
+                Ok(()) => {
+                    self.time_gap(key, &link, shared);
+                    return;
+                }
                 Err(err) => CloseReason::Error(EngineError::io(IoOp::Receive, &err)),
             },
             Turn::Closed(reason) => reason,
         };
+        self.gaps.remove(&key);
         self.clients.remove(key);
         service::finish(&link, shared, reason);
     }
 
+    /// Idle framing: the client's frame ends after a silence of the gap from now.
+    fn time_gap(&mut self, key: Key, link: &ClientLink, shared: &Shared) {
+        match shared.framing.idle_gap() {
+            Some(gap) if service::waiting_for_gap(link) => {
+                self.gaps.insert(key, Instant::now() + gap);
+            }
+            _ => {
+                self.gaps.remove(&key);
+            }
+        }
+    }
+
+    /// How long the poller may wait: until the first silence ends, at most a second.
+    fn next_wake(&self) -> Duration {
+        let now = Instant::now();
+        self.gaps
+            .values()
+            .map(|deadline| deadline.saturating_duration_since(now))
+            .fold(WAKE_AT_LEAST_EVERY, Duration::min)
+    }
+
+    /// Ends the frames of clients that have been silent for the gap.
+    fn end_gaps(&mut self, shared: &Arc<Shared>) {
+        if self.gaps.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let ended: Vec<Key> = self
+            .gaps
+            .iter()
+            .filter(|(_, deadline)| **deadline <= now)
+            .map(|(key, _)| *key)
+            .collect();
+        for key in ended {
+            self.gaps.remove(&key);
+            if let Some(link) = self.clients.get(key).cloned() {
+                self.current = Some(key);
+                service::gap_elapsed(&link, shared);
+                self.current = None;
+            }
+        }
+    }
+
     /// After a panic: closes the client it happened on, with the error.
     fn drop_current(&mut self, shared: &Arc<Shared>, error: EngineError) {
-        let Some(link) = self.current.take().and_then(|key| self.clients.remove(key)) else {
+        let Some(key) = self.current.take() else {
+            return;
+        };
+        self.gaps.remove(&key);
+        let Some(link) = self.clients.remove(key) else {
             return;
         };
         service::finish(&link, shared, CloseReason::Error(error));

@@ -10,10 +10,10 @@ use std::time::SystemTime;
 
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
-use super::super::flow::Way;
 use super::link::ClientLink;
 use super::shared::Shared;
 use super::{CloseReason, TcpServerEvent};
+use crate::codec::framing::{FrameItem, Frames};
 
 /// Reads one client gets in a row before the others' turn: a flood of 64 KiB
 /// reads still goes at full speed, and no client waits long for another.
@@ -67,6 +67,8 @@ pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: Close
         (_, reason) => reason,
     };
     shared.lock_clients().remove(&link.id);
+    // A frame the client never finished is shown as such, before how it ended.
+    report_frames(link, shared, link.lock_framer().finish(), false);
     let farewell = match reason {
         CloseReason::ByPeer => shared.auto_reply().farewell().map(<[u8]>::to_vec),
         _ => None,
@@ -101,12 +103,50 @@ fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
         .capture
         .record(CaptureDirection::Rx, link.peer, data);
     drop(order);
+    report_frames(link, shared, link.lock_framer().push(data), true);
+}
+
+/// Idle framing: the client was silent for the gap, so what it sent is a frame.
+pub(super) fn gap_elapsed(link: &Arc<ClientLink>, shared: &Shared) {
+    report_frames(link, shared, link.lock_framer().end_of_gap(), true);
+}
+
+/// Whether the client's framer waits for a silence to end a frame.
+pub(super) fn waiting_for_gap(link: &ClientLink) -> bool {
+    link.lock_framer().waiting_for_gap()
+}
+
+/// Reports each frame (and dropped frame) of a step of the client's framer;
+/// each frame gets its own auto-reply decision when `answer`.
+fn report_frames(link: &Arc<ClientLink>, shared: &Shared, frames: Frames<'_>, answer: bool) {
+    let at = SystemTime::now();
     let auto_reply = shared.auto_reply();
-    let reply = auto_reply.reply_to(data).map(<[u8]>::to_vec);
-    shared
-        .reporter
-        .report_data(link, Way::Received, data, SystemTime::now(), false);
-    let Some(reply) = reply else { return };
+    for item in frames {
+        let frame = match item {
+            FrameItem::Frame(frame) => frame,
+            FrameItem::Fault(fault) => {
+                shared.reporter.report(TcpServerEvent::FrameDropped {
+                    client: link.id,
+                    peer: link.peer,
+                    fault,
+                });
+                continue;
+            }
+        };
+        let reply = answer
+            .then(|| auto_reply.reply_to(frame.payload))
+            .flatten()
+            .map(<[u8]>::to_vec);
+        shared
+            .reporter
+            .report_received(link, frame.payload, at, frame.note);
+        if let Some(reply) = reply {
+            queue_reply(link, shared, reply);
+        }
+    }
+}
+
+fn queue_reply(link: &Arc<ClientLink>, shared: &Shared, reply: Vec<u8>) {
     match shared.queue(link, reply, true) {
         Ok(()) => {}
         // A client that floods without reading: say so once, not per message.

@@ -19,12 +19,15 @@ use super::link::ClientLink;
 use super::reader::ReaderHandle;
 use super::writer::WriteJob;
 use super::{CLIENT_SEND_QUEUE, ClientId, TcpServerEvent};
+use crate::codec::framing::{FrameNote, Framing};
 
 /// What the accept thread, the reader, the writer and the handle share.
 pub(super) struct Shared {
     pub reporter: Arc<Reporter>,
     pub clients: Mutex<HashMap<ClientId, Arc<ClientLink>>>,
     pub auto_reply: RwLock<Arc<AutoReply>>,
+    /// Each accepted client gets a framer for it.
+    pub framing: Framing,
     pub max_clients: AtomicUsize,
     pub backlog: i32,
     /// The accept thread, while listening (and after a stop, until it is replaced).
@@ -51,36 +54,46 @@ impl Reporter {
         }
     }
 
-    /// Reports a client's data within the flow's budget (or counts it as
+    /// Reports what was sent to a client within the flow's budget (or counts it
+    /// as skipped).
+    pub fn report_sent(&self, link: &ClientLink, data: &[u8], at: SystemTime, auto: bool) {
+        let (client, peer) = (link.id, link.peer);
+        self.flow.report(
+            Way::Sent,
+            data,
+            TcpServerEvent::Skipped,
+            |data| TcpServerEvent::Sent {
+                client,
+                peer,
+                data,
+                at,
+                auto,
+            },
+            |event| self.report(event),
+        );
+    }
+
+    /// Reports one frame of a client within the flow's budget (or counts it as
     /// skipped). In [`FlowMode::Wait`](crate::engine::FlowMode::Wait) this waits for the
     /// consumer, so the client's reader stops reading and TCP slows the client.
-    pub fn report_data(
+    pub fn report_received(
         &self,
         link: &ClientLink,
-        way: Way,
         data: &[u8],
         at: SystemTime,
-        auto: bool,
+        frame: FrameNote,
     ) {
         let (client, peer) = (link.id, link.peer);
         self.flow.report(
-            way,
+            Way::Received,
             data,
             TcpServerEvent::Skipped,
-            |data| match way {
-                Way::Received => TcpServerEvent::Received {
-                    client,
-                    peer,
-                    data,
-                    at,
-                },
-                Way::Sent => TcpServerEvent::Sent {
-                    client,
-                    peer,
-                    data,
-                    at,
-                    auto,
-                },
+            |data| TcpServerEvent::Received {
+                client,
+                peer,
+                data,
+                at,
+                frame,
             },
             |event| self.report(event),
         );

@@ -19,7 +19,6 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
 use super::super::error::{IoOp, WorkerRole};
-use super::super::flow::Way;
 use super::super::worker::{Worker, catch};
 use super::link::ClientLink;
 use super::shared::Reporter;
@@ -194,7 +193,7 @@ fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
         .capture
         .record(CaptureDirection::Tx, link.peer, &job.data);
     let close_after = job.close_after;
-    reporter.report_data(link, Way::Sent, &job.data, SystemTime::now(), job.auto);
+    reporter.report_sent(link, &job.data, SystemTime::now(), job.auto);
     if close_after {
         let _ = link.stream.shutdown(Shutdown::Both);
     }

@@ -4,6 +4,7 @@
 
 mod engine_error;
 mod files;
+mod framing;
 mod input;
 mod reach;
 mod relay;
@@ -12,6 +13,7 @@ mod settings;
 use std::fmt;
 
 use super::Lang;
+use crate::codec::{FrameFault, FramingError};
 use crate::engine::relay::{FaultError, RelayError};
 use crate::engine::{AutoReplyError, DownloadError, EngineError, InputError, NameProblem, Refusal};
 use crate::settings_home::PortableProblem;
@@ -48,4 +50,6 @@ display_in_english!(
     PortableProblem,
     RelayError,
     FaultError,
+    FramingError,
+    FrameFault,
 );

@@ -59,16 +59,22 @@ impl TcpServerTab {
                 peer,
                 data,
                 at,
+                frame,
             } => {
                 self.traffic.view.timeline.push_at(
                     Subject::Peer(peer),
                     EventKind::Receive(data.len()),
                     at,
                 );
-                // Always through the client's decoder, so its state stays right while paused.
+                self.frame_teller
+                    .tell(&mut self.traffic.view, Subject::Peer(peer), frame, at);
+                // Always through the client's decoder, so its state stays right
+                // while paused; a frame is a whole message and decodes on its own.
                 let text = match self.clients.get_mut(client) {
-                    Some(row) => (row.decoder.decode_chunk(&data), row.decoder.used()),
-                    None => self.settings.display.encoding.decode_telling(&data),
+                    Some(row) if !self.framed => {
+                        (row.decoder.decode_chunk(&data), row.decoder.used())
+                    }
+                    _ => self.settings.display.encoding.decode_telling(&data),
                 };
                 if show {
                     self.traffic.panel.log.push_decoded(
@@ -80,6 +86,9 @@ impl TcpServerTab {
                     );
                 } else {
                     self.traffic.panel.log.count_unshown(1);
+                }
+                if frame.incomplete {
+                    self.note(show, at, peer, &texts.incomplete_frame_row(data.len()));
                 }
             }
             TcpServerEvent::Sent {
@@ -102,6 +111,10 @@ impl TcpServerTab {
                 } else {
                     log.count_unshown(1);
                 }
+            }
+            TcpServerEvent::FrameDropped { peer, fault, .. } => {
+                let message = fault.describe(lang);
+                self.note(show, SystemTime::now(), peer, &format!("{peer}: {message}"));
             }
             TcpServerEvent::SendFailed { peer, error, .. } => {
                 let message = error.describe(lang);

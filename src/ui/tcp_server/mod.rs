@@ -14,10 +14,12 @@ use super::tcp_server::auto_reply::auto_reply_ui;
 use super::tcp_server::client_rate::ClientRatePlot;
 use super::tcp_server::client_table::{ClientTable, TableAction};
 use super::tcp_server::connection_map::{ConnectionMap, Listener};
+use super::teaching::frames::FrameTeller;
 use super::teaching::timeline::Timeline;
+use super::traffic::framing::{FramingSettings, framing_ui};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{LocalBind, error_ui, local_address_ui};
-use crate::codec::TextEncoding;
+use crate::codec::{Framing, TextEncoding};
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
 use crate::engine::{
@@ -52,6 +54,8 @@ pub struct TcpServerSettings {
     pub log_selected_only: bool,
     pub send: SendSettings,
     pub display: DisplaySettings,
+    /// How each client's data is cut into messages, from the next start on.
+    pub framing: FramingSettings,
 }
 
 impl LocalBind for TcpServerSettings {
@@ -72,6 +76,7 @@ impl Default for TcpServerSettings {
             log_selected_only: false,
             send: SendSettings::default(),
             display: DisplaySettings::default(),
+            framing: FramingSettings::default(),
         }
     }
 }
@@ -106,6 +111,10 @@ pub struct TcpServerTab {
     addresses: Vec<LocalAddress>,
     client_plot: ClientRatePlot,
     map: ConnectionMap,
+    /// The running server cuts what clients send into frames (not as read): each
+    /// is decoded on its own.
+    framed: bool,
+    frame_teller: FrameTeller,
 }
 
 impl TcpServerTab {
@@ -121,6 +130,8 @@ impl TcpServerTab {
             addresses: bindable_addresses(),
             client_plot: ClientRatePlot::default(),
             map: ConnectionMap::default(),
+            framed: false,
+            frame_teller: FrameTeller::default(),
             settings,
         }
     }
@@ -225,6 +236,7 @@ impl TrafficTab for TcpServerTab {
                 });
             }
         });
+        framing_ui(ui, lang, &mut self.settings.framing, has_server);
         let presenter = self.traffic.view.presenter;
         if !presenter {
             ui.horizontal(|ui| {
@@ -439,6 +451,10 @@ impl TcpServerTab {
                 return;
             }
         };
+        // What is wrong is on screen beside the framing's fields already.
+        let Ok(framing) = self.settings.framing.framing() else {
+            return;
+        };
         // An error is on screen beside the auto-reply settings already.
         let auto_reply = self
             .auto_reply
@@ -450,12 +466,14 @@ impl TcpServerTab {
             backlog: self.settings.backlog,
             auto_reply,
             flow: FlowConfig::display(),
+            framing: framing.clone(),
         };
         match self
             .traffic
             .start(|events, waker| TcpServer::start(config, events, waker))
         {
             Ok(server) => {
+                self.framed = framing != Framing::AsRead;
                 self.status = Status::Listening(server.local_addr());
                 self.clients = ClientTable::default();
                 self.map.clear();

@@ -1,6 +1,7 @@
 //! Presenter mode: a bigger UI for a projector, fewer advanced settings, and short
 //! captions that say what the sockets just did.
 
+pub mod frames;
 pub mod rate_plot;
 pub mod timeline;
 

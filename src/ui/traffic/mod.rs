@@ -12,6 +12,7 @@
 
 pub mod drain;
 pub mod endpoint;
+pub mod framing;
 pub mod layout;
 pub mod waker;
 

@@ -36,6 +36,10 @@ pub enum EventKind {
     Receive(usize),
     /// Bytes a relay forwarded for this client, one way or the other.
     Relayed(Direction, usize),
+    /// 粘包: one read held this many messages (with a framing).
+    FramesInRead(u32),
+    /// 拆包: one message came in this many reads (with a framing).
+    FrameOverReads(u32),
     /// We shut down our sending side (FIN) and still receive.
     HalfClose,
     ClosedByPeer,
@@ -298,6 +302,8 @@ pub fn describe(kind: EventKind, peer: Option<SocketAddr>, texts: &Texts) -> Str
         (EventKind::Send(len), _) => texts.timeline_sent(len),
         (EventKind::Receive(len), _) => texts.timeline_received(len),
         (EventKind::Relayed(direction, len), _) => texts.relay_forwarded_words(direction, len),
+        (EventKind::FramesInRead(frames), _) => texts.frames_in_one_read(frames),
+        (EventKind::FrameOverReads(reads), _) => texts.frame_over_reads(reads),
         (EventKind::HalfClose, _) => texts.timeline_half_close.to_owned(),
         (EventKind::ClosedByPeer, _) => texts.timeline_closed_by_peer.to_owned(),
         (EventKind::ClosedByUs, _) => texts.timeline_closed_by_us.to_owned(),

@@ -170,6 +170,7 @@ const GREEN: Color32 = Color32::from_rgb(0x30, 0xa0, 0x50);
 const BLUE: Color32 = Color32::from_rgb(0x30, 0x70, 0xd0);
 const GREY: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
 const ORANGE: Color32 = Color32::from_rgb(0xe0, 0x90, 0x20);
+const PURPLE: Color32 = Color32::from_rgb(0x90, 0x50, 0xc0);
 const RED: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
 
 /// Set-up events are squares, traffic dots (green in, blue out), endings diamonds.
@@ -193,6 +194,13 @@ fn marker(painter: &egui::Painter, center: Pos2, kind: EventKind) {
         }
         EventKind::Receive(_) | EventKind::Relayed(Direction::C2s, _) => {
             painter.circle_filled(center, 4.5, GREEN);
+        }
+        // Framing's notes: a ring, filled for several messages in one read.
+        EventKind::FramesInRead(_) => {
+            painter.circle_filled(center, 5.0, PURPLE);
+        }
+        EventKind::FrameOverReads(_) => {
+            painter.circle_stroke(center, 5.0, Stroke::new(2.0, PURPLE));
         }
         EventKind::HalfClose => {
             // Half a closing: the ending's diamond, outlined only.
