@@ -30,7 +30,7 @@ use super::{CloseHow, Direction, PairId, RelayCounters, RelayEvent, Side};
 /// Each thread only moves bytes; its buffer is on the heap.
 const THREAD_STACK: usize = 256 * 1024;
 /// A write waiting on a peer that does not read looks this often whether the
-/// pair is ending.
+/// pair is ending (and, on Windows, a read waiting for data).
 const WRITE_POLL: Duration = Duration::from_millis(250);
 
 pub(super) struct Pair {
@@ -377,6 +377,10 @@ struct TcpSource<'a> {
 
 impl Source for TcpSource<'_> {
     fn recv(&mut self, buf: &mut [u8], wait: Option<Duration>) -> Got {
+        // Windows does not wake a blocked read on shutdown(Read), so the pump
+        // looks at its stop flag this often there instead.
+        #[cfg(windows)]
+        let wait = Some(wait.map_or(WRITE_POLL, |w| w.min(WRITE_POLL)));
         let wanted = wait.map(|w| w.max(Duration::from_millis(1)));
         if wanted != self.timeout && self.stream.set_read_timeout(wanted).is_ok() {
             self.timeout = wanted;
