@@ -486,3 +486,31 @@ fn presenter_mode_explains_a_udp_relay_and_plots_each_direction() {
         screen_dump(&harness)
     );
 }
+
+#[test]
+fn each_direction_can_be_hidden_from_the_log() {
+    let (server, reads) = gbk_server();
+    let mut harness = harness(settings(Lang::En, &server.to_string()));
+    let relay = start(&mut harness, Lang::En);
+    let (mut client, peer) = connect(&mut harness, relay);
+    client.write_all(&GBK_NI_HAO).expect("send 你好");
+    server_reads(&mut harness, &reads, 4);
+    client_reads(&mut harness, &mut client, 4);
+    wait_for_row_in(&mut harness, relay_rows, &["C→S", &peer, "你好"]);
+    wait_for_row_in(&mut harness, relay_rows, &["S→C", &peer, "收到"]);
+
+    harness.get_by_label("Show C→S (client → server)").click();
+    wait_until(&mut harness, "C→S rows hidden", |h| {
+        let rows = relay_rows(h);
+        !rows.iter().any(|row| row.contains("你好")) && rows.iter().any(|row| row.contains("收到"))
+    });
+    assert!(!harness.state().settings().relay.display.show_received);
+    harness.get_by_label("Show S→C (server → client)").click();
+    wait_until(&mut harness, "both directions hidden, events kept", |h| {
+        let rows = relay_rows(h);
+        !rows.iter().any(|row| row.contains("收到"))
+            && rows.iter().any(|row| row.contains("accepted"))
+    });
+    harness.get_by_label("Show C→S (client → server)").click();
+    wait_for_row_in(&mut harness, relay_rows, &["C→S", &peer, "你好"]);
+}

@@ -14,6 +14,7 @@ pub struct RelayWords {
     /// A row of bytes the server sent to the client (the log's Tx).
     pub s2c_mark: &'static str,
     pub show_s2c: &'static str,
+    pub show_c2s: &'static str,
     pub protocol: &'static str,
     pub target: &'static str,
     pub target_hint: &'static str,
@@ -70,6 +71,7 @@ const EN: RelayWords = RelayWords {
     c2s_mark: "C→S",
     s2c_mark: "S→C",
     show_s2c: "Show S→C (server → client)",
+    show_c2s: "Show C→S (client → server)",
     protocol: "Protocol",
     target: "Target server",
     target_hint: "10.0.0.5:502",
@@ -125,6 +127,7 @@ const ZH: RelayWords = RelayWords {
     c2s_mark: "客→服",
     s2c_mark: "服→客",
     show_s2c: "显示 服→客（服务器 → 客户端）",
+    show_c2s: "显示 客→服（客户端 → 服务器）",
     protocol: "协议",
     target: "目标服务器",
     target_hint: "10.0.0.5:502",

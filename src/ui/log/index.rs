@@ -24,6 +24,8 @@ const SCAN_BATCH: usize = 512;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterKey {
     pub show_sent: bool,
+    /// The relay's "Show C→S": received (client → server) lines are rows.
+    pub show_received: bool,
     pub peer_filter: String,
     /// The TCP server's "selected clients only", as a fingerprint of the set.
     pub only_peers: Option<u64>,
@@ -37,8 +39,17 @@ impl FilterKey {
     ) -> Self {
         Self {
             show_sent,
+            show_received: true,
             peer_filter: peer_filter.trim().to_owned(),
             only_peers: only_peers.map(fingerprint),
+        }
+    }
+
+    /// The same filters, with received lines shown or hidden.
+    pub fn with_received(self, show_received: bool) -> Self {
+        Self {
+            show_received,
+            ..self
         }
     }
 }

@@ -84,6 +84,8 @@ pub struct LogViewOptions<'a> {
     pub timestamps: TimestampMode,
     pub auto_scroll: bool,
     pub show_sent: bool,
+    /// The relay's "Show C→S" (other tabs always show what they receive).
+    pub show_received: bool,
     /// Show only the lines of these peers (the TCP server's "selected clients only").
     pub only_peers: Option<&'a HashSet<SocketAddr>>,
     /// Show only peers whose address contains this.
@@ -103,11 +105,17 @@ pub struct LogViewOptions<'a> {
 impl LogViewOptions<'_> {
     /// Whether some lines are not rows.
     pub fn filters(&self) -> bool {
-        self.only_peers.is_some() || !self.show_sent || !self.peer_filter.trim().is_empty()
+        self.only_peers.is_some()
+            || !self.show_sent
+            || !self.show_received
+            || !self.peer_filter.trim().is_empty()
     }
 
     pub fn keeps(&self, line: &LogLine) -> bool {
         if !self.show_sent && line.direction == Direction::Tx {
+            return false;
+        }
+        if !self.show_received && line.direction == Direction::Rx {
             return false;
         }
         if let Some(peers) = self.only_peers

@@ -30,6 +30,8 @@ pub struct DisplaySettings {
     pub show: ShowMode,
     pub timestamps: TimestampMode,
     pub show_sent: bool,
+    /// The relay tab's "Show C→S"; the other tabs always show what they receive.
+    pub show_received: bool,
     pub log_cap: usize,
     /// The log's memory limit, MiB of text.
     pub log_mib: usize,
@@ -43,6 +45,7 @@ impl Default for DisplaySettings {
             show: ShowMode::Text,
             timestamps: TimestampMode::TimeMs,
             show_sent: true,
+            show_received: true,
             log_cap: DEFAULT_LOG_CAP,
             log_mib: DEFAULT_LOG_MIB,
             auto_scroll: true,
@@ -169,11 +172,15 @@ impl LogPanel {
                 .response
                 .labelled_by(label.id);
         });
-        let show_sent = match self.words {
-            DirectionWords::RxTx => texts.show_sent,
-            DirectionWords::Relay => texts.relay().show_s2c,
-        };
-        ui.checkbox(&mut settings.show_sent, show_sent);
+        match self.words {
+            DirectionWords::RxTx => {
+                ui.checkbox(&mut settings.show_sent, texts.show_sent);
+            }
+            DirectionWords::Relay => {
+                ui.checkbox(&mut settings.show_received, texts.relay().show_c2s);
+                ui.checkbox(&mut settings.show_sent, texts.relay().show_s2c);
+            }
+        }
         if presenter {
             return;
         }
@@ -274,8 +281,9 @@ impl LogPanel {
         settings: &DisplaySettings,
         only_peers: Option<&HashSet<SocketAddr>>,
     ) {
-        let key = FilterKey::new(settings.show_sent, &self.peer_filter, only_peers);
-        let options = filter_options(settings, &self.peer_filter, only_peers);
+        let key = FilterKey::new(settings.show_sent, &self.peer_filter, only_peers)
+            .with_received(shows_received(settings, self.words));
+        let options = filter_options(settings, self.words, &self.peer_filter, only_peers);
         if options.filters() {
             self.rows.update(&self.log, key, |line| options.keeps(line));
         } else {
@@ -298,7 +306,7 @@ impl LogPanel {
             search: &self.search,
             selection: self.ordered_selection(),
             scroll_to: self.scroll_to,
-            ..filter_options(settings, &self.peer_filter, only_peers)
+            ..filter_options(settings, self.words, &self.peer_filter, only_peers)
         }
     }
 
@@ -336,6 +344,7 @@ impl LogPanel {
 /// them (which lines are rows), with no search, selection or scrolling.
 pub(super) fn filter_options<'a>(
     settings: &DisplaySettings,
+    words: DirectionWords,
     peer_filter: &'a str,
     only_peers: Option<&'a HashSet<SocketAddr>>,
 ) -> LogViewOptions<'a> {
@@ -344,14 +353,20 @@ pub(super) fn filter_options<'a>(
         timestamps: settings.timestamps,
         auto_scroll: settings.auto_scroll,
         show_sent: settings.show_sent,
+        show_received: shows_received(settings, words),
         only_peers,
         peer_filter,
         search: "",
         selection: None,
         scroll_to: None,
         compact: false,
-        words: DirectionWords::RxTx,
+        words,
     }
+}
+
+/// Only the relay hides what it took in (C→S); the other tabs always show it.
+pub(super) fn shows_received(settings: &DisplaySettings, words: DirectionWords) -> bool {
+    settings.show_received || words == DirectionWords::RxTx
 }
 
 fn timestamp_label(mode: TimestampMode, texts: &Texts) -> &'static str {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use egui::Key;
 
-use super::{DisplaySettings, LogPanel, ToolbarAction, filter_options};
+use super::{DisplaySettings, LogPanel, ToolbarAction, filter_options, shows_received};
 use crate::engine::{Capture, EngineError};
 use crate::i18n::{Describe, Texts};
 use crate::ui::dialogs;
@@ -162,9 +162,10 @@ impl LogPanel {
             return None;
         }
         // Only rows are matches: the same filters as the log's.
-        let options = filter_options(settings, &self.peer_filter, only_peers);
+        let options = filter_options(settings, self.words, &self.peer_filter, only_peers);
         let key = SearchKey {
-            filters: FilterKey::new(settings.show_sent, &self.peer_filter, only_peers),
+            filters: FilterKey::new(settings.show_sent, &self.peer_filter, only_peers)
+                .with_received(shows_received(settings, self.words)),
             needle,
             encoding: self.log.encoding(),
         };
