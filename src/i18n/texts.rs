@@ -61,6 +61,8 @@ pub struct Texts {
     pub mode_hex: &'static str,
     pub escapes: &'static str,
     pub escapes_tip: &'static str,
+    pub vars: &'static str,
+    pub vars_tip: &'static str,
     pub encoding: &'static str,
     pub show: &'static str,
     pub show_text: &'static str,
