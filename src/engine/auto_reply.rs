@@ -320,7 +320,7 @@ fn reply_template(reply: &str, regex: &regex::Regex) -> Result<Template, crate::
 /// The regex crate's explanation on one line, for a log row or a CLI error: its
 /// syntax errors draw the pattern with a caret under the fault over several lines;
 /// keep the "error:" line and say where the caret was.
-fn regex_problem(err: &regex::Error) -> String {
+pub(crate) fn regex_problem(err: &regex::Error) -> String {
     let regex::Error::Syntax(text) = err else {
         return err.to_string();
     };

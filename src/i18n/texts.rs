@@ -12,6 +12,7 @@ mod network;
 mod relay;
 mod relay_tab;
 mod send;
+mod sequence;
 mod size;
 mod tcp_client;
 mod tcp_server;
