@@ -24,6 +24,7 @@ mod output;
 mod payload_args;
 mod reach;
 mod relay;
+mod run;
 mod signals;
 mod tcp;
 mod udp;
@@ -72,6 +73,8 @@ pub enum Command {
     Reach(reach::ReachArgs),
     /// Relay: sit between a client and its server, print both directions, inject faults
     Relay(relay::RelayArgs),
+    /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
+    Run(run::RunArgs),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -120,6 +123,12 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Tcp(command) => tcp::run(command, lang),
         Command::File(command) => file::run(command, lang),
         Command::Relay(args) => relay::run(args, lang),
+        Command::Run(args) => match run::run(args, lang) {
+            Ok(true) => Ok(()),
+            // A failed expectation is an answer, already printed: exit 3.
+            Ok(false) => return ExitCode::from(3),
+            Err(error) => Err(error),
+        },
         Command::Reach(args) => match reach::run(args, lang) {
             Ok(true) => Ok(()),
             // "No" is an answer, already printed: exit 1 without an error line, like grep.

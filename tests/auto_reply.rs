@@ -42,8 +42,14 @@ fn compile(spec: &AutoReplySpec, encoding: TextEncoding) -> AutoReply {
 fn tutorial_preset_answers_everything_and_says_goodbye_in_gbk() {
     let auto = compile(&AutoReplySpec::tutorial(), TextEncoding::Gbk);
     assert!(auto.is_active());
-    assert_eq!(auto.reply_to(&gbk("你好")), Some(gbk("收到").as_slice()));
-    assert_eq!(auto.reply_to(&[0x00, 0xff]), Some(gbk("收到").as_slice()));
+    assert_eq!(
+        auto.reply_to(&gbk("你好")).as_deref(),
+        Some(gbk("收到").as_slice())
+    );
+    assert_eq!(
+        auto.reply_to(&[0x00, 0xff]).as_deref(),
+        Some(gbk("收到").as_slice())
+    );
     assert_eq!(auto.farewell(), Some(gbk("再见!").as_slice()));
     assert_eq!(
         gbk("收到"),
@@ -59,7 +65,7 @@ fn nothing_configured_answers_nothing() {
         compile(&AutoReplySpec::default(), TextEncoding::Utf8),
     ] {
         assert!(!auto.is_active());
-        assert_eq!(auto.reply_to(b"hello"), None);
+        assert_eq!(auto.reply_to(b"hello").as_deref(), None);
         assert_eq!(auto.farewell(), None);
     }
 }
@@ -151,7 +157,9 @@ fn a_hex_pattern_of_separators_only_is_an_empty_pattern() {
     // A HEX regex is text matched against the dump, so a space is a real pattern.
     let spec = rules(vec![hex_rule(MatchKind::Regex, " ", "06")]);
     assert_eq!(
-        compile(&spec, TextEncoding::Utf8).reply_to(&[1, 2]),
+        compile(&spec, TextEncoding::Utf8)
+            .reply_to(&[1, 2])
+            .as_deref(),
         Some(&[6u8][..])
     );
 }
@@ -203,8 +211,11 @@ fn text_replies_understand_escapes() {
         ..AutoReplySpec::default()
     };
     let auto = compile(&spec, TextEncoding::Utf8);
-    assert_eq!(auto.reply_to(b"hello"), Some(&b"OK\r\n"[..]));
-    assert_eq!(auto.reply_to(b"raw bytes"), Some(&[0x01, 0xff, b'\t'][..]));
+    assert_eq!(auto.reply_to(b"hello").as_deref(), Some(&b"OK\r\n"[..]));
+    assert_eq!(
+        auto.reply_to(b"raw bytes").as_deref(),
+        Some(&[0x01, 0xff, b'\t'][..])
+    );
 }
 
 #[test]
@@ -230,7 +241,7 @@ fn each_text_match_kind() {
     ];
     for (message, expected) in cases {
         assert_eq!(
-            auto.reply_to(message),
+            auto.reply_to(message).as_deref(),
             expected,
             "message {:?}",
             String::from_utf8_lossy(message)
@@ -259,7 +270,11 @@ fn each_hex_match_kind() {
         (&[0x1b, 0x0a], None),
     ];
     for (message, expected) in cases {
-        assert_eq!(auto.reply_to(message), expected, "message {message:02X?}");
+        assert_eq!(
+            auto.reply_to(message).as_deref(),
+            expected,
+            "message {message:02X?}"
+        );
     }
 }
 
@@ -271,8 +286,11 @@ fn the_first_matching_rule_wins() {
         text_rule(MatchKind::Regex, ".*", "third"),
     ]);
     let auto = compile(&spec, TextEncoding::Utf8);
-    assert_eq!(auto.reply_to(b"temperature"), Some(&b"first"[..]));
-    assert_eq!(auto.reply_to(b"anything"), Some(&b"third"[..]));
+    assert_eq!(
+        auto.reply_to(b"temperature").as_deref(),
+        Some(&b"first"[..])
+    );
+    assert_eq!(auto.reply_to(b"anything").as_deref(), Some(&b"third"[..]));
 }
 
 #[test]
@@ -284,11 +302,11 @@ fn the_fixed_reply_answers_what_no_rule_matches() {
         ..AutoReplySpec::default()
     };
     let auto = compile(&spec, TextEncoding::Utf8);
-    assert_eq!(auto.reply_to(b"ping"), Some(&b"pong"[..]));
-    assert_eq!(auto.reply_to(b"pong"), Some(&b"?"[..]));
+    assert_eq!(auto.reply_to(b"ping").as_deref(), Some(&b"pong"[..]));
+    assert_eq!(auto.reply_to(b"pong").as_deref(), Some(&b"?"[..]));
 
     let without_fixed = compile(&rules(spec.rules.clone()), TextEncoding::Utf8);
-    assert_eq!(without_fixed.reply_to(b"pong"), None);
+    assert_eq!(without_fixed.reply_to(b"pong").as_deref(), None);
 }
 
 #[test]
@@ -299,15 +317,15 @@ fn gbk_text_rules_match_gbk_messages_and_reply_in_gbk() {
     ]);
     let auto = compile(&spec, TextEncoding::Gbk);
     assert_eq!(
-        auto.reply_to(&gbk("当前温度=25")),
+        auto.reply_to(&gbk("当前温度=25")).as_deref(),
         Some(gbk("收到温度").as_slice())
     );
     assert_eq!(
-        auto.reply_to(&gbk("喂,你好!")),
+        auto.reply_to(&gbk("喂,你好!")).as_deref(),
         Some(gbk("你也好").as_slice())
     );
     assert_eq!(
-        auto.reply_to("你好".as_bytes()),
+        auto.reply_to("你好".as_bytes()).as_deref(),
         None,
         "UTF-8 bytes are not GBK 你好"
     );
@@ -322,13 +340,13 @@ fn a_text_rule_does_not_match_inside_a_gbk_character() {
         &rules(vec![text_rule(MatchKind::Contains, "@", "at")]),
         TextEncoding::Gbk,
     );
-    assert_eq!(text.reply_to(&message), None);
-    assert_eq!(text.reply_to(b"a@b"), Some(&b"at"[..]));
+    assert_eq!(text.reply_to(&message).as_deref(), None);
+    assert_eq!(text.reply_to(b"a@b").as_deref(), Some(&b"at"[..]));
 
     // A HEX pattern is about bytes, so there the trail byte does match.
     let bytes = compile(
         &rules(vec![hex_rule(MatchKind::Contains, "40", "01")]),
         TextEncoding::Gbk,
     );
-    assert_eq!(bytes.reply_to(&message), Some(&[0x01][..]));
+    assert_eq!(bytes.reply_to(&message).as_deref(), Some(&[0x01][..]));
 }

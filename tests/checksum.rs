@@ -58,6 +58,7 @@ fn options(mode: PayloadMode, line_ending: LineEnding, checksum: Checksum) -> Se
     SendOptions {
         mode,
         escapes: false,
+        vars: false,
         line_ending,
         checksum,
     }
@@ -196,6 +197,7 @@ fn escapes_then_line_ending_then_crc32() {
     let send = SendOptions {
         mode: PayloadMode::Text,
         escapes: true,
+        vars: false,
         line_ending: LineEnding::Lf,
         checksum: Checksum::Crc32,
     };

@@ -296,6 +296,7 @@ proptest! {
         let options = SendOptions {
             mode: PayloadMode::Hex,
             escapes: false,
+            vars: false,
             line_ending,
             checksum,
         };
@@ -382,6 +383,7 @@ proptest! {
         };
         let auto = AutoReply::compile(&spec, TextEncoding::Utf8).expect("valid rule");
         let message = [before.as_slice(), &pattern, &after].concat();
-        prop_assert_eq!(auto.reply_to(&message), Some(b"hit".as_slice()));
+        let reply = auto.reply_to(&message);
+        prop_assert_eq!(reply.as_deref(), Some(b"hit".as_slice()));
     }
 }

@@ -64,6 +64,7 @@ fn changed_settings() -> Settings {
     settings.udp.send.options = SendOptions {
         mode: PayloadMode::Text,
         escapes: true,
+        vars: false,
         line_ending: LineEnding::CrLf,
         checksum: Checksum::Crc16Modbus,
     };

@@ -145,7 +145,13 @@ fn check_answers(auto: &AutoReply, spec: &AutoReplySpec, encoding: TextEncoding,
     let replies: Vec<Vec<u8>> = spec
         .rules
         .iter()
-        .map(|rule| bytes(&rule.reply, rule.reply_hex, encoding))
+        .map(|rule| {
+            if rule.kind == MatchKind::Regex && rule.reply.contains("${") {
+                Vec::new() // a template, filled per match
+            } else {
+                bytes(&rule.reply, rule.reply_hex, encoding)
+            }
+        })
         .collect();
     assert_eq!(auto.farewell(), farewell.as_deref());
     assert_eq!(
@@ -153,7 +159,13 @@ fn check_answers(auto: &AutoReply, spec: &AutoReplySpec, encoding: TextEncoding,
         every.is_some() || farewell.is_some() || !replies.is_empty()
     );
 
-    match auto.reply_to(message) {
+    // A regex rule whose reply has `${…}` answers with its captures filled in.
+    let templated = spec
+        .rules
+        .iter()
+        .any(|rule| rule.kind == MatchKind::Regex && rule.reply.contains("${"));
+    match auto.reply_to(message).as_deref() {
+        Some(_) if templated => {}
         Some(answer) => assert!(
             replies.iter().any(|reply| reply == answer) || every.as_deref() == Some(answer),
             "{answer:?} is no configured reply"
@@ -162,7 +174,7 @@ fn check_answers(auto: &AutoReply, spec: &AutoReplySpec, encoding: TextEncoding,
         None => assert!(every.is_none()),
     }
     if spec.rules.is_empty() {
-        assert_eq!(auto.reply_to(message), every.as_deref());
+        assert_eq!(auto.reply_to(message).as_deref(), every.as_deref());
     }
 
     // The first rule is asked before any other, so a message that is exactly its
@@ -170,7 +182,7 @@ fn check_answers(auto: &AutoReply, spec: &AutoReplySpec, encoding: TextEncoding,
     if let (Some(first), Some(reply)) = (spec.rules.first(), replies.first())
         && let Some(own) = own_pattern_message(first, encoding)
     {
-        assert_eq!(auto.reply_to(&own), Some(reply.as_slice()), "{first:?}");
+        assert_eq!(auto.reply_to(&own).as_deref(), Some(reply.as_slice()), "{first:?}");
     }
 }
 

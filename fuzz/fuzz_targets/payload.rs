@@ -30,6 +30,7 @@ fuzz_target!(|input: Input| {
     let options = SendOptions {
         mode,
         escapes: input.escapes,
+        vars: false,
         line_ending: pick(&LineEnding::ALL, input.line_ending),
         checksum: pick(&Checksum::ALL, input.checksum),
     };

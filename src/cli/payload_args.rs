@@ -11,7 +11,9 @@ use clap::Args;
 use crossbeam_channel::Receiver;
 
 use super::{CliError, parse_encoding};
-use crate::codec::{Checksum, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message};
+use crate::codec::{
+    Checksum, LineEnding, MessageMaker, PayloadMode, SendOptions, SeqCounter, TextEncoding,
+};
 use crate::engine::{EngineError, FileSendMode, Repeater, SendOutcome, send_file};
 use crate::i18n::{Describe, Lang};
 
@@ -26,6 +28,9 @@ pub struct PayloadArgs {
     /// Understand \r \n \t \\ \0 \xNN in messages
     #[arg(long)]
     escapes: bool,
+    /// Expand ${seq} ${seq:04} ${seq:u16be} ${time} ${unix_ms} ${rand:N} ${len:u16be} in messages, afresh for each send (${seq} counts from 1); without it ${ is plain text
+    #[arg(long)]
+    vars: bool,
     /// End each message with CR: 0D (encoded like the text, e.g. 0D 00 in UTF-16LE)
     #[arg(long, group = "line_ending")]
     cr: bool,
@@ -67,20 +72,23 @@ impl PayloadArgs {
                 PayloadMode::Text
             },
             escapes: self.escapes,
+            vars: self.vars,
             line_ending,
             checksum,
         })
     }
 
-    /// The bytes `message` stands for, or a worded input error.
-    pub fn build(
+    /// `message` ready to be built afresh for each send (with `--vars`), checked now;
+    /// the messages of one command share `counter`.
+    pub fn maker(
         &self,
         message: &str,
-        options: &SendOptions,
+        options: SendOptions,
         encoding: TextEncoding,
+        counter: &SeqCounter,
         lang: Lang,
-    ) -> Result<Vec<u8>, CliError> {
-        build_message(message, options, encoding)
+    ) -> Result<MessageMaker, CliError> {
+        MessageMaker::new(message, options, encoding, counter.clone())
             .map_err(|error| CliError::Input(error.describe(lang)))
     }
 }

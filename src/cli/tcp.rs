@@ -13,7 +13,7 @@ use super::frame_args::{FrameArgs, FramePrint, print_dropped};
 use super::output::{Flow, PayloadTag, Printer};
 use super::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
 use super::{CliError, parse_seconds};
-use crate::codec::{Framing, StreamDecoder};
+use crate::codec::{Framing, MessageMaker, SeqCounter, StreamDecoder};
 use crate::engine::send_job::FILE_STREAM_PIECE;
 use crate::engine::{
     EngineError, FlowConfig, RepeatConfig, Repeater, SendOutcome, TcpClient, TcpClientConfig,
@@ -94,7 +94,7 @@ pub fn run(command: TcpCommand, lang: Lang) -> Result<(), CliError> {
 
 /// What `tcp connect` sends, how often, and how long it listens afterwards.
 struct Plan {
-    payloads: Vec<Vec<u8>>,
+    payloads: Vec<MessageMaker>,
     file: Option<FilePlan>,
     rounds: RepeatConfig,
     wait: Duration,
@@ -111,10 +111,14 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
     let encoding = args.payload.encoding(lang)?;
     let framing = args.frame.framing(lang)?;
     let options = args.payload.send_options(lang)?;
+    let counter = SeqCounter::default();
     let payloads = args
         .messages
         .iter()
-        .map(|message| args.payload.build(message, &options, encoding, lang))
+        .map(|message| {
+            args.payload
+                .maker(message, options, encoding, &counter, lang)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let interval = match &args.interval {
         Some(text) => parse_interval(text, lang)?,
@@ -246,13 +250,17 @@ fn send_rounds(
     }
     let (failed_tx, mut failed) = crossbeam_channel::unbounded::<EngineError>();
     let sender = client.sender();
-    let payloads = plan.payloads.clone();
+    let mut payloads = plan.payloads.clone();
     let _repeater = Repeater::start(
         plan.rounds,
         &format!("tcp-send {}", session.target),
         move |_| {
-            for payload in &payloads {
-                if let Err(error) = sender.send(payload.clone()) {
+            for payload in &mut payloads {
+                let sent = payload
+                    .next_send()
+                    .map_err(EngineError::BadMessage)
+                    .and_then(|bytes| sender.send(bytes));
+                if let Err(error) = sent {
                     let _ = failed_tx.send(error);
                     return false;
                 }

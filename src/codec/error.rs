@@ -28,4 +28,7 @@ pub enum CodecError {
         position: usize,
         encoding: TextEncoding,
     },
+
+    #[error(transparent)]
+    Vars(#[from] super::vars::VarsError),
 }

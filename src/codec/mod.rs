@@ -11,6 +11,7 @@ pub mod hex;
 mod locale;
 pub mod payload;
 mod stream_decoder;
+pub mod vars;
 mod visible;
 
 pub use auto::{auto_fallback, auto_send_encoding, decode_auto, fallback_for};
@@ -20,4 +21,5 @@ pub use error::CodecError;
 pub use framing::{FrameFault, FrameNote, Framer, Framing, FramingError};
 pub use hex::{format_hex, format_hex_compact, parse_hex};
 pub use payload::{PayloadMode, SendOptions, build_message, build_payload};
+pub use vars::{MessageMaker, SeqCounter, VarsError};
 pub use visible::{is_hidden, visible_json, visible_text};

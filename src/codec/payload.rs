@@ -5,6 +5,7 @@ use super::encoding::TextEncoding;
 use super::error::CodecError;
 use super::escapes::{LocatedSegment, Segment, split_escapes_located};
 use super::hex::parse_hex;
+use super::vars::{MessageMaker, SeqCounter};
 
 /// How the send box is interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,6 +65,8 @@ pub struct SendOptions {
     pub mode: PayloadMode,
     /// `\r \n \t \\ \0 \xNN` in text.
     pub escapes: bool,
+    /// `${seq}`, `${time}`… are expanded (see [`super::vars`]); off, `${` is text.
+    pub vars: bool,
     pub line_ending: LineEnding,
     pub checksum: Checksum,
 }
@@ -73,13 +76,14 @@ impl Default for SendOptions {
         Self {
             mode: PayloadMode::Text,
             escapes: false,
+            vars: false,
             line_ending: LineEnding::None,
             checksum: Checksum::None,
         }
     }
 }
 
-/// The exact bytes of one message: the payload, then the line ending (in the text
+/// The exact bytes of one message (with variables on: its first send, `${seq}` = 1): the payload, then the line ending (in the text
 /// encoding, e.g. `0D 00 0A 00` in UTF-16LE; raw `0D 0A` after HEX), then the
 /// checksum over everything before it.
 pub fn build_message(
@@ -87,7 +91,19 @@ pub fn build_message(
     options: &SendOptions,
     encoding: TextEncoding,
 ) -> Result<Vec<u8>, CodecError> {
-    let mut bytes = build_payload(input, options.mode, encoding, options.escapes)?;
+    if options.vars {
+        return MessageMaker::new(input, *options, encoding, SeqCounter::default())?.next_send();
+    }
+    let bytes = build_payload(input, options.mode, encoding, options.escapes)?;
+    finish_message(bytes, options, encoding)
+}
+
+/// The payload with the line ending and the checksum after it.
+pub(super) fn finish_message(
+    mut bytes: Vec<u8>,
+    options: &SendOptions,
+    encoding: TextEncoding,
+) -> Result<Vec<u8>, CodecError> {
     let ending = options.line_ending.text();
     if !ending.is_empty() {
         match options.mode {

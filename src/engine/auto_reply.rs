@@ -4,9 +4,14 @@
 //! [`AutoReplySpec`]; [`AutoReply::compile`] turns it into bytes and matchers once,
 //! so the reader only compares.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{CodecError, PayloadMode, TextEncoding, build_payload, format_hex};
+use crate::codec::vars::{Template, VarValues, expand};
+use crate::codec::{
+    CodecError, PayloadMode, SeqCounter, TextEncoding, build_payload, format_hex, parse_hex,
+};
 
 /// What a rule compares a message with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,12 +101,25 @@ pub struct AutoReply {
     farewell: Option<Vec<u8>>,
     rules: Vec<Rule>,
     encoding: TextEncoding,
+    /// `${seq}` in a regex rule's reply counts the replies built from templates.
+    counter: SeqCounter,
 }
 
 #[derive(Debug, Clone)]
 struct Rule {
     matcher: Matcher,
-    reply: Vec<u8>,
+    reply: Reply,
+}
+
+/// A rule's answer: fixed bytes, or (a regex rule whose reply has `${…}`) a template
+/// filled with the match's capture groups (`${1}`, `${name}`) and the send variables.
+#[derive(Debug, Clone)]
+enum Reply {
+    Fixed(Vec<u8>),
+    Template {
+        template: Template,
+        mode: PayloadMode,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +138,7 @@ impl AutoReply {
             farewell: None,
             rules: Vec::new(),
             encoding: TextEncoding::Utf8,
+            counter: SeqCounter::default(),
         }
     }
 
@@ -149,11 +168,28 @@ impl AutoReply {
                 return Err(AutoReplyError::EmptyPattern { rule: number });
             }
             let matcher = compile_matcher(rule, number)?;
-            let reply =
-                bytes(&rule.reply, rule.reply_hex).map_err(|error| AutoReplyError::RuleReply {
-                    rule: number,
-                    error,
-                })?;
+            let reply_error = |error| AutoReplyError::RuleReply {
+                rule: number,
+                error,
+            };
+            let reply = match &matcher {
+                Matcher::TextRegex(regex) | Matcher::HexRegex(regex)
+                    if rule.reply.contains("${") =>
+                {
+                    let template = reply_template(&rule.reply, regex)
+                        .map_err(|error| reply_error(CodecError::Vars(error)))?;
+                    let mode = if rule.reply_hex {
+                        PayloadMode::Hex
+                    } else {
+                        PayloadMode::Text
+                    };
+                    let reply = Reply::Template { template, mode };
+                    // A bad HEX or escape around the variables shows now, not at the first match.
+                    reply.check(encoding).map_err(reply_error)?;
+                    reply
+                }
+                _ => Reply::Fixed(bytes(&rule.reply, rule.reply_hex).map_err(reply_error)?),
+            };
             rules.push(Rule { matcher, reply });
         }
         Ok(AutoReply {
@@ -161,6 +197,7 @@ impl AutoReply {
             farewell,
             rules,
             encoding,
+            counter: SeqCounter::default(),
         })
     }
 
@@ -169,8 +206,9 @@ impl AutoReply {
     }
 
     /// The answer to one received chunk: the first matching rule's reply, else the
-    /// fixed reply, else nothing.
-    pub fn reply_to(&self, message: &[u8]) -> Option<&[u8]> {
+    /// fixed reply, else nothing. A templated reply that cannot be built (its
+    /// `${len:u8}` outgrown by a long capture) is no reply.
+    pub fn reply_to(&self, message: &[u8]) -> Option<Cow<'_, [u8]>> {
         if !self.rules.is_empty() {
             let text = self.needs_text().then(|| self.encoding.decode(message));
             let hex = self.needs_hex().then(|| format_hex(message));
@@ -179,10 +217,59 @@ impl AutoReply {
                     .matches(message, text.as_deref(), hex.as_deref())
             });
             if let Some(rule) = matched {
-                return Some(&rule.reply);
+                return match &rule.reply {
+                    Reply::Fixed(bytes) => Some(Cow::Borrowed(bytes)),
+                    Reply::Template { template, mode } => {
+                        let subject = match rule.matcher {
+                            Matcher::HexRegex(_) => hex.as_deref(),
+                            _ => text.as_deref(),
+                        };
+                        self.fill(rule, template, *mode, subject.unwrap_or_default())
+                            .map(Cow::Owned)
+                    }
+                };
             }
         }
-        self.every_message.as_deref()
+        self.every_message.as_deref().map(Cow::Borrowed)
+    }
+
+    /// A templated reply with this match's capture groups: from a text regex in the
+    /// server's encoding, from a HEX regex as the bytes the captured digits spell.
+    fn fill(
+        &self,
+        rule: &Rule,
+        template: &Template,
+        mode: PayloadMode,
+        subject: &str,
+    ) -> Option<Vec<u8>> {
+        let (Matcher::TextRegex(regex) | Matcher::HexRegex(regex)) = &rule.matcher else {
+            return None;
+        };
+        let captures = regex.captures(subject)?;
+        let hex = matches!(rule.matcher, Matcher::HexRegex(_));
+        let encoding = self.encoding;
+        let named = |name: &str| {
+            let group = match name.parse::<usize>() {
+                Ok(index) => captures.get(index),
+                Err(_) => captures.name(name),
+            };
+            let text = group.map_or("", |group| group.as_str());
+            Some(if hex {
+                parse_hex(text).unwrap_or_else(|_| text.as_bytes().to_vec())
+            } else {
+                encoding
+                    .encode(text)
+                    .unwrap_or_else(|_| text.as_bytes().to_vec())
+            })
+        };
+        let mut rng = fastrand::Rng::new();
+        let mut values = VarValues {
+            seq: self.counter.take(),
+            now: chrono::Local::now(),
+            rng: &mut rng,
+            named: &named,
+        };
+        expand(template, mode, encoding, true, &mut values).ok()
     }
 
     /// What to say to a client that closed its side.
@@ -203,10 +290,37 @@ impl AutoReply {
     }
 }
 
+impl Reply {
+    /// Builds the reply once with every group empty, to find errors at compile time.
+    fn check(&self, encoding: TextEncoding) -> Result<(), CodecError> {
+        let Reply::Template { template, mode } = self else {
+            return Ok(());
+        };
+        let mut rng = fastrand::Rng::new();
+        let mut values = VarValues {
+            seq: 1,
+            now: chrono::Local::now(),
+            rng: &mut rng,
+            named: &|_| Some(Vec::new()),
+        };
+        expand(template, *mode, encoding, true, &mut values).map(|_| ())
+    }
+}
+
+/// A regex rule's reply, its `${1}` / `${name}` checked against the regex's groups.
+fn reply_template(reply: &str, regex: &regex::Regex) -> Result<Template, crate::codec::VarsError> {
+    let template = Template::parse(reply)?;
+    template.check_names(|name| match name.parse::<usize>() {
+        Ok(index) => index < regex.captures_len(),
+        Err(_) => regex.capture_names().flatten().any(|group| group == name),
+    })?;
+    Ok(template)
+}
+
 /// The regex crate's explanation on one line, for a log row or a CLI error: its
 /// syntax errors draw the pattern with a caret under the fault over several lines;
 /// keep the "error:" line and say where the caret was.
-fn regex_problem(err: &regex::Error) -> String {
+pub(crate) fn regex_problem(err: &regex::Error) -> String {
     let regex::Error::Syntax(text) = err else {
         return err.to_string();
     };

@@ -25,6 +25,9 @@ pub enum EngineError {
         len: usize,
         max: usize,
     },
+    /// A message with variables that did not build at this send (a `${len:u8}`
+    /// whose following bytes outgrew it).
+    BadMessage(crate::codec::CodecError),
     PeerUnreachable {
         peer: Option<SocketAddr>,
     },

@@ -37,6 +37,7 @@ pub mod reach;
 pub mod relay;
 pub mod repeat;
 pub mod send_job;
+pub mod sequence;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp;

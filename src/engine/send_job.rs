@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::repeat::{RepeatConfig, Repeater};
 use super::{EngineError, Waker};
+use crate::codec::MessageMaker;
 
 /// What became of one message handed to a socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,17 +48,21 @@ pub enum FileSendMode {
     Lines { interval: Duration },
 }
 
-/// Sends `message` every `interval`, `count` times (`None`: until stopped).
+/// Sends `message` every `interval`, `count` times (`None`: until stopped); a
+/// message with variables is built afresh for each send (the next `${seq}`…).
 pub fn repeat_message(
-    message: Vec<u8>,
+    mut message: MessageMaker,
     config: RepeatConfig,
     mut send: SendFn,
     waker: Waker,
 ) -> Result<Repeater, EngineError> {
-    Repeater::start(
+    Repeater::start_fallible(
         config,
         "message",
-        move |_| deliver(&mut send, message.clone()),
+        move |_| {
+            let bytes = message.next_send().map_err(EngineError::BadMessage)?;
+            Ok(deliver(&mut send, bytes))
+        },
         waker,
     )
 }

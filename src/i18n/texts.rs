@@ -12,6 +12,7 @@ mod network;
 mod relay;
 mod relay_tab;
 mod send;
+mod sequence;
 mod size;
 mod tcp_client;
 mod tcp_server;
@@ -61,6 +62,8 @@ pub struct Texts {
     pub mode_hex: &'static str,
     pub escapes: &'static str,
     pub escapes_tip: &'static str,
+    pub vars: &'static str,
+    pub vars_tip: &'static str,
     pub encoding: &'static str,
     pub show: &'static str,
     pub show_text: &'static str,

@@ -12,6 +12,7 @@ use crate::cli::capture_args::{self, CaptureArgs};
 use crate::cli::output::Printer;
 use crate::cli::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
 use crate::cli::{CliError, parse_seconds};
+use crate::codec::{MessageMaker, SeqCounter};
 use crate::engine::address::parse_bind_arg;
 use crate::engine::error::IpFamily;
 use crate::engine::send_job::FILE_DATAGRAM;
@@ -90,15 +91,20 @@ pub(super) fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         )?),
         None => None,
     };
-    let payload = match (&file, &args.message) {
-        (None, Some(message)) => {
-            let options = args.payload.send_options(lang)?;
-            args.payload.build(message, &options, encoding, lang)?
-        }
-        // clap asks for a message unless --file is given.
-        _ => Vec::new(),
-    };
-    check_target(&payload, &host, bind, lang)?;
+    let options = args.payload.send_options(lang)?;
+    // clap asks for a message unless --file is given.
+    let message = args.message.as_deref().filter(|_| file.is_none());
+    let mut payload = args.payload.maker(
+        message.unwrap_or_default(),
+        options,
+        encoding,
+        &SeqCounter::default(),
+        lang,
+    )?;
+    let first = payload
+        .preview()
+        .map_err(|error| CliError::Input(error.describe(lang)))?;
+    check_target(&first, &host, bind, lang)?;
     let repeat = RepeatConfig {
         interval,
         count: Some(parse_repeat(&args.repeat, lang)?),
@@ -171,7 +177,7 @@ fn check_target(payload: &[u8], host: &str, bind: SocketAddr, lang: Lang) -> Res
 struct Target<'a> {
     host: &'a str,
     port: u16,
-    payload: Vec<u8>,
+    payload: MessageMaker,
 }
 
 /// Sends the payload on the repeater's schedule (absolute deadlines, so the pace holds
@@ -189,11 +195,15 @@ fn send_repeated(
     let Some(sender) = endpoint.sender() else {
         return Err(CliError::Network(lang.texts().send_unfinished(0, wanted)));
     };
-    let (host, port, payload) = (target.host.to_owned(), target.port, target.payload.clone());
+    let (host, port, mut payload) = (target.host.to_owned(), target.port, target.payload.clone());
     let repeater = Repeater::start(
         repeat,
         &format!("udp-send {host}:{port}"),
-        move |_| sender.send_to(host.clone(), port, payload.clone()),
+        // A message that no longer builds (its `${len:u8}` outgrown) ends the sends.
+        move |_| match payload.next_send() {
+            Ok(bytes) => sender.send_to(host.clone(), port, bytes),
+            Err(_) => false,
+        },
         no_waker(),
     )
     .map_err(|e| CliError::Network(e.describe(lang)))?;

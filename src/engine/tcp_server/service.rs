@@ -136,7 +136,7 @@ fn report_frames(link: &Arc<ClientLink>, shared: &Shared, frames: Frames<'_>, an
         let reply = answer
             .then(|| auto_reply.reply_to(frame.payload))
             .flatten()
-            .map(<[u8]>::to_vec);
+            .map(std::borrow::Cow::into_owned);
         shared
             .reporter
             .report_received(link, frame.payload, at, frame.note);

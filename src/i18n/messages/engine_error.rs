@@ -121,6 +121,10 @@ impl Describe for EngineError {
             (ClientCapReached { max }, Lang::En) => format!(
                 "New connection refused: the server already has its maximum of {max} clients — disconnect some, or raise the limit"
             ),
+            (BadMessage(error), Lang::Zh) => format!("这条消息没能生成：{}", error.describe(lang)),
+            (BadMessage(error), Lang::En) => {
+                format!("This message could not be built: {}", error.describe(lang))
+            }
             (EmptyMessage, Lang::Zh) => {
                 "消息是空的，没有可发的 — TCP 是字节流，发 0 个字节什么也不会发生".to_owned()
             }

@@ -2,7 +2,7 @@
 //! auto-reply's rules.
 
 use super::Describe;
-use crate::codec::CodecError;
+use crate::codec::{CodecError, VarsError};
 use crate::engine::{AutoReplyError, InputError};
 use crate::i18n::Lang;
 
@@ -92,7 +92,99 @@ impl Describe for CodecError {
             ) => format!(
                 "Character {position} ('{ch}') cannot be encoded in {encoding} — use UTF-8 or GB18030"
             ),
+            (Vars(error), _) => error.describe(lang),
         }
+    }
+}
+
+const VARIABLES: &str = "seq, seq:04, seq:u16be, time, unix_ms, rand:N, len:u16be";
+const INT_FORMATS: &str = "u8, u16be, u16le, u32be, u32le";
+
+impl Describe for VarsError {
+    fn describe(&self, lang: Lang) -> String {
+        use VarsError::*;
+        match (self, lang) {
+            (Unclosed { position }, Lang::Zh) => {
+                format!("第 {position} 个字符处的“${{”没有配对的“}}” — 补上“}}”，或关掉“变量”")
+            }
+            (Unclosed { position }, Lang::En) => format!(
+                "\"${{\" at character {position} has no closing \"}}\" — add one, or turn Variables off"
+            ),
+            (Unknown { name, position }, Lang::Zh) => format!(
+                "第 {position} 个字符处的变量“${{{name}}}”不存在 — 可用：{VARIABLES}（自动回复的正则规则还可用 ${{1}}、${{名字}}）"
+            ),
+            (Unknown { name, position }, Lang::En) => format!(
+                "Unknown variable \"${{{name}}}\" at character {position} — use {VARIABLES} (a regex auto-reply rule also has ${{1}}, ${{name}})"
+            ),
+            (
+                BadFormat {
+                    name,
+                    format,
+                    position,
+                },
+                Lang::Zh,
+            ) => {
+                let allowed = allowed_formats(name, lang);
+                format!("第 {position} 个字符处的变量“${{{name}}}”格式“{format}”无效 — {allowed}")
+            }
+            (
+                BadFormat {
+                    name,
+                    format,
+                    position,
+                },
+                Lang::En,
+            ) => {
+                let allowed = allowed_formats(name, lang);
+                format!(
+                    "Variable \"${{{name}}}\" at character {position}: bad format \"{format}\" — {allowed}"
+                )
+            }
+            (LenAtEnd { position }, Lang::Zh) => format!(
+                "第 {position} 个字符处的“${{len}}”后面没有内容可计长度 — 把它放在要计长度的内容前面"
+            ),
+            (LenAtEnd { position }, Lang::En) => format!(
+                "\"${{len}}\" at character {position} has nothing after it to count — put it before the bytes it measures"
+            ),
+            (RandCount { count, position }, Lang::Zh) => format!(
+                "第 {position} 个字符处的“${{rand:{count}}}”：N 要是 1–1024 的整数，例如 ${{rand:4}}"
+            ),
+            (RandCount { count, position }, Lang::En) => format!(
+                "\"${{rand:{count}}}\" at character {position}: N must be a whole number from 1 to 1024, e.g. ${{rand:4}}"
+            ),
+            (
+                LenTooLarge {
+                    len,
+                    format,
+                    position,
+                },
+                Lang::Zh,
+            ) => format!(
+                "第 {position} 个字符处的“${{len:{format}}}”：后面有 {len} 字节，{format} 装不下 — 换更宽的格式，例如 u16be"
+            ),
+            (
+                LenTooLarge {
+                    len,
+                    format,
+                    position,
+                },
+                Lang::En,
+            ) => format!(
+                "\"${{len:{format}}}\" at character {position}: {len} bytes follow, more than {format} can hold — use a wider format, e.g. u16be"
+            ),
+        }
+    }
+}
+
+/// What may follow the `:` of a variable.
+fn allowed_formats(name: &str, lang: Lang) -> String {
+    match (name, lang) {
+        ("seq", Lang::Zh) => format!("可用位数（如 ${{seq:04}}）或 {INT_FORMATS}"),
+        ("seq", Lang::En) => format!("use a width (e.g. ${{seq:04}}) or {INT_FORMATS}"),
+        ("len", Lang::Zh) => format!("要写成 ${{len:格式}}，格式为 {INT_FORMATS}"),
+        ("len", Lang::En) => format!("write ${{len:FORMAT}}, FORMAT one of {INT_FORMATS}"),
+        (_, Lang::Zh) => format!("${{{name}}} 不带格式"),
+        (_, Lang::En) => format!("${{{name}}} takes no format"),
     }
 }
 

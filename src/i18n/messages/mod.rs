@@ -8,6 +8,7 @@ mod framing;
 mod input;
 mod reach;
 mod relay;
+mod sequence;
 mod settings;
 
 use std::fmt;
@@ -52,4 +53,5 @@ display_in_english!(
     FaultError,
     FramingError,
     FrameFault,
+    crate::engine::sequence::ScriptError,
 );

@@ -39,6 +39,8 @@ pub const EN: Texts = Texts {
     mode_hex: "HEX",
     escapes: "Escapes",
     escapes_tip: "Understands \\r \\n \\t \\\\ \\xNN",
+    vars: "Variables",
+    vars_tip: "Expands ${seq} (${seq:04}, ${seq:u16be}), ${time}, ${unix_ms}, ${rand:N}, ${len:u16be} afresh for each send; $${ is a literal ${",
     encoding: "Encoding",
     show: "Show",
     show_text: "Text",

@@ -39,6 +39,8 @@ pub const ZH: Texts = Texts {
     mode_hex: "HEX",
     escapes: "转义",
     escapes_tip: "识别 \\r \\n \\t \\\\ \\xNN",
+    vars: "变量",
+    vars_tip: "每次发送时重新展开 ${seq}（${seq:04}、${seq:u16be}）、${time}、${unix_ms}、${rand:N}、${len:u16be}；$${ 表示字面的 ${",
     encoding: "编码",
     show: "显示",
     show_text: "文本",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::CodecError;
+use crate::codec::{CodecError, MessageMaker};
 use crate::engine::{
     EngineError, FileSendMode, RepeatConfig, Repeater, SendFn, Waker, repeat_message, send_file,
 };
@@ -41,7 +41,7 @@ impl Default for JobSettings {
 /// A send that runs on its own thread: periodic, or a file.
 pub enum JobRequest {
     Repeat {
-        message: Vec<u8>,
+        message: MessageMaker,
         config: RepeatConfig,
     },
     File {
@@ -126,7 +126,7 @@ impl SendJobs {
         ui: &mut egui::Ui,
         lang: Lang,
         settings: &mut JobSettings,
-        message: Option<Vec<u8>>,
+        message: Option<MessageMaker>,
     ) -> Option<JobRequest> {
         let texts = lang.texts();
         if let Some(job) = &self.job {
@@ -198,7 +198,11 @@ impl SendJobs {
         }
     }
 
-    fn repeat_request(&mut self, settings: &JobSettings, message: Vec<u8>) -> Option<JobRequest> {
+    fn repeat_request(
+        &mut self,
+        settings: &JobSettings,
+        message: MessageMaker,
+    ) -> Option<JobRequest> {
         let Some(interval) = parse_ms(&settings.repeat_ms) else {
             self.problem = Some(SendProblem::BadInterval);
             return None;

@@ -1,4 +1,4 @@
-//! The message editor every traffic tab shares: text or HEX, escapes, a line end,
+//! The message editor every traffic tab shares: text or HEX, escapes, variables, a line end,
 //! a checksum, a live preview of the exact bytes, history (↑/↓), periodic send,
 //! sending a file, and quick commands.
 
@@ -12,8 +12,8 @@ use super::error_ui;
 use super::send::jobs::{JobRequest, SendJobs, SendProblem};
 use super::send::quick_commands::{Preset, PresetFiles, presets_ui};
 use crate::codec::{
-    Checksum, CodecError, LineEnding, PayloadMode, SendOptions, TextEncoding, build_message,
-    format_hex,
+    Checksum, CodecError, LineEnding, MessageMaker, PayloadMode, SendOptions, SeqCounter,
+    TextEncoding, format_hex,
 };
 use crate::engine::{EngineError, Repeater, SendFn, SendOutcome};
 use crate::i18n::{Describe, Lang, Texts};
@@ -52,8 +52,18 @@ pub struct SendBox {
     from_editor: bool,
     preset_files: PresetFiles,
     jobs: SendJobs,
-    /// The bytes built from the inputs below, rebuilt only when one of them changes.
-    built: Option<(BuildKey, Result<Vec<u8>, CodecError>)>,
+    /// The message built from the inputs below, rebuilt only when one of them
+    /// changes (or, with variables, when `${seq}` moved on).
+    built: Option<Built>,
+    /// This tab's `${seq}`: the editor, its quick commands and its periodic send count together.
+    counter: SeqCounter,
+}
+
+struct Built {
+    key: BuildKey,
+    maker: Result<MessageMaker, CodecError>,
+    /// The next send's bytes, for the preview.
+    preview: Result<Vec<u8>, CodecError>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -61,32 +71,58 @@ struct BuildKey {
     text: String,
     options: SendOptions,
     encoding: TextEncoding,
+    seq: u64,
 }
 
 impl SendBox {
-    /// The bytes that would go out now, or why they cannot.
+    /// The bytes the next send would put out, or why it cannot.
     pub fn payload(
         &mut self,
         options: SendOptions,
         encoding: TextEncoding,
     ) -> &Result<Vec<u8>, CodecError> {
+        &self.built(options, encoding).preview
+    }
+
+    fn built(&mut self, options: SendOptions, encoding: TextEncoding) -> &mut Built {
+        let seq = self.counter.peek();
         // Compared in place: cloning a large message every frame would cost more than it saves.
-        let stale = self.built.as_ref().is_none_or(|(key, _)| {
-            key.text != self.text || key.options != options || key.encoding != encoding
+        let stale = self.built.as_ref().is_none_or(|built| {
+            let key = &built.key;
+            key.text != self.text
+                || key.options != options
+                || key.encoding != encoding
+                || (options.vars && key.seq != seq)
         });
         if stale {
             self.built = None;
         }
-        let (_, result) = self.built.get_or_insert_with(|| {
-            let key = BuildKey {
-                text: self.text.clone(),
-                options,
-                encoding,
+        self.built.get_or_insert_with(|| {
+            let mut maker = MessageMaker::new(&self.text, options, encoding, self.counter.clone());
+            let preview = match &mut maker {
+                Ok(maker) => maker.preview(),
+                Err(error) => Err(error.clone()),
             };
-            let result = build_message(&key.text, &key.options, key.encoding);
-            (key, result)
-        });
-        result
+            Built {
+                key: BuildKey {
+                    text: self.text.clone(),
+                    options,
+                    encoding,
+                    seq,
+                },
+                maker,
+                preview,
+            }
+        })
+    }
+
+    /// The bytes for a send going out now (with variables: expanded afresh, the
+    /// next `${seq}` used).
+    fn next_message(&mut self, options: SendOptions, encoding: TextEncoding) -> Option<Vec<u8>> {
+        match &mut self.built(options, encoding).maker {
+            Ok(maker) => maker.next_send().ok(),
+            Err(_) => None,
+        }
     }
 
     /// A message went out (or was queued): remember it for ↑/↓, newest first.
@@ -155,13 +191,13 @@ impl SendBox {
         let problem = self.preview_ui(ui, options, encoding, lang, max_len);
         if wants_send
             && problem.is_none()
-            && let Ok(bytes) = self.payload(options, encoding)
+            && let Some(bytes) = self.next_message(options, encoding)
         {
-            request = Some(SendRequest::Now(bytes.clone()));
+            request = Some(SendRequest::Now(bytes));
             self.from_editor = true;
         }
-        let message = match self.payload(options, encoding) {
-            Ok(bytes) if problem.is_none() => Some(bytes.clone()),
+        let message = match &self.built(options, encoding).maker {
+            Ok(maker) if problem.is_none() => Some(maker.clone()),
             _ => None,
         };
         if presenter {
@@ -266,7 +302,9 @@ impl SendBox {
 
     /// A quick command goes out with its own text and options; a bad one says why.
     fn preset_request(&mut self, preset: Preset, encoding: TextEncoding) -> Option<SendRequest> {
-        match build_message(&preset.text, &preset.options, encoding) {
+        let built = MessageMaker::new(&preset.text, preset.options, encoding, self.counter.clone())
+            .and_then(|mut maker| maker.next_send());
+        match built {
             Ok(bytes) => {
                 self.from_editor = false;
                 Some(SendRequest::Now(bytes))
@@ -302,6 +340,8 @@ fn options_ui(
             egui::Checkbox::new(&mut options.escapes, texts.escapes),
         )
         .on_hover_text(texts.escapes_tip);
+        ui.checkbox(&mut options.vars, texts.vars)
+            .on_hover_text(texts.vars_tip);
         ui.separator();
         let ending = ui.label(texts.line_ending);
         ComboBox::from_id_salt("line_ending")
