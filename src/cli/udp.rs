@@ -1,10 +1,10 @@
 //! `netdbg udp listen` and `netdbg udp send`.
 
+mod multicast;
 mod send;
 
 pub use send::SendArgs;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
@@ -44,6 +44,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SECS")]
     timeout: Option<f64>,
     #[command(flatten)]
+    join: multicast::JoinArgs,
+    #[command(flatten)]
     capture: CaptureArgs,
     /// One JSON object per event
     #[arg(long)]
@@ -63,13 +65,26 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
         return Err(CliError::Input(lang.texts().cli_count_zero()));
     }
     let idle = parse_seconds(args.timeout, lang)?;
+    let joins = args.join.plan(bind, lang)?;
     let printer = Printer {
         json: args.json,
         hex: args.hex,
         lang,
         encoding: parse_encoding(args.encoding.as_deref(), lang)?,
     };
-    let (capture, endpoint, events) = open_endpoint(bind, &args.capture, lang)?;
+    let mut config = UdpConfig::new(bind);
+    // Several listeners of one group on this machine share the port.
+    config.reuse_address = !joins.is_empty();
+    let (capture, endpoint, events) = open_endpoint(&config, &args.capture, lang)?;
+    // The socket is open: say so before the groups it joins.
+    if let Ok(event) = events.try_recv() {
+        let mut skipped = Skipped::default();
+        print_event(&printer, &event, &mut skipped);
+    }
+    if let Err(error) = joins.join(&endpoint, &printer) {
+        endpoint.close();
+        return capture_args::finish(capture, &printer, Err(error));
+    }
     // UDP's flow (the default): what arrives while stdout is behind is counted,
     // not waited for, and told at the end.
     let mut skipped = Skipped::default();
@@ -83,14 +98,14 @@ fn listen(args: ListenArgs, lang: Lang) -> Result<(), CliError> {
 /// The UDP socket both commands use, capturing from its first datagram when
 /// `--capture` asks; the capture is finished by the caller.
 pub(super) fn open_endpoint(
-    bind: SocketAddr,
+    config: &UdpConfig,
     capture: &CaptureArgs,
     lang: Lang,
 ) -> Result<(Option<Capture>, UdpEndpoint, Receiver<UdpEvent>), CliError> {
     let capture = capture.open(lang)?;
     let (tx, events) = crossbeam_channel::unbounded();
     let sink = capture_args::sink(capture.as_ref());
-    let endpoint = UdpEndpoint::open_with_capture(&UdpConfig::new(bind), sink, tx, no_waker())
+    let endpoint = UdpEndpoint::open_with_capture(config, sink, tx, no_waker())
         .map_err(|e| CliError::Network(e.describe(lang)))?;
     Ok((capture, endpoint, events))
 }

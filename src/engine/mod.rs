@@ -67,7 +67,10 @@ pub use tcp_client::{TcpClient, TcpClientConfig, TcpClientEvent, TcpClientSender
 pub use tcp_server::{
     ClientId, ClientInfo, CloseReason, TcpServer, TcpServerConfig, TcpServerEvent, TcpServerSender,
 };
-pub use udp::{Datagram, UdpCommand, UdpConfig, UdpEndpoint, UdpEvent, UdpSender};
+pub use udp::{
+    Datagram, IfaceSpec, Membership, MulticastError, MulticastSend, UdpCommand, UdpConfig,
+    UdpEndpoint, UdpEvent, UdpSender,
+};
 
 /// Called by a worker after it has queued events, so the consumer can wake up
 /// (the GUI passes `ctx.request_repaint`, the CLI a no-op).

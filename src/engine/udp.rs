@@ -2,6 +2,7 @@
 //! send thread fed by commands. Both use the same socket, so it is full duplex.
 //! If either thread panics, the endpoint reports it and closes.
 
+pub mod multicast;
 mod receive;
 mod send;
 
@@ -20,6 +21,8 @@ use super::error::{IoOp, WorkerRole};
 use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
 use super::worker::{PanicSwitch, Worker};
 use super::{Counters, EngineError, Waker};
+use multicast::Memberships;
+pub use multicast::{IfaceSpec, Membership, MulticastError, MulticastSend};
 
 /// The kernel's default receive buffer loses datagrams above ~50k/s; 4 MiB loses none.
 pub const DEFAULT_RECV_BUFFER: usize = 4 * 1024 * 1024;
@@ -32,6 +35,9 @@ pub struct UdpConfig {
     pub bind: SocketAddr,
     pub recv_buffer: usize,
     pub broadcast: bool,
+    /// SO_REUSEADDR: other sockets may bind the same port (several listeners
+    /// of one multicast group on this machine).
+    pub reuse_address: bool,
     /// How events reach a consumer that falls behind.
     pub flow: FlowConfig,
 }
@@ -42,6 +48,7 @@ impl UdpConfig {
             bind,
             recv_buffer: DEFAULT_RECV_BUFFER,
             broadcast: true,
+            reuse_address: false,
             flow: FlowConfig::datagrams(),
         }
     }
@@ -101,6 +108,9 @@ impl UdpSender {
 /// The handle of an open UDP socket. Dropping it closes the socket and ends its threads.
 pub struct UdpEndpoint {
     local: SocketAddr,
+    /// The socket itself, for its options (multicast); the threads own clones.
+    control: UdpSocket,
+    memberships: Memberships,
     capture: CaptureSlot,
     commands: Option<Sender<UdpCommand>>,
     /// Dropped on close: ends the send thread even while [`UdpSender`] clones live on.
@@ -179,6 +189,9 @@ impl UdpEndpoint {
         let send_socket = socket
             .try_clone()
             .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
+        let control = socket
+            .try_clone()
+            .map_err(|err| EngineError::io(IoOp::Bind, &err))?;
         let capture = CaptureSlot::default();
         capture.set(sink);
         let flow = Flow::new(config.flow);
@@ -213,6 +226,8 @@ impl UdpEndpoint {
         };
         let mut endpoint = UdpEndpoint {
             local,
+            control,
+            memberships: Memberships::default(),
             capture,
             commands: Some(command_tx),
             closing: Some(closing_tx),
@@ -254,6 +269,26 @@ impl UdpEndpoint {
         if let Some(sender) = self.sender() {
             sender.send_to(host, port, data);
         }
+    }
+
+    /// Joins a multicast group on the interface `iface` names.
+    pub fn join(&self, group: IpAddr, iface: &IfaceSpec) -> Result<Membership, MulticastError> {
+        self.memberships.join(&self.control, group, iface)
+    }
+
+    /// Leaves a group (on every interface it was joined on, when `iface` is `None`).
+    pub fn leave(&self, group: IpAddr, iface: Option<&IfaceSpec>) -> Result<(), MulticastError> {
+        self.memberships.leave(&self.control, group, iface)
+    }
+
+    /// The groups joined now, in the order they were joined.
+    pub fn memberships(&self) -> Vec<Membership> {
+        self.memberships.list()
+    }
+
+    /// How datagrams to a group go out from now on: interface, TTL, loopback.
+    pub fn set_multicast_send(&self, options: &MulticastSend) -> Result<(), MulticastError> {
+        multicast::apply_send_options(&self.control, options)
     }
 
     /// Datagrams skipped since the last one reported: a consumer that has
@@ -323,6 +358,9 @@ fn bind_socket(config: &UdpConfig) -> Result<UdpSocket, EngineError> {
     let _ = socket.set_recv_buffer_size(config.recv_buffer);
     if config.broadcast {
         let _ = socket.set_broadcast(true);
+    }
+    if config.reuse_address {
+        socket.set_reuse_address(true).map_err(fail)?;
     }
     socket.bind(&config.bind.into()).map_err(fail)?;
     let socket: UdpSocket = socket.into();

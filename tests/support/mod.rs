@@ -17,6 +17,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdbg::app::{NetdbgApp, Settings};
 use serde_json::Value;
 
+pub mod netns;
 mod tabs;
 // Not every test binary uses the tab helpers.
 #[allow(unused_imports)]
@@ -317,6 +318,11 @@ impl JsonProcess {
             Some(event) => event.clone(),
             None => self.wait_for(what, matches),
         }
+    }
+
+    /// Every event read so far, in order.
+    pub fn seen(&self) -> &[Value] {
+        &self.seen
     }
 
     /// Waits for the process to end by itself.

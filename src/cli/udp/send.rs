@@ -18,7 +18,7 @@ use crate::engine::error::IpFamily;
 use crate::engine::send_job::FILE_DATAGRAM;
 use crate::engine::{
     EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6, RepeatConfig, Repeater, SendOutcome,
-    Skipped, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
+    Skipped, UdpConfig, UdpEndpoint, UdpEvent, no_waker, parse_host_port,
 };
 use crate::i18n::{Describe, Lang};
 
@@ -52,6 +52,8 @@ pub struct SendArgs {
     /// After the last send, print replies for SECS
     #[arg(long, value_name = "SECS", default_value_t = 0.0)]
     wait: f64,
+    #[command(flatten)]
+    multicast: super::multicast::MulticastSendArgs,
     #[command(flatten)]
     capture: CaptureArgs,
     /// One JSON object per event
@@ -105,6 +107,8 @@ pub(super) fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         .preview()
         .map_err(|error| CliError::Input(error.describe(lang)))?;
     check_target(&first, &host, bind, lang)?;
+    let target_ip = host.trim_matches(['[', ']']).parse::<IpAddr>().ok();
+    let multicast = args.multicast.plan(target_ip, bind, lang)?;
     let repeat = RepeatConfig {
         interval,
         count: Some(parse_repeat(&args.repeat, lang)?),
@@ -116,7 +120,11 @@ pub(super) fn send(args: SendArgs, lang: Lang) -> Result<(), CliError> {
         lang,
         encoding,
     };
-    let (capture, endpoint, events) = open_endpoint(bind, &args.capture, lang)?;
+    let (capture, endpoint, events) = open_endpoint(&UdpConfig::new(bind), &args.capture, lang)?;
+    if let Err(error) = super::multicast::apply(&endpoint, multicast.as_ref(), lang) {
+        endpoint.close();
+        return capture_args::finish(capture, &printer, Err(error));
+    }
     let mut skipped = Skipped::default();
     let target = Target {
         host: &host,

@@ -6,6 +6,7 @@ mod engine_error;
 mod files;
 mod framing;
 mod input;
+mod multicast;
 mod reach;
 mod relay;
 mod sequence;
@@ -54,4 +55,5 @@ display_in_english!(
     FramingError,
     FrameFault,
     crate::engine::sequence::ScriptError,
+    crate::engine::MulticastError,
 );
