@@ -34,6 +34,21 @@ pub struct LocalAddress {
     pub scope: AddressScope,
 }
 
+impl LocalAddress {
+    /// An IPv4 network's broadcast address: its host bits all set (none for a
+    /// /31 or /32, which have no broadcast, nor for loopback or IPv6).
+    pub fn broadcast(&self) -> Option<Ipv4Addr> {
+        let (IpAddr::V4(ip), Some(prefix)) = (self.ip, self.prefix) else {
+            return None;
+        };
+        if prefix >= 31 || ip.is_loopback() || ip.is_unspecified() {
+            return None;
+        }
+        let host_bits = u32::MAX.checked_shr(u32::from(prefix)).unwrap_or(0);
+        Some(Ipv4Addr::from(u32::from(ip) | host_bits))
+    }
+}
+
 pub fn classify(ip: IpAddr) -> AddressScope {
     match ip {
         IpAddr::V4(v4) => classify_v4(v4),
@@ -141,4 +156,36 @@ fn prefix_length(addr: &if_addrs::IfAddr) -> Option<u8> {
         if_addrs::IfAddr::V4(v4) => v4.prefixlen,
         if_addrs::IfAddr::V6(v6) => v6.prefixlen,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(ip: &str, prefix: u8) -> LocalAddress {
+        let ip: IpAddr = ip.parse().expect("ip");
+        LocalAddress {
+            ip,
+            prefix: Some(prefix),
+            interface: "eth0".to_owned(),
+            scope: classify(ip),
+        }
+    }
+
+    #[test]
+    fn a_broadcast_address_sets_every_host_bit() {
+        let broadcast = |ip, prefix| address(ip, prefix).broadcast().map(|b| b.to_string());
+        assert_eq!(
+            broadcast("192.168.1.23", 24).as_deref(),
+            Some("192.168.1.255")
+        );
+        assert_eq!(broadcast("10.1.2.3", 8).as_deref(), Some("10.255.255.255"));
+        assert_eq!(
+            broadcast("172.16.5.4", 20).as_deref(),
+            Some("172.16.15.255")
+        );
+        assert_eq!(broadcast("10.0.0.1", 31), None);
+        assert_eq!(broadcast("127.0.0.1", 8), None);
+        assert_eq!(broadcast("fd00::2", 64), None);
+    }
 }

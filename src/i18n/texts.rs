@@ -8,6 +8,7 @@ mod file_download;
 mod file_server;
 mod framing;
 mod log_panel;
+mod multicast;
 mod network;
 mod relay;
 mod relay_tab;

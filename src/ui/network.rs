@@ -184,9 +184,14 @@ impl NetworkTab {
                 ui.end_row();
                 for address in &self.addresses {
                     ui.label(&address.interface);
-                    ui.label(match address.prefix {
-                        Some(prefix) => format!("{}/{prefix}", address.ip),
-                        None => address.ip.to_string(),
+                    ui.vertical(|ui| {
+                        ui.label(match address.prefix {
+                            Some(prefix) => format!("{}/{prefix}", address.ip),
+                            None => address.ip.to_string(),
+                        });
+                        if let Some(broadcast) = address.broadcast() {
+                            ui.weak(texts.broadcast_of(broadcast));
+                        }
                     });
                     ui.label(scope_name(address.scope, texts));
                     ui.label(scope_explanation(address.scope, texts));
@@ -201,6 +206,10 @@ impl NetworkTab {
         if let Some((low, high)) = self.os_ports {
             ui.label(texts.ports_os_range(low, high));
         }
+        ui.add_space(6.0);
+        let words = texts.multicast();
+        ui.strong(words.lesson_title);
+        ui.label(words.lesson);
     }
 
     fn check_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {

@@ -21,6 +21,9 @@ use crate::engine::{
     parse_host_port,
 };
 use crate::i18n::{Describe, Lang, Texts};
+pub use multicast_panel::{MulticastProblem, MulticastSettings};
+
+mod multicast_panel;
 
 /// What the UDP tab remembers across restarts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +32,7 @@ pub struct UdpSettings {
     pub local_ip: String,
     pub local_port: String,
     pub target: String,
+    pub multicast: MulticastSettings,
     pub send: SendSettings,
     pub display: DisplaySettings,
 }
@@ -45,6 +49,7 @@ impl Default for UdpSettings {
             local_ip: "0.0.0.0".to_owned(),
             local_port: "7788".to_owned(),
             target: "127.0.0.1:8080".to_owned(),
+            multicast: MulticastSettings::default(),
             send: SendSettings::default(),
             display: DisplaySettings::default(),
         }
@@ -72,6 +77,7 @@ pub struct UdpTab {
     status: Status,
     port_error: Option<InputError>,
     target_error: Option<InputError>,
+    multicast_problem: Option<MulticastProblem>,
     addresses: Vec<LocalAddress>,
 }
 
@@ -83,6 +89,7 @@ impl UdpTab {
             status: Status::Closed,
             port_error: None,
             target_error: None,
+            multicast_problem: None,
             addresses: bindable_addresses(),
         }
     }
@@ -94,6 +101,14 @@ impl UdpTab {
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.traffic.endpoint().map(UdpEndpoint::local_addr)
+    }
+
+    /// The groups the open socket has joined.
+    pub fn memberships(&self) -> Vec<crate::engine::Membership> {
+        self.traffic
+            .endpoint()
+            .map(UdpEndpoint::memberships)
+            .unwrap_or_default()
     }
 
     /// The engine's exact counters (those of the last socket once it closed).
@@ -181,28 +196,10 @@ impl TrafficTab for UdpTab {
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
-        let texts = lang.texts();
-        let is_open = self.traffic.endpoint().is_some();
-        ui.add_space(4.0);
-        ui.add_enabled_ui(!is_open, |ui| {
-            local_address_ui(ui, texts, &self.addresses, &mut self.settings);
-        });
-        if let Some(error) = &self.port_error {
-            error_ui(ui, &error.describe(lang));
-        } else if let Ok(port) = self.settings.local_port.trim().parse::<u16>() {
-            if is_privileged_port(port) {
-                ui.weak(texts.privileged_port_hint);
-            } else if port == 0 {
-                ui.weak(texts.port_zero_hint);
-            }
-        }
-        let (label, action) = self.main_action(texts);
-        if start_stop_ui(ui, label) {
-            actions.push(action);
-        }
-        ui.separator();
-        self.traffic
-            .display_settings_ui(ui, texts, &mut self.settings.display);
+        egui::ScrollArea::vertical()
+            .id_salt("udp_settings")
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.settings_column_ui(ui, lang, actions));
     }
 
     fn send_target_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
@@ -271,6 +268,33 @@ impl TrafficTab for UdpTab {
 }
 
 impl UdpTab {
+    fn settings_column_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        let is_open = self.traffic.endpoint().is_some();
+        ui.add_space(4.0);
+        ui.add_enabled_ui(!is_open, |ui| {
+            local_address_ui(ui, texts, &self.addresses, &mut self.settings);
+        });
+        if let Some(error) = &self.port_error {
+            error_ui(ui, &error.describe(lang));
+        } else if let Ok(port) = self.settings.local_port.trim().parse::<u16>() {
+            if is_privileged_port(port) {
+                ui.weak(texts.privileged_port_hint);
+            } else if port == 0 {
+                ui.weak(texts.port_zero_hint);
+            }
+        }
+        let (label, action) = self.main_action(texts);
+        if start_stop_ui(ui, label) {
+            actions.push(action);
+        }
+        ui.separator();
+        self.multicast_ui(ui, lang);
+        ui.separator();
+        self.traffic
+            .display_settings_ui(ui, texts, &mut self.settings.display);
+    }
+
     fn open(&mut self) {
         self.port_error = None;
         let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {
@@ -282,8 +306,10 @@ impl UdpTab {
         };
         let config = UdpConfig {
             flow: FlowConfig::display(),
+            reuse_address: self.settings.multicast.share_port,
             ..UdpConfig::new(bind)
         };
+        self.multicast_problem = None;
         self.status = match self
             .traffic
             .start(|events, waker| UdpEndpoint::open(&config, events, waker))
@@ -291,6 +317,9 @@ impl UdpTab {
             Ok(endpoint) => Status::Open(endpoint.local_addr()),
             Err(error) => Status::Engine(error),
         };
+        if self.settings.multicast.changes_sending() {
+            self.apply_multicast_send();
+        }
     }
 
     fn send_request(&mut self, request: SendRequest) {
