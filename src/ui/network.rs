@@ -171,11 +171,12 @@ impl NetworkTab {
         });
         egui::Grid::new("network_interfaces")
             .striped(true)
-            .num_columns(4)
+            .num_columns(5)
             .show(ui, |ui| {
                 for title in [
                     texts.col_interface,
                     texts.col_address,
+                    texts.multicast().col_broadcast,
                     texts.col_kind,
                     texts.col_meaning,
                 ] {
@@ -184,15 +185,14 @@ impl NetworkTab {
                 ui.end_row();
                 for address in &self.addresses {
                     ui.label(&address.interface);
-                    ui.vertical(|ui| {
-                        ui.label(match address.prefix {
-                            Some(prefix) => format!("{}/{prefix}", address.ip),
-                            None => address.ip.to_string(),
-                        });
-                        if let Some(broadcast) = address.broadcast() {
-                            ui.weak(texts.broadcast_of(broadcast));
-                        }
+                    ui.label(match address.prefix {
+                        Some(prefix) => format!("{}/{prefix}", address.ip),
+                        None => address.ip.to_string(),
                     });
+                    match address.broadcast() {
+                        Some(broadcast) => ui.label(broadcast.to_string()),
+                        None => ui.weak("—"),
+                    };
                     ui.label(scope_name(address.scope, texts));
                     ui.label(scope_explanation(address.scope, texts));
                     ui.end_row();

@@ -27,6 +27,7 @@ pub struct MulticastWords {
     pub share_port_tip: &'static str,
     pub open_first: &'static str,
     pub groups_hint: &'static str,
+    pub col_broadcast: &'static str,
     pub lesson_title: &'static str,
     pub lesson: &'static str,
 }
@@ -50,8 +51,9 @@ const EN: MulticastWords = MulticastWords {
     share_port_tip: "Let other programs on this machine listen on the same port, e.g. several listeners of one group. Set before Open",
     open_first: "Open the socket first, then join",
     groups_hint: "IPv4 groups: 224.0.0.0–239.255.255.255; IPv6 groups start with ff. Bind [::] for IPv6 groups.",
+    col_broadcast: "Broadcast",
     lesson_title: "Multicast and broadcast",
-    lesson: "A multicast group is an address many hosts can join: a datagram sent to it reaches every member, on every network its TTL lets it cross. IPv4 groups are 224.0.0.0/4: 224.0.0.x stays on this network (routers never forward it), 239.0.0.0/8 is for your own organisation (like private addresses). IPv6 groups start with ff, and the fourth hex digit is the scope: ff02:: this link, ff05:: this site, ff0e:: the whole internet. Broadcast reaches every host on one network and no further: the network's broadcast address (below, for each IPv4 address: all host bits set) or 255.255.255.255 for the network the datagram leaves by. IPv6 has no broadcast; ff02::1 (all nodes) plays its part.",
+    lesson: "A multicast group is an address many hosts can join: a datagram sent to it reaches every member, on every network its TTL lets it cross. IPv4 groups are 224.0.0.0/4: 224.0.0.x stays on this network (routers never forward it), 239.0.0.0/8 is for your own organisation (like private addresses). IPv6 groups start with ff, and the fourth hex digit is the scope: ff02:: this link, ff05:: this site, ff0e:: the whole internet. Broadcast reaches every host on one network and no further: the network's broadcast address (in the table above: all host bits set) or 255.255.255.255 for the network the datagram leaves by. IPv6 has no broadcast; ff02::1 (all nodes) plays its part.",
 };
 
 const ZH: MulticastWords = MulticastWords {
@@ -73,8 +75,9 @@ const ZH: MulticastWords = MulticastWords {
     share_port_tip: "允许本机其他程序监听同一端口，例如同一组播组的多个接收端。需在打开前设置",
     open_first: "请先打开端口，再加入组播组",
     groups_hint: "IPv4 组播地址：224.0.0.0–239.255.255.255；IPv6 组播以 ff 开头。加入 IPv6 组请绑定 [::]。",
+    col_broadcast: "广播地址",
     lesson_title: "组播与广播",
-    lesson: "组播组是一个许多主机都能加入的地址：发往它的数据报会到达每个成员，能跨过几层网络由 TTL 决定。IPv4 组播是 224.0.0.0/4：224.0.0.x 只在本网段（路由器从不转发），239.0.0.0/8 留给单位内部使用（类似私有地址）。IPv6 组播以 ff 开头，第四个十六进制位是范围：ff02:: 本链路，ff05:: 本站点，ff0e:: 整个互联网。广播到达同一网段的所有主机，不会更远：网段的广播地址（下面每个 IPv4 地址都列出了：主机位全为 1），或 255.255.255.255（发往数据报出去的那个网段）。IPv6 没有广播，由 ff02::1（所有节点）代替。",
+    lesson: "组播组是一个许多主机都能加入的地址：发往它的数据报会到达每个成员，能跨过几层网络由 TTL 决定。IPv4 组播是 224.0.0.0/4：224.0.0.x 只在本网段（路由器从不转发），239.0.0.0/8 留给单位内部使用（类似私有地址）。IPv6 组播以 ff 开头，第四个十六进制位是范围：ff02:: 本链路，ff05:: 本站点，ff0e:: 整个互联网。广播到达同一网段的所有主机，不会更远：网段的广播地址（见上表：主机位全为 1），或 255.255.255.255（发往数据报出去的那个网段）。IPv6 没有广播，由 ff02::1（所有节点）代替。",
 };
 
 impl Texts {
@@ -95,11 +98,4 @@ impl Texts {
         }
     }
 
-    /// The Network tab's note beside an IPv4 address.
-    pub fn broadcast_of(&self, broadcast: std::net::Ipv4Addr) -> String {
-        match self.lang {
-            Lang::Zh => format!("广播 {broadcast}"),
-            Lang::En => format!("broadcast {broadcast}"),
-        }
-    }
 }
