@@ -14,6 +14,7 @@ mod relay;
 mod relay_tab;
 mod send;
 mod sequence;
+mod sequence_panel;
 mod size;
 mod tcp_client;
 mod tcp_server;
@@ -23,6 +24,7 @@ mod zh;
 
 pub use en::EN;
 pub use relay_tab::RelayWords;
+pub use sequence_panel::SequenceWords;
 pub use size::{WIDEST_COUNT, format_count, format_size};
 pub use zh::ZH;
 

@@ -1,6 +1,6 @@
 //! The window, grouped by feature: one file or folder per tab (`udp`, `tcp_client`, `relay/`,
 //! `tcp_server/`, `file/`, `network`), what the traffic tabs share (`traffic/`,
-//! `log/`, `send/`, `teaching/`), and the small widgets below.
+//! `log/`, `send/`, `sequence/`, `teaching/`), and the small widgets below.
 
 pub mod about;
 pub mod dialogs;
@@ -11,6 +11,7 @@ pub mod network;
 pub mod probe;
 pub mod relay;
 pub mod send;
+pub mod sequence;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod teaching;

@@ -10,6 +10,7 @@ use super::log::model::Direction;
 use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_STREAM_PIECE;
 use super::send::{SendRequest, SendSettings};
+use super::sequence::{SequenceContext, SequencePanel, SequenceSettings};
 use super::teaching::frames::FrameTeller;
 use super::teaching::timeline::{EventKind, Subject, Timeline};
 use super::traffic::framing::{FramingSettings, framing_ui};
@@ -36,6 +37,8 @@ pub struct TcpClientSettings {
     pub display: DisplaySettings,
     /// How received data is cut into messages, from the next connection on.
     pub framing: FramingSettings,
+    /// The Sequence panel's steps (run over a connection of their own).
+    pub sequence: SequenceSettings,
 }
 
 impl Default for TcpClientSettings {
@@ -46,6 +49,7 @@ impl Default for TcpClientSettings {
             send: SendSettings::default(),
             display: DisplaySettings::default(),
             framing: FramingSettings::default(),
+            sequence: SequenceSettings::default(),
         }
     }
 }
@@ -81,12 +85,13 @@ pub struct TcpClientTab {
     /// decoded on its own.
     framed: bool,
     frame_teller: FrameTeller,
+    sequence: SequencePanel,
 }
 
 impl TcpClientTab {
     pub fn new(settings: TcpClientSettings, ctx: egui::Context) -> Self {
         Self {
-            traffic: Traffic::new(&settings.display, ctx),
+            traffic: Traffic::new(&settings.display, ctx.clone()),
             decoder: StreamDecoder::new(settings.display.encoding),
             settings,
             status: Status::Idle,
@@ -96,6 +101,7 @@ impl TcpClientTab {
             timeline_peer: None,
             framed: false,
             frame_teller: FrameTeller::default(),
+            sequence: SequencePanel::new(ctx),
         }
     }
 
@@ -142,6 +148,26 @@ impl TcpClientTab {
     /// What the lifecycle timeline recorded.
     pub fn timeline(&self) -> &Timeline {
         &self.traffic.view.timeline
+    }
+
+    pub fn sequence(&self) -> &SequencePanel {
+        &self.sequence
+    }
+
+    /// The Sequence panel, with its steps (kept in the settings).
+    pub fn sequence_mut(&mut self) -> (&mut SequencePanel, &mut SequenceSettings) {
+        (&mut self.sequence, &mut self.settings.sequence)
+    }
+
+    /// Where a sequence runs and how it reads: this tab's server, encoding and
+    /// framing (as read while the framing's fields are wrong; they say so).
+    pub fn sequence_context(&self) -> SequenceContext {
+        SequenceContext {
+            target: self.settings.target.clone(),
+            udp: false,
+            encoding: self.settings.display.encoding,
+            framing: self.settings.framing.framing().unwrap_or(Framing::AsRead),
+        }
     }
 
     fn finish(&mut self, status: Status) {
@@ -264,6 +290,13 @@ impl TrafficTab for TcpClientTab {
 
     fn after_events(&mut self, ctx: &egui::Context) {
         self.finish_hang_up(ctx);
+        self.sequence.logic(&mut self.settings.sequence);
+    }
+
+    fn above_log_ui(&mut self, ui: &mut egui::Ui, lang: Lang, _actions: &mut Vec<Action>) {
+        let context = self.sequence_context();
+        self.sequence
+            .ui(ui, lang, &mut self.settings.sequence, context);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
