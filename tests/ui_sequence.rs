@@ -351,3 +351,32 @@ fn stop_ends_a_long_run_at_once() {
     assert!(!harness.state().tcp_client().sequence().is_running());
     assert!(harness.query_by_label("Run").is_some());
 }
+
+#[test]
+fn the_udp_tab_runs_a_sequence_against_a_datagram_peer() {
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind the peer");
+    let peer_addr = peer.local_addr().expect("peer address");
+    thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((len, from)) = peer.recv_from(&mut buf) {
+            if buf[..len] == GBK_NI_HAO && peer.send_to(&GBK_SHOU_DAO, from).is_err() {
+                break;
+            }
+        }
+    });
+    let mut settings = support::udp_settings(Lang::En, Some(peer_addr));
+    settings.udp.display.encoding = TextEncoding::Gbk;
+    let mut harness = harness(settings);
+    open_panel(&mut harness, Lang::En);
+    harness.get_by_label("Run").click();
+    harness.step();
+    wait_until(&mut harness, "the run to end", |h| {
+        h.state()
+            .udp()
+            .sequence()
+            .run_view()
+            .is_some_and(|view| view.end.is_some())
+    });
+    harness.step();
+    wait_for_text(&mut harness, "2 passed, 0 failed");
+}

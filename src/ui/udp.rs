@@ -10,6 +10,7 @@ use super::log::model::Direction;
 use super::log::panel::DisplaySettings;
 use super::send::jobs::FILE_DATAGRAM;
 use super::send::{SendRequest, SendSettings, send_now};
+use super::sequence::{SequenceContext, SequencePanel, SequenceSettings};
 use super::teaching::timeline::{EventKind, Subject, Timeline};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{LocalBind, error_ui, labelled_field_ui, local_address_ui, start_stop_ui};
@@ -35,6 +36,8 @@ pub struct UdpSettings {
     pub multicast: MulticastSettings,
     pub send: SendSettings,
     pub display: DisplaySettings,
+    /// The Sequence panel's steps (run from a socket of their own).
+    pub sequence: SequenceSettings,
 }
 
 impl LocalBind for UdpSettings {
@@ -52,6 +55,7 @@ impl Default for UdpSettings {
             multicast: MulticastSettings::default(),
             send: SendSettings::default(),
             display: DisplaySettings::default(),
+            sequence: SequenceSettings::default(),
         }
     }
 }
@@ -79,12 +83,14 @@ pub struct UdpTab {
     target_error: Option<InputError>,
     multicast_problem: Option<MulticastProblem>,
     addresses: Vec<LocalAddress>,
+    sequence: SequencePanel,
 }
 
 impl UdpTab {
     pub fn new(settings: UdpSettings, ctx: egui::Context) -> Self {
         Self {
-            traffic: Traffic::new(&settings.display, ctx),
+            traffic: Traffic::new(&settings.display, ctx.clone()),
+            sequence: SequencePanel::new(ctx),
             settings,
             status: Status::Closed,
             port_error: None,
@@ -101,6 +107,25 @@ impl UdpTab {
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.traffic.endpoint().map(UdpEndpoint::local_addr)
+    }
+
+    /// Where a sequence runs: this tab's target, over UDP, in its encoding.
+    pub fn sequence_context(&self) -> SequenceContext {
+        SequenceContext {
+            target: self.settings.target.clone(),
+            udp: true,
+            encoding: self.settings.display.encoding,
+            framing: crate::engine::Framing::AsRead,
+        }
+    }
+
+    pub fn sequence(&self) -> &SequencePanel {
+        &self.sequence
+    }
+
+    /// The Sequence panel, with its steps (kept in the settings).
+    pub fn sequence_mut(&mut self) -> (&mut SequencePanel, &mut SequenceSettings) {
+        (&mut self.sequence, &mut self.settings.sequence)
     }
 
     /// The groups the open socket has joined.
@@ -193,6 +218,16 @@ impl TrafficTab for UdpTab {
     fn skipped(&mut self, skipped: Skipped) {
         let local = self.local_addr();
         self.traffic.log_skipped(skipped, local, true);
+    }
+
+    fn after_events(&mut self, _ctx: &egui::Context) {
+        self.sequence.logic(&mut self.settings.sequence);
+    }
+
+    fn above_log_ui(&mut self, ui: &mut egui::Ui, lang: Lang, _actions: &mut Vec<Action>) {
+        let context = self.sequence_context();
+        self.sequence
+            .ui(ui, lang, &mut self.settings.sequence, context);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {

@@ -27,6 +27,7 @@ pub fn udp_settings(lang: Lang, target: Option<SocketAddr>) -> Settings {
             local_port: "0".to_owned(),
             target: target.map_or_else(|| "127.0.0.1:9".to_owned(), |to| to.to_string()),
             multicast: Default::default(),
+            sequence: Default::default(),
             send: Default::default(),
             display: DisplaySettings {
                 encoding: TextEncoding::Utf8,

@@ -97,5 +97,4 @@ impl Texts {
             (false, Lang::En) => format!("{group} on {iface}"),
         }
     }
-
 }
