@@ -18,6 +18,7 @@
 //! JSON the values keep the raw text and only the line itself is escaped (`output.rs`).
 
 mod capture_args;
+mod echo;
 mod file;
 mod frame_args;
 mod output;
@@ -73,6 +74,8 @@ pub enum Command {
     Reach(reach::ReachArgs),
     /// Relay: sit between a client and its server, print both directions, inject faults
     Relay(relay::RelayArgs),
+    /// Echo: answer every TCP read or UDP datagram with itself, to measure a link from the other end
+    Echo(echo::EchoArgs),
     /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
     Run(run::RunArgs),
 }
@@ -123,6 +126,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Tcp(command) => tcp::run(command, lang),
         Command::File(command) => file::run(command, lang),
         Command::Relay(args) => relay::run(args, lang),
+        Command::Echo(args) => echo::run(args, lang),
         Command::Run(args) => match run::run(args, lang) {
             Ok(true) => Ok(()),
             // A failed expectation is an answer, already printed: exit 3.

@@ -25,6 +25,7 @@ pub mod address;
 pub mod auto_reply;
 pub mod capture;
 pub mod counters;
+pub mod echo;
 pub mod error;
 pub mod file_download;
 pub mod file_names;

@@ -2,6 +2,7 @@
 //! is a compile error, not a blank button.
 
 mod cli;
+mod echo;
 mod en;
 mod encoding;
 mod file_download;
