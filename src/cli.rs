@@ -26,6 +26,7 @@ mod reach;
 mod relay;
 mod signals;
 mod tcp;
+mod tls_args;
 mod udp;
 mod usage;
 

@@ -39,6 +39,7 @@ pub mod repeat;
 pub mod send_job;
 pub mod tcp_client;
 pub mod tcp_server;
+pub mod tls;
 pub mod udp;
 mod worker;
 

@@ -9,12 +9,14 @@ mod input;
 mod reach;
 mod relay;
 mod settings;
+mod tls;
 
 use std::fmt;
 
 use super::Lang;
 use crate::codec::{FrameFault, FramingError};
 use crate::engine::relay::{FaultError, RelayError};
+use crate::engine::tls::{TlsError, VerifyFailure};
 use crate::engine::{AutoReplyError, DownloadError, EngineError, InputError, NameProblem, Refusal};
 use crate::settings_home::PortableProblem;
 pub use reach::describe_reach;
@@ -52,4 +54,6 @@ display_in_english!(
     FaultError,
     FramingError,
     FrameFault,
+    TlsError,
+    VerifyFailure,
 );
