@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::CliError;
 use super::output::Printer;
@@ -140,6 +140,24 @@ pub fn alpn_list(text: Option<&str>) -> Vec<String> {
 /// The `tls` event: JSON with `version`, `cipher`, `alpn`, `peer_cert`, or lines in words.
 /// `client`: a server's client (its number and address).
 pub fn print_tls(printer: &Printer, info: &TlsInfo, client: Option<(u64, SocketAddr)>) {
+    let (prefix, extra) = match client {
+        Some((id, peer)) => (
+            Some(format!("#{id} {peer}")),
+            json!({ "client": id, "peer": peer.to_string() }),
+        ),
+        None => (None, json!({})),
+    };
+    print_tls_with(printer, info, prefix, extra);
+}
+
+/// A relay pair's side: `side` is "client" (the relay answered as the server)
+/// or "server" (the relay spoke TLS to the target).
+pub fn print_relay_tls(printer: &Printer, info: &TlsInfo, pair: u64, side: &str) {
+    let prefix = Some(format!("#{pair} {side}"));
+    print_tls_with(printer, info, prefix, json!({ "pair": pair, "side": side }));
+}
+
+fn print_tls_with(printer: &Printer, info: &TlsInfo, prefix: Option<String>, extra: Value) {
     let texts = printer.lang.texts();
     let peer_cert = info.peer_chain.first().map(|cert| {
         json!({
@@ -164,8 +182,8 @@ pub fn print_tls(printer: &Printer, info: &TlsInfo, client: Option<(u64, SocketA
         })
         .collect();
     let mut line = texts.tls_handshake_done(info);
-    if let Some((id, peer)) = client {
-        line = format!("#{id} {peer}: {line}");
+    if let Some(prefix) = prefix {
+        line = format!("{prefix}: {line}");
     }
     if info.peer_chain.is_empty() {
         line = format!("{line}; {}", texts.tls_no_peer_cert());
@@ -189,9 +207,8 @@ pub fn print_tls(printer: &Printer, info: &TlsInfo, client: Option<(u64, SocketA
         "peer_cert": peer_cert,
         "peer_chain": chain,
     });
-    if let (Some((id, peer)), Some(map)) = (client, fields.as_object_mut()) {
-        map.insert("client".to_owned(), json!(id));
-        map.insert("peer".to_owned(), json!(peer.to_string()));
+    if let (Some(map), Value::Object(extra)) = (fields.as_object_mut(), extra) {
+        map.extend(extra);
     }
     printer.event("tls", fields, "");
 }

@@ -90,6 +90,12 @@ impl TlsDuplex {
 
     /// Encrypts and writes all of `data`, waiting for the peer to take it.
     pub fn send(&self, data: &[u8]) -> io::Result<()> {
+        self.send_unless(data, &|| false)
+    }
+
+    /// Like [`send`](Self::send) on a socket with a write timeout: a write that
+    /// times out is retried until `stop` says the pair is ending (then `Interrupted`).
+    pub fn send_unless(&self, data: &[u8], stop: &dyn Fn() -> bool) -> io::Result<()> {
         {
             let _turn = self
                 .write_turn
@@ -103,7 +109,7 @@ impl TlsDuplex {
                     rest = &rest[taken..];
                     take_records(&mut conn)
                 };
-                (&self.socket).write_all(&records)?;
+                write_records(&self.socket, &records, stop)?;
             }
         }
         self.flush_if_free();
@@ -118,7 +124,7 @@ impl TlsDuplex {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let records = take_records(&mut self.lock());
-        (&self.socket).write_all(&records)
+        write_records(&self.socket, &records, &|| false)
     }
 
     /// Writes what the session has queued, unless a writer holds the turn.
@@ -128,11 +134,40 @@ impl TlsDuplex {
         };
         loop {
             let records = take_records(&mut self.lock());
-            if records.is_empty() || (&self.socket).write_all(&records).is_err() {
+            if records.is_empty() || write_records(&self.socket, &records, &|| false).is_err() {
                 return;
             }
         }
     }
+}
+
+/// Writes all of `records`; a write timeout is waited out unless `stop` says so
+/// (a record cut in half would break the session).
+fn write_records(
+    socket: &TcpStream,
+    mut records: &[u8],
+    stop: &dyn Fn() -> bool,
+) -> io::Result<()> {
+    let mut socket = socket;
+    while !records.is_empty() {
+        match socket.write(records) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(len) => records = &records[len..],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                if stop() {
+                    return Err(io::ErrorKind::Interrupted.into());
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
 }
 
 /// The records the session has ready for the wire.
