@@ -55,6 +55,7 @@ fn run(wire: &'static [u8], framing: Framing) -> Outcome {
     });
     let (tx, rx) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
+        tls: None,
         host: "127.0.0.1".to_owned(),
         port,
         local_port: None,

@@ -28,6 +28,7 @@ mod relay;
 mod run;
 mod signals;
 mod tcp;
+mod tls_args;
 mod udp;
 mod usage;
 

@@ -281,6 +281,7 @@ fn tcp_client_and_server_capture_both_directions() {
     let (client_tx, client_events) = crossbeam_channel::unbounded();
     let client = TcpClient::connect(
         TcpClientConfig {
+            tls: None,
             host: "127.0.0.1".to_owned(),
             port: server_addr.port(),
             local_port: None,

@@ -269,6 +269,7 @@ fn a_tcp_client_tab_behind_a_fast_server_counts_everything() {
     let port = listener.local_addr().expect("addr").port();
     let (tx, events) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
+        tls: None,
         host: "127.0.0.1".to_owned(),
         port,
         local_port: None,
@@ -350,6 +351,7 @@ fn a_stuck_reader_of_a_lossless_client_ends_when_the_client_closes() {
     let port = listener.local_addr().expect("addr").port();
     let (tx, _events) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
+        tls: None,
         host: "127.0.0.1".to_owned(),
         port,
         local_port: None,

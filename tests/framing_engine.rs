@@ -49,6 +49,7 @@ fn messages() -> Vec<Vec<u8>> {
 fn client(port: u16, framing: Framing) -> (TcpClient, Receiver<TcpClientEvent>) {
     let (tx, rx) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
+        tls: None,
         host: "127.0.0.1".into(),
         port,
         local_port: None,

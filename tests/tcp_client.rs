@@ -13,6 +13,7 @@ const WAIT: Duration = Duration::from_secs(10);
 fn connect(port: u16) -> (TcpClient, Receiver<TcpClientEvent>) {
     let (tx, rx) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
+        tls: None,
         host: "127.0.0.1".into(),
         port,
         local_port: None,

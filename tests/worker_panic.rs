@@ -111,6 +111,7 @@ fn udp_send_panic_is_reported_and_closes_the_socket() {
 fn tcp_client(server: SocketAddr) -> (TcpClient, Receiver<TcpClientEvent>) {
     let (tx, rx) = crossbeam_channel::unbounded();
     let config = TcpClientConfig {
+        tls: None,
         host: server.ip().to_string(),
         port: server.port(),
         local_port: None,

@@ -107,6 +107,7 @@ impl Tally {
                 self.problem(format!("SendFailed: {error}"));
             }
             TcpServerEvent::Listening { .. }
+            | TcpServerEvent::Tls { .. }
             | TcpServerEvent::StoppedListening
             | TcpServerEvent::Skipped(_) => {}
         }

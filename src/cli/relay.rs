@@ -3,6 +3,7 @@
 //! the relay stops reading, and TCP flow control slows the sender.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Local};
@@ -12,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::capture_args::{self, CaptureArgs};
 use super::output::Printer;
+use super::tls_args::{ClientTlsArgs, print_relay_tls, print_server_cert, server_tls};
 use super::{CliError, parse_encoding, parse_seconds};
 use crate::codec::{StreamDecoder, TextEncoding, format_hex, format_hex_compact};
 use crate::engine::address::parse_bind_arg;
@@ -111,6 +113,30 @@ pub struct RelayArgs {
     timeout: Option<f64>,
     #[command(flatten)]
     capture: CaptureArgs,
+    /// TCP: speak TLS with clients (needs --cert and --key, or --self-signed); the relay then reads their session in clear
+    #[arg(long = "tls-listen", conflicts_with = "udp")]
+    tls_listen: bool,
+    /// With --tls-listen: the certificate chain clients are shown (PEM)
+    #[arg(long, value_name = "PEM", requires_all = ["tls_listen", "key"], conflicts_with = "self_signed")]
+    cert: Option<PathBuf>,
+    /// With --tls-listen: the certificate's private key (PEM)
+    #[arg(long, value_name = "PEM", requires_all = ["tls_listen", "cert"])]
+    key: Option<PathBuf>,
+    /// With --tls-listen: make a certificate on the spot for this machine's names and addresses
+    #[arg(long = "self-signed", requires = "tls_listen")]
+    self_signed: bool,
+    /// TCP: speak TLS to the server (verifying it against the system's roots)
+    #[arg(long = "tls-upstream", conflicts_with = "udp")]
+    tls_upstream: bool,
+    /// With --tls-upstream: do not verify the server's certificate (testing only)
+    #[arg(long, requires = "tls_upstream", conflicts_with = "ca")]
+    insecure: bool,
+    /// With --tls-upstream: also trust the CA certificate(s) in this PEM file
+    #[arg(long, value_name = "PEM", requires = "tls_upstream")]
+    ca: Option<PathBuf>,
+    /// With --tls-upstream: the server name to ask for and check (default: the host of --to)
+    #[arg(long, value_name = "NAME", requires = "tls_upstream")]
+    sni: Option<String>,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -133,7 +159,25 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
     } else {
         RelayProtocol::Tcp
     };
+    let upstream_tls = ClientTlsArgs {
+        tls: args.tls_upstream,
+        insecure: args.insecure,
+        ca: args.ca.clone(),
+        sni: args.sni.clone(),
+        alpn: None,
+    };
+    let tls_upstream = upstream_tls.options(&host, lang)?;
+    let tls_listen = server_tls(
+        args.tls_listen,
+        args.cert.as_ref(),
+        args.key.as_ref(),
+        args.self_signed,
+        false,
+        lang,
+    )?;
     let mut config = RelayConfig::new(listen, host, port, protocol);
+    config.tls_listen = tls_listen.clone();
+    config.tls_upstream = tls_upstream;
     config.connect_timeout =
         positive_seconds(Some(args.connect_timeout), lang)?.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     config.udp_idle = positive_seconds(args.udp_idle, lang)?.unwrap_or(DEFAULT_UDP_IDLE);
@@ -182,6 +226,9 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
             hex: args.hex,
         },
     };
+    if let Some(identity) = &tls_listen {
+        print_server_cert(&log.printer, identity);
+    }
     loop {
         let quiet = idle.map_or_else(crossbeam_channel::never, crossbeam_channel::after);
         select! {
@@ -325,6 +372,13 @@ impl RelayLog {
         let lang = printer.lang;
         let texts = lang.texts();
         match event {
+            RelayEvent::TlsReady { pair, side, info } => {
+                let who = match side {
+                    Side::Client => "client",
+                    _ => "server",
+                };
+                print_relay_tls(printer, info, *pair, who);
+            }
             RelayEvent::Listening { local, protocol } => printer.event(
                 "listening",
                 json!({

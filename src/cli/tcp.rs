@@ -12,6 +12,7 @@ use super::capture_args::{self, CaptureArgs};
 use super::frame_args::{FrameArgs, FramePrint, print_dropped};
 use super::output::{Flow, PayloadTag, Printer};
 use super::payload_args::{FilePlan, PayloadArgs, parse_interval, parse_repeat};
+use super::tls_args::{ClientTlsArgs, print_tls};
 use super::{CliError, parse_seconds};
 use crate::codec::{Framing, MessageMaker, SeqCounter, StreamDecoder};
 use crate::engine::send_job::FILE_STREAM_PIECE;
@@ -80,6 +81,8 @@ pub struct ConnectArgs {
     frame: FrameArgs,
     #[command(flatten)]
     capture: CaptureArgs,
+    #[command(flatten)]
+    tls: ClientTlsArgs,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -110,6 +113,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
     };
     let encoding = args.payload.encoding(lang)?;
     let framing = args.frame.framing(lang)?;
+    let tls = args.tls.options(&host, lang)?;
     let options = args.payload.send_options(lang)?;
     let counter = SeqCounter::default();
     let payloads = args
@@ -168,6 +172,7 @@ fn connect(args: ConnectArgs, lang: Lang) -> Result<(), CliError> {
         // by TCP flow control, as with nc.
         flow: FlowConfig::lossless(),
         framing: framing.clone(),
+        tls,
     };
     let sink = capture_args::sink(capture.as_ref());
     let client = TcpClient::connect_with_capture(config, sink, tx, no_waker())
@@ -429,6 +434,7 @@ impl Session {
                     &texts.tcp_connected(*local, *peer),
                 );
             }
+            TcpClientEvent::Tls(info) => print_tls(&self.printer, info, None),
             TcpClientEvent::Received { data, at, frame } if self.framed => {
                 if let Some(peer) = self.peer {
                     let print = FramePrint::new(&self.printer, data, *frame);

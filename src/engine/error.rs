@@ -85,6 +85,8 @@ pub enum EngineError {
     UpstreamNotReady {
         pair: u64,
     },
+    /// The TLS handshake or session failed (verification, a refusal, a timeout).
+    Tls(super::tls::TlsError),
     Io {
         op: IoOp,
         kind: io::ErrorKind,

@@ -41,6 +41,7 @@ pub mod send_job;
 pub mod sequence;
 pub mod tcp_client;
 pub mod tcp_server;
+pub mod tls;
 pub mod udp;
 mod worker;
 

@@ -22,6 +22,7 @@ mod pump;
 mod shaper;
 mod shared;
 mod tcp;
+mod tls;
 mod udp;
 
 use std::collections::HashMap;
@@ -170,6 +171,13 @@ pub enum RelayEvent {
         peer: SocketAddr,
         at: SystemTime,
     },
+    /// A TLS side's handshake is done (`side`: Client when the relay answered as
+    /// the server, Server when it spoke TLS to the target); data on it is plaintext.
+    TlsReady {
+        pair: PairId,
+        side: Side,
+        info: crate::engine::tls::TlsInfo,
+    },
     /// The target could not be reached; the client is closed (TCP: reset).
     UpstreamFailed {
         pair: PairId,
@@ -277,6 +285,8 @@ impl Relay {
             local,
             connect_timeout: config.connect_timeout,
             max_pairs: config.max_pairs.max(1),
+            tls_listen: config.tls_listen,
+            tls_upstream: config.tls_upstream,
         });
         // Said before any thread starts, so `Listening` comes before any `Accepted`.
         shared.report(RelayEvent::Listening {

@@ -15,10 +15,18 @@ use crossbeam_channel::{Sender, TrySendError};
 use super::capture::{CaptureSink, CaptureSlot};
 use super::error::WorkerRole;
 use super::flow::{Flow, FlowConfig, Payload, Skipped, Way};
+use super::tls::{TlsClientOptions, TlsInfo, client_connection};
 use super::worker::{PanicSwitch, Worker};
 use super::{Counters, EngineError, Waker};
 use crate::codec::framing::{FrameFault, FrameItem, FrameNote, Frames, Framing};
 pub(crate) use connect::open_stream;
+
+/// What the writer thread is asked to do.
+enum Outgoing {
+    Data(Vec<u8>),
+    /// TLS: close_notify, then FIN (what `shutdown_write` is on a plain connection).
+    EndWrites,
+}
 
 /// Messages waiting for a slow peer before new ones are refused.
 pub const SEND_QUEUE_LEN: usize = 1024;
@@ -36,6 +44,9 @@ pub struct TcpClientConfig {
     pub flow: FlowConfig,
     /// Where one received message ends: one `Received` per frame.
     pub framing: Framing,
+    /// TLS over the connection, after `Connected`; `None`: plain TCP. Events,
+    /// counters and capture then hold the plaintext.
+    pub tls: Option<TlsClientOptions>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +55,9 @@ pub enum TcpClientEvent {
         local: SocketAddr,
         peer: SocketAddr,
     },
+    /// The TLS handshake is done (TLS only, right after `Connected`): what was
+    /// agreed and the server's certificates. Data follows.
+    Tls(TlsInfo),
     /// One frame (with the default framing: one read). Counters and capture
     /// still go by reads.
     Received {
@@ -95,9 +109,10 @@ struct PanicSwitches {
 /// Sends on a client connection from another thread; cheap to clone.
 #[derive(Clone)]
 pub struct TcpClientSender {
-    commands: Sender<Vec<u8>>,
+    commands: Sender<Outgoing>,
     stream: Arc<OnceLock<TcpStream>>,
     stop: Arc<AtomicBool>,
+    tls: bool,
 }
 
 impl TcpClientSender {
@@ -106,12 +121,14 @@ impl TcpClientSender {
         if self.stream.get().is_none() || self.stop.load(Ordering::Relaxed) {
             return Err(EngineError::NotConnected);
         }
-        self.commands.try_send(data).map_err(|err| match err {
-            TrySendError::Full(_) => EngineError::SendQueueFull {
-                queued: SEND_QUEUE_LEN,
-            },
-            TrySendError::Disconnected(_) => EngineError::NotConnected,
-        })
+        self.commands
+            .try_send(Outgoing::Data(data))
+            .map_err(|err| match err {
+                TrySendError::Full(_) => EngineError::SendQueueFull {
+                    queued: SEND_QUEUE_LEN,
+                },
+                TrySendError::Disconnected(_) => EngineError::NotConnected,
+            })
     }
 }
 
@@ -189,6 +206,13 @@ impl TcpClient {
         events: Sender<TcpClientEvent>,
         waker: Waker,
     ) -> Result<Self, EngineError> {
+        // Bad TLS input (a CA file that is missing, a bad SNI) is refused before connecting.
+        let tls = match &config.tls {
+            Some(options) => {
+                Some(client_connection(options, &config.host).map_err(EngineError::Tls)?)
+            }
+            None => None,
+        };
         let (commands, queue) = crossbeam_channel::bounded(SEND_QUEUE_LEN);
         let stream = Arc::new(OnceLock::new());
         let link = Link {
@@ -208,6 +232,7 @@ impl TcpClient {
                 commands,
                 stream: stream.clone(),
                 stop: link.stop.clone(),
+                tls: tls.is_some(),
             },
             stream: stream.clone(),
             stop: link.stop.clone(),
@@ -224,7 +249,7 @@ impl TcpClient {
         )
         .stack_size(THREAD_STACK)
         .spawn(
-            move || connection::run_connection(&config, &link, &stream, queue),
+            move || connection::run_connection(&config, tls, &link, &stream, queue),
             move |error| connection::reader_panicked(&panicked_link, &panicked_stream, error),
         )?;
         Ok(client)
@@ -269,7 +294,11 @@ impl TcpClient {
 
     /// Says "no more from us" (FIN) but keeps reading, so the peer's last words
     /// (the tutorial's server answers a close with 再见!) still arrive.
+    /// With TLS, close_notify goes first (through the writer, after what is queued).
     pub fn shutdown_write(&self) {
+        if self.sender.tls && self.sender.commands.try_send(Outgoing::EndWrites).is_ok() {
+            return;
+        }
         if let Some(stream) = self.stream.get() {
             let _ = stream.shutdown(Shutdown::Write);
         }

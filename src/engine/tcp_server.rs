@@ -11,6 +11,7 @@ mod poll_set;
 mod reader;
 mod service;
 mod shared;
+mod tls_session;
 mod writer;
 
 use std::collections::HashMap;
@@ -25,6 +26,7 @@ use super::auto_reply::AutoReply;
 use super::capture::{CaptureSink, CaptureSlot};
 use super::flow::{Flow, FlowConfig, Payload, Skipped};
 use super::listener::{AcceptLoop, bind_listener};
+use super::tls::{ServerIdentity, TlsInfo};
 use super::{Counters, EngineError, Waker};
 use crate::codec::framing::{FrameFault, FrameNote, Framing};
 use shared::{Reporter, Shared};
@@ -49,6 +51,8 @@ pub struct TcpServerConfig {
     /// Where one message of a client ends: one `Received` (and one auto-reply
     /// decision) per frame.
     pub framing: Framing,
+    /// TLS with every client; events, counters and capture then hold plaintext.
+    pub tls: Option<ServerIdentity>,
 }
 
 impl TcpServerConfig {
@@ -60,6 +64,7 @@ impl TcpServerConfig {
             auto_reply: AutoReply::none(),
             flow: FlowConfig::default(),
             framing: Framing::AsRead,
+            tls: None,
         }
     }
 }
@@ -96,6 +101,13 @@ pub enum TcpServerEvent {
     /// `accept` failed (e.g. out of file descriptors); the server keeps trying.
     AcceptFailed(EngineError),
     Connected(ClientInfo),
+    /// A TLS client's handshake is done: what was agreed, and its certificate if
+    /// it showed one (TLS only; its data follows).
+    Tls {
+        client: ClientId,
+        peer: SocketAddr,
+        info: TlsInfo,
+    },
     /// A connection was accepted and closed at once (client cap, no thread).
     Refused {
         peer: SocketAddr,
@@ -183,6 +195,7 @@ impl TcpServer {
             clients: Mutex::new(HashMap::new()),
             auto_reply: RwLock::new(Arc::new(config.auto_reply)),
             framing: config.framing,
+            tls: config.tls.map(|identity| identity.config),
             max_clients: AtomicUsize::new(config.max_clients.max(1)),
             backlog: config.backlog,
             accept: Mutex::new(None),

@@ -20,6 +20,7 @@ mod size;
 mod tcp_client;
 mod tcp_server;
 mod teaching;
+mod tls;
 mod udp;
 mod zh;
 

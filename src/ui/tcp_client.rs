@@ -198,6 +198,8 @@ impl TrafficTab for TcpClientTab {
                     .view
                     .caption(|texts| texts.caption_connected(peer));
             }
+            // Shown by the TLS panel (next commit); the log is unchanged.
+            TcpClientEvent::Tls(_) => {}
             TcpClientEvent::Received { data, at, frame } => {
                 // Always through the decoder, so its state stays right while paused.
                 let text = (!self.framed).then(|| {
@@ -450,6 +452,7 @@ impl TcpClientTab {
         };
         self.framed = framing != Framing::AsRead;
         let config = TcpClientConfig {
+            tls: None,
             host,
             port,
             local_port,

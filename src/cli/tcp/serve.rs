@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::cli::capture_args::{self, CaptureArgs};
 use crate::cli::frame_args::{FrameArgs, FramePrint, print_dropped};
 use crate::cli::output::{Flow, PayloadTag, Printer};
+use crate::cli::tls_args::{ServerTlsArgs, print_server_cert, print_tls};
 use crate::cli::{CliError, parse_encoding, parse_seconds};
 use crate::codec::{Framing, StreamDecoder};
 use crate::engine::address::parse_bind_arg;
@@ -56,6 +57,8 @@ pub struct ServeArgs {
     frame: FrameArgs,
     #[command(flatten)]
     capture: CaptureArgs,
+    #[command(flatten)]
+    tls: ServerTlsArgs,
     /// One JSON object per event
     #[arg(long)]
     json: bool,
@@ -70,7 +73,9 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     let spec = auto_reply_spec(&args, lang)?;
     let framing = args.frame.framing(lang)?;
     let auto_reply = AutoReply::compile(&spec, encoding).map_err(|e| input(&e))?;
+    let tls = args.tls.identity(lang)?;
     let config = TcpServerConfig {
+        tls: tls.clone(),
         max_clients,
         auto_reply,
         // Print everything: clients sending faster than stdout takes are slowed
@@ -95,6 +100,9 @@ pub fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         received: 0,
         framed: framing != Framing::AsRead,
     };
+    if let Some(identity) = &tls {
+        print_server_cert(&log.printer, identity);
+    }
     // An internal error (a worker thread panicked) makes the exit code 1; one in
     // the accept thread also ends the run, as nothing listens any more.
     let mut failure = None;
@@ -261,6 +269,9 @@ impl ServerLog {
                     }),
                     &texts.client_connected(info.peer),
                 );
+            }
+            TcpServerEvent::Tls { client, peer, info } => {
+                print_tls(printer, info, Some((*client, *peer)));
             }
             TcpServerEvent::Refused { peer, error } => {
                 let message = error.describe(lang);

@@ -32,6 +32,10 @@ pub struct RelayConfig {
     pub backlog: i32,
     /// How events reach a consumer that falls behind (one budget for all pairs).
     pub flow: FlowConfig,
+    /// TCP: TLS toward the client; the relay then reads the session in clear.
+    pub tls_listen: Option<crate::engine::tls::ServerIdentity>,
+    /// TCP: TLS toward the target.
+    pub tls_upstream: Option<crate::engine::tls::TlsClientOptions>,
 }
 
 impl RelayConfig {
@@ -50,6 +54,8 @@ impl RelayConfig {
             s2c: Faults::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             udp_idle: DEFAULT_UDP_IDLE,
+            tls_listen: None,
+            tls_upstream: None,
             max_pairs: DEFAULT_MAX_PAIRS,
             backlog: LISTEN_BACKLOG,
             flow: FlowConfig::default(),

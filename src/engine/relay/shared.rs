@@ -40,6 +40,10 @@ pub(super) struct Shared {
     pub local: SocketAddr,
     pub connect_timeout: Duration,
     pub max_pairs: usize,
+    /// TCP: TLS toward clients (the relay answers as the server).
+    pub tls_listen: Option<super::super::tls::ServerIdentity>,
+    /// TCP: TLS toward the target (the relay is its client).
+    pub tls_upstream: Option<super::super::tls::TlsClientOptions>,
 }
 
 impl Shared {

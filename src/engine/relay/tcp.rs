@@ -21,17 +21,19 @@ use super::super::EngineError;
 use super::super::error::{IoOp, WorkerRole};
 use super::super::listener::AcceptHandler;
 use super::super::tcp_client::open_stream;
+use super::super::tls::TlsDuplex;
 use super::super::worker::Worker;
 use super::inject::{InjectQueue, InjectSink};
 use super::pump::{Got, Pump, PumpEnd, SendError, Sink, Source};
 use super::shared::{PairLink, Shared};
+use super::tls::{TlsSink, TlsSource, accept_client, connect_server};
 use super::{CloseHow, Direction, PairId, RelayCounters, RelayEvent, Side};
 
 /// Each thread only moves bytes; its buffer is on the heap.
 const THREAD_STACK: usize = 256 * 1024;
 /// A write waiting on a peer that does not read looks this often whether the
 /// pair is ending (and, on Windows, a read waiting for data).
-const WRITE_POLL: Duration = Duration::from_millis(250);
+pub(super) const WRITE_POLL: Duration = Duration::from_millis(250);
 
 pub(super) struct Pair {
     id: PairId,
@@ -40,6 +42,10 @@ pub(super) struct Pair {
     server: OnceLock<TcpStream>,
     /// The target's address, set before `server`.
     target: OnceLock<SocketAddr>,
+    /// TLS toward the client (the relay answers as the server), once its handshake is done.
+    client_tls: OnceLock<Arc<TlsDuplex>>,
+    /// TLS toward the target, set before `server`.
+    server_tls: OnceLock<Arc<TlsDuplex>>,
     /// Whose turn it is to write, per direction: the pump's or an injection's.
     turns: [Mutex<()>; 2],
     injections: [InjectQueue; 2],
@@ -104,12 +110,25 @@ impl InjectSink for Pair {
             Direction::S2c => &self.client,
         };
         let stop = || self.ending.load(Ordering::Relaxed);
-        TcpSink {
-            stream,
-            turn: &self.turns[direction.index()],
-            stop: &stop,
+        let turn = &self.turns[direction.index()];
+        let tls = match direction {
+            Direction::C2s => self.server_tls.get(),
+            Direction::S2c => self.client_tls.get(),
+        };
+        match tls {
+            Some(tls) => TlsSink {
+                tls,
+                turn,
+                stop: &stop,
+            }
+            .send(data),
+            None => TcpSink {
+                stream,
+                turn,
+                stop: &stop,
+            }
+            .send(data),
         }
-        .send(data)
     }
 }
 
@@ -152,6 +171,8 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, client_addr: SocketAddr) {
         client: stream,
         server: OnceLock::new(),
         target: OnceLock::new(),
+        client_tls: OnceLock::new(),
+        server_tls: OnceLock::new(),
         turns: Default::default(),
         injections: Default::default(),
         ending: AtomicBool::new(false),
@@ -202,7 +223,41 @@ fn closed(pair: PairId, by: Side, how: CloseHow) -> RelayEvent {
 /// The first thread: connects to the target, starts the other direction, then
 /// pumps client → server.
 fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
-    let (server, peer) = match connect_upstream(shared) {
+    if let Some(identity) = &shared.tls_listen {
+        match accept_client(identity, &pair.client) {
+            Ok((tls, info)) => {
+                let _ = pair.client_tls.set(tls);
+                shared.report(RelayEvent::TlsReady {
+                    pair: pair.id,
+                    side: Side::Client,
+                    info,
+                });
+            }
+            Err(error) => {
+                if pair.claim_end() {
+                    pair.abort(false);
+                    let how = CloseHow::Error(EngineError::Tls(error));
+                    shared.report(closed(pair.id, Side::Client, how));
+                }
+                thread_done(shared, pair);
+                return;
+            }
+        }
+    }
+    let upstream = connect_upstream(shared).and_then(|(server, peer)| {
+        if let Some(options) = &shared.tls_upstream {
+            let (tls, info) =
+                connect_server(options, &shared.target_host, &server).map_err(EngineError::Tls)?;
+            let _ = pair.server_tls.set(tls);
+            shared.report(RelayEvent::TlsReady {
+                pair: pair.id,
+                side: Side::Server,
+                info,
+            });
+        }
+        Ok((server, peer))
+    });
+    let (server, peer) = match upstream {
         Ok(connected) => connected,
         Err(error) => {
             // The client is closed the way a refused connect would be: with a reset.
@@ -310,17 +365,31 @@ fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_add
         counters: &pair.counters,
         stop: &stop,
     };
-    let end = pump.run(
-        &mut TcpSource {
+    let (source_tls, sink_tls) = match direction {
+        Direction::C2s => (pair.client_tls.get(), pair.server_tls.get()),
+        Direction::S2c => (pair.server_tls.get(), pair.client_tls.get()),
+    };
+    let turn = &pair.turns[direction.index()];
+    let mut source = match source_tls {
+        Some(tls) => AnySource::Tls(TlsSource::new(source, tls)),
+        None => AnySource::Plain(TcpSource {
             stream: source,
             timeout: None,
-        },
-        &mut TcpSink {
-            stream: sink,
-            turn: &pair.turns[direction.index()],
+        }),
+    };
+    let mut sink_end = match sink_tls {
+        Some(tls) => AnySink::Tls(TlsSink {
+            tls,
+            turn,
             stop: &stop,
-        },
-    );
+        }),
+        None => AnySink::Plain(TcpSink {
+            stream: sink,
+            turn,
+            stop: &stop,
+        }),
+    };
+    let end = pump.run(&mut source, &mut sink_end);
     let (source_side, sink_side) = match direction {
         Direction::C2s => (Side::Client, Side::Server),
         Direction::S2c => (Side::Server, Side::Client),
@@ -366,6 +435,36 @@ fn broke(shared: &Shared, pair: &Pair, side: Side, error: &io::Error, op: IoOp) 
 fn thread_done(shared: &Shared, pair: &Pair) {
     if pair.threads.fetch_sub(1, Ordering::SeqCst) == 1 {
         shared.ended(pair.id, &pair.counters);
+    }
+}
+
+/// A side's source, plain or TLS.
+enum AnySource<'a> {
+    Plain(TcpSource<'a>),
+    Tls(TlsSource<'a>),
+}
+
+impl Source for AnySource<'_> {
+    fn recv(&mut self, buf: &mut [u8], wait: Option<Duration>) -> Got {
+        match self {
+            AnySource::Plain(source) => source.recv(buf, wait),
+            AnySource::Tls(source) => source.recv(buf, wait),
+        }
+    }
+}
+
+/// A side's sink, plain or TLS.
+enum AnySink<'a> {
+    Plain(TcpSink<'a>),
+    Tls(TlsSink<'a>),
+}
+
+impl Sink for AnySink<'_> {
+    fn send(&mut self, data: &[u8]) -> Result<(), SendError> {
+        match self {
+            AnySink::Plain(sink) => sink.send(data),
+            AnySink::Tls(sink) => sink.send(data),
+        }
     }
 }
 

@@ -1,6 +1,9 @@
-//! One connection's threads: the first connects, then reads until the end; the
-//! writer sends what is queued. Whichever panics, the connection is closed and
-//! ends with `Failed` carrying the error.
+//! One connection's threads: the first connects (and does the TLS handshake),
+//! then reads until the end; the writer sends what is queued. Whichever panics,
+//! the connection is closed and ends with `Failed` carrying the error.
+//!
+//! With TLS the two threads share one session through [`TlsDuplex`]: each does
+//! its socket calls outside the session's lock (see `engine/tls/duplex.rs`).
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -13,16 +16,18 @@ use crossbeam_channel::Receiver;
 use super::super::EngineError;
 use super::super::capture::CaptureDirection;
 use super::super::error::{IoOp, WorkerRole};
+use super::super::tls::{HANDSHAKE_TIMEOUT, TlsDuplex, handshake};
 use super::super::worker::Worker;
 use super::connect::open_stream;
-use super::{Link, THREAD_STACK, TcpClientConfig, TcpClientEvent};
+use super::{Link, Outgoing, THREAD_STACK, TcpClientConfig, TcpClientEvent};
 use crate::codec::Framer;
 
 pub(super) fn run_connection(
     config: &TcpClientConfig,
+    tls: Option<rustls::ClientConnection>,
     link: &Link,
     shared: &Arc<OnceLock<TcpStream>>,
-    queue: Receiver<Vec<u8>>,
+    queue: Receiver<Outgoing>,
 ) {
     link.flow.worker_started();
     let opened = open_stream(
@@ -55,6 +60,17 @@ pub(super) fn run_connection(
         let _ = shared.set(handle);
     }
     link.report(TcpClientEvent::Connected { local, peer });
+    let duplex = match tls {
+        Some(session) => match secure(session, &stream, &writer, link) {
+            Some(duplex) => Some(duplex),
+            None => return,
+        },
+        None => None,
+    };
+    let writer = Sink {
+        stream: writer,
+        tls: duplex.clone(),
+    };
     let (writer_link, panicked_link, panicked_stream) =
         (link.clone(), link.clone(), shared.clone());
     let spawned = Worker::new(WorkerRole::Send, format!("tcp-client-tx {peer}"))
@@ -68,11 +84,69 @@ pub(super) fn run_connection(
         let _ = stream.shutdown(Shutdown::Both);
         return;
     }
-    read_loop(stream, peer, link, Framer::new(config.framing.clone()));
+    read_loop(
+        stream,
+        duplex,
+        peer,
+        link,
+        Framer::new(config.framing.clone()),
+    );
 }
 
-fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link, mut framer: Framer) {
+/// The TLS handshake (with its deadline); `None` when it failed, and said so.
+fn secure(
+    session: rustls::ClientConnection,
+    stream: &TcpStream,
+    writer: &TcpStream,
+    link: &Link,
+) -> Option<Arc<TlsDuplex>> {
+    let mut session = rustls::Connection::from(session);
+    match handshake(&mut session, stream, HANDSHAKE_TIMEOUT) {
+        Ok(info) => {
+            link.report(TcpClientEvent::Tls(info));
+            let writer = writer.try_clone().ok()?;
+            Some(Arc::new(TlsDuplex::new(session, writer)))
+        }
+        Err(error) => {
+            link.stop.store(true, Ordering::SeqCst);
+            let _ = stream.shutdown(Shutdown::Both);
+            ended(link, TcpClientEvent::Failed(EngineError::Tls(error)));
+            None
+        }
+    }
+}
+
+/// Where the writer's bytes go: the socket, or the TLS session on it.
+struct Sink {
+    stream: TcpStream,
+    tls: Option<Arc<TlsDuplex>>,
+}
+
+impl Sink {
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        match &self.tls {
+            Some(tls) => tls.send(data),
+            None => self.stream.write_all(data),
+        }
+    }
+
+    fn end_writes(&self) {
+        if let Some(tls) = &self.tls {
+            let _ = tls.close_notify();
+        }
+        let _ = self.stream.shutdown(Shutdown::Write);
+    }
+}
+
+fn read_loop(
+    mut stream: TcpStream,
+    tls: Option<Arc<TlsDuplex>>,
+    peer: SocketAddr,
+    link: &Link,
+    mut framer: Framer,
+) {
     let mut buf = vec![0u8; 64 * 1024];
+    let mut plain = Vec::new();
     let mut gap = GapTimer::default();
     let end = loop {
         gap.arm(&stream, &framer);
@@ -81,11 +155,27 @@ fn read_loop(mut stream: TcpStream, peer: SocketAddr, link: &Link, mut framer: F
             Ok(0) => break TcpClientEvent::ClosedByPeer,
             Ok(len) => {
                 link.panics.read.check("read");
-                link.counters.record_rx(len);
+                let data = match &tls {
+                    None => &buf[..len],
+                    Some(tls) => {
+                        plain.clear();
+                        match tls.absorb(&buf[..len], &mut plain) {
+                            Ok(absorbed) if absorbed.peer_closed && plain.is_empty() => {
+                                break TcpClientEvent::ClosedByPeer;
+                            }
+                            Ok(_) => &plain[..],
+                            Err(error) => break TcpClientEvent::Failed(EngineError::Tls(error)),
+                        }
+                    }
+                };
+                if data.is_empty() {
+                    continue;
+                }
+                link.counters.record_rx(data.len());
                 // (No send/record ordering here: the writer's send may block on a
                 // peer that does not read, and must never hold up the reader.)
-                link.capture.record(CaptureDirection::Rx, peer, &buf[..len]);
-                link.report_frames(framer.push(&buf[..len]), SystemTime::now());
+                link.capture.record(CaptureDirection::Rx, peer, data);
+                link.report_frames(framer.push(data), SystemTime::now());
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             // The read timeout of idle framing: the peer was silent for the gap.
@@ -138,16 +228,23 @@ fn ended(link: &Link, end: TcpClientEvent) {
     link.report(end);
 }
 
-fn write_loop(mut stream: TcpStream, peer: SocketAddr, queue: &Receiver<Vec<u8>>, link: &Link) {
+fn write_loop(mut sink: Sink, peer: SocketAddr, queue: &Receiver<Outgoing>, link: &Link) {
     link.flow.worker_started();
-    for data in queue {
+    for outgoing in queue {
+        let data = match outgoing {
+            Outgoing::Data(data) => data,
+            Outgoing::EndWrites => {
+                sink.end_writes();
+                continue;
+            }
+        };
         if link.stop.load(Ordering::SeqCst) {
             break;
         }
         link.panics.send.check("send");
         // Stamped before the write: a reply read meanwhile must not look earlier.
         let at = SystemTime::now();
-        match stream.write_all(&data) {
+        match sink.write_all(&data) {
             Ok(()) => {
                 link.counters.record_tx(data.len());
                 link.capture.record(CaptureDirection::Tx, peer, &data);

@@ -10,6 +10,7 @@ use super::super::error::IoOp;
 use super::super::listener::AcceptHandler;
 use super::link::ClientLink;
 use super::shared::Shared;
+use super::tls_session::ServerSession;
 use super::{ClientInfo, CloseReason, TcpServerEvent};
 use crate::codec::Framer;
 
@@ -54,7 +55,16 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     // 10,000 clients must fit in a 20,000-descriptor limit.
     let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
     let framer = Framer::new(shared.framing.clone());
-    let link = Arc::new(ClientLink::new(id, peer, stream, framer));
+    let tls = match shared.tls.as_ref().map(ServerSession::new) {
+        None => None,
+        Some(Ok(session)) => Some(session),
+        Some(Err(error)) => {
+            drop(clients);
+            refuse(shared, &stream, peer, EngineError::Tls(error));
+            return;
+        }
+    };
+    let link = Arc::new(ClientLink::new(id, peer, stream, tls, framer));
     clients.insert(link.id, link.clone());
     drop(clients);
     let info = ClientInfo {

@@ -8,12 +8,15 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use super::super::worker::PanicSwitch;
 use super::super::{Counters, EngineError};
 use super::ClientId;
+use super::tls_session::ServerSession;
 use crate::codec::Framer;
 
 pub(super) struct ClientLink {
     pub id: ClientId,
     pub peer: SocketAddr,
     pub stream: TcpStream,
+    /// The TLS session, on a TLS server.
+    pub tls: Option<ServerSession>,
     pub counters: Arc<Counters>,
     /// Messages queued for the writer and not yet sent.
     pub queued: AtomicUsize,
@@ -33,11 +36,18 @@ pub(super) struct ClientLink {
 }
 
 impl ClientLink {
-    pub fn new(id: ClientId, peer: SocketAddr, stream: TcpStream, framer: Framer) -> Self {
+    pub fn new(
+        id: ClientId,
+        peer: SocketAddr,
+        stream: TcpStream,
+        tls: Option<ServerSession>,
+        framer: Framer,
+    ) -> Self {
         ClientLink {
             id,
             peer,
             stream,
+            tls,
             counters: Arc::new(Counters::default()),
             queued: 0.into(),
             overflow_reported: false.into(),

@@ -19,6 +19,7 @@ use polling::{Events, Poller};
 
 use super::super::EngineError;
 use super::super::error::{IoOp, WorkerRole};
+use super::super::tls::{HANDSHAKE_TIMEOUT, TlsError};
 use super::super::worker::{Worker, catch};
 use super::CloseReason;
 use super::link::ClientLink;
@@ -91,6 +92,7 @@ pub(super) fn spawn(
                 buf: vec![0; READ_BUFFER],
                 current: None,
                 gaps: HashMap::new(),
+                handshakes: HashMap::new(),
             };
             while let Err(error) = catch(WorkerRole::Receive, || reader.run(&inbox, &shared)) {
                 reader.drop_current(&shared, error);
@@ -112,6 +114,8 @@ struct Reader {
     /// Idle framing: when each client that has sent part of a frame will have
     /// been silent long enough for it to end.
     gaps: HashMap<Key, Instant>,
+    /// TLS: when each client still in its handshake must have finished it.
+    handshakes: HashMap<Key, Instant>,
 }
 
 impl Reader {
@@ -129,6 +133,7 @@ impl Reader {
             let _ = self.clients.wait(&mut events, self.next_wake());
             // Silences first: data that came after one belongs to the next frame.
             self.end_gaps(shared);
+            self.end_slow_handshakes(shared);
             for event in events.iter() {
                 self.current = Some(event.key);
                 self.serve(event.key, shared);
@@ -147,9 +152,16 @@ impl Reader {
                 // Accepted as the server was closing: it gets its `Closed` too.
                 link.hang_up();
             }
-            if let Err(err) = self.clients.add(link.clone()) {
-                let error = EngineError::io(IoOp::Receive, &err);
-                service::finish(&link, shared, CloseReason::Error(error));
+            match self.clients.add(link.clone()) {
+                Ok(key) if link.tls.is_some() => {
+                    self.handshakes
+                        .insert(key, Instant::now() + HANDSHAKE_TIMEOUT);
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let error = EngineError::io(IoOp::Receive, &err);
+                    service::finish(&link, shared, CloseReason::Error(error));
+                }
             }
         }
     }
@@ -170,8 +182,39 @@ impl Reader {
             Turn::Closed(reason) => reason,
         };
         self.gaps.remove(&key);
+        self.handshakes.remove(&key);
         self.clients.remove(key);
         service::finish(&link, shared, reason);
+    }
+
+    /// TLS: closes the clients whose handshake outlived its deadline (a client
+    /// that connects and says nothing must not hold a place for ever).
+    fn end_slow_handshakes(&mut self, shared: &Arc<Shared>) {
+        if self.handshakes.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let mut late = Vec::new();
+        let clients = &self.clients;
+        self.handshakes.retain(|key, deadline| {
+            let handshaking = clients
+                .get(*key)
+                .and_then(|link| link.tls.as_ref())
+                .is_some_and(|tls| tls.is_handshaking());
+            if handshaking && *deadline <= now {
+                late.push(*key);
+            }
+            handshaking && *deadline > now
+        });
+        for key in late {
+            self.gaps.remove(&key);
+            if let Some(link) = self.clients.remove(key) {
+                let error = TlsError::HandshakeTimeout {
+                    secs: HANDSHAKE_TIMEOUT.as_secs(),
+                };
+                service::finish(&link, shared, CloseReason::Error(EngineError::Tls(error)));
+            }
+        }
     }
 
     /// Idle framing: the client's frame ends after a silence of the gap from now.
@@ -191,6 +234,7 @@ impl Reader {
         let now = Instant::now();
         self.gaps
             .values()
+            .chain(self.handshakes.values())
             .map(|deadline| deadline.saturating_duration_since(now))
             .fold(WAKE_AT_LEAST_EVERY, Duration::min)
     }
@@ -223,6 +267,7 @@ impl Reader {
             return;
         };
         self.gaps.remove(&key);
+        self.handshakes.remove(&key);
         let Some(link) = self.clients.remove(key) else {
             return;
         };

@@ -12,6 +12,7 @@ use super::super::EngineError;
 use super::super::capture::CaptureDirection;
 use super::link::ClientLink;
 use super::shared::Shared;
+use super::tls_session::ServerSession;
 use super::{CloseReason, TcpServerEvent};
 use crate::codec::framing::{FrameItem, Frames};
 
@@ -36,7 +37,14 @@ pub(super) fn read_some(link: &Arc<ClientLink>, shared: &Arc<Shared>, buf: &mut 
             Ok(0) => return Turn::Closed(CloseReason::ByPeer),
             Ok(len) => {
                 link.panic_read.check("read");
-                received(link, shared, &buf[..len]);
+                match &link.tls {
+                    None => received(link, shared, &buf[..len]),
+                    Some(tls) => {
+                        if let Some(end) = tls_received(link, tls, shared, &buf[..len]) {
+                            return Turn::Closed(end);
+                        }
+                    }
+                }
                 if len < buf.len() {
                     // Most likely all there was: the reader learns of more from the
                     // poller, without a read that only says "nothing yet".
@@ -92,6 +100,36 @@ pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: Close
     if !queued {
         let _ = link.stream.shutdown(Shutdown::Both);
     }
+}
+
+/// TLS: decrypts what was read and serves the plaintext; `Some` when the
+/// session ended (an error, or the client's close_notify).
+fn tls_received(
+    link: &Arc<ClientLink>,
+    tls: &ServerSession,
+    shared: &Arc<Shared>,
+    raw: &[u8],
+) -> Option<CloseReason> {
+    let mut plain = Vec::new();
+    let fed = match tls.feed(&link.stream, raw, &mut plain) {
+        Ok(fed) => fed,
+        Err(error) => return Some(CloseReason::Error(EngineError::Tls(error))),
+    };
+    if let Some(info) = fed.handshake_done {
+        shared.reporter.report(TcpServerEvent::Tls {
+            client: link.id,
+            peer: link.peer,
+            info,
+        });
+    }
+    if !plain.is_empty() {
+        received(link, shared, &plain);
+    }
+    if fed.records_waiting {
+        // The writer writes them when the socket has room.
+        let _ = shared.queue_job(link, Vec::new(), true, false);
+    }
+    fed.peer_closed.then_some(CloseReason::ByPeer)
 }
 
 fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {

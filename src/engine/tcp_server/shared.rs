@@ -28,6 +28,8 @@ pub(super) struct Shared {
     pub auto_reply: RwLock<Arc<AutoReply>>,
     /// Each accepted client gets a framer for it.
     pub framing: Framing,
+    /// Every client speaks TLS with this configuration.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     pub max_clients: AtomicUsize,
     pub backlog: i32,
     /// The accept thread, while listening (and after a stop, until it is replaced).

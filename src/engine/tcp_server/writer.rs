@@ -156,11 +156,20 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
         let order = link.lock_report_order();
         // The send never blocks, so holding the capture order across it is safe.
         let capture_order = reporter.capture.hold();
-        match try_send(&link.stream, &front.job.data[front.written..]) {
+        let rest = &front.job.data[front.written..];
+        let result = match &link.tls {
+            Some(tls) => tls.send(&link.stream, rest),
+            None => try_send(&link.stream, rest),
+        };
+        match result {
             Ok(len) => {
                 front.written += len;
                 if front.written < front.job.data.len() {
                     continue;
+                }
+                // TLS: done when its records are on the wire too.
+                if link.tls.as_ref().is_some_and(|tls| tls.records_waiting()) {
+                    return Flush::Stalled;
                 }
                 let Some(done) = queue.pop_front() else { break };
                 link.queued.fetch_sub(1, Ordering::SeqCst);
@@ -187,6 +196,10 @@ fn flush(queue: &mut VecDeque<Outgoing>, reporter: &Reporter) -> Flush {
 }
 
 fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
+    if job.data.is_empty() {
+        // Only asked to write a TLS session's waiting records: nothing to report.
+        return;
+    }
     link.counters.record_tx(job.data.len());
     reporter.totals.record_tx(job.data.len());
     reporter
@@ -195,6 +208,9 @@ fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
     let close_after = job.close_after;
     reporter.report_sent(link, &job.data, SystemTime::now(), job.auto);
     if close_after {
+        if let Some(tls) = &link.tls {
+            tls.close_notify(&link.stream);
+        }
         let _ = link.stream.shutdown(Shutdown::Both);
     }
 }
@@ -208,7 +224,7 @@ fn is_would_block(err: &io::Error) -> bool {
 
 /// One send that never waits for the peer to read.
 #[cfg(unix)]
-fn try_send(stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
+pub(super) fn try_send(stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -219,7 +235,7 @@ fn try_send(stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
 /// Windows has no per-call non-blocking send, but the socket is non-blocking
 /// (the reader needs it so), so a send the peer has no room for returns `WouldBlock`.
 #[cfg(windows)]
-fn try_send(mut stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
+pub(super) fn try_send(mut stream: &TcpStream, data: &[u8]) -> io::Result<usize> {
     use std::io::Write;
     stream.write(data)
 }

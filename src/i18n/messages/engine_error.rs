@@ -152,6 +152,7 @@ impl Describe for EngineError {
             ),
             (Io { op, message, .. }, Lang::Zh) => format!("{}失败：{message}", op_zh(*op)),
             (Io { op, message, .. }, Lang::En) => format!("{} failed: {message}", op_en(*op)),
+            (Tls(error), _) => error.describe(lang),
             (Thread { message }, Lang::Zh) => format!("无法启动工作线程：{message}"),
             (Thread { message }, Lang::En) => format!("Could not start a worker thread: {message}"),
             (WorkerPanicked { thread, message }, Lang::Zh) => format!(

@@ -11,12 +11,14 @@ mod reach;
 mod relay;
 mod sequence;
 mod settings;
+mod tls;
 
 use std::fmt;
 
 use super::Lang;
 use crate::codec::{FrameFault, FramingError};
 use crate::engine::relay::{FaultError, RelayError};
+use crate::engine::tls::{TlsError, VerifyFailure};
 use crate::engine::{AutoReplyError, DownloadError, EngineError, InputError, NameProblem, Refusal};
 use crate::settings_home::PortableProblem;
 pub use reach::describe_reach;
@@ -56,4 +58,6 @@ display_in_english!(
     FrameFault,
     crate::engine::sequence::ScriptError,
     crate::engine::MulticastError,
+    TlsError,
+    VerifyFailure,
 );

@@ -30,6 +30,8 @@ impl RelayTab {
         let texts = lang.texts();
         let show = !backlog && !self.traffic.panel.paused;
         match event {
+            // The window's relay tab has no TLS options yet.
+            RelayEvent::TlsReady { .. } => {}
             RelayEvent::Listening { local, protocol } => {
                 self.traffic
                     .view

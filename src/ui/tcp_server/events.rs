@@ -45,6 +45,8 @@ impl TcpServerTab {
                     .view
                     .caption(|texts| texts.caption_accepted(peer));
             }
+            // Shown by the TLS panel (next commit).
+            TcpServerEvent::Tls { .. } => {}
             TcpServerEvent::Refused { peer, error } => {
                 let reason = error.describe(lang);
                 self.note(

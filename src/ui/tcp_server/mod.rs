@@ -461,6 +461,7 @@ impl TcpServerTab {
             .clone()
             .unwrap_or_else(|_| AutoReply::none());
         let config = TcpServerConfig {
+            tls: None,
             bind,
             max_clients: self.settings.max_clients,
             backlog: self.settings.backlog,
