@@ -15,6 +15,7 @@ pub mod sequence;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod teaching;
+pub mod tls;
 pub mod traffic;
 pub mod udp;
 

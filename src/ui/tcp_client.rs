@@ -13,6 +13,8 @@ use super::send::{SendRequest, SendSettings};
 use super::sequence::{SequenceContext, SequencePanel, SequenceSettings};
 use super::teaching::frames::FrameTeller;
 use super::teaching::timeline::{EventKind, Subject, Timeline};
+use super::tls::client_options::{TlsClientSettings, client_options_ui};
+use super::tls::session_view::session_ui;
 use super::traffic::framing::{FramingSettings, framing_ui};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{error_ui, labelled_field_ui, start_stop_ui};
@@ -39,6 +41,8 @@ pub struct TcpClientSettings {
     pub framing: FramingSettings,
     /// The Sequence panel's steps (run over a connection of their own).
     pub sequence: SequenceSettings,
+    /// TLS over the connection, from the next one on.
+    pub tls: TlsClientSettings,
 }
 
 impl Default for TcpClientSettings {
@@ -50,6 +54,7 @@ impl Default for TcpClientSettings {
             display: DisplaySettings::default(),
             framing: FramingSettings::default(),
             sequence: SequenceSettings::default(),
+            tls: TlsClientSettings::default(),
         }
     }
 }
@@ -86,9 +91,62 @@ pub struct TcpClientTab {
     framed: bool,
     frame_teller: FrameTeller,
     sequence: SequencePanel,
+    /// What the last TLS handshake agreed, while its connection lasts.
+    tls_session: Option<crate::engine::tls::TlsInfo>,
+    /// TLS options the engine refused before connecting (a CA file it cannot read…).
+    tls_error: Option<EngineError>,
 }
 
 impl TcpClientTab {
+    fn settings_column_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let texts = lang.texts();
+        let busy = self.traffic.endpoint().is_some();
+        // The local port is an advanced setting: presenter mode hides it unless one is set.
+        let presenter = self.traffic.view.presenter;
+        ui.add_space(4.0);
+        ui.add_enabled_ui(!busy, |ui| {
+            ui.horizontal(|ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.server,
+                    &mut self.settings.target,
+                    texts.target_hint,
+                    150.0,
+                );
+            });
+            if let Some(error) = &self.target_error {
+                error_ui(ui, &error.describe(lang));
+            }
+            if presenter && self.settings.local_port.trim().is_empty() {
+                return;
+            }
+            ui.horizontal(|ui| {
+                labelled_field_ui(
+                    ui,
+                    texts.local_port_optional,
+                    &mut self.settings.local_port,
+                    texts.auto,
+                    70.0,
+                );
+            });
+        });
+        framing_ui(ui, lang, &mut self.settings.framing, busy);
+        client_options_ui(ui, lang, &mut self.settings.tls, busy);
+        if let Some(error) = &self.tls_error {
+            error_ui(ui, &error.describe(lang));
+        }
+        let (label, action) = self.main_action(texts);
+        if start_stop_ui(ui, label) {
+            actions.push(action);
+        }
+        if let Some(info) = &self.tls_session {
+            session_ui(ui, lang, info);
+        }
+        ui.separator();
+        self.traffic
+            .display_settings_ui(ui, texts, &mut self.settings.display);
+    }
+
     pub fn new(settings: TcpClientSettings, ctx: egui::Context) -> Self {
         Self {
             traffic: Traffic::new(&settings.display, ctx.clone()),
@@ -102,6 +160,8 @@ impl TcpClientTab {
             framed: false,
             frame_teller: FrameTeller::default(),
             sequence: SequencePanel::new(ctx),
+            tls_session: None,
+            tls_error: None,
         }
     }
 
@@ -148,6 +208,11 @@ impl TcpClientTab {
     /// What the lifecycle timeline recorded.
     pub fn timeline(&self) -> &Timeline {
         &self.traffic.view.timeline
+    }
+
+    /// What the last TLS handshake agreed, while its connection lasts.
+    pub fn tls_session(&self) -> Option<&crate::engine::tls::TlsInfo> {
+        self.tls_session.as_ref()
     }
 
     pub fn sequence(&self) -> &SequencePanel {
@@ -198,8 +263,20 @@ impl TrafficTab for TcpClientTab {
                     .view
                     .caption(|texts| texts.caption_connected(peer));
             }
-            // Shown by the TLS panel (next commit); the log is unchanged.
-            TcpClientEvent::Tls(_) => {}
+            TcpClientEvent::Tls(info) => {
+                let lang = self.traffic.view.lang;
+                if let Some(peer) = self.peer()
+                    && !self.traffic.panel.paused
+                    && !backlog
+                {
+                    let line = lang.texts().tls_handshake_done(&info);
+                    self.traffic
+                        .panel
+                        .log
+                        .push_note(SystemTime::now(), peer, &line);
+                }
+                self.tls_session = Some(info);
+            }
             TcpClientEvent::Received { data, at, frame } => {
                 // Always through the decoder, so its state stays right while paused.
                 let text = (!self.framed).then(|| {
@@ -302,45 +379,10 @@ impl TrafficTab for TcpClientTab {
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
-        let texts = lang.texts();
-        let busy = self.traffic.endpoint().is_some();
-        // The local port is an advanced setting: presenter mode hides it unless one is set.
-        let presenter = self.traffic.view.presenter;
-        ui.add_space(4.0);
-        ui.add_enabled_ui(!busy, |ui| {
-            ui.horizontal(|ui| {
-                labelled_field_ui(
-                    ui,
-                    texts.server,
-                    &mut self.settings.target,
-                    texts.target_hint,
-                    150.0,
-                );
-            });
-            if let Some(error) = &self.target_error {
-                error_ui(ui, &error.describe(lang));
-            }
-            if presenter && self.settings.local_port.trim().is_empty() {
-                return;
-            }
-            ui.horizontal(|ui| {
-                labelled_field_ui(
-                    ui,
-                    texts.local_port_optional,
-                    &mut self.settings.local_port,
-                    texts.auto,
-                    70.0,
-                );
-            });
-        });
-        framing_ui(ui, lang, &mut self.settings.framing, busy);
-        let (label, action) = self.main_action(texts);
-        if start_stop_ui(ui, label) {
-            actions.push(action);
-        }
-        ui.separator();
-        self.traffic
-            .display_settings_ui(ui, texts, &mut self.settings.display);
+        egui::ScrollArea::vertical()
+            .id_salt("tcp_client_settings")
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.settings_column_ui(ui, lang, actions));
     }
 
     fn main_action(&self, texts: &Texts) -> (&'static str, Action) {
@@ -451,8 +493,17 @@ impl TcpClientTab {
             return;
         };
         self.framed = framing != Framing::AsRead;
+        self.tls_session = None;
+        self.tls_error = None;
+        let tls = self.settings.tls.options();
+        if let Some(options) = &tls
+            && let Err(error) = options.check(&host)
+        {
+            self.tls_error = Some(EngineError::Tls(error));
+            return;
+        }
         let config = TcpClientConfig {
-            tls: None,
+            tls,
             host,
             port,
             local_port,

@@ -70,9 +70,9 @@ impl Texts {
 
     pub fn tls_insecure_warning(&self) -> &'static str {
         match self.lang {
-            Lang::Zh => "⚠ 不验证证书：任何人都能冒充服务器 — 仅用于测试",
+            Lang::Zh => "警告：不验证证书，任何人都能冒充服务器 — 仅用于测试",
             Lang::En => {
-                "⚠ Not verifying the certificate: anyone can pretend to be the server — for testing only"
+                "Warning: not verifying the certificate, anyone can pretend to be the server — for testing only"
             }
         }
     }
@@ -83,6 +83,88 @@ impl Texts {
         match self.lang {
             Lang::Zh => "--tls 需要 --cert 与 --key 两个文件，或者 --self-signed",
             Lang::En => "--tls needs both --cert and --key, or --self-signed",
+        }
+    }
+}
+
+/// The window's fixed TLS words, one set per language.
+pub struct TlsWords {
+    pub enable: &'static str,
+    pub enable_tip: &'static str,
+    pub verify_system: &'static str,
+    pub verify_ca: &'static str,
+    pub verify_none: &'static str,
+    pub ca_file: &'static str,
+    pub ca_hint: &'static str,
+    pub sni: &'static str,
+    pub sni_hint: &'static str,
+    pub sni_tip: &'static str,
+    pub alpn: &'static str,
+    pub alpn_hint: &'static str,
+    pub alpn_tip: &'static str,
+    pub session: &'static str,
+    pub peer_cert: &'static str,
+    pub chain_cert: &'static str,
+    pub subject: &'static str,
+    pub issuer: &'static str,
+    pub names: &'static str,
+    pub validity: &'static str,
+    pub copy: &'static str,
+}
+
+const EN: TlsWords = TlsWords {
+    enable: "TLS",
+    enable_tip: "Speak TLS over the connection (as https or mqtts do), from the next connection on",
+    verify_system: "Verify the server (system's trusted roots)",
+    verify_ca: "Also trust a CA file",
+    verify_none: "Don't verify (testing only)",
+    ca_file: "CA file (PEM)",
+    ca_hint: "/path/to/ca.pem",
+    sni: "Server name (SNI)",
+    sni_hint: "the host",
+    sni_tip: "The name asked for and checked on the certificate; empty: the host you connect to",
+    alpn: "ALPN",
+    alpn_hint: "h2,http/1.1",
+    alpn_tip: "Protocols offered, comma-separated, most wanted first",
+    session: "TLS session",
+    peer_cert: "The peer's certificate",
+    chain_cert: "Chain certificate",
+    subject: "Subject",
+    issuer: "Issuer",
+    names: "Names",
+    validity: "Valid",
+    copy: "Copy",
+};
+
+const ZH: TlsWords = TlsWords {
+    enable: "TLS",
+    enable_tip: "在连接上使用 TLS（就像 https、mqtts 那样），下次连接时生效",
+    verify_system: "验证服务器（系统信任的根证书）",
+    verify_ca: "另外信任一个 CA 文件",
+    verify_none: "不验证（仅用于测试）",
+    ca_file: "CA 文件（PEM）",
+    ca_hint: "/路径/ca.pem",
+    sni: "服务器名（SNI）",
+    sni_hint: "主机名",
+    sni_tip: "发给服务器并在证书上核对的名字；留空：用连接的主机",
+    alpn: "ALPN",
+    alpn_hint: "h2,http/1.1",
+    alpn_tip: "提供的协议，用逗号分隔，最想要的放前面",
+    session: "TLS 会话",
+    peer_cert: "对方的证书",
+    chain_cert: "证书链",
+    subject: "主体",
+    issuer: "签发者",
+    names: "名称",
+    validity: "有效期",
+    copy: "复制",
+};
+
+impl Texts {
+    pub fn tls_words(&self) -> &'static TlsWords {
+        match self.lang {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
         }
     }
 }
