@@ -27,7 +27,7 @@ pub fn session_ui(ui: &mut egui::Ui, lang: Lang, info: &TlsInfo) {
                     .num_columns(2)
                     .show(ui, |ui| {
                         let sans = cert.sans.join(", ");
-                        let validity = format!("{} — {}", cert.not_before, cert.not_after);
+                        let validity = format!("{}\n— {}", cert.not_before, cert.not_after);
                         for (name, value) in [
                             (words.subject, cert.subject.as_str()),
                             (words.issuer, cert.issuer.as_str()),
@@ -40,7 +40,14 @@ pub fn session_ui(ui: &mut egui::Ui, lang: Lang, info: &TlsInfo) {
                         }
                         ui.weak("SHA-256");
                         ui.horizontal(|ui| {
-                            ui.label(egui::RichText::new(&cert.sha256).monospace().small());
+                            // Two lines of 32 digits keep the settings column narrow.
+                            let (first, second) = cert.sha256.split_at(cert.sha256.len().min(32));
+                            ui.label(
+                                egui::RichText::new(format!("{first}\n{second}"))
+                                    .monospace()
+                                    .small(),
+                            )
+                            .on_hover_text(&cert.sha256);
                             if ui.small_button(words.copy).clicked() {
                                 ui.ctx().copy_text(cert.sha256.clone());
                             }
