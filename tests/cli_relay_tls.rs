@@ -12,7 +12,6 @@ use tls_support::{CURRENT, Openssl, Pki, has_openssl, path};
 const LIMIT: Duration = Duration::from_secs(20);
 
 #[test]
-#[ignore = "s2c data does not reach s_client in this test (it does by hand: see the TLS commit); to investigate"]
 fn relay_terminates_tls_on_both_sides() {
     if !has_openssl() {
         eprintln!("openssl not installed (apt-get install openssl); skipping");

@@ -323,3 +323,51 @@ fn bad_tls_input_exits_2_naming_the_file() {
         no_ca.stdout
     );
 }
+
+#[test]
+fn what_the_server_says_right_after_the_handshake_is_not_lost() {
+    need_openssl!();
+    let pki = Pki::new("banner");
+    let leaf = pki.leaf("server", &["localhost", "127.0.0.1"], CURRENT);
+    // A greeting sent the moment the session is up (0.5-RTT data may come in
+    // the handshake's last read; tests/cli_relay_tls.rs catches that on the
+    // relay's server side, where it happened half the time).
+    for round in 0..5 {
+        // Not Openssl::server: its probe connection would be the one greeted.
+        let port = tls_support::free_port();
+        let mut server = Openssl::spawn(&[
+            "s_server",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-cert",
+            &path(&leaf.cert),
+            "-key",
+            &path(&leaf.key),
+            "-quiet",
+        ]);
+        // Waiting on its stdin, so it goes out the moment the session is up.
+        server.send(format!("banner {round}\n").as_bytes());
+        let started = std::time::Instant::now();
+        let finished = loop {
+            let finished = run_bounded(
+                netdbg()
+                    .args(["tcp", "connect", &format!("127.0.0.1:{port}"), "--tls"])
+                    .args(["--ca", &path(&pki.ca), "--json", "--wait", "1"]),
+                LIMIT,
+            );
+            // Refused until s_server listens.
+            if finished.status.success() || started.elapsed() > LIMIT {
+                break finished;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(finished.status.success(), "{}", finished.stderr);
+        let received: String = finished
+            .events()
+            .iter()
+            .filter(|e| e["event"] == "received")
+            .filter_map(|e| e["text"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(received, format!("banner {round}\n"), "round {round}");
+    }
+}

@@ -61,6 +61,8 @@ pub(super) struct TlsSource<'a> {
     pub plain: Vec<u8>,
     pub given: usize,
     pub closed: bool,
+    /// The plaintext the handshake read past its end was taken.
+    pub drained: bool,
 }
 
 impl<'a> TlsSource<'a> {
@@ -73,6 +75,7 @@ impl<'a> TlsSource<'a> {
             plain: Vec::new(),
             given: 0,
             closed: false,
+            drained: false,
         }
     }
 }
@@ -87,6 +90,19 @@ impl Source for TlsSource<'_> {
         }
         if self.closed {
             return Got::Eof;
+        }
+        if !self.drained {
+            // What the peer sent right after its handshake, read by the handshake.
+            self.drained = true;
+            self.plain.clear();
+            self.given = 0;
+            match self.tls.absorb(&[], &mut self.plain) {
+                Ok(absorbed) => self.closed = absorbed.peer_closed,
+                Err(error) => return Got::Failed(io::Error::other(error)),
+            }
+            if !self.plain.is_empty() {
+                return self.recv(buf, wait);
+            }
         }
         #[cfg(windows)]
         let wait = Some(wait.map_or(super::tcp::WRITE_POLL, |w| w.min(super::tcp::WRITE_POLL)));

@@ -148,6 +148,15 @@ fn read_loop(
     let mut buf = vec![0u8; 64 * 1024];
     let mut plain = Vec::new();
     let mut gap = GapTimer::default();
+    // What the server sent right after its handshake was read by the handshake.
+    if let Some(tls) = &tls
+        && tls.absorb(&[], &mut plain).is_ok()
+        && !plain.is_empty()
+    {
+        link.counters.record_rx(plain.len());
+        link.capture.record(CaptureDirection::Rx, peer, &plain);
+        link.report_frames(framer.push(&plain), SystemTime::now());
+    }
     let end = loop {
         gap.arm(&stream, &framer);
         match stream.read(&mut buf) {

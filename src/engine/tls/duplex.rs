@@ -52,19 +52,16 @@ impl TlsDuplex {
 
     /// Decrypts `raw`, bytes as read from the socket, appending the plaintext to
     /// `plain` (no more than `raw` holds, so memory stays bounded by the read).
+    /// Plaintext the session holds already comes first: what the peer sent with
+    /// the end of the handshake was read by the handshake, not by a reader — call
+    /// this with no `raw` before the first read to have it.
     pub fn absorb(&self, raw: &[u8], plain: &mut Vec<u8>) -> Result<Absorbed, TlsError> {
         let mut input = raw;
         let mut peer_closed = false;
         let mut failure = None;
         {
             let mut conn = self.lock();
-            while !input.is_empty() && failure.is_none() {
-                if let Err(err) = conn.read_tls(&mut input) {
-                    failure = Some(TlsError::Protocol {
-                        message: err.to_string(),
-                    });
-                    break;
-                }
+            loop {
                 match conn.process_new_packets() {
                     Ok(state) => {
                         let ready = state.plaintext_bytes_to_read();
@@ -75,7 +72,23 @@ impl TlsDuplex {
                             plain.truncate(start);
                         }
                     }
-                    Err(error) => failure = Some(explain(&error)),
+                    Err(error) => {
+                        failure = Some(explain(&error));
+                        break;
+                    }
+                }
+                if input.is_empty() {
+                    break;
+                }
+                match conn.read_tls(&mut input) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(err) => {
+                        failure = Some(TlsError::Protocol {
+                            message: err.to_string(),
+                        });
+                        break;
+                    }
                 }
             }
         }
