@@ -68,6 +68,14 @@ impl Texts {
         }
     }
 
+    /// The names a self-signed certificate was made for.
+    pub fn tls_self_signed_for(&self, names: &[String]) -> String {
+        match self.lang {
+            Lang::Zh => format!("自签名，适用于 {}", names.join(", ")),
+            Lang::En => format!("self-signed for {}", names.join(", ")),
+        }
+    }
+
     pub fn tls_insecure_warning(&self) -> &'static str {
         match self.lang {
             Lang::Zh => "警告：不验证证书，任何人都能冒充服务器 — 仅用于测试",
@@ -110,6 +118,17 @@ pub struct TlsWords {
     pub names: &'static str,
     pub validity: &'static str,
     pub copy: &'static str,
+    pub server_enable_tip: &'static str,
+    pub self_signed: &'static str,
+    pub self_signed_tip: &'static str,
+    pub cert_files: &'static str,
+    pub cert_file: &'static str,
+    pub cert_hint: &'static str,
+    pub key_file: &'static str,
+    pub key_hint: &'static str,
+    pub request_client_cert: &'static str,
+    pub request_client_cert_tip: &'static str,
+    pub our_fingerprint: &'static str,
 }
 
 const EN: TlsWords = TlsWords {
@@ -134,6 +153,17 @@ const EN: TlsWords = TlsWords {
     names: "Names",
     validity: "Valid",
     copy: "Copy",
+    server_enable_tip: "Clients speak TLS to this server (as to an https or mqtts server), from the next Start on",
+    self_signed: "Self-signed certificate (made now)",
+    self_signed_tip: "For this machine's names and addresses; clients must trust it or pin its SHA-256",
+    cert_files: "Certificate and key files (PEM)",
+    cert_file: "Certificate",
+    cert_hint: "/path/to/server.pem",
+    key_file: "Key",
+    key_hint: "/path/to/server.key",
+    request_client_cert: "Ask clients for a certificate",
+    request_client_cert_tip: "Optional for them; what they show is logged, not verified",
+    our_fingerprint: "This server's certificate, SHA-256:",
 };
 
 const ZH: TlsWords = TlsWords {
@@ -158,6 +188,17 @@ const ZH: TlsWords = TlsWords {
     names: "名称",
     validity: "有效期",
     copy: "复制",
+    server_enable_tip: "客户端用 TLS 连接本服务器（就像连 https、mqtts 服务器），下次启动时生效",
+    self_signed: "自签名证书（现在生成）",
+    self_signed_tip: "适用于本机的名称和地址；客户端需要信任它，或核对它的 SHA-256",
+    cert_files: "证书和私钥文件（PEM）",
+    cert_file: "证书",
+    cert_hint: "/路径/server.pem",
+    key_file: "私钥",
+    key_hint: "/路径/server.key",
+    request_client_cert: "要求客户端出示证书",
+    request_client_cert_tip: "对客户端是可选的；出示的证书会记录下来，但不验证",
+    our_fingerprint: "本服务器证书的 SHA-256：",
 };
 
 impl Texts {

@@ -45,8 +45,14 @@ impl TcpServerTab {
                     .view
                     .caption(|texts| texts.caption_accepted(peer));
             }
-            // Shown by the TLS panel (next commit).
-            TcpServerEvent::Tls { .. } => {}
+            TcpServerEvent::Tls { peer, info, .. } => {
+                let line = texts.tls_handshake_done(&info);
+                let line = match info.peer_chain.first() {
+                    Some(cert) => format!("{line}; {}", texts.tls_cert_line(0, cert)),
+                    None => line,
+                };
+                self.note(show, SystemTime::now(), peer, &line);
+            }
             TcpServerEvent::Refused { peer, error } => {
                 let reason = error.describe(lang);
                 self.note(

@@ -16,12 +16,14 @@ use super::tcp_server::client_table::{ClientTable, TableAction};
 use super::tcp_server::connection_map::{ConnectionMap, Listener};
 use super::teaching::frames::FrameTeller;
 use super::teaching::timeline::Timeline;
+use super::tls::server_options::{TlsServerSettings, server_options_ui};
 use super::traffic::framing::{FramingSettings, framing_ui};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{LocalBind, error_ui, local_address_ui};
 use crate::codec::{Framing, TextEncoding};
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
+use crate::engine::tls::{ServerIdentity, server_identity};
 use crate::engine::{
     AutoReply, AutoReplyError, AutoReplySpec, CounterSnapshot, EngineError, FlowConfig, InputError,
     Skipped, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
@@ -56,6 +58,8 @@ pub struct TcpServerSettings {
     pub display: DisplaySettings,
     /// How each client's data is cut into messages, from the next start on.
     pub framing: FramingSettings,
+    /// TLS for the clients, from the next start on.
+    pub tls: TlsServerSettings,
 }
 
 impl LocalBind for TcpServerSettings {
@@ -77,6 +81,7 @@ impl Default for TcpServerSettings {
             send: SendSettings::default(),
             display: DisplaySettings::default(),
             framing: FramingSettings::default(),
+            tls: TlsServerSettings::default(),
         }
     }
 }
@@ -115,6 +120,10 @@ pub struct TcpServerTab {
     /// is decoded on its own.
     framed: bool,
     frame_teller: FrameTeller,
+    /// The running server's TLS identity (its certificate's fingerprint).
+    tls_identity: Option<ServerIdentity>,
+    /// TLS options that could not be used (a missing file, a key that does not match).
+    tls_error: Option<EngineError>,
 }
 
 impl TcpServerTab {
@@ -132,6 +141,8 @@ impl TcpServerTab {
             map: ConnectionMap::default(),
             framed: false,
             frame_teller: FrameTeller::default(),
+            tls_identity: None,
+            tls_error: None,
             settings,
         }
     }
@@ -237,6 +248,11 @@ impl TrafficTab for TcpServerTab {
             }
         });
         framing_ui(ui, lang, &mut self.settings.framing, has_server);
+        let running = self.tls_identity.as_ref().filter(|_| has_server);
+        server_options_ui(ui, lang, &mut self.settings.tls, running, has_server);
+        if let Some(error) = &self.tls_error {
+            error_ui(ui, &error.describe(lang));
+        }
         let presenter = self.traffic.view.presenter;
         if !presenter {
             ui.horizontal(|ui| {
@@ -460,8 +476,18 @@ impl TcpServerTab {
             .auto_reply
             .clone()
             .unwrap_or_else(|_| AutoReply::none());
+        self.tls_error = None;
+        let tls = match self.settings.tls.options().map(|o| server_identity(&o)) {
+            None => None,
+            Some(Ok(identity)) => Some(identity),
+            Some(Err(error)) => {
+                self.tls_error = Some(EngineError::Tls(error));
+                return;
+            }
+        };
+        self.tls_identity = tls.clone();
         let config = TcpServerConfig {
-            tls: None,
+            tls,
             bind,
             max_clients: self.settings.max_clients,
             backlog: self.settings.backlog,

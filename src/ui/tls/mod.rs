@@ -2,4 +2,5 @@
 //! handshake agreed, with the peer's certificate chain.
 
 pub mod client_options;
+pub mod server_options;
 pub mod session_view;
