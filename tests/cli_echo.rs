@@ -103,7 +103,8 @@ fn max_clients_turns_the_next_one_away() {
     first.set_read_timeout(Some(LIMIT)).expect("timeout");
     process.wait_for("connected", |e| e["event"] == "connected");
     let mut second = TcpStream::connect_timeout(&addr, LIMIT).expect("connect");
-    second.set_read_timeout(Some(LIMIT)).expect("timeout");
+    // Fails only when the reset came first: then the read below returns at once.
+    let _ = second.set_read_timeout(Some(LIMIT));
     process.wait_for("refused", |e| e["event"] == "refused");
     let mut buf = [0u8; 4];
     let turned_away = second.read(&mut buf);
