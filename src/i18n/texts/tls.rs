@@ -129,6 +129,12 @@ pub struct TlsWords {
     pub request_client_cert: &'static str,
     pub request_client_cert_tip: &'static str,
     pub our_fingerprint: &'static str,
+    pub relay_title: &'static str,
+    pub relay_in_clear: &'static str,
+    pub toward_client: &'static str,
+    pub toward_server: &'static str,
+    pub side_client: &'static str,
+    pub side_server: &'static str,
 }
 
 const EN: TlsWords = TlsWords {
@@ -164,6 +170,12 @@ const EN: TlsWords = TlsWords {
     request_client_cert: "Ask clients for a certificate",
     request_client_cert_tip: "Optional for them; what they show is logged, not verified",
     our_fingerprint: "This server's certificate, SHA-256:",
+    relay_title: "TLS",
+    relay_in_clear: "With TLS on a side the relay ends that TLS session itself: it reads (and logs) the traffic in clear, and the device must trust the relay's certificate.",
+    toward_client: "Toward the client (the relay answers as the server)",
+    toward_server: "Toward the server (the relay connects as a client)",
+    side_client: "client side",
+    side_server: "server side",
 };
 
 const ZH: TlsWords = TlsWords {
@@ -199,6 +211,12 @@ const ZH: TlsWords = TlsWords {
     request_client_cert: "要求客户端出示证书",
     request_client_cert_tip: "对客户端是可选的；出示的证书会记录下来，但不验证",
     our_fingerprint: "本服务器证书的 SHA-256：",
+    relay_title: "TLS",
+    relay_in_clear: "某一侧开启 TLS 后，中继自己结束这一侧的 TLS 会话：它能看到（并记录）明文，设备必须信任中继的证书。",
+    toward_client: "面向客户端（中继充当服务器）",
+    toward_server: "面向服务器（中继作为客户端去连接）",
+    side_client: "客户端一侧",
+    side_server: "服务器一侧",
 };
 
 impl Texts {

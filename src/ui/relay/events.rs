@@ -30,8 +30,19 @@ impl RelayTab {
         let texts = lang.texts();
         let show = !backlog && !self.traffic.panel.paused;
         match event {
-            // The window's relay tab has no TLS options yet.
-            RelayEvent::TlsReady { .. } => {}
+            RelayEvent::TlsReady { pair, side, info } => {
+                let client = self.pairs.client(pair).unwrap_or(NOBODY);
+                let words = texts.tls_words();
+                let side = match side {
+                    Side::Client => words.side_client,
+                    _ => words.side_server,
+                };
+                let mut line = format!("#{pair} {side}: {}", texts.tls_handshake_done(&info));
+                if let Some(cert) = info.peer_chain.first() {
+                    line = format!("{line}; {}", texts.tls_cert_line(0, cert));
+                }
+                self.note(show, SystemTime::now(), client, &line);
+            }
             RelayEvent::Listening { local, protocol } => {
                 self.traffic
                     .view

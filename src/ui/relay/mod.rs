@@ -42,6 +42,10 @@ pub struct RelaySettings {
     pub local_port: String,
     /// The real server, host:port.
     pub target: String,
+    /// TLS toward the client (the relay answers as the server).
+    pub tls_listen: crate::ui::tls::server_options::TlsServerSettings,
+    /// TLS toward the server (the relay is its client).
+    pub tls_upstream: crate::ui::tls::client_options::TlsClientSettings,
     pub c2s: FaultForm,
     pub s2c: FaultForm,
     /// Show only the selected pairs' lines.
@@ -59,6 +63,8 @@ impl Default for RelaySettings {
             local_ip: "0.0.0.0".to_owned(),
             local_port: "9000".to_owned(),
             target: "127.0.0.1:8080".to_owned(),
+            tls_listen: Default::default(),
+            tls_upstream: Default::default(),
             c2s: FaultForm::default(),
             s2c: FaultForm::default(),
             log_selected_only: false,
@@ -100,6 +106,8 @@ pub struct RelayTab {
     start_error: Option<RelayError>,
     /// Each direction's last problem with its faults.
     fault_problems: [Option<FaultProblem>; 2],
+    /// TLS settings that could not be used, said beside them.
+    tls_error: Option<EngineError>,
     /// Why the last message typed was not injected everywhere.
     inject_problem: Option<InjectProblem>,
     /// Faults were applied to a running relay and nothing changed since.
@@ -120,6 +128,7 @@ impl RelayTab {
             start_error: None,
             fault_problems: [None, None],
             inject_problem: None,
+            tls_error: None,
             faults_applied: false,
             addresses: bindable_addresses(),
             settings,
@@ -161,9 +170,28 @@ impl RelayTab {
             return;
         };
         let protocol = self.settings.protocol;
-        let mut config = RelayConfig::new(bind, host, port, protocol);
+        let mut config = RelayConfig::new(bind, host.clone(), port, protocol);
         config.c2s = c2s;
         config.s2c = s2c;
+        self.tls_error = None;
+        if protocol == RelayProtocol::Tcp {
+            if let Some(options) = self.settings.tls_listen.options() {
+                match crate::engine::tls::server_identity(&options) {
+                    Ok(identity) => config.tls_listen = Some(identity),
+                    Err(error) => {
+                        self.tls_error = Some(EngineError::Tls(error));
+                        return;
+                    }
+                }
+            }
+            if let Some(options) = self.settings.tls_upstream.options() {
+                if let Err(error) = options.check(&host) {
+                    self.tls_error = Some(EngineError::Tls(error));
+                    return;
+                }
+                config.tls_upstream = Some(options);
+            }
+        }
         config.flow = FlowConfig::display();
         let target = self.settings.target.trim().to_owned();
         match self
@@ -256,6 +284,9 @@ impl RelayTab {
         } else if let Some(error @ RelayError::ToItself { .. }) = &self.start_error {
             error_ui(ui, &error.describe(lang));
         }
+        if self.settings.protocol == RelayProtocol::Tcp {
+            self.tls_ui(ui, lang, running);
+        }
         let (label, action) = self.main_action(texts);
         if start_stop_ui(ui, label) {
             actions.push(action);
@@ -294,6 +325,41 @@ impl RelayTab {
         self.traffic
             .display_settings_ui(ui, texts, &mut self.settings.display);
         self.pairs.set_encoding(self.settings.display.encoding);
+    }
+}
+
+impl RelayTab {
+    /// TLS toward either side, fixed while the relay runs.
+    fn tls_ui(&mut self, ui: &mut egui::Ui, lang: Lang, running: bool) {
+        let words = lang.texts().tls_words();
+        egui::CollapsingHeader::new(words.relay_title)
+            .id_salt("relay_tls")
+            .default_open(self.settings.tls_listen.enabled || self.settings.tls_upstream.enabled)
+            .show(ui, |ui| {
+                ui.weak(words.relay_in_clear);
+                ui.label(words.toward_client);
+                ui.push_id("relay_tls_listen", |ui| {
+                    crate::ui::tls::server_options::server_options_ui(
+                        ui,
+                        lang,
+                        &mut self.settings.tls_listen,
+                        None,
+                        running,
+                    );
+                });
+                ui.label(words.toward_server);
+                ui.push_id("relay_tls_upstream", |ui| {
+                    crate::ui::tls::client_options::client_options_ui(
+                        ui,
+                        lang,
+                        &mut self.settings.tls_upstream,
+                        running,
+                    );
+                });
+            });
+        if let Some(error) = &self.tls_error {
+            error_ui(ui, &error.describe(lang));
+        }
     }
 }
 
