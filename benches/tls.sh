@@ -4,6 +4,9 @@
 #        openssl s_client → openssl s_server       (the reference)
 #        netdbg tcp connect --tls → openssl s_server
 #        openssl s_client → netdbg tcp serve --tls
+#        and netdbg's plain-TCP cost on the same paths (nc on the other end), since
+#        netdbg prints every byte it sends or receives (human lines here; with
+#        --json its hex dumps bound it near 45 MB/s, TLS or not)
 #   2. handshakes per second (`openssl s_time -new`, SECS seconds, default 5)
 #        against openssl s_server and against netdbg tcp serve --tls.
 #
@@ -48,7 +51,7 @@ openssl_server() { # port
 
 netdbg_server() { # port
   "$BIN" tcp serve --bind "127.0.0.1:$1" --tls --cert "$work/cert.pem" --key "$work/key.pem" \
-    --max-clients 100 --json >/dev/null 2>&1 &
+    --max-clients 100 >/dev/null 2>&1 &
   pids+=($!)
   wait_port "$1"
 }
@@ -67,12 +70,27 @@ t_ref=$(timed openssl s_client -connect "127.0.0.1:$port" -quiet -no_ign_eof <"$
 echo "RESULT tls throughput openssl_to_openssl_mb_s=$(rate "$t_ref") secs=$t_ref"
 
 next_port; openssl_server "$port"
-t_client=$(timed "$BIN" tcp connect "127.0.0.1:$port" --tls --insecure --file "$work/data" --wait 0 --json)
+t_client=$(timed "$BIN" tcp connect "127.0.0.1:$port" --tls --insecure --file "$work/data" --wait 0)
 echo "RESULT tls throughput netdbg_to_openssl_mb_s=$(rate "$t_client") secs=$t_client"
 
 next_port; netdbg_server "$port"
 t_server=$(timed openssl s_client -connect "127.0.0.1:$port" -quiet -no_ign_eof <"$work/data")
 echo "RESULT tls throughput openssl_to_netdbg_mb_s=$(rate "$t_server") secs=$t_server"
+
+# nc -l takes one connection: no probe, a moment to start instead.
+next_port
+nc -l 127.0.0.1 "$port" >/dev/null &
+pids+=($!)
+sleep 0.3
+t_plain_client=$(timed "$BIN" tcp connect "127.0.0.1:$port" --file "$work/data" --wait 0)
+echo "RESULT tcp throughput netdbg_to_nc_plain_mb_s=$(rate "$t_plain_client") secs=$t_plain_client"
+
+next_port
+"$BIN" tcp serve --bind "127.0.0.1:$port" >/dev/null 2>&1 &
+pids+=($!)
+wait_port "$port"
+t_plain_server=$(timed nc -q0 127.0.0.1 "$port" <"$work/data")
+echo "RESULT tcp throughput nc_to_netdbg_plain_mb_s=$(rate "$t_plain_server") secs=$t_plain_server"
 
 # 2. Handshakes per second (full handshakes, no resumption).
 handshakes() { # port

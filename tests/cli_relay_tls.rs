@@ -56,3 +56,44 @@ fn relay_terminates_tls_on_both_sides() {
         e.to_string().contains("secret from the cloud")
     });
 }
+
+#[test]
+fn a_device_that_hangs_up_ends_both_sessions_cleanly() {
+    if !has_openssl() {
+        eprintln!("openssl not installed (apt-get install openssl); skipping");
+        return;
+    }
+    let pki = Pki::new("relay-close");
+    let leaf = pki.leaf("server", &["localhost"], CURRENT);
+    let (mut server, server_port) = Openssl::server(&leaf);
+    let mut relay = JsonProcess::spawn(
+        netdbg()
+            .args(["relay", "--listen", "127.0.0.1:0"])
+            .args(["--to", &format!("localhost:{server_port}")])
+            .args(["--tls-listen", "--self-signed"])
+            .args(["--tls-upstream", "--ca", &path(&pki.ca)])
+            .args(["--json", "--timeout", "15"]),
+        LIMIT,
+    );
+    let port = port_of(&relay.wait_for("listening", |e| e["event"] == "listening"));
+    let mut client = Openssl::spawn(&[
+        "s_client",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-quiet",
+        "-no_ign_eof",
+    ]);
+    client.send(b"bye\n");
+    server.wait_for(b"bye\n", LIMIT);
+    // The device hangs up: close_notify and FIN, passed on the TLS way.
+    drop(client.child.stdin.take());
+    let by_client = relay.wait_for("the device's end", |e| {
+        e["event"] == "closed" && e["by"] == "client"
+    });
+    assert_eq!(by_client["how"], "fin");
+    // openssl answers a bare FIN with a decode_error alert; close_notify first, it closes too.
+    let by_server = relay.wait_for("the server's end", |e| {
+        e["event"] == "closed" && e["by"] == "server"
+    });
+    assert_eq!(by_server["how"], "fin", "{by_server}");
+}

@@ -397,7 +397,15 @@ fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_add
     match end {
         PumpEnd::Fin => {
             shared.report(closed(pair.id, source_side, CloseHow::Fin));
-            // Passed on: the other side reads the end, and may still answer.
+            // Passed on: the other side reads the end, and may still answer. Over
+            // TLS the end is said the TLS way first (close_notify): a peer that
+            // gets a bare FIN takes it for a cut-off session (openssl: decode_error).
+            if let Some(tls) = sink_tls {
+                let _turn = turn
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let _ = tls.close_notify();
+            }
             let _ = sink.shutdown(Shutdown::Write);
         }
         PumpEnd::SourceFailed(error) => broke(shared, pair, source_side, &error, IoOp::Receive),
