@@ -714,3 +714,48 @@ fn echo_server_addr() -> SocketAddr {
     });
     addr
 }
+
+#[test]
+fn frame_line_prints_one_forwarded_event_per_line() {
+    let (server_addr, server_reads) = recording_server();
+    let mut relay = relay(server_addr, &["--frame", "line"]);
+    let mut client = dial(relay.addr);
+    relay.wait_for("upstream", |e| e["event"] == "upstream");
+    for piece in [&b"AT+GMR\r\nAT"[..], b"+RST\r\nOK\n"] {
+        client.write_all(piece).expect("send");
+        thread::sleep(Duration::from_millis(30));
+    }
+    let mut got = Vec::new();
+    while got.len() < 19 {
+        got.extend(
+            server_reads
+                .recv_timeout(DEADLINE)
+                .expect("the server reads"),
+        );
+    }
+    assert_eq!(got, b"AT+GMR\r\nAT+RST\r\nOK\n", "forwarded unchanged");
+    for line in ["AT+GMR", "AT+RST", "OK"] {
+        let event = relay.wait_for(line, |e| e["event"] == "forwarded" && e["text"] == line);
+        assert_eq!(event["dir"], "c2s");
+        assert!(event["reads"].is_u64(), "{event}");
+    }
+    let done = run_bounded(
+        netdbg().args([
+            "relay",
+            "--listen",
+            "127.0.0.1:0",
+            "--to",
+            "127.0.0.1:9",
+            "--udp",
+            "--frame",
+            "line",
+        ]),
+        DEADLINE,
+    );
+    assert_eq!(done.status.code(), Some(2), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("--frame is for TCP"),
+        "{}",
+        done.stderr
+    );
+}

@@ -503,3 +503,60 @@ fn bad_settings_are_refused_before_binding() {
         Some(RelayError::Engine(EngineError::AddrInUse { port }))
     );
 }
+
+#[test]
+fn with_a_framing_each_direction_logs_one_event_per_message_and_forwards_the_bytes_unchanged() {
+    let (server_addr, server_reads) = recording_server();
+    let mut config = tcp_config(server_addr);
+    config.framing = netdbg::codec::Framing::parse("len:2be").expect("framing");
+    let (relay, rx) = start(config);
+    let mut client = dial(relay.local_addr());
+    let mut seen = Vec::new();
+    next_matching(&rx, "UpstreamConnected", &mut seen, |e| {
+        matches!(e, RelayEvent::UpstreamConnected { .. })
+    });
+    let frame = |payload: &[u8]| {
+        let mut bytes = (payload.len() as u16).to_be_bytes().to_vec();
+        bytes.extend_from_slice(payload);
+        bytes
+    };
+    let stream = [frame(b"one"), frame(b"two"), frame(NI_HAO), frame(b"tail")].concat();
+    // Odd pieces: a message across writes, several messages in one write; the
+    // last message never finished.
+    let cut = stream.len() - 3;
+    for piece in [&stream[..4], &stream[4..11], &stream[11..cut]] {
+        client.write_all(piece).expect("send");
+        thread::sleep(Duration::from_millis(30));
+    }
+    let mut forwarded_bytes = Vec::new();
+    while forwarded_bytes.len() < cut {
+        forwarded_bytes.extend(server_reads.recv_timeout(WAIT).expect("the server reads"));
+    }
+    assert_eq!(forwarded_bytes, &stream[..cut], "forwarded unchanged");
+    drop(client);
+    next_matching(&rx, "Ended", &mut seen, |e| {
+        matches!(e, RelayEvent::Ended { .. })
+    });
+    let messages: Vec<(Vec<u8>, bool)> = seen
+        .iter()
+        .filter_map(|e| match e {
+            RelayEvent::Forwarded {
+                direction: Direction::C2s,
+                data,
+                frame,
+                ..
+            } => Some((data.to_vec(), frame.incomplete)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            (b"one".to_vec(), false),
+            (b"two".to_vec(), false),
+            (NI_HAO.to_vec(), false),
+            // What was held when the client closed, header and all.
+            (vec![0, 4, b't'], true),
+        ]
+    );
+}

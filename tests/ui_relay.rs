@@ -514,3 +514,24 @@ fn each_direction_can_be_hidden_from_the_log() {
     harness.get_by_label("Show C→S (client → server)").click();
     wait_for_row_in(&mut harness, relay_rows, &["C→S", &peer, "你好"]);
 }
+
+#[test]
+fn a_line_framing_shows_one_row_per_line_whatever_the_reads() {
+    let (server, reads) = gbk_server();
+    let mut settings = settings(Lang::En, &server.to_string());
+    settings.relay.framing.kind = netdbg::codec::framing::FramingKind::Line;
+    let mut harness = harness(settings);
+    let relay = start(&mut harness, Lang::En);
+    let (mut client, peer) = connect(&mut harness, relay);
+    client.write_all(b"first li").expect("send");
+    server_reads(&mut harness, &reads, 8);
+    client.write_all(b"ne\nsecond line\n").expect("send");
+    server_reads(&mut harness, &reads, 15);
+    wait_for_row_in(&mut harness, relay_rows, &["C→S", &peer, "first line"]);
+    wait_for_row_in(&mut harness, relay_rows, &["C→S", &peer, "second line"]);
+    let c2s_rows = relay_rows(&harness)
+        .into_iter()
+        .filter(|row| row.contains("C→S") && row.contains(&peer))
+        .count();
+    assert_eq!(c2s_rows, 2, "{:?}", relay_rows(&harness));
+}

@@ -12,6 +12,7 @@ use crossbeam_channel::{Receiver, select};
 use serde_json::{Value, json};
 
 use super::capture_args::{self, CaptureArgs};
+use super::frame_args::{FrameArgs, FramePrint, print_dropped};
 use super::output::Printer;
 use super::tls_args::{ClientTlsArgs, print_relay_tls, print_server_cert, server_tls};
 use super::{CliError, parse_encoding, parse_seconds};
@@ -112,6 +113,8 @@ pub struct RelayArgs {
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     timeout: Option<f64>,
     #[command(flatten)]
+    frame: FrameArgs,
+    #[command(flatten)]
     capture: CaptureArgs,
     /// TCP: speak TLS with clients (needs --cert and --key, or --self-signed); the relay then reads their session in clear
     #[arg(long = "tls-listen", conflicts_with = "udp")]
@@ -175,7 +178,12 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
         false,
         lang,
     )?;
+    let framing = args.frame.framing(lang)?;
+    if args.udp && framing != crate::codec::Framing::AsRead {
+        return Err(CliError::Input(lang.texts().relay_frame_needs_tcp()));
+    }
     let mut config = RelayConfig::new(listen, host, port, protocol);
+    config.framing = framing.clone();
     config.tls_listen = tls_listen.clone();
     config.tls_upstream = tls_upstream;
     config.connect_timeout =
@@ -220,6 +228,7 @@ pub fn run(args: RelayArgs, lang: Lang) -> Result<(), CliError> {
         decoders: HashMap::new(),
         pairs: 0,
         failure: None,
+        framed: framing != crate::codec::Framing::AsRead,
         injector: inject::Injector {
             open: BTreeSet::new(),
             encoding,
@@ -340,6 +349,8 @@ struct RelayLog {
     failure: Option<String>,
     /// `--stdin`: typed lines go into the pairs open now.
     injector: inject::Injector,
+    /// `--frame`: each forwarded event is one message, decoded on its own.
+    framed: bool,
 }
 
 impl RelayLog {
@@ -432,6 +443,27 @@ impl RelayLog {
                 direction,
                 data,
                 at,
+                frame,
+            } if self.framed => {
+                // A message is decoded on its own, as a whole.
+                let print = FramePrint::new(printer, data, *frame);
+                let extra = (print.fields, print.note);
+                forwarded(
+                    printer,
+                    *pair,
+                    *direction,
+                    data,
+                    (&print.text, print.used),
+                    *at,
+                    extra,
+                );
+            }
+            RelayEvent::Forwarded {
+                pair,
+                direction,
+                data,
+                at,
+                ..
             } => {
                 let decoder = self
                     .decoders
@@ -439,8 +471,18 @@ impl RelayLog {
                     .or_insert_with(|| StreamDecoder::new(printer.encoding));
                 let text = decoder.decode_chunk(data);
                 let used = decoder.used();
-                forwarded(printer, *pair, *direction, data, (&text, used), *at);
+                let extra = (json!({}), None);
+                forwarded(printer, *pair, *direction, data, (&text, used), *at, extra);
             }
+            RelayEvent::FrameDropped {
+                pair,
+                direction,
+                fault,
+            } => print_dropped(
+                printer,
+                *fault,
+                json!({ "client": pair, "dir": direction.label() }),
+            ),
             RelayEvent::Fault {
                 pair,
                 direction,
@@ -521,7 +563,16 @@ impl RelayLog {
                 let rest = decoder.finish();
                 if !rest.is_empty() {
                     let used = decoder.used();
-                    forwarded(&self.printer, pair, direction, &[], (&rest, used), at);
+                    let extra = (json!({}), None);
+                    forwarded(
+                        &self.printer,
+                        pair,
+                        direction,
+                        &[],
+                        (&rest, used),
+                        at,
+                        extra,
+                    );
                 }
             }
         }
@@ -565,9 +616,10 @@ fn forwarded(
     data: &[u8],
     (text, used): (&str, TextEncoding),
     at: SystemTime,
+    (frame_fields, frame_note): (Value, Option<&str>),
 ) {
     let time: DateTime<Local> = at.into();
-    let fields = json!({
+    let mut fields = json!({
         "dir": direction.label(),
         "client": pair,
         "len": data.len(),
@@ -576,6 +628,12 @@ fn forwarded(
         "encoding": used.label(),
         "time": time.to_rfc3339(),
     });
+    if let (Value::Object(fields), Value::Object(extra)) = (&mut fields, frame_fields) {
+        fields.extend(extra);
+    }
+    let frame_note = frame_note
+        .map(|note| format!(" [{note}]"))
+        .unwrap_or_default();
     // Auto's choice matters (and is shown) only for bytes that are not ASCII.
     let picked = if printer.encoding == TextEncoding::Auto && !(data.is_ascii() && text.is_ascii())
     {
@@ -589,7 +647,7 @@ fn forwarded(
         text.to_owned()
     };
     let line = format!(
-        "{} {}{picked} | {shown}",
+        "{} {}{frame_note}{picked} | {shown}",
         time.format("%H:%M:%S%.3f"),
         printer
             .lang

@@ -184,12 +184,21 @@ pub enum RelayEvent {
         error: EngineError,
         at: SystemTime,
     },
-    /// Bytes written to the receiving side, as written (after any fault).
+    /// Bytes written to the receiving side, as written (after any fault); with a
+    /// framing, one message of them (and `frame` says how it came).
     Forwarded {
         pair: PairId,
         direction: Direction,
         data: Payload,
         at: SystemTime,
+        frame: crate::codec::FrameNote,
+    },
+    /// With a framing: bytes dropped instead of becoming a message (too large, a
+    /// bad length); forwarding is not affected.
+    FrameDropped {
+        pair: PairId,
+        direction: Direction,
+        fault: crate::codec::FrameFault,
     },
     Fault {
         pair: PairId,
@@ -285,6 +294,7 @@ impl Relay {
             local,
             connect_timeout: config.connect_timeout,
             max_pairs: config.max_pairs.max(1),
+            framing: config.framing.clone(),
             tls_listen: config.tls_listen,
             tls_upstream: config.tls_upstream,
         });

@@ -36,6 +36,9 @@ pub struct RelayConfig {
     pub tls_listen: Option<crate::engine::tls::ServerIdentity>,
     /// TCP: TLS toward the target.
     pub tls_upstream: Option<crate::engine::tls::TlsClientOptions>,
+    /// How each direction's bytes are cut into messages for the log (each
+    /// direction of each pair frames on its own; what is forwarded is unchanged).
+    pub framing: crate::codec::Framing,
 }
 
 impl RelayConfig {
@@ -56,6 +59,7 @@ impl RelayConfig {
             udp_idle: DEFAULT_UDP_IDLE,
             tls_listen: None,
             tls_upstream: None,
+            framing: crate::codec::Framing::AsRead,
             max_pairs: DEFAULT_MAX_PAIRS,
             backlog: LISTEN_BACKLOG,
             flow: FlowConfig::default(),

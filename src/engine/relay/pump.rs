@@ -17,6 +17,7 @@ use super::faults::FaultView;
 use super::shaper::{Action, Planned, Shaper};
 use super::shared::Shared;
 use super::{Direction, PairId, RelayCounters};
+use crate::codec::{FrameNote, Framer, Framing};
 
 /// One read at most; also the largest datagram the relay forwards whole.
 pub const READ_BUFFER: usize = 64 * 1024;
@@ -85,6 +86,17 @@ pub struct Pump<'a> {
 
 impl Pump<'_> {
     pub fn run(&self, source: &mut impl Source, sink: &mut impl Sink) -> PumpEnd {
+        let mut log = FramedLog::new(&self.shared.framing);
+        let end = self.pump(source, sink, &mut log);
+        // A message the sender never finished shows as such.
+        if let Some(framer) = &mut log.framer {
+            self.shared
+                .frames(self.pair, self.direction, framer.finish());
+        }
+        end
+    }
+
+    fn pump(&self, source: &mut impl Source, sink: &mut impl Sink, log: &mut FramedLog) -> PumpEnd {
         let mut buf = vec![0u8; READ_BUFFER];
         let board = &self.shared.faults;
         let mut view = FaultView::new(board, self.direction);
@@ -104,7 +116,7 @@ impl Pump<'_> {
                 while queue.front().is_some_and(|p| p.due <= Instant::now()) {
                     let Some(item) = queue.pop_front() else { break };
                     queued = queued.saturating_sub(item.len() + ITEM_COST);
-                    if let Some(end) = self.execute(item, sink) {
+                    if let Some(end) = self.execute(item, sink, log) {
                         return end;
                     }
                 }
@@ -119,6 +131,14 @@ impl Pump<'_> {
                 (a, b) => a.or(b),
             };
             let mut wait = wake.map(|at| at.saturating_duration_since(now));
+            // Idle-gap framing: a silence of the gap ends the message held.
+            if let Some(left) = log.gap_left(now) {
+                if left.is_zero() {
+                    log.end_of_gap(self);
+                    continue;
+                }
+                wait = Some(wait.map_or(left, |w| w.min(left)));
+            }
             if faults.paused {
                 wait = Some(wait.map_or(POLL, |w| w.min(POLL)));
             }
@@ -140,7 +160,7 @@ impl Pump<'_> {
                         .capture
                         .record(CaptureDirection::Rx, self.from, data);
                     if faults.is_passthrough() && queue.is_empty() && shaper.held() == 0 {
-                        if let Err(end) = self.write(data, sink) {
+                        if let Err(end) = self.write(data, sink, log) {
                             return end;
                         }
                     } else {
@@ -165,13 +185,13 @@ impl Pump<'_> {
     }
 
     /// Does one planned thing; `Some` when the pump is to end.
-    fn execute(&self, item: Planned, sink: &mut impl Sink) -> Option<PumpEnd> {
+    fn execute(&self, item: Planned, sink: &mut impl Sink, log: &mut FramedLog) -> Option<PumpEnd> {
         match item.action {
             Action::Write { data, notes } => {
                 for note in notes {
                     self.shared.fault(self.pair, self.direction, note);
                 }
-                self.write(&data, sink).err()
+                self.write(&data, sink, log).err()
             }
             Action::Note(note) => {
                 self.shared.fault(self.pair, self.direction, note);
@@ -185,7 +205,7 @@ impl Pump<'_> {
         }
     }
 
-    fn write(&self, data: &[u8], sink: &mut impl Sink) -> Result<(), PumpEnd> {
+    fn write(&self, data: &[u8], sink: &mut impl Sink, log: &mut FramedLog) -> Result<(), PumpEnd> {
         match sink.send(data) {
             Ok(()) => {
                 self.counters.get(self.direction).record_tx(data.len());
@@ -193,13 +213,65 @@ impl Pump<'_> {
                 self.shared
                     .capture
                     .record(CaptureDirection::Tx, self.to, data);
-                self.shared.forwarded(self.pair, self.direction, data);
+                log.written(self, data);
                 Ok(())
             }
             Err(SendError::Stopped) => Err(PumpEnd::Stopped),
             Err(SendError::Io(_)) if (self.stop)() => Err(PumpEnd::Stopped),
             Err(SendError::Io(error)) => Err(PumpEnd::SinkFailed(error)),
         }
+    }
+}
+
+/// How a direction's writes show in the log: as written, or cut into messages
+/// by a framer of its own (what is forwarded is the same either way).
+struct FramedLog {
+    framer: Option<Framer>,
+    /// Idle-gap framing: the gap, and when the last bytes were written.
+    gap: Option<Duration>,
+    last_write: Option<Instant>,
+}
+
+impl FramedLog {
+    fn new(framing: &Framing) -> Self {
+        let gap = match framing {
+            Framing::Idle { gap_ms } => Some(Duration::from_millis(u64::from(*gap_ms))),
+            _ => None,
+        };
+        FramedLog {
+            framer: (*framing != Framing::AsRead).then(|| Framer::new(framing.clone())),
+            gap,
+            last_write: None,
+        }
+    }
+
+    fn written(&mut self, pump: &Pump<'_>, data: &[u8]) {
+        match &mut self.framer {
+            Some(framer) => {
+                pump.shared
+                    .frames(pump.pair, pump.direction, framer.push(data));
+                self.last_write = Some(Instant::now());
+            }
+            None => pump
+                .shared
+                .forwarded(pump.pair, pump.direction, data, FrameNote::default()),
+        }
+    }
+
+    /// How long until the gap ends the message held, if one waits for it.
+    fn gap_left(&self, now: Instant) -> Option<Duration> {
+        let (gap, last, framer) = (self.gap?, self.last_write?, self.framer.as_ref()?);
+        framer
+            .waiting_for_gap()
+            .then(|| gap.saturating_sub(now.saturating_duration_since(last)))
+    }
+
+    fn end_of_gap(&mut self, pump: &Pump<'_>) {
+        if let Some(framer) = &mut self.framer {
+            pump.shared
+                .frames(pump.pair, pump.direction, framer.end_of_gap());
+        }
+        self.last_write = None;
     }
 }
 

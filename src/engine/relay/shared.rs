@@ -16,6 +16,8 @@ use super::super::{EngineError, Waker};
 use super::faults::FaultBoard;
 use super::inject::InjectSink;
 use super::{Direction, FaultAction, PairId, RelayCounters, RelayEvent};
+use crate::codec::FrameNote;
+use crate::codec::framing::{FrameItem, Frames};
 
 /// An open pair (TCP) or session (UDP), as the handle sees it.
 pub(super) trait PairLink: InjectSink + Send + Sync {
@@ -44,6 +46,8 @@ pub(super) struct Shared {
     pub tls_listen: Option<super::super::tls::ServerIdentity>,
     /// TCP: TLS toward the target (the relay is its client).
     pub tls_upstream: Option<super::super::tls::TlsClientOptions>,
+    /// How the log cuts each direction into messages.
+    pub framing: crate::codec::Framing,
 }
 
 impl Shared {
@@ -53,8 +57,9 @@ impl Shared {
         }
     }
 
-    /// Reports bytes written to `direction`'s destination, within the budget.
-    pub fn forwarded(&self, pair: PairId, direction: Direction, data: &[u8]) {
+    /// Reports bytes written to `direction`'s destination (a write, or with a
+    /// framing one message), within the budget.
+    pub fn forwarded(&self, pair: PairId, direction: Direction, data: &[u8], frame: FrameNote) {
         let at = SystemTime::now();
         self.flow.report(
             Way::Received,
@@ -65,9 +70,26 @@ impl Shared {
                 direction,
                 data,
                 at,
+                frame,
             },
             |event| self.report(event),
         );
+    }
+
+    /// Reports what a direction's framer gave for what was just written.
+    pub fn frames(&self, pair: PairId, direction: Direction, frames: Frames<'_>) {
+        for item in frames {
+            match item {
+                FrameItem::Frame(frame) => {
+                    self.forwarded(pair, direction, frame.payload, frame.note);
+                }
+                FrameItem::Fault(fault) => self.report(RelayEvent::FrameDropped {
+                    pair,
+                    direction,
+                    fault,
+                }),
+            }
+        }
     }
 
     /// Reports a fault that acted. It costs budget like a payload (a flood of

@@ -206,6 +206,14 @@ impl Texts {
         }
     }
 
+    /// `relay --frame` with `--udp` (a datagram is a message already).
+    pub fn relay_frame_needs_tcp(&self) -> String {
+        match self.lang {
+            Lang::Zh => "--frame 只用于 TCP — UDP 的每个数据报本来就是一条消息".to_owned(),
+            Lang::En => "--frame is for TCP — each UDP datagram is a message already".to_owned(),
+        }
+    }
+
     /// `relay --drop` without `--udp`.
     pub fn relay_drop_needs_udp(&self) -> String {
         match self.lang {

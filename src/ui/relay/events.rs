@@ -114,6 +114,46 @@ impl RelayTab {
                 direction,
                 data,
                 at,
+                frame,
+            } if self.framed => {
+                let client = self.pairs.client(pair).unwrap_or(NOBODY);
+                let len = data.len();
+                self.traffic.view.timeline.push_at(
+                    Subject::Peer(client),
+                    EventKind::Relayed(direction, len),
+                    at,
+                );
+                if show {
+                    // A message is whole: it decodes on its own.
+                    let log = &mut self.traffic.panel.log;
+                    log.push_preview(at, log_direction(direction), client, &data, len);
+                    if frame.incomplete {
+                        let row = texts.incomplete_frame_row(len);
+                        log.push_note(at, client, &row);
+                    }
+                } else {
+                    self.traffic.panel.log.count_unshown(1);
+                }
+            }
+            RelayEvent::FrameDropped {
+                pair,
+                direction,
+                fault,
+            } => {
+                let client = self.pairs.client(pair).unwrap_or(NOBODY);
+                let line = format!(
+                    "#{pair} {}: {}",
+                    crate::i18n::direction_name(direction, lang),
+                    fault.describe(lang)
+                );
+                self.note(show, SystemTime::now(), client, &line);
+            }
+            RelayEvent::Forwarded {
+                pair,
+                direction,
+                data,
+                at,
+                ..
             } => {
                 let client = self.pairs.client(pair).unwrap_or(NOBODY);
                 let len = data.len();

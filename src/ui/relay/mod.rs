@@ -50,6 +50,8 @@ pub struct RelaySettings {
     pub s2c: FaultForm,
     /// Show only the selected pairs' lines.
     pub log_selected_only: bool,
+    /// How each direction is cut into messages in the log (TCP), from the next start.
+    pub framing: crate::ui::traffic::framing::FramingSettings,
     /// The send box injects toward the server (client → server), or the client.
     pub inject_to_server: bool,
     pub send: SendSettings,
@@ -68,6 +70,7 @@ impl Default for RelaySettings {
             c2s: FaultForm::default(),
             s2c: FaultForm::default(),
             log_selected_only: false,
+            framing: Default::default(),
             inject_to_server: true,
             send: SendSettings::default(),
             display: DisplaySettings::default(),
@@ -108,6 +111,8 @@ pub struct RelayTab {
     fault_problems: [Option<FaultProblem>; 2],
     /// TLS settings that could not be used, said beside them.
     tls_error: Option<EngineError>,
+    /// The running relay frames its directions: each row is one message.
+    framed: bool,
     /// Why the last message typed was not injected everywhere.
     inject_problem: Option<InjectProblem>,
     /// Faults were applied to a running relay and nothing changed since.
@@ -129,6 +134,7 @@ impl RelayTab {
             fault_problems: [None, None],
             inject_problem: None,
             tls_error: None,
+            framed: false,
             faults_applied: false,
             addresses: bindable_addresses(),
             settings,
@@ -170,7 +176,16 @@ impl RelayTab {
             return;
         };
         let protocol = self.settings.protocol;
+        // What is wrong is on screen beside the framing's fields already.
+        let framing = match protocol {
+            RelayProtocol::Tcp => match self.settings.framing.framing() {
+                Ok(framing) => framing,
+                Err(_) => return,
+            },
+            RelayProtocol::Udp => crate::codec::Framing::AsRead,
+        };
         let mut config = RelayConfig::new(bind, host.clone(), port, protocol);
+        config.framing = framing.clone();
         config.c2s = c2s;
         config.s2c = s2c;
         self.tls_error = None;
@@ -199,6 +214,7 @@ impl RelayTab {
             .start(|events, waker| Relay::start(config, events, waker))
         {
             Ok(relay) => {
+                self.framed = config_framed(&framing);
                 self.status = Status::Listening {
                     local: relay.local_addr(),
                     target,
@@ -285,6 +301,7 @@ impl RelayTab {
             error_ui(ui, &error.describe(lang));
         }
         if self.settings.protocol == RelayProtocol::Tcp {
+            crate::ui::traffic::framing::framing_ui(ui, lang, &mut self.settings.framing, running);
             self.tls_ui(ui, lang, running);
         }
         let (label, action) = self.main_action(texts);
@@ -326,6 +343,10 @@ impl RelayTab {
             .display_settings_ui(ui, texts, &mut self.settings.display);
         self.pairs.set_encoding(self.settings.display.encoding);
     }
+}
+
+fn config_framed(framing: &crate::codec::Framing) -> bool {
+    *framing != crate::codec::Framing::AsRead
 }
 
 impl RelayTab {
