@@ -1,6 +1,7 @@
 //! `netdbg relay` between real peers on loopback: the tutorial's Python GBK server
 //! and client, `netdbg tcp connect`, plain std sockets; and the bad input it refuses.
 
+mod relay_support;
 mod support;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -651,7 +652,7 @@ fn lines_typed_on_stdin_are_injected_to_the_server_and_the_client() {
 
 #[test]
 fn max_pairs_turns_the_next_client_away_and_udp_idle_ends_a_quiet_session() {
-    let mut relay = relay(echo_server_addr(), &["--max-pairs", "1"]);
+    let mut relay = relay(relay_support::echo_server(), &["--max-pairs", "1"]);
     let mut first = dial(relay.addr);
     relay.wait_for("upstream", |e| e["event"] == "upstream");
     // Turned away with a reset, which may come before connect() has returned.
@@ -693,26 +694,6 @@ fn max_pairs_turns_the_next_client_away_and_udp_idle_ends_a_quiet_session() {
         "{:?}",
         started.elapsed()
     );
-}
-
-/// Echoes every read back, for every client.
-fn echo_server_addr() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    thread::spawn(move || {
-        for client in listener.incoming() {
-            let Ok(mut client) = client else { return };
-            thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(len @ 1..) = client.read(&mut buf) {
-                    if client.write_all(&buf[..len]).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    addr
 }
 
 #[test]

@@ -447,16 +447,14 @@ impl RelayLog {
             } if self.framed => {
                 // A message is decoded on its own, as a whole.
                 let print = FramePrint::new(printer, data, *frame);
-                let extra = (print.fields, print.note);
-                forwarded(
-                    printer,
-                    *pair,
-                    *direction,
+                let payload = RelayPayload {
+                    pair: *pair,
+                    direction: *direction,
                     data,
-                    (&print.text, print.used),
-                    *at,
-                    extra,
-                );
+                    decoded: (&print.text, print.used),
+                    at: *at,
+                };
+                forwarded(printer, &payload, (print.fields, print.note));
             }
             RelayEvent::Forwarded {
                 pair,
@@ -470,9 +468,14 @@ impl RelayLog {
                     .entry((*pair, *direction))
                     .or_insert_with(|| StreamDecoder::new(printer.encoding));
                 let text = decoder.decode_chunk(data);
-                let used = decoder.used();
-                let extra = (json!({}), None);
-                forwarded(printer, *pair, *direction, data, (&text, used), *at, extra);
+                let payload = RelayPayload {
+                    pair: *pair,
+                    direction: *direction,
+                    data,
+                    decoded: (&text, decoder.used()),
+                    at: *at,
+                };
+                forwarded(printer, &payload, (json!({}), None));
             }
             RelayEvent::FrameDropped {
                 pair,
@@ -562,17 +565,14 @@ impl RelayLog {
             if let Some(mut decoder) = self.decoders.remove(&(pair, direction)) {
                 let rest = decoder.finish();
                 if !rest.is_empty() {
-                    let used = decoder.used();
-                    let extra = (json!({}), None);
-                    forwarded(
-                        &self.printer,
+                    let payload = RelayPayload {
                         pair,
                         direction,
-                        &[],
-                        (&rest, used),
+                        data: &[],
+                        decoded: (&rest, decoder.used()),
                         at,
-                        extra,
-                    );
+                    };
+                    forwarded(&self.printer, &payload, (json!({}), None));
                 }
             }
         }
@@ -583,41 +583,57 @@ impl RelayLog {
 /// `19:48:46.374 #1 client → server 4 bytes [injected] | 你好`. It is decoded on
 /// its own: it is not part of either side's stream.
 fn injected(printer: &Printer, pair: PairId, direction: Direction, data: &[u8], at: SystemTime) {
-    let time: DateTime<Local> = at.into();
     let (text, used) = printer.encoding.decode_telling(data);
-    let shown = if printer.hex {
-        format_hex(data)
-    } else {
-        text.clone()
-    };
-    let fields = json!({
-        "dir": direction.label(),
-        "client": pair,
-        "len": data.len(),
-        "hex": format_hex_compact(data),
-        "text": text,
-        "encoding": used.label(),
-        "time": time.to_rfc3339(),
-    });
     let words = printer
         .lang
         .texts()
         .relay_injected(pair, direction, data.len());
-    let line = format!("{} {words} | {shown}", time.format("%H:%M:%S%.3f"));
-    printer.event("injected", fields, &line);
+    let payload = RelayPayload {
+        pair,
+        direction,
+        data,
+        decoded: (&text, used),
+        at,
+    };
+    print_payload(printer, "injected", &words, &payload, (json!({}), None));
 }
 
 /// One forwarded write: `{"event":"forwarded","dir":"c2s",…}` or
 /// `19:48:46.374 #1 client → server 4 bytes [GBK] | 你好`.
-fn forwarded(
-    printer: &Printer,
+fn forwarded(printer: &Printer, payload: &RelayPayload<'_>, frame: (Value, Option<&str>)) {
+    let words =
+        printer
+            .lang
+            .texts()
+            .relay_forwarded(payload.pair, payload.direction, payload.data.len());
+    print_payload(printer, "forwarded", &words, payload, frame);
+}
+
+/// Bytes one direction carried, and their text as decoded.
+struct RelayPayload<'a> {
     pair: PairId,
     direction: Direction,
-    data: &[u8],
-    (text, used): (&str, TextEncoding),
+    data: &'a [u8],
+    decoded: (&'a str, TextEncoding),
     at: SystemTime,
-    (frame_fields, frame_note): (Value, Option<&str>),
+}
+
+/// The JSON object or the human line of a forwarded or injected payload, with
+/// what a framing adds (`extra` fields, a `note` tag).
+fn print_payload(
+    printer: &Printer,
+    name: &str,
+    words: &str,
+    payload: &RelayPayload<'_>,
+    (extra, note): (Value, Option<&str>),
 ) {
+    let RelayPayload {
+        pair,
+        direction,
+        data,
+        decoded: (text, used),
+        at,
+    } = *payload;
     let time: DateTime<Local> = at.into();
     let mut fields = json!({
         "dir": direction.label(),
@@ -628,12 +644,10 @@ fn forwarded(
         "encoding": used.label(),
         "time": time.to_rfc3339(),
     });
-    if let (Value::Object(fields), Value::Object(extra)) = (&mut fields, frame_fields) {
+    if let (Value::Object(fields), Value::Object(extra)) = (&mut fields, extra) {
         fields.extend(extra);
     }
-    let frame_note = frame_note
-        .map(|note| format!(" [{note}]"))
-        .unwrap_or_default();
+    let note = note.map(|note| format!(" [{note}]")).unwrap_or_default();
     // Auto's choice matters (and is shown) only for bytes that are not ASCII.
     let picked = if printer.encoding == TextEncoding::Auto && !(data.is_ascii() && text.is_ascii())
     {
@@ -647,12 +661,8 @@ fn forwarded(
         text.to_owned()
     };
     let line = format!(
-        "{} {}{frame_note}{picked} | {shown}",
-        time.format("%H:%M:%S%.3f"),
-        printer
-            .lang
-            .texts()
-            .relay_forwarded(pair, direction, data.len()),
+        "{} {words}{note}{picked} | {shown}",
+        time.format("%H:%M:%S%.3f")
     );
-    printer.event("forwarded", fields, &line);
+    printer.event(name, fields, &line);
 }

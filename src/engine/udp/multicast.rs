@@ -3,7 +3,7 @@
 //! loopback). IPv4 joins name the interface by one of its addresses, IPv6 joins
 //! by its index; the user names it either way (`eth0`, `192.168.1.5`).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 use std::sync::{Mutex, MutexGuard};
 
 use socket2::SockRef;
@@ -354,12 +354,6 @@ pub fn apply_send_options(
     Ok(())
 }
 
-/// What a group address is, for the teaching words: IPv4 local network
-/// control (224.0.0/24), organisation-local (239/8), or IPv6's scope nibble.
-pub fn scope_of(group: Ipv6Addr) -> u8 {
-    group.segments()[0] as u8 & 0x0f
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +397,5 @@ mod tests {
             memberships.leave(&socket, group, None),
             Err(MulticastError::NotJoined { group })
         );
-        assert_eq!(scope_of("ff15::1".parse().expect("ip")), 5);
     }
 }

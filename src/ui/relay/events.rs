@@ -116,13 +116,8 @@ impl RelayTab {
                 at,
                 frame,
             } if self.framed => {
-                let client = self.pairs.client(pair).unwrap_or(NOBODY);
                 let len = data.len();
-                self.traffic.view.timeline.push_at(
-                    Subject::Peer(client),
-                    EventKind::Relayed(direction, len),
-                    at,
-                );
+                let client = self.relayed(pair, direction, len, at);
                 if show {
                     // A message is whole: it decodes on its own.
                     let log = &mut self.traffic.panel.log;
@@ -155,13 +150,8 @@ impl RelayTab {
                 at,
                 ..
             } => {
-                let client = self.pairs.client(pair).unwrap_or(NOBODY);
                 let len = data.len();
-                self.traffic.view.timeline.push_at(
-                    Subject::Peer(client),
-                    EventKind::Relayed(direction, len),
-                    at,
-                );
+                let client = self.relayed(pair, direction, len, at);
                 // Always through the pair's decoder, so its state stays right while paused.
                 let kept: &[u8] = &data;
                 let text = match self.pairs.get_mut(pair) {
@@ -258,6 +248,23 @@ impl RelayTab {
             }
             RelayEvent::Skipped(skipped) => TrafficTab::skipped(self, skipped),
         }
+    }
+
+    /// Marks bytes one direction carried on the timeline; the pair's client.
+    fn relayed(
+        &mut self,
+        pair: u64,
+        direction: Direction,
+        len: usize,
+        at: SystemTime,
+    ) -> SocketAddr {
+        let client = self.pairs.client(pair).unwrap_or(NOBODY);
+        self.traffic.view.timeline.push_at(
+            Subject::Peer(client),
+            EventKind::Relayed(direction, len),
+            at,
+        );
+        client
     }
 
     fn note(&mut self, show: bool, at: SystemTime, peer: SocketAddr, text: &str) {
