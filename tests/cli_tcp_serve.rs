@@ -400,3 +400,19 @@ fn timeout_stops_after_silence_and_hangs_up_on_clients() {
         "nothing but the hang-up"
     );
 }
+
+#[test]
+fn echo_sends_every_read_back_as_it_came_whatever_the_framing() {
+    let server = serve(&["--echo", "--frame", "line"]);
+    let mut stream = client(&server);
+    // Not a whole line: the echo does not wait for the framing.
+    ask(&mut stream, b"AT+G", b"AT+G");
+    ask(
+        &mut stream,
+        "MR 你好\r\n".as_bytes(),
+        "MR 你好\r\n".as_bytes(),
+    );
+    let server = serve(&["--echo", "--reply", "OK"]);
+    let mut stream = client(&server);
+    ask(&mut stream, b"ping", b"OKping");
+}

@@ -590,3 +590,18 @@ fn port_in_use_is_explained() {
     harness.get_by_label("Start listening");
     drop(holder);
 }
+
+#[test]
+fn the_echo_switch_sends_each_read_back() {
+    let mut harness = harness(settings(Lang::En));
+    harness
+        .get_by_label("Echo: send every read back as it came")
+        .click();
+    harness.step();
+    assert!(harness.state().settings().tcp_server.auto_reply.echo);
+    let local = start(&mut harness, "Start listening");
+    let mut client = connect(&mut harness, local);
+    client.stream.write_all(b"echo me").expect("send");
+    assert_eq!(read_bytes(&mut harness, &mut client, 7), b"echo me");
+    wait_for_row_or_event(&mut harness, &["TX", &client.peer, "[auto]", "echo me"]);
+}

@@ -91,6 +91,7 @@ fuzz_target!(|input: Input| {
         farewell: farewell.to_owned(),
         farewell_hex,
         rules,
+        echo: false,
     };
 
     match AutoReply::compile(&spec, encoding) {

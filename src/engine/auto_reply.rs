@@ -56,6 +56,8 @@ pub struct AutoReplySpec {
     pub farewell: String,
     pub farewell_hex: bool,
     pub rules: Vec<RuleSpec>,
+    /// Send every read back as it came (an echo server), besides any reply.
+    pub echo: bool,
 }
 
 impl AutoReplySpec {
@@ -103,6 +105,8 @@ pub struct AutoReply {
     encoding: TextEncoding,
     /// `${seq}` in a regex rule's reply counts the replies built from templates.
     counter: SeqCounter,
+    /// Every read goes back as it came.
+    echo: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +143,7 @@ impl AutoReply {
             rules: Vec::new(),
             encoding: TextEncoding::Utf8,
             counter: SeqCounter::default(),
+            echo: false,
         }
     }
 
@@ -198,11 +203,20 @@ impl AutoReply {
             rules,
             encoding,
             counter: SeqCounter::default(),
+            echo: spec.echo,
         })
     }
 
     pub fn is_active(&self) -> bool {
-        self.every_message.is_some() || self.farewell.is_some() || !self.rules.is_empty()
+        self.every_message.is_some()
+            || self.farewell.is_some()
+            || !self.rules.is_empty()
+            || self.echo
+    }
+
+    /// Whether every read goes back to its client as it came (before framing).
+    pub fn echoes(&self) -> bool {
+        self.echo
     }
 
     /// The answer to one received chunk: the first matching rule's reply, else the

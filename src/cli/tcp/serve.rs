@@ -41,6 +41,9 @@ pub struct ServeArgs {
     /// (e.g. "contains:ping=>pong"); repeat for several, the first match wins over --reply
     #[arg(long = "rule", value_name = "SPEC")]
     rules: Vec<String>,
+    /// Send every read back to its client as it came (an echo server), besides any reply; `netdbg echo` is the lossless reflector
+    #[arg(long)]
+    echo: bool,
     /// Text encoding on the wire, for replies and printed data: auto (the default: prints UTF-8 when valid, else the system's legacy code page; sends in the system's encoding), UTF-8, GBK, GB18030, Big5, Shift_JIS, EUC-KR, Windows-1252, UTF-16LE, UTF-16BE
     #[arg(long, value_name = "E")]
     encoding: Option<String>,
@@ -177,6 +180,7 @@ fn auto_reply_spec(args: &ServeArgs, lang: Lang) -> Result<AutoReplySpec, CliErr
         farewell,
         farewell_hex: args.hex,
         rules,
+        echo: args.echo,
     })
 }
 

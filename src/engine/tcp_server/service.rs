@@ -142,6 +142,11 @@ fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
         .record(CaptureDirection::Rx, link.peer, data);
     drop(order);
     report_frames(link, shared, link.lock_framer().push(data), true);
+    // The echo is the read as it came, whatever the framing. A client that does
+    // not read its echoes loses them once its send queue is full.
+    if shared.auto_reply().echoes() {
+        let _ = shared.queue_job(link, data.to_vec(), true, false);
+    }
 }
 
 /// Idle framing: the client was silent for the gap, so what it sent is a frame.

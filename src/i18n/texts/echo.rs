@@ -23,6 +23,25 @@ impl Texts {
         }
     }
 
+    /// The TCP server tab's echo switch.
+    pub fn echo_reads(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "回显：收到什么就原样发回",
+            Lang::En => "Echo: send every read back as it came",
+        }
+    }
+
+    pub fn echo_reads_tip(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => {
+                "每次读到的数据原样发回给那个客户端（与分帧无关），同时照常自动回复。不读回显的客户端在发送队列满后会丢失回显；要无损的反射端请用 netdbg echo"
+            }
+            Lang::En => {
+                "Each read goes straight back to its client as it came (whatever the framing), besides any reply. A client that does not read its echoes loses them once its send queue is full; netdbg echo is the lossless reflector"
+            }
+        }
+    }
+
     pub fn echo_quiet(&self, secs: f64) -> String {
         match self.lang {
             Lang::Zh => format!("{secs} 秒没有数据，结束"),

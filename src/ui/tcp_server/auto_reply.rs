@@ -31,6 +31,10 @@ pub fn auto_reply_ui(ui: &mut egui::Ui, texts: &Texts, spec: &mut AutoReplySpec)
                 *spec = AutoReplySpec::tutorial();
                 tutorial = true;
             }
+            changed |= ui
+                .checkbox(&mut spec.echo, texts.echo_reads())
+                .on_hover_text(texts.echo_reads_tip())
+                .changed();
             changed |= fixed_reply_ui(
                 ui,
                 texts,
