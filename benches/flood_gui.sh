@@ -39,7 +39,7 @@ ss -Huln "sport = :$port" | grep -q . || { echo "netdbg did not open UDP port $p
 if [ -n "${LOG_LINES:-}" ]; then
   # "Log limit (lines)" (below the Encoding label and its list): a double click edits
   # the number. Where the settings column changes, this moves: look at a screenshot.
-  DISPLAY=$disp xdotool mousemove --window "$wid" 133 264 click --repeat 2 1
+  DISPLAY=$disp xdotool mousemove --window "$wid" 133 296 click --repeat 2 1
   DISPLAY=$disp xdotool key --window "$wid" ctrl+a type --delay 80 --window "$wid" "$LOG_LINES"
   DISPLAY=$disp xdotool key --window "$wid" Return
   sleep 0.5

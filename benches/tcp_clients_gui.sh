@@ -30,8 +30,8 @@ x mousemove --window "$wid" 90 12 click 1
 sleep 0.5
 x mousemove --window "$wid" 113 63 click 1
 x windowfocus --sync "$wid" key --window "$wid" ctrl+a type --window "$wid" "$port"
-x mousemove --window "$wid" 112 229 click 1
-x mousemove --window "$wid" 62 137 click 1
+x mousemove --window "$wid" 112 275 click 1
+x mousemove --window "$wid" 62 183 click 1
 for _ in $(seq 50); do ss -Htln "sport = :$port" | grep -q . && break; sleep 0.1; done
 ss -Htln "sport = :$port" | grep -q . || { echo "netdbg is not listening on $port" >&2; exit 1; }
 
