@@ -22,7 +22,12 @@ bin=$(realpath "${1:-target/release/netdbg}")
 rate=${RATE:-250000} secs=${SECS:-10} port=${PORT:-7788}
 work=$(mktemp -d)
 disp=:$((300 + RANDOM % 500))
-cleanup() { kill "${app:-}" "${xvfb:-}" 2>/dev/null || true; rm -rf "$work"; }
+# PROBE_LOG=FILE keeps the app's probe lines (slow frames one by one) for a closer look.
+cleanup() {
+  kill "${app:-}" "${xvfb:-}" 2>/dev/null || true
+  [ -n "${PROBE_LOG:-}" ] && cp "$work/probe.log" "$PROBE_LOG"
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!

@@ -17,6 +17,24 @@ fn search_ignores_case_in_ascii_and_beyond() {
 }
 
 #[test]
+fn an_ascii_needle_is_found_at_either_end_and_in_either_case() {
+    assert!(contains_ignoring_case("needle", "needle"));
+    assert!(contains_ignoring_case("xxxxNEEDLE", "needle"));
+    assert!(contains_ignoring_case("NeEdLexxxx", "needle"));
+    assert!(contains_ignoring_case("nnnneedle", "needle"));
+    assert!(!contains_ignoring_case("xxxxneedl", "needle"));
+    assert!(!contains_ignoring_case("needl", "needle"));
+    assert!(contains_ignoring_case("a=1;b=2", "=2"));
+    assert!(contains_ignoring_case("x", "x"));
+    assert!(!contains_ignoring_case("", "x"));
+    // Every place and case a one-letter-off needle could hide.
+    let line = "x".repeat(64);
+    assert!(contains_ignoring_case(&line, "xxxx"));
+    assert!(!contains_ignoring_case(&line, "zzzz"));
+    assert!(!contains_ignoring_case(&line, "xxxz"));
+}
+
+#[test]
 fn the_peer_filter_matches_the_address_as_written() {
     let v4: SocketAddr = "192.168.1.7:5000".parse().expect("address");
     assert!(peer_contains(v4, "168.1.7:50"));

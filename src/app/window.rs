@@ -13,6 +13,7 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
 
 /// `started` is when the process began, for the startup probe.
 pub fn run(started: Instant) -> ExitCode {
+    crate::platform::keep_freed_memory_for_reuse();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(crate::i18n::Lang::Zh.texts().app_title)
         .with_app_id("netdbg")

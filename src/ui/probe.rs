@@ -7,6 +7,9 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// Frames at least this long are reported one by one.
+const SLOW_FRAME_S: f32 = 0.012;
+
 pub struct Probe {
     started: Instant,
     frames: u64,
@@ -22,6 +25,9 @@ pub struct Probe {
     logic_ended: Instant,
     worst_logic: Duration,
     worst_layout: Duration,
+    /// The logic and layout times of the frame before this one.
+    last_logic: Duration,
+    last_layout: Duration,
 }
 
 impl Probe {
@@ -42,18 +48,22 @@ impl Probe {
             logic_ended: Instant::now(),
             worst_logic: Duration::ZERO,
             worst_layout: Duration::ZERO,
+            last_logic: Duration::ZERO,
+            last_layout: Duration::ZERO,
         })
     }
 
     /// Call when a frame's logic (applying engine events) is done.
     pub fn logic_done(&mut self) {
         self.logic_ended = Instant::now();
-        self.worst_logic = self.worst_logic.max(self.logic_ended - self.frame_started);
+        self.last_logic = self.logic_ended - self.frame_started;
+        self.worst_logic = self.worst_logic.max(self.last_logic);
     }
 
     /// Call when a frame's widgets are laid out (before it is painted).
     pub fn laid_out(&mut self) {
-        self.worst_layout = self.worst_layout.max(self.logic_ended.elapsed());
+        self.last_layout = self.logic_ended.elapsed();
+        self.worst_layout = self.worst_layout.max(self.last_layout);
         if self.frames == 1 {
             eprintln!(
                 "probe first_frame_laid_out_ms={:.1}",
@@ -89,6 +99,17 @@ impl Probe {
             _ => {}
         }
         if let Some(cpu) = previous_frame_cpu {
+            // Which part of a slow frame was slow: applying events, laying out, or
+            // the rest (tessellating and painting).
+            if cpu >= SLOW_FRAME_S {
+                eprintln!(
+                    "probe slow_frame n={} ms={:.2} logic_ms={:.2} layout_ms={:.2}",
+                    self.frames - 1,
+                    cpu * 1000.0,
+                    self.last_logic.as_secs_f64() * 1000.0,
+                    self.last_layout.as_secs_f64() * 1000.0,
+                );
+            }
             self.worst = self.worst.max(cpu);
             self.sum += cpu;
             self.counted += 1;
