@@ -219,7 +219,10 @@ impl<W: Write> PcapNgCaptureWriter<W> {
     fn connection(&mut self, item: &CaptureItem<'_>) -> io::Result<Connection> {
         match self.connections.get(&key(&item.ends)) {
             Some(connection) => Ok(*connection),
-            None => self.handshake(item, CaptureSide::Local, Some(MADE_UP_HANDSHAKE)),
+            None => {
+                let opener = likely_opener(&item.ends);
+                self.handshake(item, opener, Some(MADE_UP_HANDSHAKE))
+            }
         }
     }
 
@@ -319,6 +322,16 @@ impl<W: Write> PcapNgCaptureWriter<W> {
 
 fn key(ends: &CaptureEnds) -> (SocketAddr, SocketAddr) {
     (ends.local, ends.peer)
+}
+
+/// Who most likely connected, when the open was not seen: the end with the
+/// higher port (a client's is ephemeral, a server's usually well known).
+fn likely_opener(ends: &CaptureEnds) -> CaptureSide {
+    if ends.peer.port() > ends.local.port() {
+        CaptureSide::Peer
+    } else {
+        CaptureSide::Local
+    }
 }
 
 fn other(side: CaptureSide) -> CaptureSide {
