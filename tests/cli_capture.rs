@@ -137,9 +137,8 @@ fn convert_splits_a_long_record_and_keeps_its_note() {
             r#"{{"time":"2026-11-25T18:00:00.5+08:00","dir":"rx","peer":"[::1]:50000","len":{},"hex":"{hex}","proto":"tcp","local":"[::1]:7788","note":"one big read"}}"#,
             data.len()
         ),
-        format!(
-            r#"{{"time":"2026-11-25T18:00:00.6+08:00","dir":"tx","peer":"[::1]:50000","len":2,"hex":"6f6b","proto":"tcp","local":"[::1]:7788"}}"#
-        ),
+        r#"{"time":"2026-11-25T18:00:00.6+08:00","dir":"tx","peer":"[::1]:50000","len":2,"hex":"6f6b","proto":"tcp","local":"[::1]:7788"}"#
+            .to_owned(),
         format!(r#"{{"time":"2026-11-25T18:00:01+08:00","event":"close",{ends},"by":"peer"}}"#),
     ];
     std::fs::write(&input.0, lines.join("\n") + "\n").expect("write");
