@@ -193,7 +193,11 @@ fn a_client_that_resets_shows_its_syn_and_its_rst() {
         "tcp.flags.syn == 1 && tcp.flags.ack == 0",
         "tcp.srcport",
     );
-    assert_eq!(syn, [client_port.clone()], "the client connected");
+    assert_eq!(
+        syn,
+        std::slice::from_ref(&client_port),
+        "the client connected"
+    );
     let rst = field(&file.0, "tcp.flags.reset == 1", "tcp.srcport");
     assert_eq!(rst, [client_port], "the client reset");
     assert_eq!(follow_tcp(&file.0, 0).from_client, b"abc");
