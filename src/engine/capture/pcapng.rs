@@ -361,3 +361,58 @@ fn io_error(error: PcapError) -> io::Error {
         other => io::Error::other(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(writer: &mut PcapNgCaptureWriter<io::Sink>, port: u16, event: ConnectionEvent) {
+        let ends = CaptureEnds::tcp(
+            "127.0.0.1:80".parse().expect("addr"),
+            SocketAddr::from(([127, 0, 0, 2], port)),
+        );
+        let item = CaptureItem {
+            at: SystemTime::now(),
+            ends,
+            what: Captured::Connection { event, by: None },
+            note: None,
+        };
+        writer.write(&item).expect("write");
+    }
+
+    #[test]
+    fn closed_connections_are_forgotten_and_open_ones_capped() {
+        let mut writer = PcapNgCaptureWriter::new(io::sink()).expect("writer");
+        for port in 1..=100 {
+            event(&mut writer, port, ConnectionEvent::Open);
+        }
+        assert_eq!(writer.connections.len(), 100);
+        for port in 1..=50 {
+            event(&mut writer, port, ConnectionEvent::Close);
+        }
+        for port in 51..=100 {
+            event(&mut writer, port, ConnectionEvent::Reset);
+        }
+        assert!(writer.connections.is_empty());
+        // 3 + 3 per close + 1 per reset.
+        assert_eq!(writer.packets(), 100 * 3 + 50 * 3 + 50);
+
+        for n in 0..MAX_CONNECTIONS as u32 + 10 {
+            let ends = CaptureEnds::tcp(
+                SocketAddr::from(([10, 0, 0, 1], (n % 60_000) as u16 + 1)),
+                SocketAddr::from(([10, 0, 1, (n / 60_000) as u8], 9)),
+            );
+            let item = CaptureItem {
+                at: SystemTime::now(),
+                ends,
+                what: Captured::Connection {
+                    event: ConnectionEvent::Open,
+                    by: None,
+                },
+                note: None,
+            };
+            writer.write(&item).expect("write");
+        }
+        assert_eq!(writer.connections.len(), MAX_CONNECTIONS);
+    }
+}
