@@ -20,7 +20,7 @@ use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
 use pcap_file::pcapng::blocks::section_header::{SectionHeaderBlock, SectionHeaderOption};
-use pcap_file::{DataLink, PcapError};
+use pcap_file::{DataLink, Endianness, PcapError};
 
 use super::packet::{self, Hop, MAX_TCP_SEGMENT, TcpFlags, TcpSegment};
 use super::record::{
@@ -67,6 +67,8 @@ impl<W: Write> PcapNgCaptureWriter<W> {
                 ))),
                 SectionHeaderOption::Comment(Cow::Borrowed(SECTION_COMMENT)),
             ],
+            // The default is big-endian; readers expect the writer's own.
+            endianness: Endianness::native(),
             ..SectionHeaderBlock::default()
         };
         let mut out = PcapNgWriter::with_section_header(out, section).map_err(io_error)?;
