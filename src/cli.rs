@@ -1,5 +1,6 @@
 //! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
-//! `netdbg file serve|get`, `netdbg relay`, and the Network tab's check as `netdbg reach`.
+//! `netdbg file serve|get`, `netdbg relay`, `netdbg capture convert`, and the Network
+//! tab's check as `netdbg reach`.
 //! Human-readable lines by default, one JSON object per event with `--json`.
 //!
 //! Exit codes:
@@ -17,6 +18,7 @@
 //! (or a file name) may carry shown as escapes by [`crate::codec::visible_text`]; in
 //! JSON the values keep the raw text and only the line itself is escaped (`output.rs`).
 
+mod capture;
 mod capture_args;
 mod echo;
 mod file;
@@ -77,6 +79,9 @@ pub enum Command {
     Relay(relay::RelayArgs),
     /// Echo: answer every TCP read or UDP datagram with itself, to measure a link from the other end
     Echo(echo::EchoArgs),
+    /// Captures: convert a JSON-lines capture to pcapng for Wireshark
+    #[command(subcommand)]
+    Capture(capture::CaptureCommand),
     /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
     Run(run::RunArgs),
 }
@@ -128,6 +133,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::File(command) => file::run(command, lang),
         Command::Relay(args) => relay::run(args, lang),
         Command::Echo(args) => echo::run(args, lang),
+        Command::Capture(command) => capture::run(command, lang),
         Command::Run(args) => match run::run(args, lang) {
             Ok(true) => Ok(()),
             // A failed expectation is an answer, already printed: exit 3.

@@ -1,5 +1,6 @@
 //! Capture to a file: every datagram and TCP chunk an endpoint receives or sends, one
-//! JSON line each, byte-exact and in order, checked against the endpoint's counters.
+//! JSON line each, byte-exact and in order, checked against the endpoint's counters;
+//! and each TCP connection's open and close. (pcapng: `capture_pcapng.rs`.)
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -40,11 +41,16 @@ impl Drop for TempFile {
     }
 }
 
+/// A data record (`dir`, `hex`), or a connection's (`event`, `by`; `dir` and `hex` empty).
 #[derive(Debug)]
 struct Record {
     dir: String,
     peer: String,
     hex: String,
+    proto: String,
+    local: String,
+    event: Option<String>,
+    by: Option<String>,
 }
 
 /// Every line of a capture, checked for the fields each record must have.
@@ -54,21 +60,55 @@ fn read_records(path: &Path) -> Vec<Record> {
         .map(|line| {
             let value: Value =
                 serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-            let hex = value["hex"].as_str().expect("hex").to_owned();
-            let len = value["len"].as_u64().expect("len");
-            assert_eq!(hex.len() as u64, len * 2, "{line}");
             let time = value["time"].as_str().expect("time");
             assert!(
                 chrono::DateTime::parse_from_rfc3339(time).is_ok(),
                 "time {time}"
             );
+            let text = |field: &str| value[field].as_str().map(str::to_owned);
+            let event = text("event");
+            let hex = match event {
+                Some(_) => {
+                    assert!(
+                        value.get("hex").is_none() && value.get("dir").is_none(),
+                        "{line}"
+                    );
+                    String::new()
+                }
+                None => {
+                    let hex = text("hex").expect("hex");
+                    let len = value["len"].as_u64().expect("len");
+                    assert_eq!(hex.len() as u64, len * 2, "{line}");
+                    hex
+                }
+            };
             Record {
-                dir: value["dir"].as_str().expect("dir").to_owned(),
-                peer: value["peer"].as_str().expect("peer").to_owned(),
+                dir: text("dir").unwrap_or_default(),
+                peer: text("peer").expect("peer"),
                 hex,
+                proto: text("proto").expect("proto"),
+                local: text("local").expect("local"),
+                event,
+                by: text("by"),
             }
         })
         .collect()
+}
+
+/// A connection's records, in order: "open" by `opener`, data, then one end.
+#[track_caller]
+fn assert_lifecycle(records: &[Record], opener: &str, end: &str, closer: &str) {
+    assert!(records.iter().all(|r| r.proto == "tcp"));
+    let events: Vec<(usize, &str, &str)> = records
+        .iter()
+        .enumerate()
+        .filter_map(|(at, r)| Some((at, r.event.as_deref()?, r.by.as_deref()?)))
+        .collect();
+    assert_eq!(
+        events,
+        [(0, "open", opener), (records.len() - 1, end, closer)],
+        "{records:#?}"
+    );
 }
 
 /// Sixteen bytes: the sequence number, then a pattern that depends on it.
@@ -125,6 +165,10 @@ fn udp_burst_capture_matches_what_the_endpoint_received() {
     for record in &records {
         assert_eq!(record.dir, "rx");
         assert_eq!(record.peer, sender_addr.to_string());
+        assert_eq!(
+            (record.proto.as_str(), record.local.clone()),
+            ("udp", target.to_string())
+        );
         if record.hex == format_hex_compact(SENTINEL) {
             continue;
         }
@@ -344,14 +388,26 @@ fn tcp_client_and_server_capture_both_directions() {
     assert!(
         client_records
             .iter()
-            .all(|r| r.peer == server_addr.to_string())
+            .all(|r| r.peer == server_addr.to_string() && r.local == local.to_string())
     );
+    assert_lifecycle(&client_records, "local", "close", "local");
 
     let server_records = read_records(&server_file.0);
     assert_eq!(server_records.len() as u64, server_written);
     assert_eq!(joined(&server_records, "rx"), sent);
     assert_eq!(joined(&server_records, "tx"), acks);
-    assert!(server_records.iter().all(|r| r.peer == local.to_string()));
+    assert!(
+        server_records
+            .iter()
+            .all(|r| r.peer == local.to_string() && r.local == server_addr.to_string())
+    );
+    assert_lifecycle(&server_records, "peer", "close", "peer");
+    // The server's replies are its auto-reply's.
+    let text = std::fs::read_to_string(&server_file.0).expect("server capture");
+    assert_eq!(
+        text.matches(r#""note":"auto-reply""#).count(),
+        messages.len()
+    );
 }
 
 #[test]

@@ -13,7 +13,9 @@ use crate::i18n::{Describe, Lang};
 #[derive(Debug, Args)]
 pub struct CaptureArgs {
     /// Write every byte received and sent to PATH, one JSON object per line:
-    /// {"time","dir":"rx"|"tx","peer","len","hex"}; the file is replaced if it exists
+    /// {"time","dir":"rx"|"tx","peer","len","hex","proto","local"} and TCP's
+    /// {"time","event":"open"|"close"|"reset",...}; PATH ending in .pcapng writes pcapng
+    /// for Wireshark instead (synthesized headers). The file is replaced if it exists
     #[arg(long, value_name = "PATH")]
     capture: Option<PathBuf>,
 }

@@ -38,6 +38,25 @@ pub fn format_hex_compact(bytes: &[u8]) -> String {
     out
 }
 
+/// The exact inverse of [`format_hex_compact`] (either case): `None` unless every
+/// character is a digit and they pair up.
+pub fn parse_hex_compact(text: &str) -> Option<Vec<u8>> {
+    let digits = text.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks_exact(2)
+        .map(|pair| Some(hex_value(pair[0])? << 4 | hex_value(pair[1])?))
+        .collect()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|value| u8::try_from(value).ok())
+}
+
 const UPPER: &[u8; 16] = b"0123456789ABCDEF";
 const LOWER: &[u8; 16] = b"0123456789abcdef";
 

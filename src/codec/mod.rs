@@ -19,7 +19,7 @@ pub use checksum::{Checksum, LineEnding};
 pub use encoding::{StreamDecoder, TextEncoding};
 pub use error::CodecError;
 pub use framing::{FrameFault, FrameNote, Framer, Framing, FramingError};
-pub use hex::{format_hex, format_hex_compact, parse_hex};
+pub use hex::{format_hex, format_hex_compact, parse_hex, parse_hex_compact};
 pub use payload::{PayloadMode, SendOptions, build_message, build_payload};
 pub use vars::{MessageMaker, SeqCounter, VarsError};
 pub use visible::{is_hidden, visible_json, visible_text};

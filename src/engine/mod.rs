@@ -49,7 +49,10 @@ use std::sync::Arc;
 
 pub use address::{InputError, parse_bind_addr, parse_host_port, parse_port};
 pub use auto_reply::{AutoReply, AutoReplyError, AutoReplySpec, MatchKind, RuleSpec};
-pub use capture::{Capture, CaptureDirection, CaptureSink};
+pub use capture::{
+    Capture, CaptureDirection, CaptureEnds, CaptureFormat, CaptureProto, CaptureSide, CaptureSink,
+    ConnectionEvent,
+};
 pub use counters::{CounterSnapshot, Counters};
 pub use error::EngineError;
 pub use file_download::{Download, DownloadConfig, DownloadError, DownloadEvent};

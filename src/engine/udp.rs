@@ -375,6 +375,14 @@ fn canonical(addr: SocketAddr) -> SocketAddr {
     SocketAddr::new(addr.ip().to_canonical(), addr.port())
 }
 
+/// The socket's own address as a capture records it (the bound address: the OS
+/// does not say which of a wildcard socket's addresses a datagram came to).
+fn capture_local(socket: &UdpSocket) -> SocketAddr {
+    socket
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)))
+}
+
 /// Unblocks the receive thread at once by sending it an empty datagram.
 fn wake_receiver(local: SocketAddr) {
     let target_ip: IpAddr = match local.ip() {

@@ -1,6 +1,7 @@
 //! Fixed UI words. A struct rather than a key lookup, so a missing translation
 //! is a compile error, not a blank button.
 
+mod capture;
 mod cli;
 mod echo;
 mod en;
@@ -233,6 +234,8 @@ pub struct Texts {
     pub capture_start: &'static str,
     pub capture_stop: &'static str,
     pub capture_tip: &'static str,
+    pub capture_filter_jsonl: &'static str,
+    pub capture_filter_pcapng: &'static str,
     pub settings_reset: &'static str,
     pub dismiss: &'static str,
     pub line_ending: &'static str,

@@ -31,12 +31,24 @@ pub fn open_file(ctx: &egui::Context) -> Option<PendingDialog> {
 }
 
 pub fn save_file(ctx: &egui::Context, suggested: &Path) -> Option<PendingDialog> {
+    save_file_of_kinds(ctx, suggested, &[])
+}
+
+/// A save dialog offering these kinds of file (a name, and its extensions).
+pub fn save_file_of_kinds(
+    ctx: &egui::Context,
+    suggested: &Path,
+    kinds: &[(&str, &[&str])],
+) -> Option<PendingDialog> {
     let mut dialog = rfd::FileDialog::new();
     if let Some(dir) = suggested.parent().filter(|dir| dir.is_dir()) {
         dialog = dialog.set_directory(dir);
     }
     if let Some(name) = suggested.file_name() {
         dialog = dialog.set_file_name(name.to_string_lossy());
+    }
+    for (name, extensions) in kinds {
+        dialog = dialog.add_filter(*name, extensions);
     }
     run(ctx, move || dialog.save_file())
 }

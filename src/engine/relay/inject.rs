@@ -9,11 +9,10 @@
 //! caller; the queue then fills and further messages are refused as busy.
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureEnds, notes};
 use super::super::error::WorkerRole;
 use super::super::flow::Way;
 use super::super::worker::Worker;
@@ -73,8 +72,9 @@ impl InjectQueue {
 /// UDP sessions.
 pub(super) trait InjectSink {
     fn injections(&self, direction: Direction) -> &InjectQueue;
-    /// Where `direction` writes to, once it can (TCP: after the target answered).
-    fn destination(&self, direction: Direction) -> Option<SocketAddr>;
+    /// The connection (or socket and peer) `direction` writes to, once it can
+    /// (TCP: after the target answered).
+    fn destination(&self, direction: Direction) -> Option<CaptureEnds>;
     /// Writes `data` whole to `direction`'s destination, between the pump's writes.
     fn write_injected(&self, direction: Direction, data: &[u8]) -> Result<(), SendError>;
 }
@@ -191,7 +191,10 @@ fn injected(shared: &Shared, pair: PairId, link: &dyn PairLink, direction: Direc
     link.counters().get(direction).record_tx(data.len());
     shared.totals.get(direction).record_tx(data.len());
     if let Some(to) = link.destination(direction) {
-        shared.capture.record(CaptureDirection::Tx, to, data);
+        let note = Some(std::borrow::Cow::Borrowed(notes::INJECTED));
+        shared
+            .capture
+            .record_noted(CaptureDirection::Tx, to, data, note);
     }
     let at = SystemTime::now();
     shared.flow.report(

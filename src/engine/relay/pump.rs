@@ -7,16 +7,16 @@
 //! read makes the write block, so the pump stops reading, and TCP flow control
 //! slows the sender: nothing piles up in the relay.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureEnds};
 use super::faults::FaultView;
 use super::shaper::{Action, Planned, Shaper};
 use super::shared::Shared;
-use super::{Direction, PairId, RelayCounters};
+use super::{Direction, FaultAction, PairId, RelayCounters};
 use crate::codec::{FrameNote, Framer, Framing};
 
 /// One read at most; also the largest datagram the relay forwards whole.
@@ -65,8 +65,9 @@ pub enum PumpEnd {
     Idle,
     SourceFailed(io::Error),
     SinkFailed(io::Error),
-    /// The cut-after fault acted.
+    /// The cut-after fault acted, after this many bytes in the pump's direction.
     Cut {
+        after: u64,
         reset: bool,
     },
     /// The pair or the relay is ending.
@@ -76,9 +77,10 @@ pub enum PumpEnd {
 pub struct Pump<'a> {
     pub pair: PairId,
     pub direction: Direction,
-    /// Whom reads come from and writes go to, for the capture.
-    pub from: SocketAddr,
-    pub to: SocketAddr,
+    /// The connection (or socket and peer) reads come from and writes go to,
+    /// for the capture.
+    pub from: CaptureEnds,
+    pub to: CaptureEnds,
     pub shared: &'a Shared,
     pub counters: &'a RelayCounters,
     pub stop: &'a (dyn Fn() -> bool + Sync),
@@ -160,7 +162,7 @@ impl Pump<'_> {
                         .capture
                         .record(CaptureDirection::Rx, self.from, data);
                     if faults.is_passthrough() && queue.is_empty() && shaper.held() == 0 {
-                        if let Err(end) = self.write(data, sink, log) {
+                        if let Err(end) = self.write(data, sink, log, None) {
                             return end;
                         }
                     } else {
@@ -188,10 +190,11 @@ impl Pump<'_> {
     fn execute(&self, item: Planned, sink: &mut impl Sink, log: &mut FramedLog) -> Option<PumpEnd> {
         match item.action {
             Action::Write { data, notes } => {
+                let capture_note = fault_note(&notes);
                 for note in notes {
                     self.shared.fault(self.pair, self.direction, note);
                 }
-                self.write(&data, sink, log).err()
+                self.write(&data, sink, log, capture_note).err()
             }
             Action::Note(note) => {
                 self.shared.fault(self.pair, self.direction, note);
@@ -200,19 +203,25 @@ impl Pump<'_> {
             Action::Cut { after, reset } => {
                 let note = super::FaultAction::Cut { after, reset };
                 self.shared.fault(self.pair, self.direction, note);
-                Some(PumpEnd::Cut { reset })
+                Some(PumpEnd::Cut { after, reset })
             }
         }
     }
 
-    fn write(&self, data: &[u8], sink: &mut impl Sink, log: &mut FramedLog) -> Result<(), PumpEnd> {
+    fn write(
+        &self,
+        data: &[u8],
+        sink: &mut impl Sink,
+        log: &mut FramedLog,
+        note: Option<Cow<'static, str>>,
+    ) -> Result<(), PumpEnd> {
         match sink.send(data) {
             Ok(()) => {
                 self.counters.get(self.direction).record_tx(data.len());
                 self.shared.totals.get(self.direction).record_tx(data.len());
                 self.shared
                     .capture
-                    .record(CaptureDirection::Tx, self.to, data);
+                    .record_noted(CaptureDirection::Tx, self.to, data, note);
                 log.written(self, data);
                 Ok(())
             }
@@ -273,6 +282,16 @@ impl FramedLog {
         }
         self.last_write = None;
     }
+}
+
+/// The capture's note for a write the faults shaped: `fault: delayed 20 ms; …`.
+pub fn fault_note(actions: &[FaultAction]) -> Option<Cow<'static, str>> {
+    if actions.is_empty() {
+        return None;
+    }
+    let words = crate::i18n::Lang::En.texts();
+    let what: Vec<String> = actions.iter().map(|a| words.fault_action(*a)).collect();
+    Some(Cow::Owned(format!("fault: {}", what.join("; "))))
 }
 
 /// What the items planned since `from` cost against the budget.

@@ -18,6 +18,7 @@ use std::time::{Duration, SystemTime};
 use socket2::SockRef;
 
 use super::super::EngineError;
+use super::super::capture::{CaptureEnds, CaptureSide, ConnectionEvent};
 use super::super::error::{IoOp, WorkerRole};
 use super::super::listener::AcceptHandler;
 use super::super::tcp_client::open_stream;
@@ -37,11 +38,16 @@ pub(super) const WRITE_POLL: Duration = Duration::from_millis(250);
 
 pub(super) struct Pair {
     id: PairId,
-    client_addr: SocketAddr,
     client: TcpStream,
+    /// The client's connection, for the capture.
+    client_ends: CaptureEnds,
     server: OnceLock<TcpStream>,
-    /// The target's address, set before `server`.
-    target: OnceLock<SocketAddr>,
+    /// The connection to the target, set before `server`.
+    server_ends: OnceLock<CaptureEnds>,
+    /// The direction whose sender closed first (its FIN was passed on).
+    first_fin: OnceLock<Direction>,
+    /// The capture was told how both connections ended.
+    capture_ended: AtomicBool,
     /// TLS toward the client (the relay answers as the server), once its handshake is done.
     client_tls: OnceLock<Arc<TlsDuplex>>,
     /// TLS toward the target, set before `server`.
@@ -97,10 +103,10 @@ impl InjectSink for Pair {
         &self.injections[direction.index()]
     }
 
-    fn destination(&self, direction: Direction) -> Option<SocketAddr> {
+    fn destination(&self, direction: Direction) -> Option<CaptureEnds> {
         match direction {
-            Direction::C2s => self.server.get().and(self.target.get().copied()),
-            Direction::S2c => Some(self.client_addr),
+            Direction::C2s => self.server.get().and(self.server_ends.get().copied()),
+            Direction::S2c => Some(self.client_ends),
         }
     }
 
@@ -165,12 +171,16 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, client_addr: SocketAddr) {
         return;
     }
     let id = shared.new_id();
+    let local = stream.local_addr().unwrap_or(shared.local);
+    let client_ends = CaptureEnds::tcp(local, client_addr);
     let pair = Arc::new(Pair {
         id,
-        client_addr,
         client: stream,
+        client_ends,
         server: OnceLock::new(),
-        target: OnceLock::new(),
+        server_ends: OnceLock::new(),
+        first_fin: OnceLock::new(),
+        capture_ended: AtomicBool::new(false),
         client_tls: OnceLock::new(),
         server_tls: OnceLock::new(),
         turns: Default::default(),
@@ -187,6 +197,9 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, client_addr: SocketAddr) {
         counters: pair.counters.clone(),
         at: SystemTime::now(),
     });
+    shared
+        .capture
+        .connection(ConnectionEvent::Open, CaptureSide::Peer, client_ends, None);
     let (in_thread, on_panic) = (
         (shared.clone(), pair.clone()),
         (shared.clone(), pair.clone()),
@@ -206,6 +219,7 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, client_addr: SocketAddr) {
 fn panicked(shared: &Shared, pair: &Pair, error: EngineError) {
     if pair.claim_end() {
         pair.abort(true);
+        capture_reset(shared, pair, None, None);
         shared.report(closed(pair.id, Side::Relay, CloseHow::Error(error)));
     }
     thread_done(shared, pair);
@@ -236,6 +250,7 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
             Err(error) => {
                 if pair.claim_end() {
                     pair.abort(false);
+                    capture_close(shared, pair);
                     let how = CloseHow::Error(EngineError::Tls(error));
                     shared.report(closed(pair.id, Side::Client, how));
                 }
@@ -263,6 +278,7 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
             // The client is closed the way a refused connect would be: with a reset.
             if pair.claim_end() {
                 pair.abort(true);
+                capture_reset(shared, pair, None, None);
                 shared.report(RelayEvent::UpstreamFailed {
                     pair: pair.id,
                     error,
@@ -284,8 +300,12 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
     let local = server
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::new(peer.ip(), 0));
-    let _ = pair.target.set(peer);
+    let server_ends = CaptureEnds::tcp(local, peer);
+    let _ = pair.server_ends.set(server_ends);
     let _ = pair.server.set(server);
+    shared
+        .capture
+        .connection(ConnectionEvent::Open, CaptureSide::Local, server_ends, None);
     if pair.ending.load(Ordering::SeqCst) {
         // Hung up while connecting.
         pair.abort(false);
@@ -307,7 +327,7 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
         .stack_size(THREAD_STACK)
         .spawn(
             move || {
-                pump_direction(&in_thread.0, &in_thread.1, Direction::S2c, peer);
+                pump_direction(&in_thread.0, &in_thread.1, Direction::S2c);
                 thread_done(&in_thread.0, &in_thread.1);
             },
             move |error| panicked(&on_panic.0, &on_panic.1, error),
@@ -317,7 +337,7 @@ fn run_pair(shared: &Arc<Shared>, pair: &Arc<Pair>) {
         thread_done(shared, pair);
         return;
     }
-    pump_direction(shared, pair, Direction::C2s, peer);
+    pump_direction(shared, pair, Direction::C2s);
     thread_done(shared, pair);
 }
 
@@ -347,13 +367,14 @@ fn connect_upstream(shared: &Shared) -> Result<(TcpStream, SocketAddr), EngineEr
     Err(last_error)
 }
 
-fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_addr: SocketAddr) {
-    let Some(server) = pair.server.get() else {
+fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction) {
+    let (Some(server), Some(server_ends)) = (pair.server.get(), pair.server_ends.get().copied())
+    else {
         return;
     };
     let (source, sink, from, to) = match direction {
-        Direction::C2s => (&pair.client, server, pair.client_addr, server_addr),
-        Direction::S2c => (server, &pair.client, server_addr, pair.client_addr),
+        Direction::C2s => (&pair.client, server, pair.client_ends, server_ends),
+        Direction::S2c => (server, &pair.client, server_ends, pair.client_ends),
     };
     let stop = || pair.ending.load(Ordering::Relaxed) || shared.is_stopping();
     let pump = Pump {
@@ -396,6 +417,7 @@ fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_add
     };
     match end {
         PumpEnd::Fin => {
+            let _ = pair.first_fin.set(direction);
             shared.report(closed(pair.id, source_side, CloseHow::Fin));
             // Passed on: the other side reads the end, and may still answer. Over
             // TLS the end is said the TLS way first (close_notify): a peer that
@@ -410,9 +432,21 @@ fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction, server_add
         }
         PumpEnd::SourceFailed(error) => broke(shared, pair, source_side, &error, IoOp::Receive),
         PumpEnd::SinkFailed(error) => broke(shared, pair, sink_side, &error, IoOp::Send),
-        PumpEnd::Cut { reset } => {
+        PumpEnd::Cut { after, reset } => {
             if pair.claim_end() {
                 pair.abort(reset);
+                let note = super::pump::fault_note(&[super::FaultAction::Cut { after, reset }]);
+                if reset {
+                    capture_reset(shared, pair, None, note);
+                } else {
+                    capture_ended(
+                        shared,
+                        pair,
+                        ConnectionEvent::Close,
+                        [CaptureSide::Local; 2],
+                        note,
+                    );
+                }
                 let how = if reset {
                     CloseHow::Reset
                 } else {
@@ -431,6 +465,7 @@ fn broke(shared: &Shared, pair: &Pair, side: Side, error: &io::Error, op: IoOp) 
         return;
     }
     pair.abort(true);
+    capture_reset(shared, pair, Some(side), None);
     let how = match error.kind() {
         io::ErrorKind::ConnectionReset
         | io::ErrorKind::ConnectionAborted
@@ -442,7 +477,56 @@ fn broke(shared: &Shared, pair: &Pair, side: Side, error: &io::Error, op: IoOp) 
 
 fn thread_done(shared: &Shared, pair: &Pair) {
     if pair.threads.fetch_sub(1, Ordering::SeqCst) == 1 {
+        capture_close(shared, pair);
         shared.ended(pair.id, &pair.counters);
+    }
+}
+
+/// Both connections ended with FINs: the side whose sender closed first did first.
+fn capture_close(shared: &Shared, pair: &Pair) {
+    let by = match pair.first_fin.get() {
+        Some(Direction::C2s) => [CaptureSide::Peer, CaptureSide::Local],
+        Some(Direction::S2c) => [CaptureSide::Local, CaptureSide::Peer],
+        None => [CaptureSide::Local; 2],
+    };
+    capture_ended(shared, pair, ConnectionEvent::Close, by, None);
+}
+
+/// Both connections were reset: by the relay, except the side that `broke` first.
+fn capture_reset(
+    shared: &Shared,
+    pair: &Pair,
+    broke: Option<Side>,
+    note: Option<std::borrow::Cow<'static, str>>,
+) {
+    let by = |side| {
+        if broke == Some(side) {
+            CaptureSide::Peer
+        } else {
+            CaptureSide::Local
+        }
+    };
+    let by = [by(Side::Client), by(Side::Server)];
+    capture_ended(shared, pair, ConnectionEvent::Reset, by, note);
+}
+
+/// Tells the capture, once, how the client's and the target's connections
+/// (`by` in that order) ended.
+fn capture_ended(
+    shared: &Shared,
+    pair: &Pair,
+    event: ConnectionEvent,
+    by: [CaptureSide; 2],
+    note: Option<std::borrow::Cow<'static, str>>,
+) {
+    if pair.capture_ended.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    shared
+        .capture
+        .connection(event, by[0], pair.client_ends, note.clone());
+    if let Some(server_ends) = pair.server_ends.get() {
+        shared.capture.connection(event, by[1], *server_ends, note);
     }
 }
 

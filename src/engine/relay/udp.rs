@@ -18,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::TrySendError;
 
 use super::super::EngineError;
+use super::super::capture::CaptureEnds;
 use super::super::error::{IoOp, WorkerRole};
 use super::super::worker::Worker;
 use super::pump::READ_BUFFER;
@@ -193,11 +194,13 @@ impl Dispatcher {
         };
         let (c2s, queue) = crossbeam_channel::bounded(SESSION_QUEUE);
         let upstream = Arc::new(upstream);
+        let listen_local = self.socket.local_addr().unwrap_or(shared.local);
         let session = Arc::new(Session {
             id,
             c2s,
             client,
-            target,
+            client_ends: CaptureEnds::udp(listen_local, client),
+            upstream_ends: CaptureEnds::udp(local, target),
             upstream: upstream.clone(),
             listen: self.socket.clone(),
             injections: Default::default(),
@@ -219,7 +222,6 @@ impl Dispatcher {
             session: session.clone(),
             sessions: self.sessions.clone(),
             client,
-            target,
             epoch: self.epoch,
             idle: self.idle,
         };

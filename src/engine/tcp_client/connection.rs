@@ -6,7 +6,7 @@
 //! its socket calls outside the session's lock (see `engine/tls/duplex.rs`).
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use crossbeam_channel::Receiver;
 
 use super::super::EngineError;
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureEnds, CaptureSide, ConnectionEvent};
 use super::super::error::{IoOp, WorkerRole};
 use super::super::tls::{HANDSHAKE_TIMEOUT, TlsDuplex, handshake};
 use super::super::worker::Worker;
@@ -60,8 +60,11 @@ pub(super) fn run_connection(
         let _ = shared.set(handle);
     }
     link.report(TcpClientEvent::Connected { local, peer });
+    let ends = CaptureEnds::tcp(local, peer);
+    link.capture
+        .connection(ConnectionEvent::Open, CaptureSide::Local, ends, None);
     let duplex = match tls {
-        Some(session) => match secure(session, &stream, &writer, link) {
+        Some(session) => match secure(session, &stream, &writer, link, ends) {
             Some(duplex) => Some(duplex),
             None => return,
         },
@@ -76,18 +79,20 @@ pub(super) fn run_connection(
     let spawned = Worker::new(WorkerRole::Send, format!("tcp-client-tx {peer}"))
         .stack_size(THREAD_STACK)
         .spawn(
-            move || write_loop(writer, peer, &queue, &writer_link),
+            move || write_loop(writer, ends, &queue, &writer_link),
             move |error| writer_panicked(&panicked_link, &panicked_stream, error),
         );
     if let Err(error) = spawned {
-        link.report(TcpClientEvent::Failed(error));
+        let end = TcpClientEvent::Failed(error);
+        capture_end(link, ends, &end);
+        link.report(end);
         let _ = stream.shutdown(Shutdown::Both);
         return;
     }
     read_loop(
         stream,
         duplex,
-        peer,
+        ends,
         link,
         Framer::new(config.framing.clone()),
     );
@@ -99,6 +104,7 @@ fn secure(
     stream: &TcpStream,
     writer: &TcpStream,
     link: &Link,
+    ends: CaptureEnds,
 ) -> Option<Arc<TlsDuplex>> {
     let mut session = rustls::Connection::from(session);
     match handshake(&mut session, stream, HANDSHAKE_TIMEOUT) {
@@ -110,7 +116,9 @@ fn secure(
         Err(error) => {
             link.stop.store(true, Ordering::SeqCst);
             let _ = stream.shutdown(Shutdown::Both);
-            ended(link, TcpClientEvent::Failed(EngineError::Tls(error)));
+            let end = TcpClientEvent::Failed(EngineError::Tls(error));
+            capture_end(link, ends, &end);
+            ended(link, end);
             None
         }
     }
@@ -141,7 +149,7 @@ impl Sink {
 fn read_loop(
     mut stream: TcpStream,
     tls: Option<Arc<TlsDuplex>>,
-    peer: SocketAddr,
+    ends: CaptureEnds,
     link: &Link,
     mut framer: Framer,
 ) {
@@ -154,7 +162,7 @@ fn read_loop(
         && !plain.is_empty()
     {
         link.counters.record_rx(plain.len());
-        link.capture.record(CaptureDirection::Rx, peer, &plain);
+        link.capture.record(CaptureDirection::Rx, ends, &plain);
         link.report_frames(framer.push(&plain), SystemTime::now());
     }
     let end = loop {
@@ -183,7 +191,7 @@ fn read_loop(
                 link.counters.record_rx(data.len());
                 // (No send/record ordering here: the writer's send may block on a
                 // peer that does not read, and must never hold up the reader.)
-                link.capture.record(CaptureDirection::Rx, peer, data);
+                link.capture.record(CaptureDirection::Rx, ends, data);
                 link.report_frames(framer.push(data), SystemTime::now());
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
@@ -208,16 +216,34 @@ fn read_loop(
     };
     link.stop.store(true, Ordering::SeqCst);
     let _ = stream.shutdown(Shutdown::Both);
+    capture_end(link, ends, &end);
     ended(link, end);
+}
+
+/// How the connection ended, for the capture: FINs (the peer's first, or ours),
+/// or the reset the OS reported.
+fn capture_end(link: &Link, ends: CaptureEnds, end: &TcpClientEvent) {
+    let (event, by) = match end {
+        TcpClientEvent::ClosedByPeer => (ConnectionEvent::Close, CaptureSide::Peer),
+        TcpClientEvent::Failed(EngineError::ConnectionReset { .. }) => {
+            (ConnectionEvent::Reset, CaptureSide::Peer)
+        }
+        _ => (ConnectionEvent::Close, CaptureSide::Local),
+    };
+    link.capture.connection(event, by, ends, None);
 }
 
 /// The connection's thread (connect, then read) panicked: hang up and fail.
 pub(super) fn reader_panicked(link: &Link, stream: &OnceLock<TcpStream>, error: EngineError) {
     link.stop.store(true, Ordering::SeqCst);
+    let end = TcpClientEvent::Failed(error);
     if let Some(stream) = stream.get() {
+        if let (Ok(local), Ok(peer)) = (stream.local_addr(), stream.peer_addr()) {
+            capture_end(link, CaptureEnds::tcp(local, peer), &end);
+        }
         let _ = stream.shutdown(Shutdown::Both);
     }
-    ended(link, TcpClientEvent::Failed(error));
+    ended(link, end);
 }
 
 /// The writer panicked: hang up; the reader, woken, reports the error.
@@ -237,7 +263,7 @@ fn ended(link: &Link, end: TcpClientEvent) {
     link.report(end);
 }
 
-fn write_loop(mut sink: Sink, peer: SocketAddr, queue: &Receiver<Outgoing>, link: &Link) {
+fn write_loop(mut sink: Sink, ends: CaptureEnds, queue: &Receiver<Outgoing>, link: &Link) {
     link.flow.worker_started();
     for outgoing in queue {
         let data = match outgoing {
@@ -256,7 +282,7 @@ fn write_loop(mut sink: Sink, peer: SocketAddr, queue: &Receiver<Outgoing>, link
         match sink.write_all(&data) {
             Ok(()) => {
                 link.counters.record_tx(data.len());
-                link.capture.record(CaptureDirection::Tx, peer, &data);
+                link.capture.record(CaptureDirection::Tx, ends, &data);
                 link.report_sent(&data, at);
             }
             Err(_) if link.stop.load(Ordering::SeqCst) => break,

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use super::super::EngineError;
+use super::super::capture::{CaptureEnds, CaptureSide, ConnectionEvent};
 use super::super::error::IoOp;
 use super::super::listener::AcceptHandler;
 use super::link::ClientLink;
@@ -64,7 +65,8 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
             return;
         }
     };
-    let link = Arc::new(ClientLink::new(id, peer, stream, tls, framer));
+    let ends = CaptureEnds::tcp(local, peer);
+    let link = Arc::new(ClientLink::new(id, ends, stream, tls, framer));
     clients.insert(link.id, link.clone());
     drop(clients);
     let info = ClientInfo {
@@ -76,10 +78,18 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     };
     // Reported before the reader hears of it, so `Connected` precedes the client's data.
     shared.reporter.report(TcpServerEvent::Connected(info));
+    shared
+        .reporter
+        .capture
+        .connection(ConnectionEvent::Open, CaptureSide::Peer, ends, None);
     if let Err(link) = shared.reader.serve(link) {
         // The reader is gone: the server is closing.
         shared.lock_clients().remove(&link.id);
         link.hang_up();
+        shared
+            .reporter
+            .capture
+            .connection(ConnectionEvent::Close, CaptureSide::Local, ends, None);
         shared.reporter.report(TcpServerEvent::Closed {
             client: link.id,
             peer,

@@ -5,6 +5,7 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use super::super::capture::CaptureEnds;
 use super::super::worker::PanicSwitch;
 use super::super::{Counters, EngineError};
 use super::ClientId;
@@ -14,6 +15,8 @@ use crate::codec::Framer;
 pub(super) struct ClientLink {
     pub id: ClientId,
     pub peer: SocketAddr,
+    /// The connection's two ends, for the capture.
+    pub ends: CaptureEnds,
     pub stream: TcpStream,
     /// The TLS session, on a TLS server.
     pub tls: Option<ServerSession>,
@@ -38,14 +41,15 @@ pub(super) struct ClientLink {
 impl ClientLink {
     pub fn new(
         id: ClientId,
-        peer: SocketAddr,
+        ends: CaptureEnds,
         stream: TcpStream,
         tls: Option<ServerSession>,
         framer: Framer,
     ) -> Self {
         ClientLink {
             id,
-            peer,
+            peer: ends.peer,
+            ends,
             stream,
             tls,
             counters: Arc::new(Counters::default()),

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use super::super::EngineError;
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureSide, ConnectionEvent};
 use super::link::ClientLink;
 use super::shared::Shared;
 use super::tls_session::ServerSession;
@@ -81,6 +81,13 @@ pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: Close
         CloseReason::ByPeer => shared.auto_reply().farewell().map(<[u8]>::to_vec),
         _ => None,
     };
+    let (event, by) = match &reason {
+        CloseReason::ByPeer => (ConnectionEvent::Close, CaptureSide::Peer),
+        CloseReason::Error(EngineError::ConnectionReset { .. }) => {
+            (ConnectionEvent::Reset, CaptureSide::Peer)
+        }
+        _ => (ConnectionEvent::Close, CaptureSide::Local),
+    };
     // After any `Sent` of data the client may have read just before it hung up.
     let order = link.lock_report_order();
     if let Some(skipped) = shared.reporter.flow.take_skipped() {
@@ -97,8 +104,13 @@ pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: Close
     // the connection once the farewell is out.
     let queued =
         farewell.is_some_and(|farewell| shared.queue_job(link, farewell, true, true).is_ok());
+    // With a farewell, the writer records the close once the farewell is out.
     if !queued {
         let _ = link.stream.shutdown(Shutdown::Both);
+        shared
+            .reporter
+            .capture
+            .connection(event, by, link.ends, None);
     }
 }
 
@@ -139,7 +151,7 @@ fn received(link: &Arc<ClientLink>, shared: &Shared, data: &[u8]) {
     shared
         .reporter
         .capture
-        .record(CaptureDirection::Rx, link.peer, data);
+        .record(CaptureDirection::Rx, link.ends, data);
     drop(order);
     report_frames(link, shared, link.lock_framer().push(data), true);
     // The echo is the read as it came, whatever the framing. A client that does

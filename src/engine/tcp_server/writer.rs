@@ -7,6 +7,7 @@
 //! A panic while sending to a client closes that client (its `Closed` carries the
 //! error); the writer keeps the other queues and goes on.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::super::EngineError;
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureSide, ConnectionEvent, notes};
 use super::super::error::{IoOp, WorkerRole};
 use super::super::worker::{Worker, catch};
 use super::link::ClientLink;
@@ -202,9 +203,14 @@ fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
     }
     link.counters.record_tx(job.data.len());
     reporter.totals.record_tx(job.data.len());
+    let note = match (job.close_after, job.auto) {
+        (true, _) => Some(Cow::Borrowed(notes::FAREWELL)),
+        (false, true) => Some(Cow::Borrowed(notes::AUTO_REPLY)),
+        (false, false) => None,
+    };
     reporter
         .capture
-        .record(CaptureDirection::Tx, link.peer, &job.data);
+        .record_noted(CaptureDirection::Tx, link.ends, &job.data, note);
     let close_after = job.close_after;
     reporter.report_sent(link, &job.data, SystemTime::now(), job.auto);
     if close_after {
@@ -212,6 +218,10 @@ fn sent(link: &ClientLink, job: WriteJob, reporter: &Reporter) {
             tls.close_notify(&link.stream);
         }
         let _ = link.stream.shutdown(Shutdown::Both);
+        // Only a farewell closes after it: the answer to the client's FIN.
+        reporter
+            .capture
+            .connection(ConnectionEvent::Close, CaptureSide::Peer, link.ends, None);
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::UdpSocket;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureEnds};
 use super::super::error::IoOp;
 use super::super::flow::Way;
 use super::super::worker::PanicSwitch;
@@ -21,6 +21,7 @@ pub(super) fn receive_loop(
     panic_switch: &PanicSwitch,
 ) {
     let mut buf = vec![0u8; 65_536];
+    let local = super::capture_local(socket);
     while !stop.load(Ordering::Relaxed) {
         match socket.recv_from(&mut buf) {
             Ok((len, peer)) => {
@@ -31,9 +32,11 @@ pub(super) fn receive_loop(
                 counters.record_rx(len);
                 let peer = canonical(peer);
                 let order = reporter.capture.hold();
-                reporter
-                    .capture
-                    .record(CaptureDirection::Rx, peer, &buf[..len]);
+                reporter.capture.record(
+                    CaptureDirection::Rx,
+                    CaptureEnds::udp(local, peer),
+                    &buf[..len],
+                );
                 drop(order);
                 reporter.report_datagram(
                     Way::Received,

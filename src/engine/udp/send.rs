@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use crossbeam_channel::Receiver;
 
-use super::super::capture::CaptureDirection;
+use super::super::capture::{CaptureDirection, CaptureEnds};
 use super::super::error::{IoOp, IpFamily};
 use super::super::flow::Way;
 use super::super::worker::PanicSwitch;
@@ -32,6 +32,7 @@ pub(super) fn send_loop(
     let mut out = Outbox {
         socket,
         local_is_v6: socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false),
+        local: super::capture_local(socket),
         resolved: HashMap::new(),
         reporter,
         counters,
@@ -67,6 +68,8 @@ pub(super) fn panicked(
 struct Outbox<'a> {
     socket: &'a UdpSocket,
     local_is_v6: bool,
+    /// The socket's address, for the capture.
+    local: SocketAddr,
     resolved: HashMap<(String, u16), SocketAddr>,
     reporter: &'a Reporter,
     counters: &'a Counters,
@@ -91,9 +94,11 @@ impl Outbox<'_> {
         match result {
             Ok(peer) => {
                 self.counters.record_tx(data.len());
-                self.reporter
-                    .capture
-                    .record(CaptureDirection::Tx, peer, &data);
+                self.reporter.capture.record(
+                    CaptureDirection::Tx,
+                    CaptureEnds::udp(self.local, peer),
+                    &data,
+                );
                 drop(order);
                 self.reporter
                     .report_datagram(Way::Sent, peer, &data, at, UdpEvent::Sent);

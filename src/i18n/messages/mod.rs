@@ -2,6 +2,7 @@
 //! `Display` (a log, a test's failure) is its English sentence from here, so no
 //! error is worded twice.
 
+mod capture;
 mod engine_error;
 mod files;
 mod framing;
@@ -58,6 +59,7 @@ display_in_english!(
     FrameFault,
     crate::engine::sequence::ScriptError,
     crate::engine::MulticastError,
+    crate::engine::capture::CaptureFileError,
     TlsError,
     VerifyFailure,
 );

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::super::super::EngineError;
+use super::super::super::capture::CaptureEnds;
 use super::super::super::error::IoOp;
 use super::super::inject::{InjectQueue, InjectSink};
 use super::super::pump::{Got, POLL, Pump, PumpEnd, SendError, Sink, Source};
@@ -26,7 +27,10 @@ pub(super) struct Session {
     pub(super) id: PairId,
     pub(super) c2s: Sender<Vec<u8>>,
     pub(super) client: SocketAddr,
-    pub(super) target: SocketAddr,
+    /// The relay's listening socket and the client, for the capture.
+    pub(super) client_ends: CaptureEnds,
+    /// The upstream socket and the target, for the capture.
+    pub(super) upstream_ends: CaptureEnds,
     /// Connected to the target; the server → client pump reads from it.
     pub(super) upstream: Arc<UdpSocket>,
     /// The relay's listening socket, which answers the client.
@@ -54,10 +58,10 @@ impl InjectSink for Session {
         &self.injections[direction.index()]
     }
 
-    fn destination(&self, direction: Direction) -> Option<SocketAddr> {
+    fn destination(&self, direction: Direction) -> Option<CaptureEnds> {
         Some(match direction {
-            Direction::C2s => self.target,
-            Direction::S2c => self.client,
+            Direction::C2s => self.upstream_ends,
+            Direction::S2c => self.client_ends,
         })
     }
 
@@ -92,7 +96,6 @@ pub(super) struct SessionLinks {
     pub(super) session: Arc<Session>,
     pub(super) sessions: Arc<Sessions>,
     pub(super) client: SocketAddr,
-    pub(super) target: SocketAddr,
     pub(super) epoch: Instant,
     pub(super) idle: Duration,
 }
@@ -103,9 +106,10 @@ impl SessionLinks {
     }
 
     fn pump(&self, direction: Direction) -> PumpParts<'_> {
+        let session = &self.session;
         let (from, to) = match direction {
-            Direction::C2s => (self.client, self.target),
-            Direction::S2c => (self.target, self.client),
+            Direction::C2s => (session.client_ends, session.upstream_ends),
+            Direction::S2c => (session.upstream_ends, session.client_ends),
         };
         PumpParts {
             links: self,
@@ -155,7 +159,7 @@ impl SessionLinks {
             PumpEnd::Idle => self.end(Side::Relay, CloseHow::Idle),
             PumpEnd::SourceFailed(error) => self.end(source, io_error(IoOp::Receive, &error)),
             PumpEnd::SinkFailed(error) => self.end(sink, io_error(IoOp::Send, &error)),
-            PumpEnd::Cut { reset } => {
+            PumpEnd::Cut { reset, .. } => {
                 let how = if reset {
                     CloseHow::Reset
                 } else {
@@ -210,8 +214,8 @@ impl SessionLinks {
 struct PumpParts<'a> {
     links: &'a SessionLinks,
     direction: Direction,
-    from: SocketAddr,
-    to: SocketAddr,
+    from: CaptureEnds,
+    to: CaptureEnds,
 }
 
 impl PumpParts<'_> {

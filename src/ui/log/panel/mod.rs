@@ -6,6 +6,7 @@ mod tools;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use egui::{Align, ComboBox, DragValue};
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,8 @@ pub struct LogPanel {
     selection: Option<(u64, u64)>,
     capture: Option<Capture>,
     capture_dialog: Option<PendingDialog>,
+    /// A capture file chosen without the dialog (tests), started at the next frame.
+    capture_chosen: Option<PathBuf>,
     save_dialog: Option<PendingDialog>,
     saving: Option<crossbeam_channel::Receiver<SaveOutcome>>,
     /// What the last save or capture said, worded when drawn.
@@ -106,6 +109,7 @@ impl LogPanel {
             selection: None,
             capture: None,
             capture_dialog: None,
+            capture_chosen: None,
             save_dialog: None,
             saving: None,
             notice: None,

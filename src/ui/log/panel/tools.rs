@@ -93,8 +93,15 @@ impl LogPanel {
                 .on_hover_text(texts.capture_tip)
                 .clicked()
             {
-                self.capture_dialog =
-                    dialogs::save_file(ui.ctx(), &default_name("capture", "jsonl"));
+                let kinds: [(&str, &[&str]); 2] = [
+                    (texts.capture_filter_jsonl, &["jsonl"]),
+                    (texts.capture_filter_pcapng, &["pcapng"]),
+                ];
+                self.capture_dialog = dialogs::save_file_of_kinds(
+                    ui.ctx(),
+                    &default_name("capture", "jsonl"),
+                    &kinds,
+                );
             }
         });
         action
@@ -105,6 +112,13 @@ impl LogPanel {
     #[doc(hidden)]
     pub fn save_to(&mut self, path: PathBuf, texts: &Texts) {
         self.saving = Some(save_log_in_background(&self.log, path, self.words, texts));
+    }
+
+    /// Starts capturing to `path` as the capture dialog does once answered (for
+    /// tests: a native dialog cannot be driven headless).
+    #[doc(hidden)]
+    pub fn capture_to(&mut self, path: PathBuf) {
+        self.capture_chosen = Some(path);
     }
 
     /// Finished dialogs and saves: start the capture or the save they asked for.
@@ -126,10 +140,15 @@ impl LogPanel {
                 self.save_to(path, texts);
             }
         }
-        let dialog = self.capture_dialog.as_ref()?;
-        let answer = dialog.poll()?;
-        self.capture_dialog = None;
-        let path = answer?;
+        let path = match self.capture_chosen.take() {
+            Some(path) => path,
+            None => {
+                let dialog = self.capture_dialog.as_ref()?;
+                let answer = dialog.poll()?;
+                self.capture_dialog = None;
+                answer?
+            }
+        };
         match Capture::create_background(&path) {
             Ok(capture) => {
                 let sink = capture.sink();

@@ -1,38 +1,104 @@
 //! Continuous capture to a file, written by a thread of its own: every byte
-//! received and sent, with its time and peer, whatever the display keeps or
+//! received and sent, with its time and both ends, whatever the display keeps or
 //! drops. Lossless and bounded: the queue to the writer is bounded in bytes by a
 //! waiting [`Flow`], so a worker whose traffic outruns the disk waits for it.
-//! One JSON object per line:
-//! `{"time":"2026-11-25T18:00:00.123456+08:00","dir":"rx","peer":"127.0.0.1:5000","len":5,"hex":"68656c6c6f"}`.
+//!
+//! A path ending in `.pcapng` (any case) gets pcapng with synthesized headers,
+//! for Wireshark ([`pcapng`]); any other, JSON lines, one object per line. A data
+//! record (the first five fields are those netdbg always wrote; `proto` and
+//! `local` came with pcapng, and older files lack them):
+//! `{"time":"2026-11-25T18:00:00.123456+08:00","dir":"rx","peer":"127.0.0.1:5000","len":5,"hex":"68656c6c6f","proto":"tcp","local":"127.0.0.1:7788"}`
+//! and, for TCP, how each connection began and ended (no `dir`, `len` or `hex`):
+//! `{"time":"…","event":"open","proto":"tcp","local":"127.0.0.1:7788","peer":"127.0.0.1:5000","by":"peer"}`
+//! where `event` is `open`, `close` (FINs) or `reset`, and `by` says which end
+//! connected, closed first or reset. Any record may end with a `"note"`: why
+//! netdbg sent it or what happened to it (`auto-reply`, `injected`, `fault: …`).
 
+mod convert;
+mod json_lines;
+mod packet;
+mod pcapng;
+mod read_json_lines;
+mod record;
+
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::SystemTime;
 
-use chrono::{DateTime, Local};
 use crossbeam_channel::Sender;
 
 use super::EngineError;
 use super::flow::{Admission, Flow, FlowConfig, Payload, Way};
-use crate::codec::format_hex_compact;
+pub use convert::{ConvertSummary, convert_to_pcapng};
+pub use json_lines::JsonLinesWriter;
+pub use pcapng::{INTERFACE_NAME, PcapNgCaptureWriter};
+pub use read_json_lines::{
+    CaptureFileError, CaptureFileProblem, ConvertDefaults, JsonLinesReader, MAX_LINE,
+    OwnedCaptured, OwnedRecord, ReadFailure,
+};
+pub use record::{
+    CaptureDirection, CaptureEnds, CaptureItem, CaptureProto, CaptureSide, Captured,
+    ConnectionEvent, notes,
+};
 
+/// What a capture file holds, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaptureDirection {
-    Rx,
-    Tx,
+pub enum CaptureFormat {
+    JsonLines,
+    PcapNg,
+}
+
+impl CaptureFormat {
+    pub fn for_path(path: &Path) -> Self {
+        let pcapng = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("pcapng"));
+        if pcapng {
+            CaptureFormat::PcapNg
+        } else {
+            CaptureFormat::JsonLines
+        }
+    }
 }
 
 struct Record {
     at: SystemTime,
-    direction: CaptureDirection,
-    peer: SocketAddr,
-    /// Holds its share of the queue's budget until written.
+    ends: CaptureEnds,
+    kind: RecordKind,
+    /// Holds its share of the queue's budget until written (empty for an event).
     data: Payload,
+    note: Option<Cow<'static, str>>,
+}
+
+enum RecordKind {
+    Data(CaptureDirection),
+    Connection(ConnectionEvent, CaptureSide),
+}
+
+impl Record {
+    fn item(&self) -> CaptureItem<'_> {
+        let what = match self.kind {
+            RecordKind::Data(direction) => Captured::Data {
+                direction,
+                data: &self.data,
+            },
+            RecordKind::Connection(event, by) => Captured::Connection {
+                event,
+                by: Some(by),
+            },
+        };
+        CaptureItem {
+            at: self.at,
+            ends: self.ends,
+            what,
+            note: self.note.as_deref(),
+        }
+    }
 }
 
 /// Where workers hand their traffic; cheap to clone.
@@ -44,7 +110,23 @@ pub struct CaptureSink {
 
 impl CaptureSink {
     /// Queues a copy of `data` for the writer, waiting while the queue is full.
-    pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
+    fn record(
+        &self,
+        direction: CaptureDirection,
+        ends: CaptureEnds,
+        data: &[u8],
+        note: Option<Cow<'static, str>>,
+    ) {
+        self.queue(RecordKind::Data(direction), ends, data, note);
+    }
+
+    fn queue(
+        &self,
+        kind: RecordKind,
+        ends: CaptureEnds,
+        data: &[u8],
+        note: Option<Cow<'static, str>>,
+    ) {
         let Admission::Report { payload, .. } = self.queue.admit(Way::Received, data) else {
             // Only a closed queue skips: the capture has ended.
             return;
@@ -53,9 +135,10 @@ impl CaptureSink {
         // Its channel then drops what it is sent, so the budget cannot fill up.
         let _ = self.records.send(Record {
             at: SystemTime::now(),
-            direction,
-            peer,
+            ends,
+            kind,
             data: payload,
+            note,
         });
     }
 }
@@ -91,15 +174,42 @@ impl CaptureSlot {
         }
     }
 
-    pub fn record(&self, direction: CaptureDirection, peer: SocketAddr, data: &[u8]) {
+    pub fn record(&self, direction: CaptureDirection, ends: CaptureEnds, data: &[u8]) {
+        self.record_noted(direction, ends, data, None);
+    }
+
+    /// [`record`](Self::record) with why it was sent or what happened to it.
+    pub fn record_noted(
+        &self,
+        direction: CaptureDirection,
+        ends: CaptureEnds,
+        data: &[u8],
+        note: Option<Cow<'static, str>>,
+    ) {
+        if let Some(sink) = self.current() {
+            sink.record(direction, ends, data, note);
+        }
+    }
+
+    /// A TCP connection opened, closed or was reset.
+    pub fn connection(
+        &self,
+        event: ConnectionEvent,
+        by: CaptureSide,
+        ends: CaptureEnds,
+        note: Option<Cow<'static, str>>,
+    ) {
+        if let Some(sink) = self.current() {
+            sink.queue(RecordKind::Connection(event, by), ends, &[], note);
+        }
+    }
+
+    fn current(&self) -> Option<CaptureSink> {
         // A copy of the sink, and the lock let go: recording may wait for a slow
         // disk, and switching the capture (the window's thread) must never wait.
-        let sink = match self.sink.read() {
+        match self.sink.read() {
             Ok(slot) => slot.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
-        };
-        if let Some(sink) = sink {
-            sink.record(direction, peer, data);
         }
     }
 }
@@ -132,6 +242,13 @@ impl Capture {
             message: err.to_string(),
         };
         let file = File::create(path).map_err(failed)?;
+        let out = BufWriter::with_capacity(1 << 20, file);
+        let mut format = match CaptureFormat::for_path(path) {
+            CaptureFormat::JsonLines => AnyWriter::JsonLines(JsonLinesWriter::new(out)),
+            CaptureFormat::PcapNg => {
+                AnyWriter::PcapNg(Box::new(PcapNgCaptureWriter::new(out).map_err(failed)?))
+            }
+        };
         let (records_tx, records) = crossbeam_channel::unbounded::<Record>();
         let queue = Flow::new(FlowConfig::lossless());
         let written = Arc::new(AtomicU64::new(0));
@@ -142,15 +259,14 @@ impl Capture {
                 if background {
                     super::priority::lower_current_thread();
                 }
-                let mut out = BufWriter::with_capacity(1 << 20, file);
                 for record in &records {
-                    write_record(&mut out, &record)?;
+                    format.write(&record.item())?;
                     count.fetch_add(1, Ordering::Relaxed);
                     if records.is_empty() {
-                        out.flush()?;
+                        format.flush()?;
                     }
                 }
-                out.flush()
+                format.flush()
             })
             .map_err(|err| EngineError::Thread {
                 message: err.to_string(),
@@ -174,7 +290,7 @@ impl Capture {
         &self.path
     }
 
-    /// Records written to the file so far.
+    /// Records written to the file so far (reads, writes and connection events).
     pub fn written(&self) -> u64 {
         self.written.load(Ordering::Relaxed)
     }
@@ -213,18 +329,24 @@ impl Drop for Capture {
     }
 }
 
-fn write_record(out: &mut impl Write, record: &Record) -> io::Result<()> {
-    let time: DateTime<Local> = record.at.into();
-    let direction = match record.direction {
-        CaptureDirection::Rx => "rx",
-        CaptureDirection::Tx => "tx",
-    };
-    writeln!(
-        out,
-        r#"{{"time":"{}","dir":"{direction}","peer":"{}","len":{},"hex":"{}"}}"#,
-        time.format("%Y-%m-%dT%H:%M:%S%.6f%:z"),
-        record.peer,
-        record.data.len(),
-        format_hex_compact(&record.data)
-    )
+/// The writer thread's format.
+enum AnyWriter<W: Write> {
+    JsonLines(JsonLinesWriter<W>),
+    PcapNg(Box<PcapNgCaptureWriter<W>>),
+}
+
+impl<W: Write> AnyWriter<W> {
+    fn write(&mut self, item: &CaptureItem<'_>) -> io::Result<()> {
+        match self {
+            AnyWriter::JsonLines(writer) => writer.write(item),
+            AnyWriter::PcapNg(writer) => writer.write(item),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            AnyWriter::JsonLines(writer) => writer.flush(),
+            AnyWriter::PcapNg(writer) => writer.flush(),
+        }
+    }
 }
