@@ -1,5 +1,5 @@
 //! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
-//! `netdbg file serve|get`, `netdbg relay`, and the Network tab's check as `netdbg reach`.
+//! `netdbg file serve|get`, `netdbg relay`, `netdbg replay`, and the Network tab's check as `netdbg reach`.
 //! Human-readable lines by default, one JSON object per event with `--json`.
 //!
 //! Exit codes:
@@ -25,6 +25,7 @@ mod output;
 mod payload_args;
 mod reach;
 mod relay;
+mod replay;
 mod run;
 mod signals;
 mod tcp;
@@ -79,6 +80,8 @@ pub enum Command {
     Echo(echo::EchoArgs),
     /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
     Run(run::RunArgs),
+    /// Replay a capture (netdbg JSON lines, pcapng, pcap): send one side's messages again with the recorded gaps; exit 3 when --require-reply and a reply did not come
+    Replay(replay::ReplayArgs),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -131,6 +134,12 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Run(args) => match run::run(args, lang) {
             Ok(true) => Ok(()),
             // A failed expectation is an answer, already printed: exit 3.
+            Ok(false) => return ExitCode::from(3),
+            Err(error) => Err(error),
+        },
+        Command::Replay(args) => match replay::run(args, lang) {
+            Ok(true) => Ok(()),
+            // A reply that did not come is an answer, already printed: exit 3.
             Ok(false) => return ExitCode::from(3),
             Err(error) => Err(error),
         },

@@ -9,6 +9,7 @@ mod input;
 mod multicast;
 mod reach;
 mod relay;
+mod replay;
 mod sequence;
 mod settings;
 mod tls;
@@ -58,6 +59,7 @@ display_in_english!(
     FrameFault,
     crate::engine::sequence::ScriptError,
     crate::engine::MulticastError,
+    crate::engine::replay::CaptureError,
     TlsError,
     VerifyFailure,
 );
