@@ -56,15 +56,17 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    /// How it is named when the user must choose: `tcp 10.0.0.1:5000 → 10.0.0.2:80, 12 messages`.
-    pub fn describe(&self) -> String {
-        let proto = self.proto.map_or("", Proto::label);
-        let from = self
-            .initiator
-            .map_or_else(|| "?".to_owned(), |addr| addr.to_string());
-        format!("{proto} {from} → {} ({})", self.responder, self.messages)
-            .trim_start()
-            .to_owned()
+    /// Its ends as the user reads them: `tcp 10.0.0.1:5000 → 10.0.0.2:80`, or the
+    /// peer alone when our side was not recorded.
+    pub fn ends(&self) -> String {
+        let proto = self.proto.map(|proto| format!("{} ", proto.label()));
+        let from = self.initiator.map(|addr| format!("{addr} → "));
+        format!(
+            "{}{}{}",
+            proto.unwrap_or_default(),
+            from.unwrap_or_default(),
+            self.responder
+        )
     }
 
     /// Whether `addr` is one of its two ends.

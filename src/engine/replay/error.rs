@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use super::capture::Conversation;
 use super::plan::Side;
 
 /// Where in the file a problem is.
@@ -89,11 +90,12 @@ pub enum CaptureError {
     /// `--peer` names no endpoint of any conversation in the capture.
     PeerNotFound {
         peer: SocketAddr,
-        conversations: Vec<String>,
+        /// The biggest few, for the user to choose from.
+        conversations: Vec<Conversation>,
     },
     /// Several conversations and no `--peer` to choose one.
     SeveralConversations {
-        conversations: Vec<String>,
+        conversations: Vec<Conversation>,
         total: usize,
     },
 }

@@ -163,12 +163,8 @@ impl Plan {
 }
 
 /// The biggest conversations first, as the user reads them.
-fn listed(conversations: &[Conversation]) -> Vec<String> {
+fn listed(conversations: &[Conversation]) -> Vec<Conversation> {
     let mut sorted: Vec<&Conversation> = conversations.iter().collect();
     sorted.sort_by_key(|conversation| std::cmp::Reverse(conversation.messages));
-    sorted
-        .into_iter()
-        .take(LISTED)
-        .map(Conversation::describe)
-        .collect()
+    sorted.into_iter().take(LISTED).cloned().collect()
 }

@@ -1,7 +1,7 @@
 //! A capture that cannot be replayed: what is wrong, where in the file, and what to do.
 
 use super::Describe;
-use crate::engine::replay::{CaptureError, LineProblem, Place, Side, TooMuch};
+use crate::engine::replay::{CaptureError, Conversation, LineProblem, Place, Side, TooMuch};
 use crate::i18n::{Lang, format_size};
 
 impl Describe for Place {
@@ -64,6 +64,21 @@ fn side_words(side: Side, lang: Lang) -> &'static str {
         (Side::Received, Lang::Zh) => "对方发来的",
         (Side::Received, Lang::En) => "sent by the peer",
     }
+}
+
+/// The conversations to choose from: `tcp 10.0.0.1:5000 → 10.0.0.2:80 (12 messages); …`.
+fn list(conversations: &[Conversation], lang: Lang) -> String {
+    let named: Vec<String> = conversations
+        .iter()
+        .map(|conversation| {
+            let (ends, count) = (conversation.ends(), conversation.messages);
+            match lang {
+                Lang::Zh => format!("{ends}（{count} 条消息）"),
+                Lang::En => format!("{ends} ({count} messages)"),
+            }
+        })
+        .collect();
+    named.join(if lang == Lang::Zh { "；" } else { "; " })
 }
 
 impl Describe for CaptureError {
@@ -185,7 +200,7 @@ impl Describe for CaptureError {
                 Lang::Zh,
             ) => format!(
                 "抓包里没有和 {peer} 的会话；有：{}",
-                conversations.join("；")
+                list(conversations, lang)
             ),
             (
                 PeerNotFound {
@@ -195,7 +210,7 @@ impl Describe for CaptureError {
                 Lang::En,
             ) => format!(
                 "The capture has no conversation with {peer}; it has: {}",
-                conversations.join("; ")
+                list(conversations, lang)
             ),
             (
                 SeveralConversations {
@@ -205,7 +220,7 @@ impl Describe for CaptureError {
                 Lang::Zh,
             ) => format!(
                 "抓包里有 {total} 个会话 — 用 --peer IP:端口 指定对方，例如：{}",
-                conversations.join("；")
+                list(conversations, lang)
             ),
             (
                 SeveralConversations {
@@ -215,7 +230,7 @@ impl Describe for CaptureError {
                 Lang::En,
             ) => format!(
                 "The capture has {total} conversations — name the peer with --peer IP:PORT, e.g.: {}",
-                conversations.join("; ")
+                list(conversations, lang)
             ),
         }
     }
