@@ -14,7 +14,7 @@ use super::link::{Got, Link};
 use super::plan::Plan;
 use super::timing::{Lateness, Timing, instant_after, scaled, spin_until};
 use crate::engine::error::WorkerRole;
-use crate::engine::flow::Way;
+use crate::engine::flow::{Admission, Way};
 use crate::engine::worker::Worker;
 use crate::engine::{EngineError, Flow, FlowConfig, Payload, Skipped, Waker};
 
@@ -151,6 +151,9 @@ struct Shared {
     /// The peer closed, or the connection failed (then `failure` says how).
     closed: AtomicBool,
     failure: Mutex<Option<EngineError>>,
+    /// Held from a send until its event is out, so a reply that comes at once is
+    /// reported after the message it answers.
+    order: Mutex<()>,
 }
 
 impl Shared {
@@ -158,6 +161,10 @@ impl Shared {
         if self.events.send(event).is_ok() {
             (self.waker)();
         }
+    }
+
+    fn hold_order(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.order.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn failure(&self) -> Option<EngineError> {
@@ -197,6 +204,7 @@ impl Player {
                     ended: AtomicBool::new(false),
                     closed: AtomicBool::new(false),
                     failure: Mutex::new(None),
+                    order: Mutex::new(()),
                 });
                 let done = play(&plan, &config, &inbox, &shared);
                 shared.report(ReplayEvent::Done(done));
@@ -350,20 +358,22 @@ impl Run<'_> {
                 while self.signals.try_recv().is_ok() {}
             }
             let data = self.plan.data(index);
+            let order = self.shared.hold_order();
             let at = Instant::now();
             self.link.send(data)?;
             let late = due.map(|due| at.saturating_duration_since(due));
-            if let Some(late) = late {
-                self.lateness.push(late);
-            }
-            self.sent += 1;
-            self.bytes += data.len() as u64;
             self.shared.report(ReplayEvent::Sent {
                 index,
                 len: data.len(),
                 at: SystemTime::now(),
                 late,
             });
+            drop(order);
+            if let Some(late) = late {
+                self.lateness.push(late);
+            }
+            self.sent += 1;
+            self.bytes += data.len() as u64;
             let Some(timeout) = self.config.reply_timeout else {
                 continue;
             };
@@ -532,13 +542,17 @@ fn read_replies(mut link: Link, shared: &Shared, signal: &Sender<Instant>) {
                 shared.replies.fetch_add(1, Ordering::SeqCst);
                 shared.reply_bytes.fetch_add(len as u64, Ordering::SeqCst);
                 let at = SystemTime::now();
-                shared.flow.report(
-                    Way::Received,
-                    data,
-                    ReplayEvent::Skipped,
-                    |data| ReplayEvent::Received { data, at },
-                    |event| shared.report(event),
-                );
+                // Budget first (it may wait for a slow consumer), then the order:
+                // the sender never waits on the consumer through the lock.
+                if let Admission::Report { skipped, payload } =
+                    shared.flow.admit(Way::Received, data)
+                {
+                    let _order = shared.hold_order();
+                    if let Some(skipped) = skipped {
+                        shared.report(ReplayEvent::Skipped(skipped));
+                    }
+                    shared.report(ReplayEvent::Received { data: payload, at });
+                }
                 let _ = signal.try_send(Instant::now());
             }
             Ok(Got::Quiet) => {}

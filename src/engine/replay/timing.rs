@@ -81,11 +81,11 @@ impl Lateness {
 }
 
 /// Waits the last stretch before `deadline` without sleeping: the OS wakes a
-/// sleeper up to a scheduler tick late, a spin is within microseconds.
+/// sleeper up to a scheduler tick late, a spin is within microseconds. No
+/// `yield_now`: on a busy machine a yield hands the core away for a whole slice.
 pub(super) fn spin_until(deadline: Instant) {
     while Instant::now() < deadline {
         std::hint::spin_loop();
-        std::thread::yield_now();
     }
 }
 
