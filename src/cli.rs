@@ -9,9 +9,12 @@
 //!   `reach`, no answer).
 //! - 2: bad input, clap's usage errors included: one line on stderr, nothing on
 //!   stdout, and no socket opened.
+//! - 3: an answer that is "no", already printed: a failed step of `run`, a reply that
+//!   did not come in `replay --require-reply`.
 //! - 128 + the signal's number when `file get` is stopped by a signal, after it has
 //!   removed `NAME.part`: 130 SIGINT / Ctrl+C, 143 SIGTERM, 129 SIGHUP (on Windows:
 //!   149 Ctrl+Break, 129 closing the console, 143 logoff or shutdown). See `signals.rs`.
+//!   `replay` stopped by a signal prints its summary, then exits the same way.
 //!
 //! Every line printed, to stdout or stderr, has the control and bidi characters a peer
 //! (or a file name) may carry shown as escapes by [`crate::codec::visible_text`]; in
