@@ -10,6 +10,7 @@
 //! its own, timed against the start instant so errors do not add up.
 
 mod capture;
+mod config;
 mod error;
 mod jsonl;
 mod link;

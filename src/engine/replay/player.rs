@@ -10,13 +10,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, select};
 
+pub use super::config::{Pace, ReplayCommand, ReplayConfig, ReplayEnd, ReplayEvent, ReplayResult};
 use super::link::{Got, Link};
 use super::plan::Plan;
-use super::timing::{Lateness, Timing, instant_after, scaled, spin_until};
+use super::timing::{Lateness, instant_after, scaled, spin_until};
 use crate::engine::error::WorkerRole;
 use crate::engine::flow::{Admission, Way};
 use crate::engine::worker::Worker;
-use crate::engine::{EngineError, Flow, FlowConfig, Payload, Skipped, Waker};
+use crate::engine::{EngineError, Flow, Waker};
 
 pub use super::link::Transport;
 
@@ -31,113 +32,6 @@ const FAREWELL: Duration = Duration::from_secs(1);
 /// The most the peer may keep talking after the last message before we hang up.
 const MOST_LINGER: Duration = Duration::from_secs(30);
 const READ_BUF: usize = 64 * 1024;
-
-/// When each message goes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Pace {
-    /// The recorded gaps divided by `speed` (×2 is twice as fast).
-    Recorded { speed: f64 },
-    /// Each message right after the one before.
-    Asap,
-}
-
-#[derive(Debug, Clone)]
-pub struct ReplayConfig {
-    pub host: String,
-    pub port: u16,
-    pub transport: Transport,
-    pub pace: Pace,
-    /// Wait up to this long for a reply after each message.
-    pub reply_timeout: Option<Duration>,
-    /// A reply that does not come ends the replay (else it is only reported).
-    pub stop_on_missing_reply: bool,
-    /// After the last message, how long the peer may be quiet before we hang up.
-    pub linger: Duration,
-    pub connect_timeout: Duration,
-    /// The budget of replies in flight to the consumer.
-    pub flow: FlowConfig,
-}
-
-impl ReplayConfig {
-    pub fn new(host: String, port: u16, transport: Transport) -> Self {
-        ReplayConfig {
-            host,
-            port,
-            transport,
-            pace: Pace::Recorded { speed: 1.0 },
-            reply_timeout: None,
-            stop_on_missing_reply: false,
-            linger: Duration::from_secs(1),
-            connect_timeout: Duration::from_secs(5),
-            flow: FlowConfig::lossless(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplayCommand {
-    Pause,
-    Resume,
-    Stop,
-}
-
-/// Why the replay ended (a failure is an `Err` instead).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplayEnd {
-    /// Every message was sent.
-    Finished,
-    Stopped,
-    /// The peer closed the connection before the last message.
-    PeerClosed,
-    /// A reply did not come, and the config says that ends it.
-    NoReply,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplayResult {
-    pub sent: u64,
-    pub total: u64,
-    pub bytes: u64,
-    /// Replies received: TCP reads or UDP datagrams.
-    pub replies: u64,
-    pub reply_bytes: u64,
-    /// Messages after which no reply came within the timeout.
-    pub missed_replies: u64,
-    /// How late the sends were against the schedule (none when as fast as possible).
-    pub timing: Option<Timing>,
-    /// From the start to the last send (and its reply), the lingering after it not counted.
-    pub elapsed: Duration,
-    pub end: ReplayEnd,
-}
-
-#[derive(Debug)]
-pub enum ReplayEvent {
-    Connected {
-        local: std::net::SocketAddr,
-        peer: std::net::SocketAddr,
-    },
-    /// Message `index` (from 0) went out `late` after its due time.
-    Sent {
-        index: usize,
-        len: usize,
-        at: SystemTime,
-        late: Option<Duration>,
-    },
-    Received {
-        data: Payload,
-        at: SystemTime,
-    },
-    /// Nothing came within the reply timeout after message `index`.
-    NoReply {
-        index: usize,
-        waited: Duration,
-    },
-    Skipped(Skipped),
-    Paused,
-    Resumed,
-    ClosedByPeer,
-    Done(Result<ReplayResult, EngineError>),
-}
 
 /// What the worker and the reader share.
 struct Shared {
