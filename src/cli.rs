@@ -1,6 +1,6 @@
 //! The engine without a window: `netdbg udp listen|send`, `netdbg tcp serve|connect`,
-//! `netdbg file serve|get`, `netdbg relay`, `netdbg capture convert`, and the Network
-//! tab's check as `netdbg reach`.
+//! `netdbg file serve|get`, `netdbg relay`, `netdbg capture convert`, `netdbg replay`,
+//! and the Network tab's check as `netdbg reach`.
 //! Human-readable lines by default, one JSON object per event with `--json`.
 //!
 //! Exit codes:
@@ -10,9 +10,12 @@
 //!   `reach`, no answer).
 //! - 2: bad input, clap's usage errors included: one line on stderr, nothing on
 //!   stdout, and no socket opened.
+//! - 3: an answer that is "no", already printed: a failed step of `run`, a reply that
+//!   did not come in `replay --require-reply`.
 //! - 128 + the signal's number when `file get` is stopped by a signal, after it has
 //!   removed `NAME.part`: 130 SIGINT / Ctrl+C, 143 SIGTERM, 129 SIGHUP (on Windows:
 //!   149 Ctrl+Break, 129 closing the console, 143 logoff or shutdown). See `signals.rs`.
+//!   `replay` stopped by a signal prints its summary, then exits the same way.
 //!
 //! Every line printed, to stdout or stderr, has the control and bidi characters a peer
 //! (or a file name) may carry shown as escapes by [`crate::codec::visible_text`]; in
@@ -27,6 +30,7 @@ mod output;
 mod payload_args;
 mod reach;
 mod relay;
+mod replay;
 mod run;
 mod signals;
 mod tcp;
@@ -84,6 +88,8 @@ pub enum Command {
     Capture(capture::CaptureCommand),
     /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
     Run(run::RunArgs),
+    /// Replay a capture (netdbg JSON lines, pcapng, pcap): send one side's messages again with the recorded gaps; exit 3 when --require-reply and a reply did not come
+    Replay(replay::ReplayArgs),
 }
 
 /// A failure, already worded for the user, and the exit code it maps to.
@@ -137,6 +143,12 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Run(args) => match run::run(args, lang) {
             Ok(true) => Ok(()),
             // A failed expectation is an answer, already printed: exit 3.
+            Ok(false) => return ExitCode::from(3),
+            Err(error) => Err(error),
+        },
+        Command::Replay(args) => match replay::run(args, lang) {
+            Ok(true) => Ok(()),
+            // A reply that did not come is an answer, already printed: exit 3.
             Ok(false) => return ExitCode::from(3),
             Err(error) => Err(error),
         },

@@ -146,6 +146,14 @@ fn every_input_error_exits_2_with_one_line_before_any_socket() {
             &["file", "get", "TCP", "a.txt", "-o", "DIR/missing/"],
             "does not exist",
         ),
+        case(
+            &["replay", "DIR", "--to", "UDP", "--udp", "--speed", "0"],
+            "Speed \"0\"",
+        ),
+        case(
+            &["replay", "DIR", "--to", "UDP", "--udp"],
+            "is not a regular file",
+        ),
         // clap's usage errors
         case(
             &["udp", "send", "--to", "UDP", "--bogus", "x"],

@@ -37,6 +37,7 @@ pub mod priority;
 pub mod reach;
 pub mod relay;
 pub mod repeat;
+pub mod replay;
 pub mod send_job;
 pub mod sequence;
 pub mod tcp_client;

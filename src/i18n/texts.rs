@@ -14,6 +14,7 @@ mod multicast;
 mod network;
 mod relay;
 mod relay_tab;
+mod replay;
 mod send;
 mod sequence;
 mod sequence_panel;
@@ -27,6 +28,7 @@ mod zh;
 
 pub use en::EN;
 pub use relay_tab::RelayWords;
+pub use replay::ReplayWords;
 pub use sequence_panel::SequenceWords;
 pub use size::{WIDEST_COUNT, format_count, format_size};
 pub use zh::ZH;

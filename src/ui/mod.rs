@@ -10,6 +10,7 @@ pub mod log;
 pub mod network;
 pub mod probe;
 pub mod relay;
+pub mod replay;
 pub mod send;
 pub mod sequence;
 pub mod tcp_client;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::log::model::Direction;
 use super::log::panel::DisplaySettings;
+use super::replay::{ReplayContext, ReplayPanel, ReplaySettings};
 use super::send::jobs::FILE_STREAM_PIECE;
 use super::send::{SendRequest, SendSettings};
 use super::sequence::{SequenceContext, SequencePanel, SequenceSettings};
@@ -41,6 +42,8 @@ pub struct TcpClientSettings {
     pub framing: FramingSettings,
     /// The Sequence panel's steps (run over a connection of their own).
     pub sequence: SequenceSettings,
+    /// The Replay panel's choices (replayed over a connection of its own).
+    pub replay: ReplaySettings,
     /// TLS over the connection, from the next one on.
     pub tls: TlsClientSettings,
 }
@@ -54,6 +57,7 @@ impl Default for TcpClientSettings {
             display: DisplaySettings::default(),
             framing: FramingSettings::default(),
             sequence: SequenceSettings::default(),
+            replay: ReplaySettings::default(),
             tls: TlsClientSettings::default(),
         }
     }
@@ -91,6 +95,7 @@ pub struct TcpClientTab {
     framed: bool,
     frame_teller: FrameTeller,
     sequence: SequencePanel,
+    replay: ReplayPanel,
     /// What the last TLS handshake agreed, while its connection lasts.
     tls_session: Option<crate::engine::tls::TlsInfo>,
     /// TLS options the engine refused before connecting (a CA file it cannot read…).
@@ -159,7 +164,8 @@ impl TcpClientTab {
             timeline_peer: None,
             framed: false,
             frame_teller: FrameTeller::default(),
-            sequence: SequencePanel::new(ctx),
+            sequence: SequencePanel::new(ctx.clone()),
+            replay: ReplayPanel::new(ctx),
             tls_session: None,
             tls_error: None,
         }
@@ -213,6 +219,23 @@ impl TcpClientTab {
     /// What the last TLS handshake agreed, while its connection lasts.
     pub fn tls_session(&self) -> Option<&crate::engine::tls::TlsInfo> {
         self.tls_session.as_ref()
+    }
+
+    pub fn replay(&self) -> &ReplayPanel {
+        &self.replay
+    }
+
+    /// The Replay panel, with its choices (kept in the settings).
+    pub fn replay_mut(&mut self) -> (&mut ReplayPanel, &mut ReplaySettings) {
+        (&mut self.replay, &mut self.settings.replay)
+    }
+
+    /// Where a replay goes: this tab's target, over its transport.
+    pub fn replay_context(&self) -> ReplayContext {
+        ReplayContext {
+            target: self.settings.target.clone(),
+            udp: false,
+        }
     }
 
     pub fn sequence(&self) -> &SequencePanel {
@@ -370,12 +393,16 @@ impl TrafficTab for TcpClientTab {
     fn after_events(&mut self, ctx: &egui::Context) {
         self.finish_hang_up(ctx);
         self.sequence.logic(&mut self.settings.sequence);
+        self.replay.logic(&mut self.settings.replay);
     }
 
     fn above_log_ui(&mut self, ui: &mut egui::Ui, lang: Lang, _actions: &mut Vec<Action>) {
         let context = self.sequence_context();
         self.sequence
             .ui(ui, lang, &mut self.settings.sequence, context);
+        let context = self.replay_context();
+        self.replay
+            .ui(ui, lang, &mut self.settings.replay, &context);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::log::model::Direction;
 use super::log::panel::DisplaySettings;
+use super::replay::{ReplayContext, ReplayPanel, ReplaySettings};
 use super::send::jobs::FILE_DATAGRAM;
 use super::send::{SendRequest, SendSettings, send_now};
 use super::sequence::{SequenceContext, SequencePanel, SequenceSettings};
@@ -38,6 +39,8 @@ pub struct UdpSettings {
     pub display: DisplaySettings,
     /// The Sequence panel's steps (run from a socket of their own).
     pub sequence: SequenceSettings,
+    /// The Replay panel's choices (replayed from a socket of its own).
+    pub replay: ReplaySettings,
 }
 
 impl LocalBind for UdpSettings {
@@ -56,6 +59,7 @@ impl Default for UdpSettings {
             send: SendSettings::default(),
             display: DisplaySettings::default(),
             sequence: SequenceSettings::default(),
+            replay: ReplaySettings::default(),
         }
     }
 }
@@ -84,13 +88,15 @@ pub struct UdpTab {
     multicast_problem: Option<MulticastProblem>,
     addresses: Vec<LocalAddress>,
     sequence: SequencePanel,
+    replay: ReplayPanel,
 }
 
 impl UdpTab {
     pub fn new(settings: UdpSettings, ctx: egui::Context) -> Self {
         Self {
             traffic: Traffic::new(&settings.display, ctx.clone()),
-            sequence: SequencePanel::new(ctx),
+            sequence: SequencePanel::new(ctx.clone()),
+            replay: ReplayPanel::new(ctx),
             settings,
             status: Status::Closed,
             port_error: None,
@@ -116,6 +122,23 @@ impl UdpTab {
             udp: true,
             encoding: self.settings.display.encoding,
             framing: crate::engine::Framing::AsRead,
+        }
+    }
+
+    pub fn replay(&self) -> &ReplayPanel {
+        &self.replay
+    }
+
+    /// The Replay panel, with its choices (kept in the settings).
+    pub fn replay_mut(&mut self) -> (&mut ReplayPanel, &mut ReplaySettings) {
+        (&mut self.replay, &mut self.settings.replay)
+    }
+
+    /// Where a replay goes: this tab's target, over its transport.
+    pub fn replay_context(&self) -> ReplayContext {
+        ReplayContext {
+            target: self.settings.target.clone(),
+            udp: true,
         }
     }
 
@@ -222,12 +245,16 @@ impl TrafficTab for UdpTab {
 
     fn after_events(&mut self, _ctx: &egui::Context) {
         self.sequence.logic(&mut self.settings.sequence);
+        self.replay.logic(&mut self.settings.replay);
     }
 
     fn above_log_ui(&mut self, ui: &mut egui::Ui, lang: Lang, _actions: &mut Vec<Action>) {
         let context = self.sequence_context();
         self.sequence
             .ui(ui, lang, &mut self.settings.sequence, context);
+        let context = self.replay_context();
+        self.replay
+            .ui(ui, lang, &mut self.settings.replay, &context);
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {

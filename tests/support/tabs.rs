@@ -28,6 +28,7 @@ pub fn udp_settings(lang: Lang, target: Option<SocketAddr>) -> Settings {
             target: target.map_or_else(|| "127.0.0.1:9".to_owned(), |to| to.to_string()),
             multicast: Default::default(),
             sequence: Default::default(),
+            replay: Default::default(),
             send: Default::default(),
             display: DisplaySettings {
                 encoding: TextEncoding::Utf8,

@@ -10,6 +10,7 @@ mod input;
 mod multicast;
 mod reach;
 mod relay;
+mod replay;
 mod sequence;
 mod settings;
 mod tls;
@@ -60,6 +61,7 @@ display_in_english!(
     crate::engine::sequence::ScriptError,
     crate::engine::MulticastError,
     crate::engine::capture::CaptureFileError,
+    crate::engine::replay::CaptureError,
     TlsError,
     VerifyFailure,
 );
