@@ -21,6 +21,7 @@ mod capture_args;
 mod echo;
 mod file;
 mod frame_args;
+mod load;
 mod output;
 mod payload_args;
 mod reach;
@@ -77,6 +78,9 @@ pub enum Command {
     Relay(relay::RelayArgs),
     /// Echo: answer every TCP read or UDP datagram with itself, to measure a link from the other end
     Echo(echo::EchoArgs),
+    /// Load: a TCP connection storm or a UDP flood against HOST:PORT, with round-trip times (p50…p99.9)
+    #[command(subcommand)]
+    Load(load::LoadCommand),
     /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
     Run(run::RunArgs),
 }
@@ -128,6 +132,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::File(command) => file::run(command, lang),
         Command::Relay(args) => relay::run(args, lang),
         Command::Echo(args) => echo::run(args, lang),
+        Command::Load(command) => load::run(command, lang),
         Command::Run(args) => match run::run(args, lang) {
             Ok(true) => Ok(()),
             // A failed expectation is an answer, already printed: exit 3.

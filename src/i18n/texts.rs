@@ -8,6 +8,7 @@ mod encoding;
 mod file_download;
 mod file_server;
 mod framing;
+mod load;
 mod log_panel;
 mod multicast;
 mod network;

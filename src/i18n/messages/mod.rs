@@ -6,6 +6,7 @@ mod engine_error;
 mod files;
 mod framing;
 mod input;
+mod load;
 mod multicast;
 mod reach;
 mod relay;
@@ -60,4 +61,5 @@ display_in_english!(
     crate::engine::MulticastError,
     TlsError,
     VerifyFailure,
+    crate::engine::load::LoadInputError,
 );
