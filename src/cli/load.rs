@@ -54,7 +54,7 @@ pub struct TcpArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     connections: usize,
     /// New connections per second; without it, all at once
-    #[arg(long = "connect-rate", value_name = "R")]
+    #[arg(long = "connect-rate", value_name = "R", allow_negative_numbers = true)]
     connect_rate: Option<f64>,
     /// Messages per connection (default 1; with --secs, until the time is up)
     #[arg(long, value_name = "M")]
@@ -62,7 +62,7 @@ pub struct TcpArgs {
     #[command(flatten)]
     message: MessageArgs,
     /// Messages per second on each connection; without it, as fast as possible
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
     rate: Option<f64>,
     /// Wait for each message's reply before the next, and time it: the echo (as many bytes as sent), or one frame with --frame
     #[arg(long = "expect-reply")]
@@ -70,7 +70,7 @@ pub struct TcpArgs {
     #[command(flatten)]
     frame: FrameArgs,
     /// Stop sending after SECS, then wait for the replies still due
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     secs: Option<f64>,
     /// Give up on a connect after SECS (default 5)
     #[arg(long = "connect-timeout", value_name = "SECS")]
@@ -89,7 +89,7 @@ pub struct UdpArgs {
     #[arg(long, value_name = "HOST:PORT")]
     to: String,
     /// Datagrams per second; without it, as fast as possible
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
     rate: Option<f64>,
     #[command(flatten)]
     message: MessageArgs,
@@ -97,7 +97,7 @@ pub struct UdpArgs {
     #[arg(long, value_name = "N", conflicts_with = "secs")]
     count: Option<u64>,
     /// Send for SECS
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     secs: Option<f64>,
     /// Count the echoes and time them (random payloads of 8 bytes or more carry a number to match each echo)
     #[arg(long = "expect-reply")]
