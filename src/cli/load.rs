@@ -158,10 +158,9 @@ pub fn run(command: LoadCommand, lang: Lang) -> Result<(), CliError> {
         });
     }
     if snapshot.connected == 0 {
-        return Err(CliError::Network(
-            lang.texts()
-                .load_nothing_connected(&report::fault_list(lang, &snapshot)),
-        ));
+        return Err(CliError::Network(lang.texts().load_nothing_connected(
+            &lang.texts().load_fault_list(&snapshot.faults),
+        )));
     }
     if udp_echoes && snapshot.received == 0 {
         return Err(CliError::Network(lang.texts().load_no_echo()));

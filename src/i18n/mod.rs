@@ -5,7 +5,9 @@ mod messages;
 mod texts;
 
 pub use messages::{Describe, describe_reach, direction_name};
-pub use texts::{RelayWords, SequenceWords, Texts, WIDEST_COUNT, format_count, format_size};
+pub use texts::{
+    LoadWords, RelayWords, SequenceWords, Texts, WIDEST_COUNT, format_count, format_size,
+};
 
 use serde::{Deserialize, Serialize};
 

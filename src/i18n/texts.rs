@@ -9,6 +9,7 @@ mod file_download;
 mod file_server;
 mod framing;
 mod load;
+mod load_tab;
 mod log_panel;
 mod multicast;
 mod network;
@@ -26,6 +27,7 @@ mod udp;
 mod zh;
 
 pub use en::EN;
+pub use load_tab::LoadWords;
 pub use relay_tab::RelayWords;
 pub use sequence_panel::SequenceWords;
 pub use size::{WIDEST_COUNT, format_count, format_size};
@@ -190,6 +192,7 @@ pub struct Texts {
     pub plot_selected_clients: &'static str,
     pub plot_select_hint: &'static str,
     pub tab_relay: &'static str,
+    pub tab_load: &'static str,
     pub tab_network: &'static str,
     pub network_card: &'static str,
     pub col_interface: &'static str,

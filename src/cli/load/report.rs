@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::super::output::Printer;
-use crate::engine::load::{LoadSnapshot, RttSummary};
-use crate::i18n::Lang;
+use crate::engine::load::{LoadSnapshot, round};
 
 /// Keeps the last snapshot, to say what the last second did.
 #[derive(Default)]
@@ -53,51 +52,7 @@ impl Progress {
 
 /// The final counts, rates and round-trip times.
 pub fn summary(printer: &Printer, snapshot: &LoadSnapshot) {
-    let errors: Map<String, Value> = snapshot
-        .faults
-        .iter()
-        .map(|(fault, count)| (fault.key().to_owned(), json!(count)))
-        .collect();
-    let rtt = snapshot.rtt.summary;
-    let us = |pick: fn(&RttSummary) -> f64| rtt.as_ref().map(|rtt| round(pick(rtt), 1));
-    let fields = json!({
-        "connected": snapshot.connected,
-        "failed": snapshot.failed,
-        "sent": snapshot.sent,
-        "received": snapshot.received,
-        "errors": errors,
-        "rtt_us": {
-            "p50": us(|r| r.p50_us),
-            "p90": us(|r| r.p90_us),
-            "p99": us(|r| r.p99_us),
-            "p999": us(|r| r.p999_us),
-            "max": us(|r| r.max_us),
-        },
-        "msgs_per_s": round(snapshot.msgs_per_s(), 1),
-        "mb_per_s": round(snapshot.mb_per_s(), 3),
-    });
     let texts = printer.lang.texts();
-    let line = texts.load_summary(snapshot, &fault_list(printer.lang, snapshot));
-    printer.event("summary", fields, &line);
-}
-
-/// "refused 3, reset 1" (or "none"), in the user's language.
-pub fn fault_list(lang: Lang, snapshot: &LoadSnapshot) -> String {
-    let texts = lang.texts();
-    let named: Vec<String> = snapshot
-        .faults
-        .iter()
-        .filter(|(_, count)| *count > 0)
-        .map(|(fault, count)| format!("{} {count}", texts.load_fault(fault)))
-        .collect();
-    if named.is_empty() {
-        texts.load_no_faults().to_owned()
-    } else {
-        named.join(", ")
-    }
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
+    let line = texts.load_summary(snapshot);
+    printer.event("summary", snapshot.summary_json(), &line);
 }

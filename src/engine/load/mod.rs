@@ -35,7 +35,7 @@ pub use config::{
 };
 pub use fd_limit::RESERVED as RESERVED_FILES;
 pub use rtt::{RttBucket, RttStats, RttSummary};
-pub use stats::{FaultCounts, LoadFault, LoadSnapshot};
+pub use stats::{FaultCounts, LoadFault, LoadSnapshot, round};
 
 use super::worker::Worker;
 use super::{EngineError, Waker};
@@ -194,6 +194,7 @@ struct Monitor {
 
 impl Monitor {
     fn run(mut self) {
+        let mut before = None;
         let mut next_report = Instant::now() + self.every;
         loop {
             let mut wake = next_report;
@@ -217,7 +218,8 @@ impl Monitor {
                 if next_report < now {
                     next_report = now + self.every;
                 }
-                self.report(LoadEvent::Progress(self.snapshot(false)));
+                let snapshot = self.snapshot(false, &mut before);
+                self.report(LoadEvent::Progress(snapshot));
             }
         }
         for thread in self.threads.drain(..) {
@@ -229,17 +231,20 @@ impl Monitor {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        let snapshot = self.snapshot(true);
+        let snapshot = self.snapshot(true, &mut before);
         self.report(LoadEvent::Finished { snapshot, error });
     }
 
-    fn snapshot(&self, finished: bool) -> LoadSnapshot {
+    /// The run now; `before` holds the round trips of the previous snapshot.
+    fn snapshot(
+        &self,
+        finished: bool,
+        before: &mut Option<hdrhistogram::Histogram<u64>>,
+    ) -> LoadSnapshot {
         let histogram = rtt::merge(self.recorders.iter().map(|recorder| &**recorder));
-        self.shared.stats.snapshot(
-            Instant::now(),
-            RttStats::from_histogram(&histogram),
-            finished,
-        )
+        let rtt = RttStats::from_histograms(&histogram, before.as_ref());
+        *before = Some(histogram);
+        self.shared.stats.snapshot(Instant::now(), rtt, finished)
     }
 
     fn report(&self, event: LoadEvent) {

@@ -64,34 +64,52 @@ pub struct RttBucket {
     pub count: u64,
 }
 
-/// What a snapshot tells of round trips: the percentiles and the bars to plot.
+/// What a snapshot tells of round trips: the percentiles over the run and since
+/// the last snapshot, and the bars to plot.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RttStats {
     pub summary: Option<RttSummary>,
+    /// Since the previous snapshot (to plot over time).
+    pub recent: Option<RttSummary>,
     pub buckets: Vec<RttBucket>,
 }
 
 impl RttStats {
-    pub(super) fn from_histogram(histogram: &Histogram<u64>) -> Self {
-        if histogram.is_empty() {
-            return RttStats::default();
-        }
-        let us = |nanos: u64| histogram.highest_equivalent(nanos) as f64 / 1000.0;
-        let at = |quantile: f64| us(histogram.value_at_quantile(quantile));
-        let summary = RttSummary {
-            count: histogram.len(),
-            p50_us: at(0.5),
-            p90_us: at(0.9),
-            p99_us: at(0.99),
-            p999_us: at(0.999),
-            max_us: us(histogram.max()),
-            mean_us: histogram.mean() / 1000.0,
+    /// From the run's round trips so far, and those of the previous snapshot.
+    pub(super) fn from_histograms(all: &Histogram<u64>, before: Option<&Histogram<u64>>) -> Self {
+        let mut recent = all.clone();
+        let recent = match before {
+            Some(before) if recent.subtract(before).is_ok() => summarize(&recent),
+            _ => summarize(all),
         };
         RttStats {
-            summary: Some(summary),
-            buckets: buckets(histogram),
+            summary: summarize(all),
+            recent,
+            buckets: if all.is_empty() {
+                Vec::new()
+            } else {
+                buckets(all)
+            },
         }
     }
+}
+
+fn summarize(histogram: &Histogram<u64>) -> Option<RttSummary> {
+    if histogram.is_empty() {
+        return None;
+    }
+    let us = |nanos: u64| histogram.highest_equivalent(nanos) as f64 / 1000.0;
+    let at = |quantile: f64| us(histogram.value_at_quantile(quantile));
+    let summary = RttSummary {
+        count: histogram.len(),
+        p50_us: at(0.5),
+        p90_us: at(0.9),
+        p99_us: at(0.99),
+        p999_us: at(0.999),
+        max_us: us(histogram.max()),
+        mean_us: histogram.mean() / 1000.0,
+    };
+    Some(summary)
 }
 
 /// Log-spaced bars (ten a decade) from the fastest round trip to the slowest; each
@@ -130,7 +148,7 @@ mod tests {
         for micros in 1..=1000u64 {
             recorders[(micros % 2) as usize].record(Duration::from_micros(micros));
         }
-        let stats = RttStats::from_histogram(&merge(&recorders));
+        let stats = RttStats::from_histograms(&merge(&recorders), None);
         let summary = stats.summary.expect("recorded");
         assert_eq!(summary.count, 1000);
         assert!((summary.p50_us - 500.0).abs() < 1.0, "{summary:?}");
@@ -142,7 +160,7 @@ mod tests {
 
     #[test]
     fn no_round_trips_no_summary() {
-        let stats = RttStats::from_histogram(&merge(&[RttRecorder::new()]));
+        let stats = RttStats::from_histograms(&merge(&[RttRecorder::new()]), None);
         assert_eq!(stats, RttStats::default());
     }
 }

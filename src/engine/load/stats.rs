@@ -5,7 +5,7 @@ use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::rtt::RttStats;
+use super::rtt::{RttStats, RttSummary};
 
 /// Why a connection failed to come up, or a message went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -236,6 +236,37 @@ impl LoadSnapshot {
         }
     }
 
+    /// The summary every consumer prints or exports, in the shape scripts rely on:
+    /// `{"connected","failed","sent","received","errors":{…},
+    /// "rtt_us":{"p50","p90","p99","p999","max"},"msgs_per_s","mb_per_s"}`
+    /// (round trips `null` when there were none).
+    pub fn summary_json(&self) -> serde_json::Value {
+        use serde_json::{Map, Value, json};
+        let errors: Map<String, Value> = self
+            .faults
+            .iter()
+            .map(|(fault, count)| (fault.key().to_owned(), json!(count)))
+            .collect();
+        let rtt = self.rtt.summary;
+        let us = |pick: fn(&RttSummary) -> f64| rtt.as_ref().map(|rtt| round(pick(rtt), 1));
+        json!({
+            "connected": self.connected,
+            "failed": self.failed,
+            "sent": self.sent,
+            "received": self.received,
+            "errors": errors,
+            "rtt_us": {
+                "p50": us(|r| r.p50_us),
+                "p90": us(|r| r.p90_us),
+                "p99": us(|r| r.p99_us),
+                "p999": us(|r| r.p999_us),
+                "max": us(|r| r.max_us),
+            },
+            "msgs_per_s": round(self.msgs_per_s(), 1),
+            "mb_per_s": round(self.mb_per_s(), 3),
+        })
+    }
+
     /// Megabytes (10⁶ bytes) sent per second, at the same measure.
     pub fn mb_per_s(&self) -> f64 {
         if self.sent == 0 {
@@ -243,4 +274,10 @@ impl LoadSnapshot {
         }
         self.msgs_per_s() * (self.bytes_sent as f64 / self.sent as f64) / 1e6
     }
+}
+
+/// `value` to `digits` decimals, for printing.
+pub fn round(value: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (value * scale).round() / scale
 }

@@ -1,6 +1,6 @@
 //! Words for `netdbg load` (and the figures the Load tab shares with it).
 
-use crate::engine::load::{LoadFault, LoadSnapshot};
+use crate::engine::load::{FaultCounts, LoadFault, LoadSnapshot};
 use crate::i18n::Lang;
 
 use super::Texts;
@@ -23,10 +23,18 @@ impl Texts {
         }
     }
 
-    pub fn load_no_faults(&self) -> &'static str {
-        match self.lang {
-            Lang::Zh => "无",
-            Lang::En => "none",
+    /// "refused 3, reset 1", or "none".
+    pub fn load_fault_list(&self, faults: &FaultCounts) -> String {
+        let named: Vec<String> = faults
+            .iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(fault, count)| format!("{} {count}", self.load_fault(fault)))
+            .collect();
+        match (named.is_empty(), self.lang) {
+            (true, Lang::Zh) => "无".to_owned(),
+            (true, Lang::En) => "none".to_owned(),
+            (false, Lang::Zh) => named.join("，"),
+            (false, Lang::En) => named.join(", "),
         }
     }
 
@@ -48,7 +56,8 @@ impl Texts {
         }
     }
 
-    pub fn load_summary(&self, s: &LoadSnapshot, faults: &str) -> String {
+    pub fn load_summary(&self, s: &LoadSnapshot) -> String {
+        let faults = self.load_fault_list(&s.faults);
         let rtt = s.rtt.summary.map_or(String::new(), |r| match self.lang {
             Lang::Zh => format!(
                 "；往返（µs）p50 {:.1} p90 {:.1} p99 {:.1} p99.9 {:.1} 最大 {:.1}",
