@@ -262,7 +262,7 @@ impl LoadSnapshot {
                 "p999": us(|r| r.p999_us),
                 "max": us(|r| r.max_us),
             },
-            "msgs_per_s": round(self.msgs_per_s(), 1),
+            "msgs_per_s": round(self.msgs_per_s(), 3),
             "mb_per_s": round(self.mb_per_s(), 3),
         })
     }
