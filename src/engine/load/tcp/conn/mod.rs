@@ -5,7 +5,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,12 +13,14 @@ use std::time::Instant;
 use polling::{Event, Poller};
 use socket2::{Domain, Protocol, Socket, Type};
 
+mod receive;
+
 use super::super::config::{MessageSource, TcpLoad};
 use super::super::pace::Pace;
 use super::super::rtt::RttRecorder;
 use super::super::stats::{LoadFault, LoadStats};
 use crate::codec::Framing;
-use crate::codec::framing::{FrameItem, Framer};
+use crate::codec::framing::Framer;
 
 /// Messages one connection may start in a row before the others get a turn.
 const BURST: u32 = 64;
@@ -374,74 +376,6 @@ impl Conn {
             turn.timers.push(Reverse((at, self.key)));
             self.timer_armed = true;
         }
-    }
-
-    fn read_some(&mut self, turn: &mut Turn<'_>, buf: &mut [u8]) {
-        for _ in 0..READS_PER_TURN {
-            match self.stream.read(buf) {
-                Ok(0) => return self.on_eof(turn),
-                Ok(len) => {
-                    let at = Instant::now();
-                    turn.stats.bytes_received(len);
-                    self.take(turn, &buf[..len], at);
-                    if self.phase == Phase::Done {
-                        return;
-                    }
-                }
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return self.end(turn.stats, Some(LoadFault::from_io(&err))),
-            }
-        }
-    }
-
-    /// Bytes from the peer: replies, cut by the framing or counted as echoes.
-    fn take(&mut self, turn: &mut Turn<'_>, data: &[u8], at: Instant) {
-        if let Some(framer) = &mut self.framer {
-            let (mut replies, mut faults) = (0u32, 0u64);
-            for item in framer.push(data) {
-                match item {
-                    FrameItem::Frame(_) => replies += 1,
-                    FrameItem::Fault(_) => faults += 1,
-                }
-            }
-            turn.stats.faults_add(LoadFault::Other, faults);
-            for _ in 0..replies {
-                self.on_reply(turn, at);
-            }
-        } else if let Some(awaiting) = &mut self.awaiting {
-            awaiting.echo_left = awaiting.echo_left.saturating_sub(data.len());
-            if awaiting.echo_left == 0 {
-                self.on_reply(turn, at);
-            }
-        } else {
-            self.echo_partial += data.len();
-            let len = self.last_len.max(1);
-            turn.stats
-                .messages_received((self.echo_partial / len) as u64);
-            self.echo_partial %= len;
-        }
-    }
-
-    fn on_reply(&mut self, turn: &mut Turn<'_>, at: Instant) {
-        turn.stats.message_received();
-        if let Some(awaiting) = self.awaiting.take() {
-            turn.rtt
-                .record(at.saturating_duration_since(awaiting.since));
-            if self.phase == Phase::Running {
-                self.pump(turn);
-            }
-        }
-    }
-
-    fn on_eof(&mut self, turn: &mut Turn<'_>) {
-        let finished = self.all_started() && self.out.is_none() && self.awaiting.is_none();
-        let fault = match self.phase {
-            Phase::Draining { .. } => None,
-            _ if finished => None,
-            _ => Some(LoadFault::Closed),
-        };
-        self.end(turn.stats, fault);
     }
 
     /// A connection that never came up.
