@@ -5,7 +5,6 @@
 mod support;
 
 use std::net::{SocketAddr, TcpListener};
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -296,7 +295,10 @@ fn connections_over_the_open_files_limit_say_the_limit_and_how_to_raise_it() {
         let script = format!(
             "ulimit -n 256 && exec {binary} --lang {lang} load tcp --to {to} --connections 1000"
         );
-        let done = run_bounded(Command::new("sh").args(["-c", &script]), LIMIT);
+        let done = run_bounded(
+            std::process::Command::new("sh").args(["-c", &script]),
+            LIMIT,
+        );
         assert_eq!(done.status.code(), Some(2), "{}", done.stderr);
         assert!(done.stderr.contains(expected), "{}", done.stderr);
         assert!(done.stderr.contains("ulimit -n 1064"), "{}", done.stderr);
