@@ -139,6 +139,15 @@ pub(super) fn run(setup: WorkerSetup) {
         } else {
             wake.saturating_duration_since(Instant::now())
         };
+        #[cfg(unix)]
+        if opens.len() == 1
+            && let Some(Some(conn)) = conns.first_mut()
+            && conn.awaits_reply()
+        {
+            conn.wait_reply(&mut turn!(Instant::now()), timeout, &mut buf);
+            settle(&mut conns[0], &poller, stats, &mut live);
+            continue;
+        }
         events.clear();
         if let Err(err) = poller.wait(&mut events, Some(timeout))
             && err.kind() != std::io::ErrorKind::Interrupted

@@ -8,6 +8,8 @@ use std::collections::BinaryHeap;
 use std::io::{self, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
+#[cfg(unix)]
+use std::time::Duration;
 use std::time::Instant;
 
 use polling::{Event, Poller};
@@ -199,6 +201,32 @@ impl Conn {
                 }
             }
             Phase::Done => {}
+        }
+    }
+
+    /// A connection waiting for its reply with nothing else to do. A worker whose
+    /// only connection this is waits on its socket alone with one poll(2) instead
+    /// of the poller, which costs four more system calls a wait (its timer, the
+    /// wake-up pipe, re-arming): one connection's round trips then measure what a
+    /// plain blocking ping-pong does (benches/load.sh).
+    #[cfg(unix)]
+    pub fn awaits_reply(&self) -> bool {
+        self.phase == Phase::Running
+            && self.awaiting.is_some()
+            && self.out.is_none()
+            && !self.want_write
+    }
+
+    /// Waits up to `timeout` for the socket to be readable, then reads as on an event.
+    #[cfg(unix)]
+    pub fn wait_reply(&mut self, turn: &mut Turn<'_>, timeout: Duration, buf: &mut [u8]) {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        let Ok(timeout) = Timespec::try_from(timeout) else {
+            return;
+        };
+        let mut fds = [PollFd::new(&self.stream, PollFlags::IN)];
+        if matches!(poll(&mut fds, Some(&timeout)), Ok(ready) if ready > 0) {
+            self.read_some(turn, buf);
         }
     }
 
