@@ -11,6 +11,7 @@ use crate::ui::AppTab;
 use crate::ui::about::About;
 use crate::ui::file::FileTab;
 use crate::ui::fonts::{SystemFontsAfterFirstFrame, install_fonts};
+use crate::ui::load::LoadTab;
 use crate::ui::network::NetworkTab;
 use crate::ui::probe::Probe;
 use crate::ui::relay::RelayTab;
@@ -125,6 +126,7 @@ tab_registry! {
     TcpServer => tcp_server, tcp_server_mut: TcpServerTab, tab_tcp_server;
     TcpClient => tcp_client, tcp_client_mut: TcpClientTab, tab_tcp_client;
     Relay => relay, relay_mut: RelayTab, tab_relay;
+    Load => load, load_mut: LoadTab, tab_load;
     Files => files, files_mut: FileTab, tab_files;
     Network => network, network_mut: NetworkTab, tab_network;
 }

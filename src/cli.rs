@@ -26,6 +26,7 @@ mod capture_args;
 mod echo;
 mod file;
 mod frame_args;
+mod load;
 mod output;
 mod payload_args;
 mod reach;
@@ -86,6 +87,9 @@ pub enum Command {
     /// Captures: convert a JSON-lines capture to pcapng for Wireshark
     #[command(subcommand)]
     Capture(capture::CaptureCommand),
+    /// Load: a TCP connection storm or a UDP flood against HOST:PORT, with round-trip times (p50…p99.9)
+    #[command(subcommand)]
+    Load(load::LoadCommand),
     /// Run a sequence script (TOML): send, expect within a deadline, wait, repeat; exit 0 all passed, 3 one failed, 1 network failure, 2 bad script
     Run(run::RunArgs),
     /// Replay a capture (netdbg JSON lines, pcapng, pcap): send one side's messages again with the recorded gaps; exit 3 when --require-reply and a reply did not come
@@ -140,6 +144,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Relay(args) => relay::run(args, lang),
         Command::Echo(args) => echo::run(args, lang),
         Command::Capture(command) => capture::run(command, lang),
+        Command::Load(command) => load::run(command, lang),
         Command::Run(args) => match run::run(args, lang) {
             Ok(true) => Ok(()),
             // A failed expectation is an answer, already printed: exit 3.

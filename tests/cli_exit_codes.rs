@@ -154,6 +154,14 @@ fn every_input_error_exits_2_with_one_line_before_any_socket() {
             &["replay", "DIR", "--to", "UDP", "--udp"],
             "is not a regular file",
         ),
+        case(
+            &["load", "tcp", "--to", "TCP", "--connections", "20000"],
+            "from 1 to 10000",
+        ),
+        case(
+            &["load", "udp", "--to", "UDP", "--size", "70000"],
+            "over the UDP limit of 65507 bytes",
+        ),
         // clap's usage errors
         case(
             &["udp", "send", "--to", "UDP", "--bogus", "x"],

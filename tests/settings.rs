@@ -110,6 +110,11 @@ fn changed_settings() -> Settings {
     settings.files.server.local_port = "9998".to_owned();
     settings.files.download.server = "127.0.0.1:9998".to_owned();
     settings.files.download.name = "report.pdf".to_owned();
+    settings.load.protocol = netdbg::ui::load::LoadProtocol::Udp;
+    settings.load.target = "10.0.0.9:7007".to_owned();
+    settings.load.connections = "5000".to_owned();
+    settings.load.rate = "1000".to_owned();
+    settings.load.expect_reply = false;
     settings
 }
 
@@ -148,6 +153,15 @@ fn assert_changed(settings: &Settings) {
     assert_eq!(settings.files.download.name, "report.pdf");
 }
 
+/// The Load tab's part of `changed_settings()` (newer than the landed release's file).
+fn assert_load_changed(settings: &Settings) {
+    assert_eq!(settings.load.protocol, netdbg::ui::load::LoadProtocol::Udp);
+    assert_eq!(settings.load.target, "10.0.0.9:7007");
+    assert_eq!(settings.load.connections, "5000");
+    assert_eq!(settings.load.rate, "1000");
+    assert!(!settings.load.expect_reply);
+}
+
 /// Settings (or a part of them) as JSON, to compare everything at once.
 fn as_json(settings: &impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(settings).expect("settings serialize")
@@ -159,6 +173,7 @@ fn json_round_trip_keeps_every_tab() {
     let text = serde_json::to_string(&settings).expect("settings serialize");
     let back: Settings = serde_json::from_str(&text).expect("settings deserialize");
     assert_changed(&back);
+    assert_load_changed(&back);
     assert_eq!(as_json(&back), as_json(&settings), "nothing else changed");
 }
 

@@ -23,6 +23,15 @@ impl FrameArgs {
             Some(text) => Framing::parse(text).map_err(|e| CliError::Input(e.describe(lang))),
         }
     }
+
+    /// The framing only if `--frame` was given (`netdbg load`: without it, a reply
+    /// is the echo).
+    pub fn given_framing(&self, lang: Lang) -> Result<Option<Framing>, CliError> {
+        match &self.frame {
+            None => Ok(None),
+            Some(_) => self.framing(lang).map(Some),
+        }
+    }
 }
 
 /// How one received frame prints: its text decoded on its own (a frame is a

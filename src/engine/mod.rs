@@ -33,6 +33,7 @@ pub mod file_server;
 pub mod flow;
 pub mod interfaces;
 pub mod listener;
+pub mod load;
 pub mod priority;
 pub mod reach;
 pub mod relay;

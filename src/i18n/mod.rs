@@ -6,7 +6,8 @@ mod texts;
 
 pub use messages::{Describe, describe_reach, direction_name};
 pub use texts::{
-    RelayWords, ReplayWords, SequenceWords, Texts, WIDEST_COUNT, format_count, format_size,
+    LoadWords, RelayWords, ReplayWords, SequenceWords, Texts, WIDEST_COUNT, format_count,
+    format_size,
 };
 
 use serde::{Deserialize, Serialize};

@@ -9,6 +9,8 @@ mod encoding;
 mod file_download;
 mod file_server;
 mod framing;
+mod load;
+mod load_tab;
 mod log_panel;
 mod multicast;
 mod network;
@@ -27,6 +29,7 @@ mod udp;
 mod zh;
 
 pub use en::EN;
+pub use load_tab::LoadWords;
 pub use relay_tab::RelayWords;
 pub use replay::ReplayWords;
 pub use sequence_panel::SequenceWords;
@@ -192,6 +195,7 @@ pub struct Texts {
     pub plot_selected_clients: &'static str,
     pub plot_select_hint: &'static str,
     pub tab_relay: &'static str,
+    pub tab_load: &'static str,
     pub tab_network: &'static str,
     pub network_card: &'static str,
     pub col_interface: &'static str,

@@ -6,6 +6,7 @@ pub mod about;
 pub mod dialogs;
 pub mod file;
 pub mod fonts;
+pub mod load;
 pub mod log;
 pub mod network;
 pub mod probe;

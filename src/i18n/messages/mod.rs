@@ -7,6 +7,7 @@ mod engine_error;
 mod files;
 mod framing;
 mod input;
+mod load;
 mod multicast;
 mod reach;
 mod relay;
@@ -64,4 +65,5 @@ display_in_english!(
     crate::engine::replay::CaptureError,
     TlsError,
     VerifyFailure,
+    crate::engine::load::LoadInputError,
 );

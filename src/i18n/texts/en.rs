@@ -160,6 +160,7 @@ pub const EN: Texts = Texts {
     plot_selected_clients: "Plot selected",
     plot_select_hint: "Tick a client in the list to plot its rate alone",
     tab_relay: "Relay",
+    tab_load: "Load",
     tab_network: "Network",
     network_card: "This machine's network",
     col_interface: "Interface",

@@ -160,6 +160,7 @@ pub const ZH: Texts = Texts {
     plot_selected_clients: "速率：选中的客户端",
     plot_select_hint: "在客户端列表里勾选一个客户端，就能单独看它的速率",
     tab_relay: "中继",
+    tab_load: "压测",
     tab_network: "网络",
     network_card: "本机网络",
     col_interface: "接口",
