@@ -195,6 +195,19 @@ impl Texts {
         }
     }
 
+    /// The toolbar's short note while capturing (the whole path is its tooltip).
+    pub fn capturing(&self, records: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("抓包中 {records}"),
+            Lang::En => format!("capturing {records}"),
+        }
+    }
+
+    /// The widest [`capturing`](Self::capturing) note, for its fixed-width slot.
+    pub fn capturing_widest(&self) -> String {
+        self.capturing(WIDEST_COUNT)
+    }
+
     pub fn log_saved(&self, lines: usize, path: &str) -> String {
         match self.lang {
             Lang::Zh => format!("已保存 {lines} 行到 {path}"),

@@ -258,7 +258,16 @@ impl Texts {
     pub fn replay_file(&self, name: &str, messages: usize, conversations: usize) -> String {
         match self.lang {
             Lang::Zh => format!("{name}：{messages} 条消息，{conversations} 个会话"),
-            Lang::En => format!("{name}: {messages} messages, {conversations} conversations"),
+            Lang::En => {
+                let plural = |count: usize, one: &str, many: &str| {
+                    format!("{count} {}", if count == 1 { one } else { many })
+                };
+                format!(
+                    "{name}: {}, {}",
+                    plural(messages, "message", "messages"),
+                    plural(conversations, "conversation", "conversations")
+                )
+            }
         }
     }
 

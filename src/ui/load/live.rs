@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use egui_plot::{Bar, BarChart, Legend, Line, Plot};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot};
 
 use crate::engine::load::{LoadSnapshot, RttSummary};
 use crate::i18n::{LoadWords, Texts};
@@ -113,8 +113,24 @@ impl LiveRun {
         } else {
             (series(&|s| s.sent_per_s), series(&|s| s.received_per_s))
         };
+        let (rate_axis, megabytes) = if self.show_megabytes {
+            (words.show_megabytes, true)
+        } else {
+            (words.show_messages, false)
+        };
+        // Compact marks (42.3k, not 42300): the long ones did not fit the axis and
+        // were left out, so the plot had no scale.
         still_plot("load_rates")
             .x_axis_label(words.seconds_axis)
+            .y_axis_label(rate_axis)
+            .y_grid_spacer(few_marks)
+            .y_axis_formatter(move |mark, _| {
+                if megabytes {
+                    format!("{:.1}", mark.value)
+                } else {
+                    crate::i18n::format_count(mark.value.max(0.0).round() as u64)
+                }
+            })
             .show(ui, |plot| {
                 plot.line(Line::new(words.plot_sent, sent));
                 plot.line(Line::new(words.plot_received, received));
@@ -130,6 +146,7 @@ impl LiveRun {
             still_plot("load_rtt_time")
                 .x_axis_label(words.seconds_axis)
                 .y_axis_label(words.rtt_axis)
+                .y_grid_spacer(few_marks)
                 .show(&mut columns[0], |plot| {
                     plot.line(Line::new("p50", rtt_series(|r| r.p50_us)));
                     plot.line(Line::new("p99", rtt_series(|r| r.p99_us)));
@@ -162,6 +179,30 @@ impl LiveRun {
                 plot.bar_chart(BarChart::new(words.count_axis, bars));
             });
     }
+}
+
+/// Three or four marks of one size (1, 2 or 5 × 10ⁿ) on a short plot: egui_plot's
+/// own spacing put a mark every ~20 px there and labelled none of them but 0.
+fn few_marks(input: GridInput) -> Vec<GridMark> {
+    let (low, high) = input.bounds;
+    let range = high - low;
+    if !range.is_finite() || range <= 0.0 {
+        return Vec::new();
+    }
+    let magnitude = 10f64.powf((range / 4.0).log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|factor| factor * magnitude)
+        .find(|step| range / step <= 4.0)
+        .unwrap_or(10.0 * magnitude);
+    let first = (low / step).ceil() as i64;
+    let last = (high / step).floor() as i64;
+    (first..=last)
+        .map(|n| GridMark {
+            value: n as f64 * step,
+            step_size: step,
+        })
+        .collect()
 }
 
 /// A plot that does not move under the mouse (the data moves by itself).

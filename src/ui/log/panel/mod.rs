@@ -245,7 +245,17 @@ impl LogPanel {
             }
             if let Some(capture) = &self.capture {
                 ui.separator();
-                ui.label(texts.captured(capture.written(), &capture.path().display().to_string()));
+                // A short note in a slot of fixed width, so a capture that starts
+                // or grows never wraps the row and pushes the log down; the count
+                // and the whole path on hover.
+                let records = capture.written();
+                fixed_width_label(
+                    ui,
+                    texts.capturing(&crate::i18n::format_count(records)),
+                    &texts.capturing_widest(),
+                    Align::Min,
+                )
+                .on_hover_text(texts.captured(records, &capture.path().display().to_string()));
             }
         });
         // Presenter mode has no search row, so no search count either.
