@@ -13,7 +13,6 @@ mod capture;
 mod config;
 mod error;
 mod jsonl;
-mod link;
 mod packet;
 mod pcap;
 mod plan;
