@@ -502,13 +502,16 @@ fn bad_input_is_named_and_exits_2_before_any_socket() {
         (vec![not_capture.display().to_string()], "Not a capture"),
         (
             vec![cut.display().to_string()],
-            "line 3: the file ends in the middle of this line",
+            "line 3: the JSON ends early (was the file cut off?)",
         ),
         (
             vec![bad_line.display().to_string()],
-            "line 4: \"dir\" has a value that is not valid: \"up\"",
+            "line 4: the field \"dir\" holds \"up\", which is not valid",
         ),
-        (vec![odd_hex.display().to_string()], "line 2: \"hex\""),
+        (
+            vec![odd_hex.display().to_string()],
+            "line 2: len says 1 bytes, but hex holds 0",
+        ),
         (
             vec![cut_pcapng.display().to_string()],
             "block 3 (byte offset 60): the file ends inside it",
@@ -605,7 +608,8 @@ fn bad_input_is_named_and_exits_2_before_any_socket() {
     );
     assert_eq!(done.status.code(), Some(2), "{}", done.stderr);
     assert!(
-        done.stderr.contains("第 3 行：文件在这一行中间结束"),
+        done.stderr
+            .contains("第 3 行：JSON 没写完就结束了（文件被截断？）"),
         "{}",
         done.stderr
     );

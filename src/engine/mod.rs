@@ -32,6 +32,7 @@ pub mod file_names;
 pub mod file_server;
 pub mod flow;
 pub mod interfaces;
+pub(crate) mod link;
 pub mod listener;
 pub mod load;
 pub mod priority;

@@ -162,6 +162,18 @@ impl<R: BufRead> JsonLinesReader<R> {
     /// The next record; `Ok(None)` at the end. Blank lines are skipped.
     /// `Err((line, problem))` for a bad line; an `io::Error` is the disk's.
     pub fn next_record(&mut self) -> Result<Option<OwnedRecord>, ReadFailure> {
+        let Some(written) = self.next_as_written()? else {
+            return Ok(None);
+        };
+        written
+            .with_defaults(self.defaults)
+            .map(Some)
+            .map_err(|problem| ReadFailure::Line(self.number, problem))
+    }
+
+    /// The next record as the line has it, without the defaults: replay reads
+    /// captures whose records do not say their protocol or local address.
+    pub fn next_as_written(&mut self) -> Result<Option<WrittenRecord>, ReadFailure> {
         loop {
             self.line.clear();
             let limit = MAX_LINE as u64 + 1;
@@ -184,8 +196,49 @@ impl<R: BufRead> JsonLinesReader<R> {
             if text.is_empty() {
                 continue;
             }
-            return parse_record(text, self.defaults).map(Some).map_err(bad);
+            return parse_record(text).map(Some).map_err(bad);
         }
+    }
+
+    /// The 1-based number of the line read last.
+    pub fn line_number(&self) -> u64 {
+        self.number
+    }
+}
+
+/// A record as written: captures by older netdbg lack `proto` and `local`.
+#[derive(Debug, Clone)]
+pub struct WrittenRecord {
+    pub at: SystemTime,
+    pub peer: SocketAddr,
+    pub proto: Option<CaptureProto>,
+    pub local: Option<SocketAddr>,
+    pub what: OwnedCaptured,
+    pub note: Option<String>,
+}
+
+impl WrittenRecord {
+    fn with_defaults(self, defaults: ConvertDefaults) -> Result<OwnedRecord, CaptureFileProblem> {
+        let proto = match self.what {
+            // Only TCP connections open and close.
+            OwnedCaptured::Connection { .. } => Some(self.proto.unwrap_or(CaptureProto::Tcp)),
+            OwnedCaptured::Data { .. } => self.proto.or(defaults.proto),
+        };
+        let proto = proto.ok_or(CaptureFileProblem::NoProto)?;
+        let local = self
+            .local
+            .or(defaults.local)
+            .ok_or(CaptureFileProblem::NoLocal)?;
+        Ok(OwnedRecord {
+            at: self.at,
+            ends: CaptureEnds {
+                proto,
+                local,
+                peer: self.peer,
+            },
+            what: self.what,
+            note: self.note,
+        })
     }
 }
 
@@ -212,7 +265,7 @@ struct RawRecord<'a> {
     note: Option<Cow<'a, str>>,
 }
 
-fn parse_record(text: &str, defaults: ConvertDefaults) -> Result<OwnedRecord, CaptureFileProblem> {
+fn parse_record(text: &str) -> Result<WrittenRecord, CaptureFileProblem> {
     let raw: RawRecord<'_> = serde_json::from_str(text).map_err(|err| match err.classify() {
         serde_json::error::Category::Eof => CaptureFileProblem::Truncated,
         serde_json::error::Category::Data => CaptureFileProblem::NotARecord,
@@ -230,34 +283,38 @@ fn parse_record(text: &str, defaults: ConvertDefaults) -> Result<OwnedRecord, Ca
         })
         .transpose()?;
     let local = raw.local.map(|local| address("local", local)).transpose()?;
-    let note = raw.note.map(Cow::into_owned);
-    if let Some(event) = raw.event {
-        let event = match event {
-            "open" => ConnectionEvent::Open,
-            "close" => ConnectionEvent::Close,
-            "reset" => ConnectionEvent::Reset,
-            other => return Err(bad("event", other)),
-        };
-        let by = raw
-            .by
-            .map(|by| match by {
-                "local" => Ok(CaptureSide::Local),
-                "peer" => Ok(CaptureSide::Peer),
-                other => Err(bad("by", other)),
-            })
-            .transpose()?;
-        // Only TCP connections open and close.
-        let proto = proto.unwrap_or(CaptureProto::Tcp);
-        let local = local
-            .or(defaults.local)
-            .ok_or(CaptureFileProblem::NoLocal)?;
-        return Ok(OwnedRecord {
-            at,
-            ends: CaptureEnds { proto, local, peer },
-            what: OwnedCaptured::Connection { event, by },
-            note,
-        });
-    }
+    let what = match raw.event {
+        Some(event) => connection(event, raw.by)?,
+        None => data(&raw)?,
+    };
+    Ok(WrittenRecord {
+        at,
+        peer,
+        proto,
+        local,
+        what,
+        note: raw.note.map(Cow::into_owned),
+    })
+}
+
+fn connection(event: &str, by: Option<&str>) -> Result<OwnedCaptured, CaptureFileProblem> {
+    let event = match event {
+        "open" => ConnectionEvent::Open,
+        "close" => ConnectionEvent::Close,
+        "reset" => ConnectionEvent::Reset,
+        other => return Err(bad("event", other)),
+    };
+    let by = by
+        .map(|by| match by {
+            "local" => Ok(CaptureSide::Local),
+            "peer" => Ok(CaptureSide::Peer),
+            other => Err(bad("by", other)),
+        })
+        .transpose()?;
+    Ok(OwnedCaptured::Connection { event, by })
+}
+
+fn data(raw: &RawRecord<'_>) -> Result<OwnedCaptured, CaptureFileProblem> {
     let direction = match required("dir", raw.dir)? {
         "rx" => CaptureDirection::Rx,
         "tx" => CaptureDirection::Tx,
@@ -284,18 +341,7 @@ fn parse_record(text: &str, defaults: ConvertDefaults) -> Result<OwnedRecord, Ca
             bytes: data.len(),
         });
     }
-    let proto = proto
-        .or(defaults.proto)
-        .ok_or(CaptureFileProblem::NoProto)?;
-    let local = local
-        .or(defaults.local)
-        .ok_or(CaptureFileProblem::NoLocal)?;
-    Ok(OwnedRecord {
-        at,
-        ends: CaptureEnds { proto, local, peer },
-        what: OwnedCaptured::Data { direction, data },
-        note,
-    })
+    Ok(OwnedCaptured::Data { direction, data })
 }
 
 fn required<'a>(
@@ -322,6 +368,8 @@ fn bad(field: &'static str, value: &str) -> CaptureFileProblem {
 
 fn parse_time(text: &str) -> Option<SystemTime> {
     let time = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+    // Replay counts in nanoseconds since 1970: up to the year 2262.
+    time.timestamp_nanos_opt()?;
     let secs = u64::try_from(time.timestamp()).ok()?;
     SystemTime::UNIX_EPOCH.checked_add(Duration::new(secs, time.timestamp_subsec_nanos()))
 }

@@ -9,7 +9,6 @@
 //! sockets are shared by the two threads (`&TcpStream` reads and writes), so they
 //! close when the last thread lets go of the pair.
 
-use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -19,16 +18,23 @@ use socket2::SockRef;
 
 use super::super::EngineError;
 use super::super::capture::{CaptureEnds, CaptureSide, ConnectionEvent};
-use super::super::error::{IoOp, WorkerRole};
+use super::super::error::WorkerRole;
 use super::super::listener::AcceptHandler;
 use super::super::tcp_client::open_stream;
 use super::super::tls::TlsDuplex;
 use super::super::worker::Worker;
 use super::inject::{InjectQueue, InjectSink};
-use super::pump::{Got, Pump, PumpEnd, SendError, Sink, Source};
+use super::pump::{SendError, Sink};
 use super::shared::{PairLink, Shared};
-use super::tls::{TlsSink, TlsSource, accept_client, connect_server};
+use super::tls::{TlsSink, accept_client, connect_server};
 use super::{CloseHow, Direction, PairId, RelayCounters, RelayEvent, Side};
+use direction::pump_direction;
+use ending::{capture_close, capture_reset, thread_done};
+use ends::TcpSink;
+
+mod direction;
+mod ending;
+mod ends;
 
 /// Each thread only moves bytes; its buffer is on the heap.
 const THREAD_STACK: usize = 256 * 1024;
@@ -365,268 +371,4 @@ fn connect_upstream(shared: &Shared) -> Result<(TcpStream, SocketAddr), EngineEr
         }
     }
     Err(last_error)
-}
-
-fn pump_direction(shared: &Shared, pair: &Pair, direction: Direction) {
-    let (Some(server), Some(server_ends)) = (pair.server.get(), pair.server_ends.get().copied())
-    else {
-        return;
-    };
-    let (source, sink, from, to) = match direction {
-        Direction::C2s => (&pair.client, server, pair.client_ends, server_ends),
-        Direction::S2c => (server, &pair.client, server_ends, pair.client_ends),
-    };
-    let stop = || pair.ending.load(Ordering::Relaxed) || shared.is_stopping();
-    let pump = Pump {
-        pair: pair.id,
-        direction,
-        from,
-        to,
-        shared,
-        counters: &pair.counters,
-        stop: &stop,
-    };
-    let (source_tls, sink_tls) = match direction {
-        Direction::C2s => (pair.client_tls.get(), pair.server_tls.get()),
-        Direction::S2c => (pair.server_tls.get(), pair.client_tls.get()),
-    };
-    let turn = &pair.turns[direction.index()];
-    let mut source = match source_tls {
-        Some(tls) => AnySource::Tls(TlsSource::new(source, tls)),
-        None => AnySource::Plain(TcpSource {
-            stream: source,
-            timeout: None,
-        }),
-    };
-    let mut sink_end = match sink_tls {
-        Some(tls) => AnySink::Tls(TlsSink {
-            tls,
-            turn,
-            stop: &stop,
-        }),
-        None => AnySink::Plain(TcpSink {
-            stream: sink,
-            turn,
-            stop: &stop,
-        }),
-    };
-    let end = pump.run(&mut source, &mut sink_end);
-    let (source_side, sink_side) = match direction {
-        Direction::C2s => (Side::Client, Side::Server),
-        Direction::S2c => (Side::Server, Side::Client),
-    };
-    match end {
-        PumpEnd::Fin => {
-            let _ = pair.first_fin.set(direction);
-            shared.report(closed(pair.id, source_side, CloseHow::Fin));
-            // Passed on: the other side reads the end, and may still answer. Over
-            // TLS the end is said the TLS way first (close_notify): a peer that
-            // gets a bare FIN takes it for a cut-off session (openssl: decode_error).
-            if let Some(tls) = sink_tls {
-                let _turn = turn
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let _ = tls.close_notify();
-            }
-            let _ = sink.shutdown(Shutdown::Write);
-        }
-        PumpEnd::SourceFailed(error) => broke(shared, pair, source_side, &error, IoOp::Receive),
-        PumpEnd::SinkFailed(error) => broke(shared, pair, sink_side, &error, IoOp::Send),
-        PumpEnd::Cut { after, reset } => {
-            if pair.claim_end() {
-                pair.abort(reset);
-                let note = super::pump::fault_note(&[super::FaultAction::Cut { after, reset }]);
-                if reset {
-                    capture_reset(shared, pair, None, note);
-                } else {
-                    capture_ended(
-                        shared,
-                        pair,
-                        ConnectionEvent::Close,
-                        [CaptureSide::Local; 2],
-                        note,
-                    );
-                }
-                let how = if reset {
-                    CloseHow::Reset
-                } else {
-                    CloseHow::Fin
-                };
-                shared.report(closed(pair.id, Side::Relay, how));
-            }
-        }
-        PumpEnd::Idle | PumpEnd::Stopped => {}
-    }
-}
-
-/// One side's connection broke (reset, or another error): the other side is reset.
-fn broke(shared: &Shared, pair: &Pair, side: Side, error: &io::Error, op: IoOp) {
-    if !pair.claim_end() {
-        return;
-    }
-    pair.abort(true);
-    capture_reset(shared, pair, Some(side), None);
-    let how = match error.kind() {
-        io::ErrorKind::ConnectionReset
-        | io::ErrorKind::ConnectionAborted
-        | io::ErrorKind::BrokenPipe => CloseHow::Reset,
-        _ => CloseHow::Error(EngineError::io(op, error)),
-    };
-    shared.report(closed(pair.id, side, how));
-}
-
-fn thread_done(shared: &Shared, pair: &Pair) {
-    if pair.threads.fetch_sub(1, Ordering::SeqCst) == 1 {
-        capture_close(shared, pair);
-        shared.ended(pair.id, &pair.counters);
-    }
-}
-
-/// Both connections ended with FINs: the side whose sender closed first did first.
-fn capture_close(shared: &Shared, pair: &Pair) {
-    let by = match pair.first_fin.get() {
-        Some(Direction::C2s) => [CaptureSide::Peer, CaptureSide::Local],
-        Some(Direction::S2c) => [CaptureSide::Local, CaptureSide::Peer],
-        None => [CaptureSide::Local; 2],
-    };
-    capture_ended(shared, pair, ConnectionEvent::Close, by, None);
-}
-
-/// Both connections were reset: by the relay, except the side that `broke` first.
-fn capture_reset(
-    shared: &Shared,
-    pair: &Pair,
-    broke: Option<Side>,
-    note: Option<std::borrow::Cow<'static, str>>,
-) {
-    let by = |side| {
-        if broke == Some(side) {
-            CaptureSide::Peer
-        } else {
-            CaptureSide::Local
-        }
-    };
-    let by = [by(Side::Client), by(Side::Server)];
-    capture_ended(shared, pair, ConnectionEvent::Reset, by, note);
-}
-
-/// Tells the capture, once, how the client's and the target's connections
-/// (`by` in that order) ended.
-fn capture_ended(
-    shared: &Shared,
-    pair: &Pair,
-    event: ConnectionEvent,
-    by: [CaptureSide; 2],
-    note: Option<std::borrow::Cow<'static, str>>,
-) {
-    if pair.capture_ended.swap(true, Ordering::SeqCst) {
-        return;
-    }
-    shared
-        .capture
-        .connection(event, by[0], pair.client_ends, note.clone());
-    if let Some(server_ends) = pair.server_ends.get() {
-        shared.capture.connection(event, by[1], *server_ends, note);
-    }
-}
-
-/// A side's source, plain or TLS.
-enum AnySource<'a> {
-    Plain(TcpSource<'a>),
-    Tls(TlsSource<'a>),
-}
-
-impl Source for AnySource<'_> {
-    fn recv(&mut self, buf: &mut [u8], wait: Option<Duration>) -> Got {
-        match self {
-            AnySource::Plain(source) => source.recv(buf, wait),
-            AnySource::Tls(source) => source.recv(buf, wait),
-        }
-    }
-}
-
-/// A side's sink, plain or TLS.
-enum AnySink<'a> {
-    Plain(TcpSink<'a>),
-    Tls(TlsSink<'a>),
-}
-
-impl Sink for AnySink<'_> {
-    fn send(&mut self, data: &[u8]) -> Result<(), SendError> {
-        match self {
-            AnySink::Plain(sink) => sink.send(data),
-            AnySink::Tls(sink) => sink.send(data),
-        }
-    }
-}
-
-struct TcpSource<'a> {
-    stream: &'a TcpStream,
-    /// The read timeout set on the socket now (set again only when it changes).
-    timeout: Option<Duration>,
-}
-
-impl Source for TcpSource<'_> {
-    fn recv(&mut self, buf: &mut [u8], wait: Option<Duration>) -> Got {
-        // Windows does not wake a blocked read on shutdown(Read), so the pump
-        // looks at its stop flag this often there instead.
-        #[cfg(windows)]
-        let wait = Some(wait.map_or(WRITE_POLL, |w| w.min(WRITE_POLL)));
-        let wanted = wait.map(|w| w.max(Duration::from_millis(1)));
-        if wanted != self.timeout && self.stream.set_read_timeout(wanted).is_ok() {
-            self.timeout = wanted;
-        }
-        let mut stream = self.stream;
-        match stream.read(buf) {
-            Ok(0) => Got::Eof,
-            Ok(len) => Got::Data(len),
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
-                Got::Timeout
-            }
-            Err(err) => Got::Failed(err),
-        }
-    }
-}
-
-struct TcpSink<'a> {
-    stream: &'a TcpStream,
-    /// Held for a whole write: an injected message never lands inside another.
-    turn: &'a Mutex<()>,
-    stop: &'a (dyn Fn() -> bool + Sync),
-}
-
-impl Sink for TcpSink<'_> {
-    fn send(&mut self, mut data: &[u8]) -> Result<(), SendError> {
-        let _turn = self
-            .turn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        while !data.is_empty() {
-            let mut stream = self.stream;
-            match stream.write(data) {
-                Ok(0) => return Err(SendError::Io(io::ErrorKind::WriteZero.into())),
-                Ok(len) => data = &data[len..],
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    if (self.stop)() {
-                        return Err(SendError::Stopped);
-                    }
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(SendError::Io(err)),
-            }
-        }
-        Ok(())
-    }
 }

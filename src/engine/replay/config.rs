@@ -3,8 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::link::Transport;
 use super::timing::Timing;
+use crate::engine::link::Transport;
 use crate::engine::{EngineError, FlowConfig, Payload, Skipped};
 
 /// When each message goes.

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use super::capture::Conversation;
 use super::plan::Side;
+use crate::engine::capture::CaptureFileProblem;
 
 /// Where in the file a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,34 +16,6 @@ pub enum Place {
     Block { number: u64, offset: u64 },
     /// 1-based packet record of a classic pcap, and its byte offset.
     Packet { number: u64, offset: u64 },
-}
-
-/// What is wrong with one line of a JSON lines capture.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LineProblem {
-    /// Not JSON at all (serde_json's own words).
-    NotJson {
-        message: String,
-    },
-    /// The file ends in the middle of the line.
-    CutShort,
-    /// A field every data record has is missing.
-    Missing {
-        field: &'static str,
-    },
-    /// A field whose value cannot be what it says.
-    Invalid {
-        field: &'static str,
-        value: String,
-    },
-    /// `len` does not match the bytes of `hex`.
-    LengthMismatch {
-        len: u64,
-        actual: u64,
-    },
-    TooLong {
-        max: usize,
-    },
 }
 
 /// Which bound a capture went over.
@@ -65,9 +38,10 @@ pub enum CaptureError {
     },
     /// Neither JSON lines nor pcap/pcapng, from its first bytes.
     NotACapture,
+    /// A line of a JSON lines capture that is not a netdbg record.
     Line {
         line: u64,
-        problem: LineProblem,
+        problem: CaptureFileProblem,
     },
     /// A pcapng block or pcap record that does not parse; `cut_short` when the
     /// file ends inside it.

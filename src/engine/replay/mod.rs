@@ -13,7 +13,6 @@ mod capture;
 mod config;
 mod error;
 mod jsonl;
-mod link;
 mod packet;
 mod pcap;
 mod plan;
@@ -21,7 +20,7 @@ mod player;
 mod timing;
 
 pub use capture::{Capture, CaptureFormat, Conversation, Proto, Record, load};
-pub use error::{CaptureError, LineProblem, Place, TooMuch};
+pub use error::{CaptureError, Place, TooMuch};
 pub use plan::{Plan, Side, Step};
 pub use player::{
     Pace, Player, ReplayCommand, ReplayConfig, ReplayEnd, ReplayEvent, ReplayResult, Transport,

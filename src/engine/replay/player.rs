@@ -11,15 +11,15 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, select};
 
 pub use super::config::{Pace, ReplayCommand, ReplayConfig, ReplayEnd, ReplayEvent, ReplayResult};
-use super::link::{Got, Link};
 use super::plan::Plan;
 use super::timing::{Lateness, instant_after, scaled, spin_until};
 use crate::engine::error::WorkerRole;
 use crate::engine::flow::{Admission, Way};
+use crate::engine::link::{Got, Link};
 use crate::engine::worker::Worker;
 use crate::engine::{EngineError, Flow, Waker};
 
-pub use super::link::Transport;
+pub use crate::engine::link::Transport;
 
 /// The longest nap between two looks at the commands.
 const SLICE: Duration = Duration::from_millis(50);
@@ -31,7 +31,6 @@ const READ_POLL: Duration = Duration::from_millis(100);
 const FAREWELL: Duration = Duration::from_secs(1);
 /// The most the peer may keep talking after the last message before we hang up.
 const MOST_LINGER: Duration = Duration::from_secs(30);
-const READ_BUF: usize = 64 * 1024;
 
 /// What the worker and the reader share.
 struct Shared {
@@ -428,7 +427,7 @@ impl Run<'_> {
 /// The reader: reports each reply (within the flow's budget) and signals it.
 fn read_replies(mut link: Link, shared: &Shared, signal: &Sender<Instant>) {
     shared.flow.worker_started();
-    let mut buf = vec![0u8; READ_BUF];
+    let mut buf = Link::buffer();
     while !shared.ended.load(Ordering::SeqCst) {
         match link.read(&mut buf) {
             Ok(Got::Data(len)) => {

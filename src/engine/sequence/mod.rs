@@ -4,13 +4,12 @@
 //! anything connects; [`run`] reports each step as it ends.
 
 mod error;
-mod link;
 mod runner;
 mod script;
 
+pub use crate::engine::link::Transport;
 pub use error::{ScriptError, ScriptProblem};
 pub use runner::{StepKind, StepReport, Summary, run};
 pub use script::{
     Action, Expect, ExpectMatcher, MAX_REPEAT, MAX_TIMEOUT_MS, OnFail, Script, SendPayload, Step,
-    Transport,
 };

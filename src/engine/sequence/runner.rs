@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::link::{Got, Link};
 use super::script::{Action, Expect, ExpectMatcher, OnFail, Script, SendPayload, Step};
 use crate::codec::framing::{FrameItem, Frames};
 use crate::codec::vars::{VarValues, expand};
 use crate::codec::{Framer, Framing, SeqCounter, TextEncoding};
 use crate::engine::EngineError;
+use crate::engine::link::{Got, Link};
 
 /// How long connecting may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -225,7 +225,7 @@ impl Runner<'_> {
             {
                 wait = wait.min((last_data + gap).saturating_duration_since(now));
             }
-            let got = self.link.read(&mut self.buf, wait)?;
+            let got = self.link.read_within(&mut self.buf, wait)?;
             let frames: Vec<Vec<u8>> = match got {
                 Got::Data(len) => {
                     last_data = Instant::now();

@@ -30,6 +30,7 @@ use toml::Spanned;
 use super::error::{ScriptError, ScriptProblem};
 use crate::codec::vars::Template;
 use crate::codec::{CodecError, Framing, PayloadMode, TextEncoding, parse_hex};
+use crate::engine::link::Transport;
 
 /// The longest `timeout_ms` / `wait_ms`: ten minutes.
 pub const MAX_TIMEOUT_MS: i64 = 600_000;
@@ -39,12 +40,6 @@ pub const MAX_REPEAT: i64 = 1_000_000;
 const DEFAULT_TIMEOUT_MS: u64 = 1000;
 /// A `send_file` larger than this is refused (a script sends messages, not disks).
 const MAX_SEND_FILE: u64 = 16 * 1024 * 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    Tcp,
-    Udp,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnFail {

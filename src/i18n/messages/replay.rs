@@ -1,7 +1,7 @@
 //! A capture that cannot be replayed: what is wrong, where in the file, and what to do.
 
 use super::Describe;
-use crate::engine::replay::{CaptureError, Conversation, LineProblem, Place, Side, TooMuch};
+use crate::engine::replay::{CaptureError, Conversation, Place, Side, TooMuch};
 use crate::i18n::{Lang, format_size};
 
 impl Describe for Place {
@@ -23,36 +23,6 @@ impl Describe for Place {
             (Place::Packet { number, offset }, Lang::En) => {
                 format!("packet {number} (byte offset {offset})")
             }
-        }
-    }
-}
-
-impl Describe for LineProblem {
-    fn describe(&self, lang: Lang) -> String {
-        use LineProblem::*;
-        match (self, lang) {
-            (NotJson { message }, Lang::Zh) => format!("不是 netdbg 的抓包记录（{message}）"),
-            (NotJson { message }, Lang::En) => {
-                format!("not a netdbg capture record ({message})")
-            }
-            (CutShort, Lang::Zh) => "文件在这一行中间结束 — 抓包被截断了".to_owned(),
-            (CutShort, Lang::En) => {
-                "the file ends in the middle of this line — the capture is truncated".to_owned()
-            }
-            (Missing { field }, Lang::Zh) => format!("缺少字段“{field}”"),
-            (Missing { field }, Lang::En) => format!("the field \"{field}\" is missing"),
-            (Invalid { field, value }, Lang::Zh) => format!("字段“{field}”的值“{value}”无效"),
-            (Invalid { field, value }, Lang::En) => {
-                format!("\"{field}\" has a value that is not valid: \"{value}\"")
-            }
-            (LengthMismatch { len, actual }, Lang::Zh) => {
-                format!("len 是 {len}，但 hex 有 {actual} 字节")
-            }
-            (LengthMismatch { len, actual }, Lang::En) => {
-                format!("len says {len} but hex holds {actual} bytes")
-            }
-            (TooLong { max }, Lang::Zh) => format!("这一行超过 {max} 字节"),
-            (TooLong { max }, Lang::En) => format!("the line is longer than {max} bytes"),
         }
     }
 }

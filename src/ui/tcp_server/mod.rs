@@ -5,28 +5,27 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use egui::{DragValue, RichText};
+use egui::RichText;
 use serde::{Deserialize, Serialize};
 
 use super::log::panel::DisplaySettings;
 use super::send::{SendRequest, SendSettings};
-use super::tcp_server::auto_reply::auto_reply_ui;
 use super::tcp_server::client_rate::ClientRatePlot;
 use super::tcp_server::client_table::{ClientTable, TableAction};
 use super::tcp_server::connection_map::{ConnectionMap, Listener};
 use super::teaching::frames::FrameTeller;
 use super::teaching::timeline::Timeline;
-use super::tls::server_options::{TlsServerSettings, server_options_ui};
-use super::traffic::framing::{FramingSettings, framing_ui};
+use super::tls::server_options::TlsServerSettings;
+use super::traffic::framing::FramingSettings;
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
-use super::{LocalBind, error_ui, local_address_ui};
-use crate::codec::{Framing, TextEncoding};
+use super::{LocalBind, error_ui};
+use crate::codec::TextEncoding;
 use crate::engine::interfaces::{LocalAddress, bindable_addresses};
 use crate::engine::tcp_server::{DEFAULT_MAX_CLIENTS, LISTEN_BACKLOG};
-use crate::engine::tls::{ServerIdentity, server_identity};
+use crate::engine::tls::ServerIdentity;
 use crate::engine::{
-    AutoReply, AutoReplyError, AutoReplySpec, CounterSnapshot, EngineError, FlowConfig, InputError,
-    Skipped, TcpServer, TcpServerConfig, TcpServerEvent, parse_bind_addr,
+    AutoReply, AutoReplyError, AutoReplySpec, CounterSnapshot, EngineError, InputError, Skipped,
+    TcpServer, TcpServerEvent,
 };
 use crate::i18n::{Describe, Lang, Texts};
 
@@ -36,6 +35,8 @@ pub mod client_table;
 pub mod connection_map;
 mod events;
 mod send;
+mod settings_column;
+mod start;
 use send::{SendProblem, describe_send_problem};
 
 /// Well inside a 20,000-descriptor limit: each client holds one, and the window's
@@ -232,80 +233,7 @@ impl TrafficTab for TcpServerTab {
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
-        let texts = lang.texts();
-        let has_server = self.traffic.endpoint().is_some();
-        let listening = self.traffic.endpoint().is_some_and(TcpServer::is_listening);
-        ui.add_space(4.0);
-        ui.add_enabled_ui(!has_server, |ui| {
-            local_address_ui(ui, texts, &self.addresses, &mut self.settings);
-            // Presenter mode hides the advanced limits.
-            if !self.traffic.view.presenter {
-                ui.horizontal(|ui| {
-                    let label = ui.label(texts.backlog).on_hover_text(texts.backlog_tip);
-                    ui.add(DragValue::new(&mut self.settings.backlog).range(1..=65_535))
-                        .labelled_by(label.id);
-                });
-            }
-        });
-        framing_ui(ui, lang, &mut self.settings.framing, has_server);
-        let running = self.tls_identity.as_ref().filter(|_| has_server);
-        server_options_ui(ui, lang, &mut self.settings.tls, running, has_server);
-        if let Some(error) = &self.tls_error {
-            error_ui(ui, &error.describe(lang));
-        }
-        let presenter = self.traffic.view.presenter;
-        if !presenter {
-            ui.horizontal(|ui| {
-                let label = ui
-                    .label(texts.max_clients)
-                    .on_hover_text(texts.max_clients_tip);
-                let changed = ui
-                    .add(DragValue::new(&mut self.settings.max_clients).range(1..=MAX_CLIENT_LIMIT))
-                    .labelled_by(label.id)
-                    .changed();
-                if changed && let Some(server) = self.traffic.endpoint() {
-                    server.set_max_clients(self.settings.max_clients);
-                }
-            });
-        }
-        if let Some(error) = &self.port_error {
-            error_ui(ui, &error.describe(lang));
-        }
-        ui.horizontal(|ui| {
-            let (label, action) = self.main_action(texts);
-            let button = ui.add_sized([110.0, 28.0], egui::Button::new(label));
-            let button = if listening {
-                button.on_hover_text(texts.stop_listening_tip)
-            } else {
-                button
-            };
-            if button.clicked() {
-                actions.push(action);
-            }
-            if ui
-                .add_enabled(has_server, egui::Button::new(texts.disconnect_all))
-                .clicked()
-            {
-                actions.push(Action::DisconnectAll);
-            }
-        });
-        ui.separator();
-        let edit = auto_reply_ui(ui, texts, &mut self.settings.auto_reply);
-        if edit.tutorial {
-            // The tutorial's scripts encode and decode GBK.
-            self.settings.display.encoding = TextEncoding::Gbk;
-        }
-        if let Err(error) = &self.auto_reply {
-            error_ui(ui, &error.describe(lang));
-        }
-        ui.separator();
-        self.traffic
-            .display_settings_ui(ui, texts, &mut self.settings.display);
-        let encoding = self.settings.display.encoding;
-        self.clients.set_encoding(encoding);
-        if edit.changed || encoding != self.auto_reply_encoding {
-            self.recompile_auto_reply();
-        }
+        self.settings_column_ui(ui, lang, actions);
     }
 
     fn send_target_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
@@ -449,63 +377,5 @@ impl TcpServerTab {
                 texts.log_selected_only,
             );
         });
-    }
-
-    fn start(&mut self) {
-        self.port_error = None;
-        self.send_problem = None;
-        if let Some(server) = self.traffic.endpoint() {
-            if let Err(error) = server.resume_listening() {
-                self.status = Status::Failed(error);
-            }
-            return;
-        }
-        let bind = match parse_bind_addr(&self.settings.local_ip, &self.settings.local_port) {
-            Ok(bind) => bind,
-            Err(error) => {
-                self.port_error = Some(error);
-                return;
-            }
-        };
-        // What is wrong is on screen beside the framing's fields already.
-        let Ok(framing) = self.settings.framing.framing() else {
-            return;
-        };
-        // An error is on screen beside the auto-reply settings already.
-        let auto_reply = self
-            .auto_reply
-            .clone()
-            .unwrap_or_else(|_| AutoReply::none());
-        self.tls_error = None;
-        let tls = match self.settings.tls.options().map(|o| server_identity(&o)) {
-            None => None,
-            Some(Ok(identity)) => Some(identity),
-            Some(Err(error)) => {
-                self.tls_error = Some(EngineError::Tls(error));
-                return;
-            }
-        };
-        self.tls_identity = tls.clone();
-        let config = TcpServerConfig {
-            tls,
-            bind,
-            max_clients: self.settings.max_clients,
-            backlog: self.settings.backlog,
-            auto_reply,
-            flow: FlowConfig::display(),
-            framing: framing.clone(),
-        };
-        match self
-            .traffic
-            .start(|events, waker| TcpServer::start(config, events, waker))
-        {
-            Ok(server) => {
-                self.framed = framing != Framing::AsRead;
-                self.status = Status::Listening(server.local_addr());
-                self.clients = ClientTable::default();
-                self.map.clear();
-            }
-            Err(error) => self.status = Status::Failed(error),
-        }
     }
 }

@@ -6,10 +6,8 @@ use std::time::{Duration, Instant, SystemTime};
 use egui::RichText;
 use serde::{Deserialize, Serialize};
 
-use super::log::model::Direction;
 use super::log::panel::DisplaySettings;
 use super::replay::{ReplayContext, ReplayPanel, ReplaySettings};
-use super::send::jobs::FILE_STREAM_PIECE;
 use super::send::{SendRequest, SendSettings};
 use super::sequence::{SequenceContext, SequencePanel, SequenceSettings};
 use super::teaching::frames::FrameTeller;
@@ -20,11 +18,11 @@ use super::traffic::framing::{FramingSettings, framing_ui};
 use super::traffic::{Traffic, TrafficTab, traffic_parts};
 use super::{error_ui, labelled_field_ui, start_stop_ui};
 use crate::codec::{Framing, StreamDecoder};
-use crate::engine::{
-    CounterSnapshot, EngineError, FlowConfig, InputError, SendFn, SendOutcome, Skipped, TcpClient,
-    TcpClientConfig, TcpClientEvent, parse_host_port, parse_port,
-};
+use crate::engine::{CounterSnapshot, EngineError, InputError, Skipped, TcpClient, TcpClientEvent};
 use crate::i18n::{Describe, Lang, Texts};
+
+mod connect;
+mod events;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// After our FIN, how long the server may still talk (the tutorial's says 再见!).
@@ -272,117 +270,7 @@ impl TrafficTab for TcpClientTab {
 
     /// `backlog`: too old to be seen under a flood, so only counted (but still decoded).
     fn apply(&mut self, event: TcpClientEvent, backlog: bool) {
-        let peer_text = self.peer().map(|p| p.to_string()).unwrap_or_default();
-        match event {
-            TcpClientEvent::Connected { local, peer } => {
-                self.decoder = StreamDecoder::new(self.settings.display.encoding);
-                self.status = Status::Connected { local, peer };
-                self.timeline_peer = Some(peer);
-                self.traffic
-                    .view
-                    .timeline
-                    .push(Subject::Peer(peer), EventKind::Connect);
-                self.traffic
-                    .view
-                    .caption(|texts| texts.caption_connected(peer));
-            }
-            TcpClientEvent::Tls(info) => {
-                let lang = self.traffic.view.lang;
-                if let Some(peer) = self.peer()
-                    && !self.traffic.panel.paused
-                    && !backlog
-                {
-                    let line = lang.texts().tls_handshake_done(&info);
-                    self.traffic
-                        .panel
-                        .log
-                        .push_note(SystemTime::now(), peer, &line);
-                }
-                self.tls_session = Some(info);
-            }
-            TcpClientEvent::Received { data, at, frame } => {
-                // Always through the decoder, so its state stays right while paused.
-                let text = (!self.framed).then(|| {
-                    let text = self.decoder.decode_chunk(&data);
-                    (text, self.decoder.used())
-                });
-                self.timeline_push_at(EventKind::Receive(data.len()), at);
-                if let Some(peer) = self.timeline_peer {
-                    let view = &mut self.traffic.view;
-                    self.frame_teller.tell(view, Subject::Peer(peer), frame, at);
-                }
-                match self.peer() {
-                    Some(peer) if !self.traffic.panel.paused && !backlog => {
-                        let log = &mut self.traffic.panel.log;
-                        match text {
-                            Some((text, used)) => log.push_decoded(
-                                at,
-                                Direction::Rx,
-                                peer,
-                                (&data, data.len()),
-                                (&text, used),
-                            ),
-                            // A frame is a whole message: it decodes on its own.
-                            None => log.push_preview(at, Direction::Rx, peer, &data, data.len()),
-                        }
-                        if frame.incomplete {
-                            let texts = self.traffic.view.lang.texts();
-                            let row = texts.incomplete_frame_row(data.len());
-                            self.traffic.panel.log.push_note(at, peer, &row);
-                        }
-                    }
-                    _ => self.traffic.panel.log.count_unshown(1),
-                }
-            }
-            TcpClientEvent::Sent { data, at } => {
-                // A send that went out clears the error of an earlier one.
-                self.send_error = None;
-                self.timeline_push_at(EventKind::Send(data.len()), at);
-                match self.peer() {
-                    Some(peer) if !self.traffic.panel.paused && !backlog => self
-                        .traffic
-                        .panel
-                        .log
-                        .push_preview(at, Direction::Tx, peer, &data, data.len()),
-                    _ => self.traffic.panel.log.count_unshown(1),
-                }
-            }
-            // The server answering our FIN with its own is our hang-up completing.
-            TcpClientEvent::ClosedByPeer if self.hanging_up_since.is_some() => {
-                self.timeline_push(EventKind::ClosedByUs);
-                self.finish(Status::ClosedByUs(peer_text))
-            }
-            TcpClientEvent::ClosedByPeer => {
-                self.timeline_push(EventKind::ClosedByPeer);
-                if let Some(peer) = self.peer() {
-                    self.traffic
-                        .view
-                        .caption(|texts| texts.caption_peer_closed(peer));
-                }
-                self.finish(Status::ClosedByPeer(peer_text))
-            }
-            TcpClientEvent::ClosedByUs => {
-                self.timeline_push(EventKind::ClosedByUs);
-                self.finish(Status::ClosedByUs(peer_text))
-            }
-            TcpClientEvent::Failed(error) => {
-                self.timeline_push(EventKind::Reset);
-                self.finish(Status::Failed(error))
-            }
-            TcpClientEvent::SendFailed(error) => self.send_error = Some(error),
-            TcpClientEvent::FrameDropped(fault) => {
-                let text = fault.describe(self.traffic.view.lang);
-                match self.peer() {
-                    Some(peer) if !self.traffic.panel.paused && !backlog => self
-                        .traffic
-                        .panel
-                        .log
-                        .push_note(SystemTime::now(), peer, &text),
-                    _ => self.traffic.panel.log.count_unshown(1),
-                }
-            }
-            TcpClientEvent::Skipped(skipped) => self.skipped(skipped),
-        }
+        self.apply_event(event, backlog);
     }
 
     fn skipped(&mut self, skipped: Skipped) {
@@ -472,88 +360,4 @@ impl TrafficTab for TcpClientTab {
             }
         }
     }
-}
-
-impl TcpClientTab {
-    fn send_request(&mut self, request: SendRequest) {
-        self.send_error = None;
-        let traffic = &mut self.traffic;
-        let Some(client) = traffic.endpoint() else {
-            self.send_error = Some(EngineError::NotConnected);
-            return;
-        };
-        match request {
-            SendRequest::Now(bytes) => match client.send(bytes) {
-                Ok(()) => traffic.send_box.remember(&mut self.settings.send),
-                Err(error) => self.send_error = Some(error),
-            },
-            SendRequest::Job(job) => {
-                let send = stream_send_fn(client);
-                let started = job.start(send, FILE_STREAM_PIECE, traffic.waker());
-                traffic.send_box.job_started(started);
-            }
-        }
-    }
-
-    fn connect(&mut self) {
-        self.timeline_peer = None;
-        self.target_error = None;
-        self.send_error = None;
-        let parsed = parse_host_port(&self.settings.target).and_then(|(host, port)| {
-            let local = self.settings.local_port.trim();
-            let local_port = if local.is_empty() {
-                None
-            } else {
-                Some(parse_port(local, false)?)
-            };
-            Ok((host, port, local_port))
-        });
-        let (host, port, local_port) = match parsed {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                self.target_error = Some(error);
-                return;
-            }
-        };
-        // What is wrong is on screen beside the framing's fields already.
-        let Ok(framing) = self.settings.framing.framing() else {
-            return;
-        };
-        self.framed = framing != Framing::AsRead;
-        self.tls_session = None;
-        self.tls_error = None;
-        let tls = self.settings.tls.options();
-        if let Some(options) = &tls
-            && let Err(error) = options.check(&host)
-        {
-            self.tls_error = Some(EngineError::Tls(error));
-            return;
-        }
-        let config = TcpClientConfig {
-            tls,
-            host,
-            port,
-            local_port,
-            connect_timeout: CONNECT_TIMEOUT,
-            flow: FlowConfig::display(),
-            framing,
-        };
-        self.status = match self
-            .traffic
-            .start(|events, waker| TcpClient::connect(config, events, waker))
-        {
-            Ok(_) => Status::Connecting(self.settings.target.trim().to_owned()),
-            Err(error) => Status::Failed(error),
-        };
-    }
-}
-
-/// One message onto the connection; a full queue means "wait", anything else "stop".
-fn stream_send_fn(client: &TcpClient) -> SendFn {
-    let sender = client.sender();
-    Box::new(move |bytes| match sender.send(bytes) {
-        Ok(()) => SendOutcome::Sent,
-        Err(EngineError::SendQueueFull { .. }) => SendOutcome::Busy,
-        Err(_) => SendOutcome::Gone,
-    })
 }

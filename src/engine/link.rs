@@ -1,5 +1,6 @@
-//! The replay's one connection: a TCP stream or a connected UDP socket, and a
-//! second handle to it for the thread that reads the replies.
+//! One connection to a peer, for the engines that talk to a single target (replay,
+//! sequences): a TCP stream or a connected UDP socket, read with a deadline, and a
+//! second handle to it for a thread that reads the replies.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
@@ -8,38 +9,38 @@ use std::time::Duration;
 use crate::engine::error::IoOp;
 use crate::engine::{EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6};
 
+/// The largest datagram, and the most one TCP read takes.
+const READ_BUF: usize = 64 * 1024;
+
+/// Which kind of connection: a sequence script's `transport`, replay's `--udp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
     Tcp,
     Udp,
 }
 
-pub(super) enum Link {
+pub(crate) enum Link {
     Tcp(TcpStream),
     Udp(UdpSocket),
 }
 
 /// What one read gave.
-pub(super) enum Got {
+pub(crate) enum Got {
     Data(usize),
+    /// Nothing before the deadline.
     Quiet,
+    /// The peer closed its side (TCP).
     Closed,
 }
 
 impl Link {
-    pub(super) fn open(
+    pub(crate) fn open(
         transport: Transport,
         host: &str,
         port: u16,
         connect_timeout: Duration,
     ) -> Result<Link, EngineError> {
-        let addr = (host, port)
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-            .ok_or_else(|| EngineError::Unresolvable {
-                host: host.to_owned(),
-            })?;
+        let addr = resolve(host, port)?;
         match transport {
             Transport::Tcp => {
                 let stream = TcpStream::connect_timeout(&addr, connect_timeout)
@@ -64,7 +65,12 @@ impl Link {
         }
     }
 
-    pub(super) fn addresses(&self) -> io::Result<(SocketAddr, SocketAddr)> {
+    /// A buffer for [`Link::read`] that holds the largest datagram.
+    pub(crate) fn buffer() -> Vec<u8> {
+        vec![0; READ_BUF]
+    }
+
+    pub(crate) fn addresses(&self) -> io::Result<(SocketAddr, SocketAddr)> {
         match self {
             Link::Tcp(stream) => Ok((stream.local_addr()?, stream.peer_addr()?)),
             Link::Udp(socket) => Ok((socket.local_addr()?, socket.peer_addr()?)),
@@ -73,7 +79,7 @@ impl Link {
 
     /// A second handle for the reader, which wakes every `poll` to look
     /// whether the replay has ended.
-    pub(super) fn reader(&self, poll: Duration) -> Result<Link, EngineError> {
+    pub(crate) fn reader(&self, poll: Duration) -> Result<Link, EngineError> {
         let cloned = match self {
             Link::Tcp(stream) => stream.try_clone().map(Link::Tcp),
             Link::Udp(socket) => socket.try_clone().map(Link::Udp),
@@ -87,7 +93,7 @@ impl Link {
         Ok(cloned)
     }
 
-    pub(super) fn send(&mut self, data: &[u8]) -> Result<(), EngineError> {
+    pub(crate) fn send(&mut self, data: &[u8]) -> Result<(), EngineError> {
         match self {
             Link::Tcp(stream) => stream
                 .write_all(data)
@@ -111,7 +117,23 @@ impl Link {
         }
     }
 
-    pub(super) fn read(&mut self, buf: &mut [u8]) -> Result<Got, EngineError> {
+    /// Waits up to `wait` (at least 1 ms) for data.
+    pub(crate) fn read_within(
+        &mut self,
+        buf: &mut [u8],
+        wait: Duration,
+    ) -> Result<Got, EngineError> {
+        let wait = Some(wait.max(Duration::from_millis(1)));
+        let set = match self {
+            Link::Tcp(stream) => stream.set_read_timeout(wait),
+            Link::Udp(socket) => socket.set_read_timeout(wait),
+        };
+        set.map_err(|err| EngineError::io(IoOp::Receive, &err))?;
+        self.read(buf)
+    }
+
+    /// Waits for data as long as the handle's read timeout says ([`Link::reader`]).
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<Got, EngineError> {
         let got = match self {
             Link::Tcp(stream) => stream.read(buf),
             Link::Udp(socket) => socket.recv(buf),
@@ -142,18 +164,28 @@ impl Link {
     }
 
     /// TCP: our FIN, so the peer knows we are done (its farewell may follow).
-    pub(super) fn finish_sending(&self) {
+    pub(crate) fn finish_sending(&self) {
         if let Link::Tcp(stream) = self {
             let _ = stream.shutdown(Shutdown::Write);
         }
     }
 
     /// Wakes the reader at once (TCP); UDP's wakes within its poll.
-    pub(super) fn close(&self) {
+    pub(crate) fn close(&self) {
         if let Link::Tcp(stream) = self {
             let _ = stream.shutdown(Shutdown::Both);
         }
     }
+}
+
+fn resolve(host: &str, port: u16) -> Result<SocketAddr, EngineError> {
+    (host, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| EngineError::Unresolvable {
+            host: host.to_owned(),
+        })
 }
 
 /// UDP: an ICMP "port unreachable" comes back as a refused send or receive.
