@@ -4,7 +4,7 @@
 #      `netdbg load tcp --connections 1 --expect-reply`, against the same C echo server.
 #   2. Rate accuracy: `netdbg load udp --rate R` achieved vs requested at 1/s, 1,000/s
 #      and 100,000/s (and TCP at 1,000/s), measured between the first and last send.
-#   3. UDP 64 B flat out: netdbg vs `iperf3 -u -b 0 -l 64` (datagrams/s sent).
+#   3. UDP 64 B flat out: netdbg vs `iperf3 -u -b 0 -l 64` and Packet Sender's CLI (datagrams/s sent).
 #   4. TCP one connection, 128 KiB writes: netdbg vs `iperf3` (MB/s).
 #   5. Connections/s: 5,000 connections × 1 echoed message against `netdbg echo tcp`
 #      and `netdbg tcp serve --echo`.
@@ -12,7 +12,7 @@
 #
 #   benches/load.sh [BINARY]     (default: target/release/netdbg)
 #   SECS=5 N=20000 benches/load.sh
-# Needs cc, iperf3, socat, python3.
+# Needs cc, iperf3, socat, python3; packetsender (Debian's package) for its line in part 3.
 set -euo pipefail
 bin=$(realpath "${1:-target/release/netdbg}")
 here=$(dirname "$(realpath "$0")")
@@ -63,6 +63,16 @@ iport=$(free_port); background iperf3 -s -p "$iport"
 got=$(iperf3 -c 127.0.0.1 -p "$iport" -u -b 0 -l 64 -t "$secs" -J \
   | python3 -c 'import json,sys; s=json.load(sys.stdin)["end"]["sum"]; print(round(s["packets"]/s["seconds"]))')
 echo "RESULT load_udp_max tool=iperf3 datagrams_per_s=$got"
+# Packet Sender's command line (Debian's packetsender): its "intense traffic" mode,
+# as fast as it goes (no rate, no delay), for as many datagrams as netdbg sent per second.
+if command -v packetsender >/dev/null; then
+  count=$(( ${got%.*} * secs / 2 ))
+  got=$(QT_QPA_PLATFORM=offscreen packetsender -q -u --num "$count" --rate 0 --usdelay 0 127.0.0.1 "$sink" \
+    "$(python3 -c "print('78' * 64)")" 2>&1 | sed -n 's/^Effective rate = \([0-9.]*\) packets.*/\1/p')
+  echo "RESULT load_udp_max tool=packetsender datagrams_per_s=$got"
+else
+  echo "RESULT load_udp_max tool=packetsender skipped=not-installed (apt-get install packetsender)"
+fi
 
 echo "== 4. TCP one connection, 128 KiB writes, $secs s (MB/s)"
 tport=$(free_port); background socat -u -b 131072 "TCP-LISTEN:$tport,reuseaddr,fork" /dev/null

@@ -67,11 +67,26 @@ impl Drop for TempFile {
     }
 }
 
-/// `(dir, hex)` of every record in a capture file.
+/// The `event` of every lifecycle record (a TCP connection opened, closed or reset)
+/// in a capture file, in order.
+fn capture_lifecycle(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .expect("capture file")
+        .lines()
+        .filter_map(|line| {
+            let record: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            record["event"].as_str().map(str::to_owned)
+        })
+        .collect()
+}
+
+/// `(dir, hex)` of every data record in a capture file (lifecycle records left out).
 fn capture_records(path: &Path) -> Vec<(String, String)> {
     std::fs::read_to_string(path)
         .expect("capture file")
         .lines()
+        .filter(|line| !line.contains(r#""event":"#))
         .map(|line| {
             let record: Value =
                 serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
@@ -307,9 +322,11 @@ fn tcp_connect_rounds_keep_message_order_and_capture() {
         .map(|(_, hex)| hex.as_str())
         .collect();
     assert_eq!(rx, "68656c6c6f");
+    // The connection's open and close are records too.
+    assert_eq!(capture_lifecycle(&capture.0), ["open", "close"]);
     assert_eq!(
         capture_event(&json_lines(&output))["records"],
-        records.len()
+        records.len() + 2
     );
 }
 
@@ -588,7 +605,9 @@ fn tcp_serve_captures_both_directions() {
     assert_eq!(&reply, b"ok");
     drop(client);
     let events = serve.finish_with_events();
-    assert_eq!(capture_event(&events)["records"], 2);
+    // What the client sent and the reply, between the connection's open and close.
+    assert_eq!(capture_event(&events)["records"], 4);
+    assert_eq!(capture_lifecycle(&capture.0), ["open", "close"]);
     assert_eq!(
         capture_records(&capture.0),
         [
