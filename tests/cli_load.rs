@@ -242,6 +242,46 @@ fn a_refusing_target_exits_1_with_each_connection_counted_refused() {
 }
 
 #[test]
+fn a_peer_that_never_reads_ends_the_run_at_the_write_deadline() {
+    // Accepts every connection and never reads: the sockets' buffers fill and each
+    // connection's write waits for room that never comes.
+    let sink = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = sink.local_addr().expect("addr").to_string();
+    let held = std::thread::spawn(move || {
+        let mut streams = Vec::new();
+        for stream in sink.incoming().take(3) {
+            streams.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(8));
+    });
+    let started = std::time::Instant::now();
+    let done = load(&[
+        "tcp",
+        "--to",
+        &addr,
+        "--connections",
+        "3",
+        "--messages",
+        "100000",
+        "--size",
+        "60000",
+        "--reply-timeout",
+        "1",
+    ]);
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "took {:?}",
+        started.elapsed()
+    );
+    let summary = summary(&done);
+    assert_eq!(summary["connected"], 3, "{summary}");
+    assert_eq!(summary["errors"]["timed_out"], 3, "{summary}");
+    let sent = summary["sent"].as_u64().expect("sent");
+    assert!(sent > 0 && sent < 300_000, "{summary}");
+    drop(held);
+}
+
+#[test]
 fn bad_input_exits_2_before_any_socket() {
     let witness = TcpListener::bind("127.0.0.1:0").expect("bind");
     witness.set_nonblocking(true).expect("nonblocking");

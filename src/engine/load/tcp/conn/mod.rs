@@ -94,6 +94,9 @@ pub(super) struct Conn {
     out: Option<Outgoing>,
     awaiting: Option<Awaiting>,
     want_write: bool,
+    /// While a write waits for room: when it gives up if no byte goes out. A peer
+    /// that never reads must not hold the run past its end (or forever).
+    write_deadline: Option<Instant>,
     framer: Option<Framer>,
     /// Without expected replies or framing: bytes toward the next echoed message.
     echo_partial: usize,
@@ -137,6 +140,7 @@ impl Conn {
             out: None,
             awaiting: None,
             want_write: false,
+            write_deadline: None,
             framer,
             echo_partial: 0,
             last_len: 1,
@@ -254,6 +258,9 @@ impl Conn {
                 self.end(turn.stats, Some(LoadFault::ReplyTimeout));
             }
             Phase::Draining { deadline } if now >= deadline => self.end(turn.stats, None),
+            Phase::Running if self.write_deadline.is_some_and(|deadline| now >= deadline) => {
+                self.end(turn.stats, Some(LoadFault::TimedOut));
+            }
             _ => {}
         }
     }
@@ -327,9 +334,12 @@ impl Conn {
                         Ok(len) => {
                             turn.stats.bytes_sent(len);
                             out.written += len;
+                            self.write_deadline = None;
                         }
                         Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                             self.want_write = true;
+                            self.write_deadline
+                                .get_or_insert_with(|| Instant::now() + turn.cfg.reply_timeout);
                             return;
                         }
                         Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
