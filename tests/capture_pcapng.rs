@@ -16,6 +16,7 @@ use netdbg::engine::{
 };
 
 mod pcapng_support;
+mod support;
 use pcapng_support::{TempPath, assert_clean, field, follow_tcp, udp_datagrams};
 
 const WAIT: Duration = Duration::from_secs(10);

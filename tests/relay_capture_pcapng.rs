@@ -9,6 +9,7 @@ use netdbg::engine::{Capture, Direction, RelayEvent};
 
 mod pcapng_support;
 mod relay_support;
+mod support;
 use pcapng_support::{TempPath, assert_clean, field, follow_tcp};
 use relay_support::{dial, echo_server, next_matching, read_exact, start, tcp_config};
 

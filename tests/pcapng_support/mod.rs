@@ -1,13 +1,12 @@
 //! Reading pcapng captures back with Wireshark's own tools (Debian's `tshark`
 //! package, which CI installs): the streams and datagrams they hold, and whether
-//! capinfos and tshark find anything wrong with them.
+//! capinfos and tshark find anything wrong with them. (Without the package the
+//! tools do not start: `apt-get install tshark`, which brings capinfos.)
 #![allow(dead_code)]
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -43,46 +42,16 @@ impl Drop for TempPath {
 /// Runs one of Wireshark's tools to its end (within [`LIMIT`]): its stdout and stderr.
 #[track_caller]
 pub fn run_tool(program: &str, args: &[&str]) -> (String, String) {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| {
-            panic!("{program} did not start ({err}): apt-get install tshark (it brings capinfos)")
-        });
-    // Read while it runs: its output may be more than a pipe holds.
-    let collect = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} did not finish within {LIMIT:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    let (stdout, stderr) = (
-        stdout.join().expect("stdout reader"),
-        stderr.join().expect("stderr reader"),
-    );
+    let done =
+        crate::support::run_bounded(Command::new(program).args(args).stdin(Stdio::null()), LIMIT);
     assert!(
-        status.success(),
-        "{program} {args:?} failed: {status}\n{stdout}\n{stderr}"
+        done.status.success(),
+        "{program} {args:?} failed: {}\n{}\n{}",
+        done.status,
+        done.stdout,
+        done.stderr
     );
-    (stdout, without_root_notice(&stderr))
+    (done.stdout, without_root_notice(&done.stderr))
 }
 
 /// tshark warns that it runs as root (as CI does); nothing else may be on stderr.

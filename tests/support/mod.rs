@@ -217,7 +217,7 @@ pub fn run_bounded(command: &mut Command, limit: Duration) -> Finished {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start");
+        .unwrap_or_else(|err| panic!("{command:?} did not start: {err}"));
     let collect = |mut pipe: Box<dyn Read + Send>| {
         thread::spawn(move || {
             let mut bytes = Vec::new();
