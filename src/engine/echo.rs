@@ -18,7 +18,7 @@ use std::time::Duration;
 use crossbeam_channel::Sender;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-use super::error::{IoOp, WorkerRole};
+use super::error::{IoOp, WorkerRole, is_wait};
 use super::listener::{AcceptHandler, AcceptLoop, LISTEN_BACKLOG, bind_listener};
 use super::worker::Worker;
 use super::{CounterSnapshot, Counters, EngineError, Waker};
@@ -261,13 +261,6 @@ impl AcceptHandler for Acceptor {
     }
 
     fn stopped(&mut self) {}
-}
-
-fn is_wait(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
 }
 
 /// Echoes one client until it closes; the bytes echoed, and what ended it.

@@ -172,3 +172,12 @@ impl EngineError {
         }
     }
 }
+
+/// Whether a read or write ended only to be tried again: nothing yet on a
+/// non-blocking socket, its timeout passed, or a signal came first.
+pub(crate) fn is_wait(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
+}

@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
 
-use crate::engine::error::IoOp;
+use crate::engine::error::{IoOp, is_wait};
 use crate::engine::{EngineError, MAX_UDP_PAYLOAD_V4, MAX_UDP_PAYLOAD_V6};
 
 /// The largest datagram, and the most one TCP read takes.
@@ -141,16 +141,7 @@ impl Link {
         match got {
             Ok(0) if matches!(self, Link::Tcp(_)) => Ok(Got::Closed),
             Ok(len) => Ok(Got::Data(len)),
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
-                Ok(Got::Quiet)
-            }
+            Err(err) if is_wait(&err) => Ok(Got::Quiet),
             Err(err) => Err(match self {
                 Link::Udp(socket) => unreachable_or(&err, socket.peer_addr().ok(), IoOp::Receive),
                 Link::Tcp(_) if err.kind() == io::ErrorKind::ConnectionReset => {

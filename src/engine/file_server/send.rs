@@ -5,6 +5,7 @@
 //! every partial write, so a reader taking 1 byte a second kept a transfer alive
 //! for 93 s instead of 30. Here the deadline moves only when bytes go out.
 
+use crate::engine::error::is_wait;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -158,13 +159,7 @@ pub(super) fn copy_file(
                 Err(err) if cfg!(windows) && err.kind() == io::ErrorKind::TimedOut => {
                     return Err((sent, err));
                 }
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::Interrupted
-                    ) => {}
+                Err(err) if is_wait(&err) => {}
                 Err(err) => return Err((sent, err)),
             }
         }

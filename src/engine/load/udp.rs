@@ -18,6 +18,7 @@ use super::pace::Pace;
 use super::rtt::RttRecorder;
 use super::stats::LoadFault;
 use crate::engine::EngineError;
+use crate::engine::error::is_wait;
 use crate::engine::error::{IoOp, WorkerRole};
 use crate::engine::worker::Worker;
 
@@ -243,13 +244,7 @@ fn receive_loop(
                     }
                 }
             }
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(err) if is_wait(&err) => {}
             Err(err) => {
                 stats.fault(LoadFault::from_io(&err));
                 if err.kind() != io::ErrorKind::ConnectionRefused {

@@ -16,6 +16,7 @@ use super::super::tls::{
     client_connection, handshake,
 };
 use super::pump::{Got, SendError, Sink, Source};
+use crate::engine::error::is_wait;
 
 /// Terminates the client's TLS: the relay answers as the server.
 pub(super) fn accept_client(
@@ -127,16 +128,7 @@ impl Source for TlsSource<'_> {
                     Err(error) => Got::Failed(io::Error::other(error)),
                 }
             }
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
-                Got::Timeout
-            }
+            Err(err) if is_wait(&err) => Got::Timeout,
             Err(err) => Got::Failed(err),
         }
     }

@@ -19,7 +19,7 @@ use crossbeam_channel::TrySendError;
 
 use super::super::EngineError;
 use super::super::capture::CaptureEnds;
-use super::super::error::{IoOp, WorkerRole};
+use super::super::error::{IoOp, WorkerRole, is_wait};
 use super::super::worker::Worker;
 use super::pump::READ_BUFFER;
 use super::shared::Shared;
@@ -98,15 +98,8 @@ impl Dispatcher {
         while !self.shared.is_stopping() {
             match self.socket.recv_from(&mut buf) {
                 Ok((len, client)) => self.datagram(client, &buf[..len]),
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::Interrupted
-                            // Windows: an earlier send drew an ICMP "port unreachable".
-                            | io::ErrorKind::ConnectionReset
-                    ) => {}
+                // Windows: an earlier send drew an ICMP "port unreachable".
+                Err(err) if is_wait(&err) || err.kind() == io::ErrorKind::ConnectionReset => {}
                 Err(err) => {
                     self.shared.report(RelayEvent::AcceptFailed(EngineError::io(
                         IoOp::Receive,

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 #[cfg(windows)]
 use super::WRITE_POLL;
+use crate::engine::error::is_wait;
 use crate::engine::relay::pump::{Got, SendError, Sink, Source};
 use crate::engine::relay::tls::{TlsSink, TlsSource};
 
@@ -61,16 +62,7 @@ impl Source for TcpSource<'_> {
         match stream.read(buf) {
             Ok(0) => Got::Eof,
             Ok(len) => Got::Data(len),
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
-                Got::Timeout
-            }
+            Err(err) if is_wait(&err) => Got::Timeout,
             Err(err) => Got::Failed(err),
         }
     }

@@ -14,7 +14,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::super::super::EngineError;
 use super::super::super::capture::CaptureEnds;
-use super::super::super::error::IoOp;
+use super::super::super::error::{IoOp, is_wait};
 use super::super::inject::{InjectQueue, InjectSink};
 use super::super::pump::{Got, POLL, Pump, PumpEnd, SendError, Sink, Source};
 use super::super::shared::{PairLink, Shared};
@@ -278,16 +278,13 @@ impl Source for UpstreamSource<'_> {
                 self.links.touch();
                 Got::Data(len)
             }
+            // The target's port is closed (ICMP): its datagrams are lost, as without a relay.
             Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                        // The target's port is closed (ICMP): its datagrams are lost, as without a relay.
-                        | io::ErrorKind::ConnectionRefused
-                        | io::ErrorKind::ConnectionReset
-                ) =>
+                if is_wait(&err)
+                    || matches!(
+                        err.kind(),
+                        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionReset
+                    ) =>
             {
                 if self.links.idle_for() >= self.links.idle {
                     Got::Idle
