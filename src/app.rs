@@ -309,12 +309,18 @@ impl eframe::App for NetdbgApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+        egui::Panel::top("top_bar")
+            .frame(crate::ui::backdrop::side_or_top_panel(ui.style()))
+            .show(ui, |ui| self.top_bar_ui(ui));
         self.tabs.ui(self.tab, ui, self.lang, &mut self.view);
         self.about.ui(ui.ctx(), self.lang.texts());
         if let Some(probe) = &mut self.probe {
             probe.laid_out();
         }
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        crate::ui::backdrop::clear_color(visuals)
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

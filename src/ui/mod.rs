@@ -3,6 +3,7 @@
 //! `log/`, `send/`, `sequence/`, `teaching/`), and the small widgets below.
 
 pub mod about;
+pub mod backdrop;
 pub mod dialogs;
 pub mod file;
 pub mod fonts;

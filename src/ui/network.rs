@@ -150,15 +150,17 @@ impl NetworkTab {
 
     fn network_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let texts = lang.texts();
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("network_scroll")
-                .show(ui, |ui| {
-                    self.card_ui(ui, texts);
-                    ui.separator();
-                    self.check_ui(ui, lang);
-                });
-        });
+        egui::CentralPanel::default()
+            .frame(crate::ui::backdrop::central_panel(ui.style()))
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("network_scroll")
+                    .show(ui, |ui| {
+                        self.card_ui(ui, texts);
+                        ui.separator();
+                        self.check_ui(ui, lang);
+                    });
+            });
     }
 
     fn card_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {

@@ -69,6 +69,7 @@ impl AppTab for FileTab {
 
     fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, _view: &mut ViewSettings) {
         egui::Panel::left("file_download")
+            .frame(crate::ui::backdrop::side_or_top_panel(ui.style()))
             .resizable(true)
             .default_size(480.0)
             .max_size(560.0)
@@ -77,10 +78,12 @@ impl AppTab for FileTab {
                     .id_salt("download_scroll")
                     .show(ui, |ui| self.download.ui(ui, lang));
             });
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("file_server_scroll")
-                .show(ui, |ui| self.server.ui(ui, lang));
-        });
+        egui::CentralPanel::default()
+            .frame(crate::ui::backdrop::central_panel(ui.style()))
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("file_server_scroll")
+                    .show(ui, |ui| self.server.ui(ui, lang));
+            });
     }
 }

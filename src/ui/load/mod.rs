@@ -89,11 +89,13 @@ impl AppTab for LoadTab {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, _view: &mut ViewSettings) {
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("load_scroll")
-                .show(ui, |ui| self.load_ui(ui, lang));
-        });
+        egui::CentralPanel::default()
+            .frame(crate::ui::backdrop::central_panel(ui.style()))
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("load_scroll")
+                    .show(ui, |ui| self.load_ui(ui, lang));
+            });
     }
 }
 

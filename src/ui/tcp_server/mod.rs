@@ -313,6 +313,7 @@ impl TrafficTab for TcpServerTab {
             });
         } else {
             egui::Panel::top("tcp_server_clients_panel")
+                .frame(crate::ui::backdrop::side_or_top_panel(ui.style()))
                 .resizable(true)
                 .default_size(200.0)
                 .min_size(80.0)

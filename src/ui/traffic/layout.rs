@@ -23,6 +23,7 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
     let mut actions = Vec::new();
     let mut toolbar = None;
     let settings_panel = egui::Panel::left((T::ID, "settings"))
+        .frame(crate::ui::backdrop::side_or_top_panel(ui.style()))
         .resizable(true)
         .default_size(260.0);
     let mut settings_shown = true;
@@ -43,84 +44,87 @@ pub fn tab_ui<T: TrafficTab>(tab: &mut T, ui: &mut egui::Ui, lang: Lang, view: &
     let mut send = None;
     if tab.has_send_box() {
         egui::Panel::bottom((T::ID, "send"))
+            .frame(crate::ui::backdrop::side_or_top_panel(ui.style()))
             .resizable(true)
             .show(ui, |ui| send = send_box_ui(tab, ui, lang));
     }
-    egui::CentralPanel::default_margins().show(ui, |ui| {
-        // The rows the log shows (the search finds only those), from what the
-        // tab chose last frame.
-        let filter = tab.log_filter();
-        let TabParts {
-            traffic, display, ..
-        } = tab.parts();
-        let counters = traffic.counters();
-        toolbar = traffic.panel.toolbar_ui(
-            ui,
-            texts,
-            display,
-            counters,
-            filter.as_ref(),
-            view.presenter,
-        );
-        ui.horizontal(|ui| {
-            if view.presenter {
-                let toggle = ui
-                    .toggle_value(&mut settings_shown, texts.settings_column)
-                    .on_hover_text(texts.settings_column_tip);
-                if toggle.changed() {
-                    tab.traffic_mut().view.settings_shown = Some(settings_shown);
-                }
-                if !settings_shown {
-                    let (label, action) = tab.main_action(texts);
-                    if ui.button(label).clicked() {
-                        actions.push(action);
+    egui::CentralPanel::default()
+        .frame(crate::ui::backdrop::central_panel(ui.style()))
+        .show(ui, |ui| {
+            // The rows the log shows (the search finds only those), from what the
+            // tab chose last frame.
+            let filter = tab.log_filter();
+            let TabParts {
+                traffic, display, ..
+            } = tab.parts();
+            let counters = traffic.counters();
+            toolbar = traffic.panel.toolbar_ui(
+                ui,
+                texts,
+                display,
+                counters,
+                filter.as_ref(),
+                view.presenter,
+            );
+            ui.horizontal(|ui| {
+                if view.presenter {
+                    let toggle = ui
+                        .toggle_value(&mut settings_shown, texts.settings_column)
+                        .on_hover_text(texts.settings_column_tip);
+                    if toggle.changed() {
+                        tab.traffic_mut().view.settings_shown = Some(settings_shown);
+                    }
+                    if !settings_shown {
+                        let (label, action) = tab.main_action(texts);
+                        if ui.button(label).clicked() {
+                            actions.push(action);
+                        }
                     }
                 }
+                tab.status_ui(ui, texts);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    tab.traffic().panel.line_count_ui(ui, texts);
+                });
+            });
+            if view.presenter {
+                tab.traffic_mut().view.captions.ui(ui);
             }
-            tab.status_ui(ui, texts);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                tab.traffic().panel.line_count_ui(ui, texts);
+            ui.horizontal(|ui| {
+                ui.toggle_value(&mut view.rate_plot, texts.rate_plot);
+                ui.toggle_value(&mut view.timeline, texts.timeline);
             });
+            // The views scroll rather than squeeze the log out: it keeps a third of
+            // the height (presenter mode's zoom in a half-screen window needs this).
+            let least = if view.presenter {
+                PRESENTER_LOG_MIN_HEIGHT
+            } else {
+                LOG_MIN_HEIGHT
+            };
+            let log_room = (ui.available_height() / 3.0).max(least);
+            egui::ScrollArea::vertical()
+                .id_salt((T::ID, "views"))
+                .max_height((ui.available_height() - log_room).max(0.0))
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    if view.rate_plot {
+                        tab.rate_plot_ui(ui, texts);
+                    }
+                    if view.timeline {
+                        tab.traffic_mut()
+                            .view
+                            .timeline
+                            .ui(ui, texts, view.presenter);
+                    }
+                    tab.above_log_ui(ui, lang, &mut actions);
+                });
+            ui.separator();
+            let TabParts {
+                traffic, display, ..
+            } = tab.parts();
+            traffic
+                .panel
+                .log_ui(ui, texts, display, filter.as_ref(), view.presenter);
         });
-        if view.presenter {
-            tab.traffic_mut().view.captions.ui(ui);
-        }
-        ui.horizontal(|ui| {
-            ui.toggle_value(&mut view.rate_plot, texts.rate_plot);
-            ui.toggle_value(&mut view.timeline, texts.timeline);
-        });
-        // The views scroll rather than squeeze the log out: it keeps a third of
-        // the height (presenter mode's zoom in a half-screen window needs this).
-        let least = if view.presenter {
-            PRESENTER_LOG_MIN_HEIGHT
-        } else {
-            LOG_MIN_HEIGHT
-        };
-        let log_room = (ui.available_height() / 3.0).max(least);
-        egui::ScrollArea::vertical()
-            .id_salt((T::ID, "views"))
-            .max_height((ui.available_height() - log_room).max(0.0))
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                if view.rate_plot {
-                    tab.rate_plot_ui(ui, texts);
-                }
-                if view.timeline {
-                    tab.traffic_mut()
-                        .view
-                        .timeline
-                        .ui(ui, texts, view.presenter);
-                }
-                tab.above_log_ui(ui, lang, &mut actions);
-            });
-        ui.separator();
-        let TabParts {
-            traffic, display, ..
-        } = tab.parts();
-        traffic
-            .panel
-            .log_ui(ui, texts, display, filter.as_ref(), view.presenter);
-    });
     match toolbar {
         Some(ToolbarAction::Clear) => tab.traffic_mut().panel.log.clear(),
         Some(ToolbarAction::ResetCounters) => {
