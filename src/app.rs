@@ -319,6 +319,10 @@ impl eframe::App for NetdbgApp {
         }
     }
 
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        crate::ui::fonts::cap_glyph_atlas(raw_input);
+    }
+
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
         crate::ui::backdrop::clear_color(visuals)
     }

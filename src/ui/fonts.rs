@@ -30,6 +30,21 @@ pub fn install_fonts(ctx: &egui::Context) {
     }
 }
 
+/// The widest the glyph atlas (egui's font texture) may be. egui makes it as wide
+/// as the renderer allows (16,384 with llvmpipe) and grows it downwards, so the
+/// first frame copied and uploaded a 16,384-pixel-wide strip for a few hundred
+/// glyphs (~3 ms without a GPU); 2,048 × 2,048 still holds ~16,000 CJK glyphs.
+const GLYPH_ATLAS_SIDE: usize = 2048;
+
+/// Call from the window's raw-input hook, before each frame: keeps the glyph atlas
+/// (the only texture netdbg makes) at most [`GLYPH_ATLAS_SIDE`] wide.
+pub fn cap_glyph_atlas(raw_input: &mut egui::RawInput) {
+    let side = raw_input
+        .max_texture_side
+        .map_or(GLYPH_ATLAS_SIDE, |side| side.min(GLYPH_ATLAS_SIDE));
+    raw_input.max_texture_side = Some(side);
+}
+
 /// The system's fonts as a fallback, for the native window. eframe would start
 /// enumerating them (~20 ms of a core here, fontconfig) while the first frame is
 /// drawn; this starts it right after.
