@@ -58,7 +58,7 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     let framer = Framer::new(shared.framing.clone());
     let tls = match shared.tls.as_ref().map(ServerSession::new) {
         None => None,
-        Some(Ok(session)) => Some(session),
+        Some(Ok(session)) => Some(Box::new(session)),
         Some(Err(error)) => {
             drop(clients);
             refuse(shared, &stream, peer, EngineError::Tls(error));
