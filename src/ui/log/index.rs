@@ -4,13 +4,14 @@
 //! frames (its progress told), lines that arrive are looked at once, and lines
 //! that fall off the front take their entries with them.
 
+use std::collections::HashSet;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::model::{LogLine, LogModel};
+use super::seq_list::SeqList;
 use crate::codec::TextEncoding;
 
 /// Lines looked at per frame at most while a query or filter is new, and the
@@ -76,7 +77,7 @@ pub struct SearchKey {
 #[derive(Debug)]
 pub struct LineIndex<K> {
     key: Option<K>,
-    seqs: VecDeque<u64>,
+    seqs: SeqList,
     /// Every kept line up to this `seq` has been looked at.
     scanned: u64,
     /// Share of the kept lines looked at, while a scan is under way.
@@ -87,7 +88,7 @@ impl<K> Default for LineIndex<K> {
     fn default() -> Self {
         Self {
             key: None,
-            seqs: VecDeque::new(),
+            seqs: SeqList::default(),
             scanned: 0,
             progress: None,
         }
@@ -105,8 +106,8 @@ impl<K: PartialEq> LineIndex<K> {
             self.key = Some(key);
         }
         let first_kept = log.seq(0).unwrap_or(u64::MAX);
-        let dropped = self.seqs.partition_point(|&seq| seq < first_kept);
-        self.seqs.drain(..dropped);
+        let dropped = self.seqs.count_below(first_kept);
+        self.seqs.drop_front(dropped);
         let start = match log.index_of_seq(self.scanned) {
             Ok(index) => index + 1,
             Err(index) => index,
@@ -145,12 +146,12 @@ impl<K> LineIndex<K> {
 
     /// The `seq` of entry number `at`.
     pub fn get(&self, at: usize) -> Option<u64> {
-        self.seqs.get(at).copied()
+        self.seqs.get(at)
     }
 
     /// Which entry the line numbered `seq` is, if it is one.
     pub fn position(&self, seq: u64) -> Option<usize> {
-        self.seqs.binary_search(&seq).ok()
+        self.seqs.position(seq)
     }
 
     /// While a new query or filter is being scanned: how far, in percent.

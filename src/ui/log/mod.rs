@@ -6,5 +6,6 @@ mod lines;
 pub mod model;
 pub mod panel;
 pub mod save;
+mod seq_list;
 pub mod text_match;
 pub mod view;

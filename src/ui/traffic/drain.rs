@@ -9,7 +9,7 @@ use crossbeam_channel::Receiver;
 /// flood; and the frame (~4 ms to lay out, ~5 ms to paint without a GPU) stays
 /// under 16 ms. With 10 ms the worst frame under a 100k/s flood with a search
 /// was 22–25 ms and a click's p99 was 53–61 ms (benches/gui_scale.sh).
-const DRAIN_BUDGET: Duration = Duration::from_millis(4);
+const DRAIN_BUDGET: Duration = Duration::from_millis(3);
 /// The budget of a frame that has the user's input to answer: a click is shown
 /// after this frame, so it stays short (with 8 ms per frame and a repaint every
 /// 16 ms, a click under a TCP flood took 75 ms median, 150 ms at worst).
