@@ -5,10 +5,11 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Receiver;
 
 /// How long one frame may spend applying events. A 64-byte datagram costs
-/// ~0.25 µs, so 20 frames a second apply 320,000 a second, more than the 250k/s
-/// flood; and the frame (~4 ms to lay out, ~5 ms to paint without a GPU) stays
-/// under 16 ms. With 10 ms the worst frame under a 100k/s flood with a search
-/// was 22–25 ms and a click's p99 was 53–61 ms (benches/gui_scale.sh).
+/// ~0.21 µs, so 20 frames a second apply ~285,000 a second, more than the 250k/s
+/// flood (and events beyond the log's limit are only counted); the frame (~2–4 ms
+/// to lay out, ~4 ms to paint without a GPU) stays under 16 ms. With 10 ms the
+/// worst frame under a 100k/s flood with a search was 22–25 ms and a click's p99
+/// 53–61 ms; 4 ms left frames a millisecond longer than 3 (benches/gui_scale.sh).
 const DRAIN_BUDGET: Duration = Duration::from_millis(3);
 /// The budget of a frame that has the user's input to answer: a click is shown
 /// after this frame, so it stays short (with 8 ms per frame and a repaint every
