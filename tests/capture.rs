@@ -363,6 +363,11 @@ fn tcp_client_and_server_capture_both_directions() {
         }
     }
     client.close();
+    // The client's capture has its close record once the client says it closed;
+    // the server hearing of it first is no sign of that (the two race).
+    wait_client(&client_events, |e| {
+        matches!(e, TcpClientEvent::ClosedByUs | TcpClientEvent::ClosedByPeer)
+    });
     wait_server(&server_events, |e| {
         matches!(e, TcpServerEvent::Closed { .. })
     });

@@ -88,8 +88,21 @@ pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: Close
         }
         _ => (ConnectionEvent::Close, CaptureSide::Local),
     };
+    let hang_up = || {
+        let _ = link.stream.shutdown(Shutdown::Both);
+        shared
+            .reporter
+            .capture
+            .connection(event, by, link.ends, None);
+    };
     // After any `Sent` of data the client may have read just before it hung up.
     let order = link.lock_report_order();
+    // Without a farewell the connection is over now: the capture says so before
+    // `Closed` is reported, so whoever stops capturing on `Closed` has the close
+    // (as the TCP client's capture does), and after any data sent.
+    if farewell.is_none() {
+        hang_up();
+    }
     if let Some(skipped) = shared.reporter.flow.take_skipped() {
         shared.reporter.report(TcpServerEvent::Skipped(skipped));
     }
@@ -101,16 +114,11 @@ pub(super) fn finish(link: &Arc<ClientLink>, shared: &Arc<Shared>, reason: Close
     });
     drop(order);
     // The farewell goes through the writer, after anything still queued; it closes
-    // the connection once the farewell is out.
-    let queued =
-        farewell.is_some_and(|farewell| shared.queue_job(link, farewell, true, true).is_ok());
-    // With a farewell, the writer records the close once the farewell is out.
-    if !queued {
-        let _ = link.stream.shutdown(Shutdown::Both);
-        shared
-            .reporter
-            .capture
-            .connection(event, by, link.ends, None);
+    // the connection, and the capture records the close, once the farewell is out.
+    if let Some(farewell) = farewell
+        && shared.queue_job(link, farewell, true, true).is_err()
+    {
+        hang_up();
     }
 }
 
