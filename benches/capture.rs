@@ -5,6 +5,11 @@
 //!
 //! Run: `cargo bench --bench capture [-- --mib 2048 --small 2000000]`
 
+mod common;
+
+use clap::Parser;
+use common::options::{CargoBench, number};
+
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Instant, SystemTime};
@@ -13,13 +18,22 @@ use netdbg::engine::capture::{
     CaptureDirection, CaptureEnds, CaptureItem, Captured, JsonLinesWriter, PcapNgCaptureWriter,
 };
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// What to run; see the module's docs.
+#[derive(Parser, Debug)]
+#[command(
+    name = "capture",
+    bin_name = "cargo bench --bench capture --",
+    args_override_self = true
+)]
+struct Options {
+    /// MiB of 64 KiB TCP reads
+    #[arg(long, default_value_t = 2048, value_parser = number(1..=1_000_000u64))]
+    mib: u64,
+    /// 64-byte UDP datagrams
+    #[arg(long, default_value_t = 2_000_000, value_parser = number(1..=1_000_000_000u64))]
+    small: u64,
+    #[command(flatten)]
+    _cargo: CargoBench,
 }
 
 /// A disk without the disk: every byte is copied into a 1 MiB ring.
@@ -80,12 +94,13 @@ fn measure(
 }
 
 fn main() {
+    let options = Options::parse();
     let local: SocketAddr = "127.0.0.1:7788".parse().expect("address");
     let peer: SocketAddr = "127.0.0.1:50000".parse().expect("address");
     let big: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251) as u8).collect();
     let small = [0x5au8; 64];
-    let big_count = arg("--mib", 2048) * 1024 * 1024 / big.len() as u64;
-    let small_count = arg("--small", 2_000_000);
+    let big_count = options.mib * 1024 * 1024 / big.len() as u64;
+    let small_count = options.small;
     let cases = [
         (
             "tcp_64KiB",

@@ -7,6 +7,11 @@
 //!
 //! Run: `cargo bench --bench framing [-- --frames 2000000 --rounds 3]`
 
+mod common;
+
+use clap::Parser;
+use common::options::{CargoBench, number};
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::thread;
@@ -17,13 +22,22 @@ use netdbg::engine::{FlowConfig, Framing, TcpClient, TcpClientConfig, TcpClientE
 const PAYLOAD: usize = 64;
 const WRITE: usize = 64 * 1024;
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// What to run; see the module's docs.
+#[derive(Parser, Debug)]
+#[command(
+    name = "framing",
+    bin_name = "cargo bench --bench framing --",
+    args_override_self = true
+)]
+struct Options {
+    /// Messages of 64 bytes
+    #[arg(long, default_value_t = 2_000_000, value_parser = number(1..=1_000_000_000u64))]
+    frames: u64,
+    /// Rounds, framed and unframed each
+    #[arg(long, default_value_t = 3, value_parser = number(1..=100u64))]
+    rounds: u64,
+    #[command(flatten)]
+    _cargo: CargoBench,
 }
 
 /// `frames` messages of 64 bytes, each after its 2-byte big-endian length.
@@ -93,8 +107,8 @@ fn run(wire: &'static [u8], framing: Framing) -> Outcome {
 }
 
 fn main() {
-    let frames = arg("--frames", 2_000_000);
-    let rounds = arg("--rounds", 3).max(1);
+    let options = Options::parse();
+    let (frames, rounds) = (options.frames, options.rounds);
     let wire: &'static [u8] = Box::leak(stream(frames).into_boxed_slice());
     let mib = wire.len() as f64 / (1024.0 * 1024.0);
     println!(

@@ -12,6 +12,11 @@
 //! Run: `cargo bench --bench relay [-- --mib 1024 --pings 20000 --idle 500]`
 //! (socat must be installed: `apt-get install socat`; without it, only netdbg runs).
 
+mod common;
+
+use clap::Parser;
+use common::options::{CargoBench, number};
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -20,13 +25,25 @@ use std::time::{Duration, Instant};
 
 use netdbg::engine::{FlowConfig, Relay, RelayConfig, RelayEvent, RelayProtocol, no_waker};
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// What to run; see the module's docs.
+#[derive(Parser, Debug)]
+#[command(
+    name = "relay",
+    bin_name = "cargo bench --bench relay --",
+    args_override_self = true
+)]
+struct Options {
+    /// MiB streamed through each
+    #[arg(long, default_value_t = 1024, value_parser = number(1..=1_000_000u64))]
+    mib: u64,
+    /// Round trips of 64 bytes
+    #[arg(long, default_value_t = 20_000, value_parser = number(1..=10_000_000u64))]
+    pings: u64,
+    /// Idle pairs for the memory figure
+    #[arg(long, default_value_t = 500, value_parser = number(1..=10_000u64))]
+    idle: u64,
+    #[command(flatten)]
+    _cargo: CargoBench,
 }
 
 fn sink_server() -> SocketAddr {
@@ -162,11 +179,8 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
-    let (mib, pings, idle) = (
-        arg("--mib", 1024),
-        arg("--pings", 20_000),
-        arg("--idle", 500),
-    );
+    let options = Options::parse();
+    let (mib, pings, idle) = (options.mib, options.pings, options.idle);
     let sink = sink_server();
     let relay = relay_to(sink);
     let socat = socat_to(sink);
