@@ -9,8 +9,15 @@
 #
 # For each of RUNS launches (default 5), after one discarded warm-up launch
 # (warms the page cache and Mesa's shader cache, like a normal second start):
+#   first_paint_ms  what the user sees: launch to the first read of the screen in
+#                   which the window's tab bar shows what it settles to (read every
+#                   ~1 ms from outside by benches/common/first_paint.py, which also
+#                   starts the app; the first frame presented into a mapped window);
 #   first_frame_ms  the app's own probe (NETDBG_PROBE=1): process start to the
-#                   start of the second frame, i.e. after the first present;
+#                   start of the second frame. eframe draws the first frame, shows
+#                   the window, then sleeps 10 ms while winit still thinks it hidden,
+#                   so this comes ~10 ms after first_paint_ms (kept for comparison
+#                   with older runs);
 #   window_ms       wall time from launch until the window is mapped and
 #                   visible, found by `xdotool search --onlyvisible --name netdbg`
 #                   (polled every POLL_MS, see below);
@@ -45,7 +52,7 @@ for a in "$@"; do
     [[ $a =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { echo "gui_idle: not NAME=VALUE: $a" >&2; usage; }
     APP_ENV+=("$a")
 done
-for tool in Xvfb xdotool; do
+for tool in Xvfb xdotool python3; do
     command -v "$tool" >/dev/null || { echo "gui_idle: $tool not found (apt-get install xvfb xdotool)" >&2; exit 2; }
 done
 
@@ -65,7 +72,10 @@ WORK=$(mktemp -d /tmp/gui_idle.XXXXXX)
 XVFB_PID=""
 APP_PID=""
 SYNC_PID=""
+PAINT_PID=""
 NAP_PID=""
+HERE=$(dirname "$0")
+PAINT_S=${PAINT_S:-1.5}
 
 # sleep in the background, so a TERM/INT trap runs at once rather than after it
 nap() { sleep "$1" & NAP_PID=$!; wait "$NAP_PID"; NAP_PID=""; }
@@ -86,6 +96,7 @@ stop_pid() { # pid: TERM, up to 3 s grace, then KILL; reaps it if it is our chil
 cleanup() {
     [ -n "$NAP_PID" ] && kill "$NAP_PID" 2>/dev/null
     stop_pid "$SYNC_PID"; SYNC_PID=""
+    stop_pid "$PAINT_PID"; PAINT_PID=""
     stop_pid "$APP_PID"; APP_PID=""
     stop_pid "$XVFB_PID"; XVFB_PID=""
     rm -rf "$WORK"
@@ -141,12 +152,16 @@ fi
 # ---- one launch ------------------------------------------------------------
 # Sets R_* variables; returns 1 if the app failed to show a window / frame.
 launch() { # run_index  measure(0|1)
-    local idx=$1 measure=$2 err="$WORK/stderr.$1" t0 deadline sync_out
-    R_THREADS=NA R_DRIVERS=NA R_FIRST=NA R_WIN=NA R_SYNC=NA R_RSS=NA R_HWM=NA R_CPU=NA R_XCPU=NA R_FRAMES=NA R_LOAD=$(load1)
+    local idx=$1 measure=$2 err="$WORK/stderr.$1" t0 deadline sync_out launched
+    R_THREADS=NA R_DRIVERS=NA R_PAINT=NA R_FIRST=NA R_WIN=NA R_SYNC=NA R_RSS=NA R_HWM=NA R_CPU=NA R_XCPU=NA R_FRAMES=NA R_LOAD=$(load1)
     : >"$err"
     t0=$(now_ms)
-    env NETDBG_PROBE=1 NETDBG_LANG=en "${APP_ENV[@]}" "$BIN" 2>"$err" >/dev/null &
-    APP_PID=$!
+    # the screen is read from outside: the first tabs, where the default window sits (0,0)
+    env NETDBG_PROBE=1 NETDBG_LANG=en "${APP_ENV[@]}" python3 "$HERE/common/first_paint.py" \
+        0,0,240,24 "$PAINT_S" "$WORK/pid.$idx" -- "$BIN" 2>"$err" >"$WORK/paint.$idx" &
+    PAINT_PID=$!
+    for _ in $(seq 100); do [ -s "$WORK/pid.$idx" ] && break; sleep 0.01; done
+    APP_PID=$(cat "$WORK/pid.$idx" 2>/dev/null)
     # the literal `--sync` search, in the background (coarse: 500 ms polls)
     sync_out="$WORK/sync.$idx"
     ( timeout "$WINDOW_TIMEOUT_S" xdotool search --sync --onlyvisible --name netdbg >/dev/null 2>&1 \
@@ -156,7 +171,7 @@ launch() { # run_index  measure(0|1)
     # fine-grained: the same search without --sync, every POLL_MS
     while :; do
         if xdotool search --onlyvisible --name netdbg >/dev/null 2>&1; then
-            R_WIN=$(( $(now_ms) - t0 )); break
+            R_WIN=$(now_ms); break
         fi
         kill -0 "$APP_PID" 2>/dev/null || break
         [ "$(now_ms)" -lt "$deadline" ] || break
@@ -169,10 +184,17 @@ launch() { # run_index  measure(0|1)
     done
     R_FIRST=$(sed -n 's/.*probe first_frame_ms=\([0-9.]*\).*/\1/p' "$err" | head -n1)
     R_FIRST=${R_FIRST:-NA}
+    wait "$PAINT_PID"; PAINT_PID=""
+    R_PAINT=$(sed -n 's/^first_paint_ms=\([0-9.NA]*\).*/\1/p' "$WORK/paint.$idx")
+    R_PAINT=${R_PAINT:-NA}
+    # times from when the probe started the app (not this script's t0, before Python's start)
+    launched=$(sed -n 's/.*launched_unix_ms=\([0-9]*\).*/\1/p' "$WORK/paint.$idx")
+    t0=${launched:-$t0}
+    [ "$R_WIN" = NA ] || R_WIN=$(( R_WIN - t0 ))
     if [ "$R_WIN" = NA ]; then stop_pid "$SYNC_PID"; else wait "$SYNC_PID" 2>/dev/null; fi
     SYNC_PID=""
     [ -s "$sync_out" ] && R_SYNC=$(( $(cat "$sync_out") - t0 ))
-    if [ "$R_WIN" = NA ] || [ "$R_FIRST" = NA ] || ! kill -0 "$APP_PID" 2>/dev/null; then
+    if [ "$R_WIN" = NA ] || [ "$R_FIRST" = NA ] || [ -z "$APP_PID" ] || ! kill -0 "$APP_PID" 2>/dev/null; then
         stop_pid "$APP_PID"; APP_PID=""
         FAIL_LOG=$err
         return 1
@@ -234,17 +256,17 @@ status=ok
 if [ "$WARMUP" = 1 ] && ! launch 0 0; then
     status=fail
 fi
-FF=() WIN=() SYN=() RSS=() HWM=() CPU=() XCPU=() FR=() LD=()
+FP=() FF=() WIN=() SYN=() RSS=() HWM=() CPU=() XCPU=() FR=() LD=()
 if [ $status = ok ]; then
-    printf '%-4s %9s %9s %8s %9s %9s %8s %9s %7s %6s\n' \
-        run first_ms window_ms sync_ms rss_kb hwm_kb cpu_% xvfb_cpu% frames load1
+    printf '%-4s %9s %9s %9s %8s %9s %9s %8s %9s %7s %6s\n' \
+        run paint_ms first_ms window_ms sync_ms rss_kb hwm_kb cpu_% xvfb_cpu% frames load1
     for i in $(seq "$RUNS"); do
         if ! launch "$i" 1; then status=fail; break; fi
-        printf '%-4s %9s %9s %8s %9s %9s %8s %9s %7s %6s\n' \
-            "$i" "$R_FIRST" "$R_WIN" "$R_SYNC" "$R_RSS" "$R_HWM" "$R_CPU" "$R_XCPU" "$R_FRAMES" "$R_LOAD"
-        echo "RESULT label=$LABEL run=$i first_frame_ms=$R_FIRST window_ms=$R_WIN sync_ms=$R_SYNC" \
+        printf '%-4s %9s %9s %9s %8s %9s %9s %8s %9s %7s %6s\n' \
+            "$i" "$R_PAINT" "$R_FIRST" "$R_WIN" "$R_SYNC" "$R_RSS" "$R_HWM" "$R_CPU" "$R_XCPU" "$R_FRAMES" "$R_LOAD"
+        echo "RESULT label=$LABEL run=$i first_paint_ms=$R_PAINT first_frame_ms=$R_FIRST window_ms=$R_WIN sync_ms=$R_SYNC" \
              "rss_kb=$R_RSS hwm_kb=$R_HWM cpu_pct=$R_CPU xvfb_cpu_pct=$R_XCPU idle_frames=$R_FRAMES threads=$R_THREADS drivers=${R_DRIVERS:-none} load1=$R_LOAD" >>"$WORK/results"
-        FF+=("$R_FIRST") WIN+=("$R_WIN") SYN+=("$R_SYNC") RSS+=("$R_RSS") HWM+=("$R_HWM")
+        FP+=("$R_PAINT") FF+=("$R_FIRST") WIN+=("$R_WIN") SYN+=("$R_SYNC") RSS+=("$R_RSS") HWM+=("$R_HWM")
         CPU+=("$R_CPU") XCPU+=("$R_XCPU") FR+=("$R_FRAMES") LD+=("$R_LOAD")
     done
 fi
@@ -258,6 +280,7 @@ n=${#FF[@]}
 if [ "$n" -gt 0 ]; then
     echo
     printf '%-34s %s\n' "summary ($n runs)" "$LABEL"
+    printf '  %-32s %s\n' "first paint, screen (median/max)" "$(agg median "${FP[@]}") / $(agg max "${FP[@]}") ms"
     printf '  %-32s %s\n' "first frame, probe (median/max)" "$(agg median "${FF[@]}") / $(agg max "${FF[@]}") ms"
     printf '  %-32s %s\n' "window visible, xdotool (median)" "$(agg median "${WIN[@]}") ms  (--sync: $(agg median "${SYN[@]}") ms)"
     printf '  %-32s %s\n' "idle VmRSS (median)" "$(agg median "${RSS[@]}") kB"
@@ -268,6 +291,7 @@ if [ "$n" -gt 0 ]; then
     printf '  %-32s %s\n' "Mesa drivers mapped (last run)" "${R_DRIVERS:-none}, $R_THREADS threads"
 fi
 echo "RESULT label=$LABEL summary=1 status=$status runs=$n" \
+     "first_paint_ms_median=$(agg median "${FP[@]}") first_paint_ms_max=$(agg max "${FP[@]}")" \
      "first_frame_ms_median=$(agg median "${FF[@]}") first_frame_ms_max=$(agg max "${FF[@]}")" \
      "window_ms_median=$(agg median "${WIN[@]}") sync_ms_median=$(agg median "${SYN[@]}")" \
      "rss_kb_median=$(agg median "${RSS[@]}") hwm_kb_median=$(agg median "${HWM[@]}") hwm_kb_max=$(agg max "${HWM[@]}")" \

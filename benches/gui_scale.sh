@@ -8,8 +8,11 @@
 # ends with one line:
 #   RESULT gui_scale first_frame_ms_median=… search_frame_ms_worst=… scroll_ms_median=…
 #     flood_click_ms_p99=… rss_mb_1m_lines=… rss_mb_10k_clients=… idle_focused_cpu_pct=…
+#     first_frame_probe_ms_median=…
 # where
-#   first_frame_ms_median  gui_idle.sh, 5 launches
+#   first_frame_ms_median  gui_idle.sh, 5 launches: launch to the first frame on the
+#                          screen (first_paint_ms, read from outside; the app's own
+#                          probe, which ends ~10 ms later, is first_frame_probe_ms_median)
 #   search_frame_ms_worst  flood_gui.sh: 1,000,000 lines at 100k/s with a query typed
 #                          first that matches no line, one line, every line; the worst
 #                          frame of the three runs
@@ -30,7 +33,8 @@ result() { grep '^RESULT' | tail -n1; }
 
 idle=$(RUNS=5 "$here/gui_idle.sh" "$bin" | result)
 focused=$(RUNS=3 FOCUS=1 "$here/gui_idle.sh" "$bin" | result)
-first_frame=$(field first_frame_ms_median "$idle")
+first_frame=$(field first_paint_ms_median "$idle")
+first_frame_probe=$(field first_frame_ms_median "$idle")
 focused_cpu=$(field cpu_pct_median "$focused")
 
 worst=0 scrolls=() rss_1m=NA
@@ -59,4 +63,5 @@ rss_10k=$(( $(field rss_kb "$clients") / 1024 ))
 
 echo "RESULT gui_scale first_frame_ms_median=$first_frame search_frame_ms_worst=$worst" \
   "scroll_ms_median=$scroll_median flood_click_ms_p99=$click_p99 rss_mb_1m_lines=$rss_1m" \
-  "rss_mb_10k_clients=$rss_10k idle_focused_cpu_pct=$focused_cpu"
+  "rss_mb_10k_clients=$rss_10k idle_focused_cpu_pct=$focused_cpu" \
+  "first_frame_probe_ms_median=$first_frame_probe"
