@@ -53,7 +53,7 @@ for a in "$@"; do
     APP_ENV+=("$a")
 done
 for tool in Xvfb xdotool python3; do
-    command -v "$tool" >/dev/null || { echo "gui_idle: $tool not found (apt-get install xvfb xdotool)" >&2; exit 2; }
+    command -v "$tool" >/dev/null || { echo "gui_idle: $tool not found (apt-get install xvfb xdotool python3)" >&2; exit 2; }
 done
 
 RUNS=${RUNS:-5}
@@ -152,7 +152,7 @@ fi
 # ---- one launch ------------------------------------------------------------
 # Sets R_* variables; returns 1 if the app failed to show a window / frame.
 launch() { # run_index  measure(0|1)
-    local idx=$1 measure=$2 err="$WORK/stderr.$1" t0 deadline sync_out launched
+    local idx=$1 measure=$2 err="$WORK/stderr.$1" t0 deadline sync_out launched win_seen=""
     R_THREADS=NA R_DRIVERS=NA R_PAINT=NA R_FIRST=NA R_WIN=NA R_SYNC=NA R_RSS=NA R_HWM=NA R_CPU=NA R_XCPU=NA R_FRAMES=NA R_LOAD=$(load1)
     : >"$err"
     t0=$(now_ms)
@@ -171,7 +171,7 @@ launch() { # run_index  measure(0|1)
     # fine-grained: the same search without --sync, every POLL_MS
     while :; do
         if xdotool search --onlyvisible --name netdbg >/dev/null 2>&1; then
-            R_WIN=$(now_ms); break
+            win_seen=$(now_ms); break
         fi
         kill -0 "$APP_PID" 2>/dev/null || break
         [ "$(now_ms)" -lt "$deadline" ] || break
@@ -190,7 +190,7 @@ launch() { # run_index  measure(0|1)
     # times from when the probe started the app (not this script's t0, before Python's start)
     launched=$(sed -n 's/.*launched_unix_ms=\([0-9]*\).*/\1/p' "$WORK/paint.$idx")
     t0=${launched:-$t0}
-    [ "$R_WIN" = NA ] || R_WIN=$(( R_WIN - t0 ))
+    [ -z "$win_seen" ] || R_WIN=$(( win_seen - t0 ))
     if [ "$R_WIN" = NA ]; then stop_pid "$SYNC_PID"; else wait "$SYNC_PID" 2>/dev/null; fi
     SYNC_PID=""
     [ -s "$sync_out" ] && R_SYNC=$(( $(cat "$sync_out") - t0 ))
