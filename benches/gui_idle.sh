@@ -19,10 +19,14 @@
 #                   so this comes ~10 ms after first_paint_ms (kept for comparison
 #                   with older runs);
 #   window_ms       wall time from launch until the window is mapped and
-#                   visible, found by `xdotool search --onlyvisible --name netdbg`
-#                   (polled every POLL_MS, see below);
-#   sync_ms         the same, measured with `xdotool search --sync` (xdotool
-#                   polls every 500 ms, so this one is coarse; kept for reference);
+#                   visible (a viewable top-level window named netdbg, what
+#                   `xdotool search --onlyvisible --name netdbg` finds), looked for
+#                   every 5 ms by first_paint.py in its loop; past PAINT_S, by
+#                   xdotool every POLL_MS. (Until session 12 xdotool ran every
+#                   25 ms from launch: each start of it took the second core from
+#                   the app while it started, ~5-10 ms later first frames.)
+#   sync_ms         with SYNC=1: the same, measured with `xdotool search --sync`
+#                   (xdotool polls every 500 ms, so this one is coarse; NA otherwise);
 #   rss_kb/hwm_kb   VmRSS and VmHWM from /proc/PID/status after IDLE_S (5) s idle;
 #   cpu_pct         % of one core over CPU_S (10) s of idle, from the utime+stime
 #                   delta in /proc/PID/stat (all threads) / CLK_TCK;
@@ -37,7 +41,7 @@
 #
 # Prints a table, then `RESULT key=value ...` lines (one per run, one summary).
 # Tunables (environment): RUNS=5 IDLE_S=5 CPU_S=10 WINDOW_TIMEOUT_S=20
-# POLL_MS=25 WARMUP=1 FOCUS=0 LABEL=<name>. The whole thing stays under ~2 min with the
+# POLL_MS=25 WARMUP=1 FOCUS=0 SYNC=0 PAINT_S=1.5 LABEL=<name>. The whole thing stays under ~2 min with the
 # defaults; a launch that fails stops the benchmark (status=fail + stderr tail).
 #
 # Needs: Xvfb, xdotool, Mesa (llvmpipe; mesa-vulkan-drivers for wgpu/Vulkan).
@@ -64,6 +68,7 @@ POLL_MS=${POLL_MS:-25}
 POLL_S=$(awk -v m="$POLL_MS" 'BEGIN { print m / 1000 }')
 WARMUP=${WARMUP:-1}
 FOCUS=${FOCUS:-0}
+SYNC=${SYNC:-0}
 LABEL=${LABEL:-$(basename "$BIN")${APP_ENV[*]:+ ${APP_ENV[*]}}}
 LABEL=${LABEL// /,}
 TICKS=$(getconf CLK_TCK)
@@ -156,27 +161,41 @@ launch() { # run_index  measure(0|1)
     R_THREADS=NA R_DRIVERS=NA R_PAINT=NA R_FIRST=NA R_WIN=NA R_SYNC=NA R_RSS=NA R_HWM=NA R_CPU=NA R_XCPU=NA R_FRAMES=NA R_LOAD=$(load1)
     : >"$err"
     t0=$(now_ms)
-    # the screen is read from outside: the first tabs, where the default window sits (0,0)
+    # the screen is read from outside: the first tabs, where the default window sits (0,0);
+    # the same loop looks for the window (no process started per look while the app starts)
     env NETDBG_PROBE=1 NETDBG_LANG=en "${APP_ENV[@]}" python3 "$HERE/common/first_paint.py" \
-        0,0,240,24 "$PAINT_S" "$WORK/pid.$idx" -- "$BIN" 2>"$err" >"$WORK/paint.$idx" &
+        0,0,240,24 "$PAINT_S" "$WORK/pid.$idx" --window netdbg -- "$BIN" 2>"$err" >"$WORK/paint.$idx" &
     PAINT_PID=$!
     for _ in $(seq 100); do [ -s "$WORK/pid.$idx" ] && break; sleep 0.01; done
     APP_PID=$(cat "$WORK/pid.$idx" 2>/dev/null)
-    # the literal `--sync` search, in the background (coarse: 500 ms polls)
     sync_out="$WORK/sync.$idx"
-    ( timeout "$WINDOW_TIMEOUT_S" xdotool search --sync --onlyvisible --name netdbg >/dev/null 2>&1 \
-        && echo $(( $(date +%s%N) / 1000000 )) >"$sync_out" ) &
-    SYNC_PID=$!
+    if [ "$SYNC" = 1 ]; then
+        # the literal `--sync` search, in the background (coarse: 500 ms polls)
+        ( timeout "$WINDOW_TIMEOUT_S" xdotool search --sync --onlyvisible --name netdbg >/dev/null 2>&1 \
+            && echo $(( $(date +%s%N) / 1000000 )) >"$sync_out" ) &
+        SYNC_PID=$!
+    fi
+    wait "$PAINT_PID"; PAINT_PID=""
+    R_PAINT=$(sed -n 's/^first_paint_ms=\([0-9.NA]*\).*/\1/p' "$WORK/paint.$idx")
+    R_PAINT=${R_PAINT:-NA}
+    R_WIN=$(sed -n 's/.* window_ms=\([0-9.NA]*\).*/\1/p' "$WORK/paint.$idx")
+    R_WIN=${R_WIN:-NA}
+    # times from when the probe started the app (not this script's t0, before Python's start)
+    launched=$(sed -n 's/.*launched_unix_ms=\([0-9]*\).*/\1/p' "$WORK/paint.$idx")
+    t0=${launched:-$t0}
     deadline=$(( t0 + WINDOW_TIMEOUT_S * 1000 ))
-    # fine-grained: the same search without --sync, every POLL_MS
-    while :; do
-        if xdotool search --onlyvisible --name netdbg >/dev/null 2>&1; then
-            win_seen=$(now_ms); break
-        fi
-        kill -0 "$APP_PID" 2>/dev/null || break
-        [ "$(now_ms)" -lt "$deadline" ] || break
-        sleep "$POLL_S"
-    done
+    if [ "$R_WIN" = NA ]; then
+        # a slow start (after PAINT_S): keep looking with xdotool, every POLL_MS
+        while :; do
+            if xdotool search --onlyvisible --name netdbg >/dev/null 2>&1; then
+                win_seen=$(now_ms); break
+            fi
+            kill -0 "$APP_PID" 2>/dev/null || break
+            [ "$(now_ms)" -lt "$deadline" ] || break
+            sleep "$POLL_S"
+        done
+        [ -z "$win_seen" ] || R_WIN=$(( win_seen - t0 ))
+    fi
     # then wait for the probe's first-frame line
     while ! grep -q 'first_frame_ms=' "$err" && kill -0 "$APP_PID" 2>/dev/null \
             && [ "$(now_ms)" -lt "$deadline" ]; do
@@ -184,15 +203,10 @@ launch() { # run_index  measure(0|1)
     done
     R_FIRST=$(sed -n 's/.*probe first_frame_ms=\([0-9.]*\).*/\1/p' "$err" | head -n1)
     R_FIRST=${R_FIRST:-NA}
-    wait "$PAINT_PID"; PAINT_PID=""
-    R_PAINT=$(sed -n 's/^first_paint_ms=\([0-9.NA]*\).*/\1/p' "$WORK/paint.$idx")
-    R_PAINT=${R_PAINT:-NA}
-    # times from when the probe started the app (not this script's t0, before Python's start)
-    launched=$(sed -n 's/.*launched_unix_ms=\([0-9]*\).*/\1/p' "$WORK/paint.$idx")
-    t0=${launched:-$t0}
-    [ -z "$win_seen" ] || R_WIN=$(( win_seen - t0 ))
-    if [ "$R_WIN" = NA ]; then stop_pid "$SYNC_PID"; else wait "$SYNC_PID" 2>/dev/null; fi
-    SYNC_PID=""
+    if [ -n "$SYNC_PID" ]; then
+        if [ "$R_WIN" = NA ]; then stop_pid "$SYNC_PID"; else wait "$SYNC_PID" 2>/dev/null; fi
+        SYNC_PID=""
+    fi
     [ -s "$sync_out" ] && R_SYNC=$(( $(cat "$sync_out") - t0 ))
     if [ "$R_WIN" = NA ] || [ "$R_FIRST" = NA ] || [ -z "$APP_PID" ] || ! kill -0 "$APP_PID" 2>/dev/null; then
         stop_pid "$APP_PID"; APP_PID=""

@@ -3,6 +3,10 @@
 
 use crate::codec::TextEncoding;
 
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+pub mod gl_driver_preload;
+
 /// The text encoding a user of this machine most likely meets: on Windows the
 /// ANSI code page (936 → GBK: what Chinese Windows programs send), elsewhere the locale.
 pub fn default_encoding() -> TextEncoding {

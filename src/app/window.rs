@@ -23,6 +23,10 @@ pub fn run(started: Instant) -> ExitCode {
         viewport = viewport.with_icon(icon);
     }
     let renderer = renderer_choice();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if renderer == eframe::Renderer::Glow {
+        preload_gl_driver();
+    }
     let settings_home = SettingsHome::of_this_program();
     let options = eframe::NativeOptions {
         viewport,
@@ -54,6 +58,18 @@ pub fn run(started: Instant) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Mesa's driver loads on the second core while winit connects (see the module);
+/// the startup probe (`NETDBG_PROBE=1`) tells what it did.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn preload_gl_driver() {
+    let report = Probe::enabled_by_env();
+    crate::platform::gl_driver_preload::start(move |outcome| {
+        if report {
+            Probe::report_gl_driver_preload(&outcome);
+        }
+    });
 }
 
 /// winit allows one event loop per process, so trying the other renderer

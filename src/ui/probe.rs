@@ -31,8 +31,27 @@ pub struct Probe {
 }
 
 impl Probe {
+    pub fn enabled_by_env() -> bool {
+        std::env::var("NETDBG_PROBE").is_ok_and(|v| v == "1")
+    }
+
+    /// One line on what the GL driver preload did (waited: until winit's X11
+    /// libraries were in; loading: the driver's load, or NA if it did not load it).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    pub fn report_gl_driver_preload(outcome: &crate::platform::gl_driver_preload::Outcome) {
+        let loading = outcome.loading.map_or_else(
+            || "NA".to_owned(),
+            |took| format!("{:.1}", took.as_secs_f64() * 1e3),
+        );
+        eprintln!(
+            "probe gl_driver_preload waited_ms={:.1} loading_ms={loading} driver={}",
+            outcome.waited.as_secs_f64() * 1e3,
+            outcome.driver.display()
+        );
+    }
+
     pub fn from_env(started: Instant) -> Option<Self> {
-        let enabled = std::env::var("NETDBG_PROBE").is_ok_and(|v| v == "1");
+        let enabled = Self::enabled_by_env();
         if enabled {
             eprintln!("probe app_created_ms={:.1}", ms_since(started));
         }
