@@ -60,6 +60,9 @@ pub struct Session {
     pub drivers_path: Option<OsString>,
     pub switch: Option<OsString>,
     pub nvidia_driver_loaded: bool,
+    /// Running setuid or setgid: Mesa then ignores `LIBGL_DRIVERS_PATH`, and a
+    /// library named by the environment is not for us to load either.
+    pub privileged: bool,
 }
 
 impl Session {
@@ -72,6 +75,7 @@ impl Session {
             drivers_path: var("LIBGL_DRIVERS_PATH"),
             switch: var(ENV_SWITCH),
             nvidia_driver_loaded: Path::new("/proc/driver/nvidia").exists(),
+            privileged: runs_setuid_or_setgid(),
         }
     }
 
@@ -81,6 +85,7 @@ impl Session {
             && self.wayland_display.is_none()
             && self.wayland_socket.is_none()
             && !self.nvidia_driver_loaded
+            && !self.privileged
             && self.switch.as_deref() != Some(OsStr::new("0"))
     }
 
@@ -98,6 +103,11 @@ impl Session {
             .map(|dir| dir.join(DRIVER_FILE))
             .find(|file| exists(file))
     }
+}
+
+fn runs_setuid_or_setgid() -> bool {
+    // SAFETY: the four calls only read the process's ids and cannot fail.
+    unsafe { libc::getuid() != libc::geteuid() || libc::getgid() != libc::getegid() }
 }
 
 /// Starts the preload if this session draws with Mesa on X11; `on_done` gets
@@ -220,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn wayland_nvidia_no_display_and_the_switch_turn_it_off() {
+    fn wayland_nvidia_setuid_no_display_and_the_switch_turn_it_off() {
         let sessions = [
             Session::default(),
             Session {
@@ -237,6 +247,10 @@ mod tests {
             },
             Session {
                 switch: Some("0".into()),
+                ..x11()
+            },
+            Session {
+                privileged: true,
                 ..x11()
             },
         ];
