@@ -47,8 +47,30 @@ pub struct Outcome {
     pub driver: PathBuf,
     /// From `start` until winit's X11 libraries were in (or the preload gave up).
     pub waited: Duration,
-    /// How long loading the driver took; `None` if it was not loaded.
-    pub loading: Option<Duration>,
+    /// How long loading the driver took, or why it was not loaded.
+    pub loading: Result<Duration, NotLoaded>,
+}
+
+/// Why the preload did not load the driver (Mesa then loads it as usual).
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotLoaded {
+    /// winit's X11 libraries did not appear in time: no X11 start to overlap with.
+    NoX11Start,
+    /// The dynamic loader refused it, in its own words (`dlerror`).
+    Refused(String),
+}
+
+impl std::fmt::Display for NotLoaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoX11Start => write!(
+                f,
+                "winit's X11 libraries were not loaded within {} ms",
+                GIVE_UP_AFTER.as_millis()
+            ),
+            Self::Refused(why) => write!(f, "the dynamic loader refused it: {why}"),
+        }
+    }
 }
 
 /// The environment the decision depends on.
@@ -126,12 +148,13 @@ pub fn start(on_done: impl FnOnce(Outcome) + Send + 'static) {
         .spawn(move || {
             let in_time = wait_for_library(LAST_X11_LIBRARY, started + GIVE_UP_AFTER);
             let waited = started.elapsed();
-            let loading = in_time.then(|| {
+            let loading = if in_time {
                 thread::sleep(LOOKUP_GRACE);
                 let began = Instant::now();
-                load_for_good(&driver_c);
-                began.elapsed()
-            });
+                load_for_good(&driver_c).map(|()| began.elapsed())
+            } else {
+                Err(NotLoaded::NoX11Start)
+            };
             on_done(Outcome {
                 driver,
                 waited,
@@ -162,13 +185,29 @@ fn wait_for_library(name: &str, deadline: Instant) -> bool {
 }
 
 /// Opens `driver` as Mesa's loader does (`RTLD_NOW | RTLD_GLOBAL`) and never
-/// closes it: Mesa's own open then finds it loaded. A failure is left to Mesa,
-/// which reports it in its own words when it opens the driver itself.
-fn load_for_good(driver: &CString) {
+/// closes it: Mesa's own open then finds it loaded. A refusal is only reported:
+/// Mesa tries the driver again itself and tells the user in its own words.
+fn load_for_good(driver: &CString) -> Result<(), NotLoaded> {
     // SAFETY: dlopen takes a NUL-terminated path. Loading runs the driver's and
     // LLVM's initializers on this thread, as Mesa would on the window thread; they
     // touch nothing of ours. The handle is deliberately never closed.
-    let _handle = unsafe { libc::dlopen(driver.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    let handle = unsafe { libc::dlopen(driver.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    if !handle.is_null() {
+        return Ok(());
+    }
+    // SAFETY: dlerror is per thread and, right after the failed dlopen on this
+    // thread, returns its NUL-terminated message (or null), copied at once.
+    let why = unsafe {
+        let message = libc::dlerror();
+        if message.is_null() {
+            String::from("no reason given")
+        } else {
+            std::ffi::CStr::from_ptr(message)
+                .to_string_lossy()
+                .into_owned()
+        }
+    };
+    Err(NotLoaded::Refused(why))
 }
 
 /// Whether a loaded object's path contains `name`.
@@ -283,6 +322,20 @@ mod tests {
                 PathBuf::from("/srv/dri/swrast_dri.so")
             ]
         );
+    }
+
+    #[test]
+    fn a_file_that_is_no_library_is_refused_with_the_loaders_words() {
+        let not_a_library =
+            std::env::temp_dir().join(format!("netdbg-not-a-library-{}.so", std::process::id()));
+        std::fs::write(&not_a_library, b"plain text, not ELF").expect("temp file");
+        let path = CString::new(not_a_library.as_os_str().as_bytes()).expect("no NUL");
+        let refused = load_for_good(&path);
+        let _ = std::fs::remove_file(&not_a_library);
+        match refused {
+            Err(NotLoaded::Refused(why)) => assert!(why.contains("netdbg-not-a-library"), "{why}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     #[test]

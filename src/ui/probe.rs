@@ -31,18 +31,19 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// Whether `NETDBG_PROBE=1` asks for the measurements.
     pub fn enabled_by_env() -> bool {
         std::env::var("NETDBG_PROBE").is_ok_and(|v| v == "1")
     }
 
-    /// One line on what the GL driver preload did (waited: until winit's X11
-    /// libraries were in; loading: the driver's load, or NA if it did not load it).
+    /// One line on what the GL driver preload did: how long it waited for winit's
+    /// X11 libraries, then how long the driver took to load (or NA and why not).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     pub fn report_gl_driver_preload(outcome: &crate::platform::gl_driver_preload::Outcome) {
-        let loading = outcome.loading.map_or_else(
-            || "NA".to_owned(),
-            |took| format!("{:.1}", took.as_secs_f64() * 1e3),
-        );
+        let loading = match &outcome.loading {
+            Ok(took) => format!("{:.1}", took.as_secs_f64() * 1e3),
+            Err(why) => format!("NA not_loaded=\"{why}\""),
+        };
         eprintln!(
             "probe gl_driver_preload waited_ms={:.1} loading_ms={loading} driver={}",
             outcome.waited.as_secs_f64() * 1e3,
