@@ -52,25 +52,14 @@ pub struct Outcome {
 }
 
 /// Why the preload did not load the driver (Mesa then loads it as usual).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NotLoaded {
     /// winit's X11 libraries did not appear in time: no X11 start to overlap with.
+    #[error("winit's X11 libraries were not loaded within {} ms", GIVE_UP_AFTER.as_millis())]
     NoX11Start,
     /// The dynamic loader refused it, in its own words (`dlerror`).
+    #[error("the dynamic loader refused it: {0}")]
     Refused(String),
-}
-
-impl std::fmt::Display for NotLoaded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NoX11Start => write!(
-                f,
-                "winit's X11 libraries were not loaded within {} ms",
-                GIVE_UP_AFTER.as_millis()
-            ),
-            Self::Refused(why) => write!(f, "the dynamic loader refused it: {why}"),
-        }
-    }
 }
 
 /// The environment the decision depends on.
@@ -101,8 +90,9 @@ impl Session {
         }
     }
 
-    /// winit picks Wayland whenever it can; then this preload does not fit.
-    fn uses_x11_with_mesa(&self) -> bool {
+    /// An X11 session drawn by Mesa (winit picks Wayland whenever it can, and
+    /// NVIDIA's driver replaces Mesa), not setuid, and not switched off.
+    fn preload_fits(&self) -> bool {
         self.display.is_some()
             && self.wayland_display.is_none()
             && self.wayland_socket.is_none()
@@ -113,7 +103,7 @@ impl Session {
 
     /// The driver file Mesa would open, if this session is one to preload for.
     pub fn driver_to_preload(&self, mut exists: impl FnMut(&Path) -> bool) -> Option<PathBuf> {
-        if !self.uses_x11_with_mesa() {
+        if !self.preload_fits() {
             return None;
         }
         // With LIBGL_DRIVERS_PATH set, Mesa looks only there.
