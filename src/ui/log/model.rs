@@ -36,7 +36,7 @@ fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Decoded {
     // Printable ASCII reads the same in every ASCII-compatible encoding (all
     // but UTF-16) and hides nothing: the flood case, decided without building
     // the text.
-    if encoding.is_ascii_compatible() && data.iter().all(|byte| (b' '..=b'~').contains(byte)) {
+    if encoding.is_ascii_compatible() && printable_ascii(data) {
         return Decoded {
             text: None,
             picked: None,
@@ -48,6 +48,18 @@ fn decode_for_display(encoding: TextEncoding, data: &[u8]) -> Decoded {
         text: (text.as_bytes() != data).then(|| text.into_boxed_str()),
         picked: auto_pick(encoding, data, used),
     }
+}
+
+/// Whether every byte is printable ASCII (space to tilde). Every line of a flood
+/// asks, so it looks at 32 bytes at a time without stopping early, which the
+/// compiler turns into vector instructions (a byte at a time was ~5% of the
+/// window thread's time under a 100k/s flood).
+fn printable_ascii(data: &[u8]) -> bool {
+    data.chunks(32).all(|block| {
+        block
+            .iter()
+            .fold(true, |all, &byte| all & (byte.wrapping_sub(b' ') < 95))
+    })
 }
 
 /// What a row tags as Auto's choice: only under Auto, and only when the bytes
@@ -353,5 +365,28 @@ impl LogModel {
         self.lines = LineStore::default();
         self.bytes = 0;
         self.offered = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable_ascii;
+
+    #[test]
+    fn printable_ascii_is_space_to_tilde() {
+        for byte in 0..=u8::MAX {
+            // Alone, and at every place in a block and past it.
+            for at in [0, 1, 31, 32, 33, 70] {
+                let mut data = vec![b'x'; 71];
+                data[at] = byte;
+                assert_eq!(
+                    printable_ascii(&data),
+                    (b' '..=b'~').contains(&byte),
+                    "byte {byte:#04x} at {at}"
+                );
+            }
+            assert_eq!(printable_ascii(&[byte]), (b' '..=b'~').contains(&byte));
+        }
+        assert!(printable_ascii(b""));
     }
 }

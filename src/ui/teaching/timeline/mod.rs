@@ -101,10 +101,15 @@ impl Timeline {
         if events.len() == MAX_EVENTS {
             events.pop_front();
         }
+        let event = TimelineEvent { at, kind, seq };
         // Threads report out of order (a send's report may trail the reply), so
-        // keep the list in time order.
-        let place = events.iter().rposition(|e| e.at <= at).map_or(0, |i| i + 1);
-        events.insert(place, TimelineEvent { at, kind, seq });
+        // keep the list in time order; most reports come in order (a flood: all).
+        if events.back().is_none_or(|last| last.at <= at) {
+            events.push_back(event);
+        } else {
+            let place = events.iter().rposition(|e| e.at <= at).map_or(0, |i| i + 1);
+            events.insert(place, event);
+        }
     }
 
     /// Everything recorded for `subject`, oldest first (pausing does not hide any here).
@@ -335,5 +340,26 @@ mod tests {
         assert_eq!(timeline.visible(&events), 3);
         timeline.toggle_pause();
         assert_eq!(timeline.visible(&events), 3);
+    }
+
+    #[test]
+    fn events_are_kept_in_time_order_whichever_order_they_are_reported_in() {
+        let start = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
+        let at = |ms: u64| start + std::time::Duration::from_millis(ms);
+        let mut timeline = Timeline::default();
+        // In order, a late report (before everything), one in the middle, a tie.
+        for (ms, len) in [(10, 1), (20, 2), (30, 3), (5, 4), (25, 5), (30, 6), (40, 7)] {
+            timeline.push_at(peer(1), EventKind::Receive(len), at(ms));
+        }
+        let kept: Vec<_> = timeline
+            .events(peer(1))
+            .iter()
+            .map(|event| (event.at, event.kind))
+            .collect();
+        let expected: Vec<_> = [(5, 4), (10, 1), (20, 2), (25, 5), (30, 3), (30, 6), (40, 7)]
+            .into_iter()
+            .map(|(ms, len)| (at(ms), EventKind::Receive(len)))
+            .collect();
+        assert_eq!(kept, expected);
     }
 }
