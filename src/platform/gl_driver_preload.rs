@@ -118,8 +118,8 @@ impl Session {
 }
 
 fn runs_setuid_or_setgid() -> bool {
-    // SAFETY: the four calls only read the process's ids and cannot fail.
-    unsafe { libc::getuid() != libc::geteuid() || libc::getgid() != libc::getegid() }
+    use rustix::process::{getegid, geteuid, getgid, getuid};
+    getuid() != geteuid() || getgid() != getegid()
 }
 
 /// Starts the preload if this session draws with Mesa on X11; `on_done` gets
@@ -201,7 +201,7 @@ fn load_for_good(driver: &CString) -> Result<(), NotLoaded> {
 }
 
 /// Whether a loaded object's path contains `name`.
-pub fn is_loaded(name: &str) -> bool {
+fn is_loaded(name: &str) -> bool {
     unsafe extern "C" fn visit(
         info: *mut libc::dl_phdr_info,
         _size: libc::size_t,
