@@ -17,6 +17,10 @@ set -euo pipefail
 bin=$(realpath "${1:-target/release/netdbg}")
 send=$(dirname "$0")/common/bulk_send.py
 secs=${SECS:-10} port=${PORT:-8091} capture=${CAPTURE:-1}
+if [ "$capture" = 1 ] && ! command -v zenity >/dev/null; then
+  echo "CAPTURE=1 needs zenity (the file dialog): apt-get install zenity, or CAPTURE=0" >&2
+  exit 1
+fi
 work=$(mktemp -d)
 disp=:$((300 + RANDOM % 500))
 cleanup() { kill "${app:-}" "${xvfb:-}" "${peak_watch:-}" 2>/dev/null || true; rm -rf "$work"; }
@@ -41,13 +45,14 @@ x mousemove --window "$wid" 90 12 click 1
 sleep 0.5
 x mousemove --window "$wid" 113 63 click 1
 x windowfocus --sync "$wid" key --window "$wid" ctrl+a type --delay 80 --window "$wid" "$port"
-x mousemove --window "$wid" 62 137 click 1
+x mousemove --window "$wid" 62 183 click 1
 for _ in $(seq 50); do ss -Htln "sport = :$port" | grep -q . && break; sleep 0.1; done
 ss -Htln "sport = :$port" | grep -q . || { DISPLAY=$disp import -window root /tmp/tcp_flood_fail.png; echo "netdbg is not listening on $port (screen: /tmp/tcp_flood_fail.png)" >&2; exit 1; }
 if [ "$capture" = 1 ]; then
   # "Capture to file…", then the dialog: the whole path in the name field.
   x mousemove --window "$wid" 338 89 click 1
-  dialog=$(x search --sync --onlyvisible --class zenity | head -n1)
+  dialog=$(DISPLAY=$disp timeout 10 xdotool search --sync --onlyvisible --class zenity | head -n1) || true
+  [ -n "$dialog" ] || { DISPLAY=$disp import -window root /tmp/tcp_flood_fail.png; echo "no file dialog (screen: /tmp/tcp_flood_fail.png)" >&2; exit 1; }
   sleep 1
   x windowfocus --sync "$dialog" key --window "$dialog" ctrl+a
   x type --delay 20 --window "$dialog" "$work/capture.jsonl"

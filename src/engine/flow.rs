@@ -49,8 +49,9 @@ pub struct FlowConfig {
     /// Keep only this many bytes of each payload in its event; the event still
     /// says the full length.
     pub preview: Option<usize>,
-    /// TCP workers run below normal priority, so the consumer's thread (a
-    /// window) gets the CPU first; see [`super::priority`].
+    /// Workers give way to the consumer's thread (a window): TCP workers run
+    /// below normal priority, UDP receive threads as batch threads; see
+    /// [`super::priority`].
     pub background: bool,
 }
 
@@ -177,6 +178,14 @@ impl Flow {
     pub fn worker_started(&self) {
         if self.shared.config.background {
             super::priority::lower_current_thread();
+        }
+    }
+
+    /// Called first thing by a UDP receive thread: makes it a batch thread when
+    /// the consumer is a window (it keeps its share of the CPU).
+    pub fn receiver_started(&self) {
+        if self.shared.config.background {
+            super::priority::batch_current_thread();
         }
     }
 

@@ -20,6 +20,7 @@ pub(super) fn receive_loop(
     stop: &AtomicBool,
     panic_switch: &PanicSwitch,
 ) {
+    reporter.flow.receiver_started();
     let mut buf = vec![0u8; 65_536];
     let local = super::capture_local(socket);
     while !stop.load(Ordering::Relaxed) {
