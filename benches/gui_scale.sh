@@ -22,7 +22,7 @@
 #   rss_mb_1m_lines        RSS with the 1,000,000-line log (the no-match run)
 #   rss_mb_10k_clients     tcp_clients_gui.sh with 10,000 clients listed
 #   idle_focused_cpu_pct   gui_idle.sh FOCUS=1 (the cursor in the message box), 3 launches
-# Takes about 5 minutes. Needs what those scripts need (xvfb, xdotool, python3).
+# Takes about 8 minutes. Needs what those scripts need (xvfb, xdotool, python3).
 set -euo pipefail
 here=$(dirname "$0")
 bin=$(realpath "${1:-target/release/netdbg}")
