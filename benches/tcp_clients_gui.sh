@@ -10,13 +10,18 @@
 # one message and waits for the reply. With all of them connected and listed, the
 # script scrolls the client table, sorts it and filters it while the probe records
 # frame times; then every client sends once more (CLIENTS messages in a burst).
-# Needs xvfb, xdotool and python3.
+# Needs xvfb, xdotool and python3. PROBE_LOG=FILE keeps the app's probe lines (slow
+# frames one by one).
 set -euo pipefail
 bin=$(realpath "${1:-target/release/netdbg}")
 clients=${CLIENTS:-10000} port=${PORT:-8089}
 work=$(mktemp -d)
 disp=:$((300 + RANDOM % 500))
-cleanup() { kill "${app:-}" "${xvfb:-}" "${py:-}" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  kill "${app:-}" "${xvfb:-}" "${py:-}" 2>/dev/null || true
+  if [ -n "${PROBE_LOG:-}" ]; then cp "$work/probe.log" "$PROBE_LOG" || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 x() { DISPLAY=$disp xdotool "$@"; }
 
