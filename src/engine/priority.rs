@@ -12,7 +12,8 @@
 //! thread in the middle of a frame; it waits for the next tick (or the other
 //! core), and the socket's 4 MiB buffer holds what arrives meanwhile. It also
 //! wakes less often and reads more each time: under a 100k/s flood the app took
-//! 25–28% of a core instead of 31–35%.
+//! 25–34% of a core instead of 31–35% (with the window's shorter event budget,
+//! which costs more frames).
 
 /// The nice value windowed TCP workers run at (0 is normal, 19 the lowest).
 #[cfg(target_os = "linux")]

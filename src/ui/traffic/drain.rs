@@ -36,8 +36,8 @@ pub fn drain_events<E>(
 ) -> bool {
     let mut backlog = events.len().saturating_sub(keep);
     let started = Instant::now();
+    let catch_up_deadline = started + CATCH_UP_BUDGET;
     let mut deadline = started + DRAIN_BUDGET;
-    let mut may_catch_up = true;
     let mut handled = 0u32;
     while let Ok(event) = events.try_recv() {
         apply(event, backlog > 0);
@@ -50,11 +50,10 @@ pub fn drain_events<E>(
             if now <= deadline {
                 continue;
             }
-            let spent = now - started;
-            if std::mem::take(&mut may_catch_up)
-                && queued_work(events.len(), spent, handled) > FAR_BEHIND
+            if deadline < catch_up_deadline
+                && queued_work(events.len(), now - started, handled) > FAR_BEHIND
             {
-                deadline = started + CATCH_UP_BUDGET;
+                deadline = catch_up_deadline;
                 continue;
             }
             // More is waiting: come back soon, but leave the frame loop room to breathe.
