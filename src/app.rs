@@ -167,8 +167,14 @@ pub struct NetdbgApp {
 impl NetdbgApp {
     /// Builds the app from eframe's context, restoring saved settings when there are any.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let (settings, unreadable) = load_settings(cc.storage);
-        let mut app = Self::with_settings(&cc.egui_ctx, settings);
+        Self::restored(&cc.egui_ctx, cc.storage)
+    }
+
+    /// Builds the app, restoring saved settings when `storage` has any (eframe's
+    /// window and the CPU-drawn one, see `window::software`).
+    pub fn restored(ctx: &egui::Context, storage: Option<&dyn eframe::Storage>) -> Self {
+        let (settings, unreadable) = load_settings(storage);
+        let mut app = Self::with_settings(ctx, settings);
         app.settings_notice = unreadable;
         app
     }
@@ -290,12 +296,15 @@ impl NetdbgApp {
     }
 }
 
-impl eframe::App for NetdbgApp {
-    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+/// One frame, as the window runs it: eframe's, or the CPU-drawn one.
+impl NetdbgApp {
+    /// Before any drawing: the engine's events, settings that take effect.
+    /// `previous_frame_cpu` is the seconds the previous frame took (for the probe).
+    pub fn frame_logic(&mut self, ctx: &egui::Context, previous_frame_cpu: Option<f32>) {
         if let Some(probe) = &mut self.probe {
             let (udp, tcp) = (self.tabs.udp.counters(), self.tabs.tcp_server.counters());
             let received = (udp.rx_packets + tcp.rx_packets, udp.rx_bytes + tcp.rx_bytes);
-            probe.frame(ctx, frame.info().cpu_usage, received);
+            probe.frame(ctx, previous_frame_cpu, received);
         }
         self.view.theme.apply(ctx);
         self.presenter_zoom = self.view.fit_zoom(ctx, self.presenter_zoom);
@@ -308,7 +317,8 @@ impl eframe::App for NetdbgApp {
         }
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    /// Lays out the window.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("top_bar")
             .frame(crate::ui::backdrop::side_or_top_panel(ui.style()))
             .show(ui, |ui| self.top_bar_ui(ui));
@@ -317,6 +327,21 @@ impl eframe::App for NetdbgApp {
         if let Some(probe) = &mut self.probe {
             probe.laid_out();
         }
+    }
+
+    /// Keeps the settings for the next start.
+    pub fn save_settings(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings());
+    }
+}
+
+impl eframe::App for NetdbgApp {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.frame_logic(ctx, frame.info().cpu_usage);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
     }
 
     fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
@@ -328,6 +353,6 @@ impl eframe::App for NetdbgApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.settings());
+        self.save_settings(storage);
     }
 }

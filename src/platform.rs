@@ -20,6 +20,26 @@ pub fn default_encoding() -> TextEncoding {
     }
 }
 
+/// Whether this Linux machine draws without a GPU: no render node under
+/// `/dev/dri` (Mesa then rasterizes with llvmpipe), or `LIBGL_ALWAYS_SOFTWARE`
+/// asks for software. Elsewhere `false`: Windows and macOS have drivers of their own.
+pub fn has_no_gpu() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let forced = std::env::var_os("LIBGL_ALWAYS_SOFTWARE").is_some_and(|value| value != "0");
+        let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+        });
+        forced || !render_node
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
 /// Maps a Windows ANSI code page to the encoding programs on that system send.
 pub fn encoding_for_code_page(code_page: u32) -> TextEncoding {
     match code_page {

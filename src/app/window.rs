@@ -1,4 +1,8 @@
-//! Opens the native window.
+//! Opens the native window: eframe's (glow, or wgpu), or where there is no GPU
+//! the one drawn on the CPU (`software`).
+
+mod settings_file;
+mod software;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -23,11 +27,15 @@ pub fn run(started: Instant) -> ExitCode {
         viewport = viewport.with_icon(icon);
     }
     let renderer = renderer_choice();
+    let settings_home = SettingsHome::of_this_program();
+    Probe::report_renderer(renderer.name());
+    let Renderer::Eframe(renderer) = renderer else {
+        return run_software(viewport, started, settings_home);
+    };
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if renderer == eframe::Renderer::Glow {
         preload_gl_driver();
     }
-    let settings_home = SettingsHome::of_this_program();
     let options = eframe::NativeOptions {
         viewport,
         renderer,
@@ -53,9 +61,39 @@ pub fn run(started: Instant) -> ExitCode {
         Err(error) => {
             eprintln!("netdbg: cannot open the window: {error}");
             if renderer == eframe::Renderer::Glow {
-                return relaunch_with_wgpu();
+                return relaunch_with(WGPU_FALLBACK);
             }
             ExitCode::from(1)
+        }
+    }
+}
+
+/// The window drawn on the CPU; if it cannot open, eframe's with OpenGL.
+fn run_software(
+    viewport: egui::ViewportBuilder,
+    started: Instant,
+    settings_home: SettingsHome,
+) -> ExitCode {
+    let settings_path = settings_home
+        .file()
+        .map(Path::to_owned)
+        .or_else(|| eframe::storage_dir("netdbg").map(|folder| folder.join("app.ron")));
+    let settings = settings_path.map(settings_file::SettingsFile::open);
+    let result = software::run(
+        viewport,
+        settings,
+        Box::new(move |ctx, storage| {
+            NetdbgApp::restored(ctx, storage)
+                .with_probe(Probe::from_env(started))
+                .with_system_fonts()
+                .with_portable_problem(settings_home.into_problem())
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netdbg: cannot open the window drawn on the CPU: {error}");
+            relaunch_with(Some("glow"))
         }
     }
 }
@@ -72,17 +110,22 @@ fn preload_gl_driver() {
     });
 }
 
-/// winit allows one event loop per process, so trying the other renderer
-/// means starting ourselves again.
-#[cfg(any(windows, feature = "wgpu-renderer"))]
-fn relaunch_with_wgpu() -> ExitCode {
-    eprintln!("netdbg: trying again with wgpu");
+/// winit allows one event loop per process, so trying another renderer means
+/// starting ourselves again, with `NETDBG_RENDERER` set to it.
+fn relaunch_with(renderer: Option<&str>) -> ExitCode {
+    let Some(renderer) = renderer else {
+        return ExitCode::from(1);
+    };
+    if std::env::var(RENDERER_ENV).is_ok_and(|chosen| chosen == renderer) {
+        return ExitCode::from(1);
+    }
+    eprintln!("netdbg: trying again with {renderer}");
     let Ok(exe) = std::env::current_exe() else {
         return ExitCode::from(1);
     };
     match std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
-        .env(RENDERER_ENV, "wgpu")
+        .env(RENDERER_ENV, renderer)
         .status()
     {
         Ok(status) if status.success() => ExitCode::SUCCESS,
@@ -90,21 +133,49 @@ fn relaunch_with_wgpu() -> ExitCode {
     }
 }
 
-#[cfg(not(any(windows, feature = "wgpu-renderer")))]
-fn relaunch_with_wgpu() -> ExitCode {
-    ExitCode::from(1)
-}
-
+/// Where glow cannot open a window: wgpu, in builds that have it.
 #[cfg(any(windows, feature = "wgpu-renderer"))]
+const WGPU_FALLBACK: Option<&str> = Some("wgpu");
+#[cfg(not(any(windows, feature = "wgpu-renderer")))]
+const WGPU_FALLBACK: Option<&str> = None;
+
+/// `glow`, `wgpu` or `software`: the renderer to use instead of the default.
 const RENDERER_ENV: &str = "NETDBG_RENDERER";
 
-/// glow by default (see README, "Renderer"). Builds with wgpu too (Windows, where
-/// a PC without GPU drivers has only OpenGL 1.1 but DX12's software adapter;
-/// or the `wgpu-renderer` feature) fall back to it, or use it with `NETDBG_RENDERER=wgpu`.
-fn renderer_choice() -> eframe::Renderer {
-    #[cfg(any(windows, feature = "wgpu-renderer"))]
-    if std::env::var(RENDERER_ENV).is_ok_and(|v| v == "wgpu") {
-        return eframe::Renderer::Wgpu;
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Renderer {
+    Eframe(eframe::Renderer),
+    /// Drawn on the CPU (`software.rs`).
+    Software,
+}
+
+impl Renderer {
+    fn name(self) -> &'static str {
+        match self {
+            Renderer::Eframe(eframe::Renderer::Glow) => "glow",
+            #[cfg(any(windows, feature = "wgpu-renderer"))]
+            Renderer::Eframe(eframe::Renderer::Wgpu) => "wgpu",
+            Renderer::Software => "software",
+        }
     }
-    eframe::Renderer::Glow
+}
+
+/// See README, "Renderer". `NETDBG_RENDERER` chooses; otherwise a Linux machine
+/// without a GPU gets the window drawn on the CPU (Mesa would draw it in software
+/// anyway, with llvmpipe), everything else glow. Builds with wgpu too (Windows,
+/// where a PC without GPU drivers has only OpenGL 1.1 but DX12's software
+/// adapter; or the `wgpu-renderer` feature) fall back to it.
+fn renderer_choice() -> Renderer {
+    match std::env::var(RENDERER_ENV).as_deref() {
+        Ok("software") => return Renderer::Software,
+        Ok("glow") => return Renderer::Eframe(eframe::Renderer::Glow),
+        #[cfg(any(windows, feature = "wgpu-renderer"))]
+        Ok("wgpu") => return Renderer::Eframe(eframe::Renderer::Wgpu),
+        _ => {}
+    }
+    if crate::platform::has_no_gpu() {
+        Renderer::Software
+    } else {
+        Renderer::Eframe(eframe::Renderer::Glow)
+    }
 }

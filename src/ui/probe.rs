@@ -36,6 +36,13 @@ impl Probe {
         std::env::var("NETDBG_PROBE").is_ok_and(|v| v == "1")
     }
 
+    /// One line naming the renderer the window uses (`glow`, `wgpu`, `software`).
+    pub fn report_renderer(name: &str) {
+        if Self::enabled_by_env() {
+            eprintln!("probe renderer={name}");
+        }
+    }
+
     /// One line on what the GL driver preload did: how long it waited for winit's
     /// X11 libraries, then how long the driver took to load (or NA and why not).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
