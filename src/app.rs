@@ -329,6 +329,13 @@ impl NetdbgApp {
         }
     }
 
+    /// The frame is on the screen (a window that can tell: the one drawn on the CPU).
+    pub fn frame_presented(&mut self) {
+        if let Some(probe) = &mut self.probe {
+            probe.presented();
+        }
+    }
+
     /// Keeps the settings for the next start.
     pub fn save_settings(&self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings());

@@ -1,6 +1,7 @@
 //! Opens the native window: eframe's (glow, or wgpu), or where there is no GPU
 //! the one drawn on the CPU (`software`).
 
+mod geometry;
 mod settings_file;
 mod software;
 

@@ -87,6 +87,22 @@ impl Probe {
         self.worst_logic = self.worst_logic.max(self.last_logic);
     }
 
+    /// Call when a frame is on the screen, where the window can tell (the one
+    /// drawn on the CPU): a press is shown then, not when the next frame begins,
+    /// which waits for the display's next refresh there.
+    pub fn presented(&mut self) {
+        self.report_press_shown();
+    }
+
+    fn report_press_shown(&mut self) {
+        if std::mem::take(&mut self.press_pending) {
+            let shown = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            eprintln!("probe press_shown_unix_ns={}", shown.as_nanos());
+        }
+    }
+
     /// Call when a frame's widgets are laid out (before it is painted).
     pub fn laid_out(&mut self) {
         self.last_layout = self.logic_ended.elapsed();
@@ -109,12 +125,9 @@ impl Probe {
     ) {
         self.frames += 1;
         self.frame_started = Instant::now();
-        if std::mem::take(&mut self.press_pending) {
-            let shown = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-            eprintln!("probe press_shown_unix_ns={}", shown.as_nanos());
-        }
+        // eframe's window: the frame that showed the press was presented
+        // before this one began.
+        self.report_press_shown();
         if ctx.input(|input| input.pointer.any_pressed()) {
             self.press_pending = true;
             ctx.request_repaint();

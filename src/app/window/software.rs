@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use egui::{ViewportBuilder, ViewportId, ViewportInfo};
 use egui_software_backend::{BufferMutRef, ColorFieldOrder, EguiSoftwareRender};
-use egui_winit::accesskit_winit;
 use egui_winit::winit;
+use egui_winit::{WindowGeometry, accesskit_winit};
 use winit::application::ApplicationHandler;
 use winit::event::WindowEvent;
 use winit::event_loop::{
@@ -20,6 +20,7 @@ use winit::event_loop::{
 };
 use winit::window::{Window, WindowId};
 
+use super::geometry::{self, SavedGeometry};
 use super::settings_file::SettingsFile;
 use crate::app::NetdbgApp;
 
@@ -66,6 +67,8 @@ pub fn run(
         settings,
         repaint_at: None,
         last_save: Instant::now(),
+        frame_not_before: Instant::now(),
+        input_waiting: false,
         error: None,
     };
     event_loop.run_app(&mut handler)?;
@@ -103,6 +106,10 @@ struct Handler {
     /// When the next frame is due, if one is.
     repaint_at: Option<Instant>,
     last_save: Instant,
+    /// When the next frame may start: a display refresh after the last one began.
+    frame_not_before: Instant,
+    /// A click or key waits to be answered: the next frame starts at once.
+    input_waiting: bool,
     error: Option<SoftwareWindowError>,
 }
 
@@ -118,13 +125,23 @@ struct Running {
     /// Seconds the previous frame took, from input to present (as eframe's `cpu_usage`).
     previous_frame_cpu: Option<f32>,
     surface_size: (u32, u32),
+    /// One refresh of the window's display.
+    frame_interval: Duration,
+    /// Its place and size when last neither maximized nor fullscreen.
+    normal_geometry: Option<WindowGeometry>,
 }
 
 impl Handler {
     fn open(&mut self, event_loop: &ActiveEventLoop) -> Result<(), SoftwareWindowError> {
+        let zoom = self.ctx.zoom_factor();
+        let storage = self.settings.as_ref().map(|s| s as &dyn eframe::Storage);
+        let geometry = SavedGeometry::load(storage, zoom, event_loop);
         // AccessKit's adapter must exist before the window is shown.
-        let hidden = self.viewport.clone().with_visible(false);
+        let hidden = geometry
+            .apply(zoom, self.viewport.clone())
+            .with_visible(false);
         let window = Rc::new(egui_winit::create_window(&self.ctx, event_loop, &hidden)?);
+        geometry.created(&window);
         let mut info = ViewportInfo::default();
         egui_winit::update_viewport_info(&mut info, &self.ctx, &window, true);
         let mut egui_winit = egui_winit::State::new(
@@ -149,7 +166,9 @@ impl Handler {
             ),
             None => return Ok(()),
         };
+        let frame_interval = refresh_interval(&window);
         window.set_visible(true);
+        geometry.shown(&window);
         window.request_redraw();
         self.running = Some(Running {
             egui_winit,
@@ -160,16 +179,48 @@ impl Handler {
             app,
             previous_frame_cpu: None,
             surface_size: (0, 0),
+            frame_interval,
+            normal_geometry: geometry.normal(),
         });
         Ok(())
     }
 
     fn save(&mut self) {
-        if let (Some(running), Some(settings)) = (&self.running, &mut self.settings) {
+        if let (Some(running), Some(settings)) = (&mut self.running, &mut self.settings) {
             running.app.save_settings(settings);
+            let zoom = self.ctx.zoom_factor();
+            running.normal_geometry = Some(geometry::save(
+                settings,
+                zoom,
+                &running.window,
+                running.normal_geometry,
+            ));
             eframe::Storage::flush(settings);
         }
         self.last_save = Instant::now();
+    }
+
+    fn draw(&mut self, event_loop: &ActiveEventLoop) {
+        let Some(running) = &mut self.running else {
+            return;
+        };
+        match running.frame(&self.ctx, event_loop) {
+            Ok(delay) => {
+                // This frame served every repaint asked for before it (as
+                // eframe's loop); those asked for during it arrive after.
+                self.repaint_at = None;
+                if let Some(delay) = delay {
+                    self.want_repaint(Instant::now() + delay);
+                }
+                if self.last_save.elapsed() >= AUTOSAVE_EVERY {
+                    self.save();
+                }
+            }
+            Err(error) => {
+                self.error = Some(error);
+                event_loop.exit();
+            }
+        }
     }
 
     fn want_repaint(&mut self, when: Instant) {
@@ -235,6 +286,7 @@ impl Running {
         // Unapplied when painting failed: the window closes with that error.
         textures.clear();
         painted?;
+        self.app.frame_presented();
         self.previous_frame_cpu = Some(started.elapsed().as_secs_f32());
         Ok((repaint_delay != Duration::MAX).then_some(repaint_delay))
     }
@@ -267,6 +319,17 @@ impl Running {
     }
 }
 
+/// One refresh of the display the window is on; 60 Hz when it does not say
+/// (Xvfb), kept between 240 and 30 Hz.
+fn refresh_interval(window: &Window) -> Duration {
+    let millihertz = window
+        .current_monitor()
+        .and_then(|monitor| monitor.refresh_rate_millihertz())
+        .unwrap_or(60_000)
+        .clamp(30_000, 240_000);
+    Duration::from_secs_f64(1000.0 / f64::from(millihertz))
+}
+
 /// The window's backdrop (panels have no fill of their own), as softbuffer's
 /// `0x00RRGGBB`.
 fn backdrop_pixel(ctx: &egui::Context) -> u32 {
@@ -286,7 +349,7 @@ impl ApplicationHandler<UserEvent> for Handler {
         }
     }
 
-    fn user_event(&mut self, event_loop: &ActiveEventLoop, event: UserEvent) {
+    fn user_event(&mut self, _event_loop: &ActiveEventLoop, event: UserEvent) {
         let Some(running) = &mut self.running else {
             return;
         };
@@ -313,7 +376,6 @@ impl ApplicationHandler<UserEvent> for Handler {
                 }
             },
         }
-        let _ = event_loop;
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
@@ -321,20 +383,19 @@ impl ApplicationHandler<UserEvent> for Handler {
             return;
         };
         match event {
-            WindowEvent::RedrawRequested => match running.frame(&self.ctx, event_loop) {
-                Ok(delay) => {
-                    if let Some(delay) = delay {
-                        self.want_repaint(Instant::now() + delay);
-                    }
-                    if self.last_save.elapsed() >= AUTOSAVE_EVERY {
-                        self.save();
-                    }
+            WindowEvent::RedrawRequested => {
+                let now = Instant::now();
+                let answers_input = std::mem::take(&mut self.input_waiting);
+                if now < self.frame_not_before && !answers_input {
+                    // One frame per refresh of the display at most, as vsync paces
+                    // eframe's: an animation would otherwise draw hundreds a second.
+                    let at = self.frame_not_before;
+                    self.want_repaint(at);
+                    return;
                 }
-                Err(error) => {
-                    self.error = Some(error);
-                    event_loop.exit();
-                }
-            },
+                self.frame_not_before = now + running.frame_interval;
+                self.draw(event_loop);
+            }
             WindowEvent::CloseRequested => {
                 self.save();
                 self.running = None;
@@ -346,6 +407,15 @@ impl ApplicationHandler<UserEvent> for Handler {
                     .on_window_event(&running.window, &event)
                     .repaint
                 {
+                    // A click or a key is answered at once; motion, the wheel and
+                    // the rest wait for the display's refresh.
+                    self.input_waiting |= matches!(
+                        event,
+                        WindowEvent::MouseInput { .. }
+                            | WindowEvent::KeyboardInput { .. }
+                            | WindowEvent::Ime(_)
+                            | WindowEvent::Touch(_)
+                    );
                     running.window.request_redraw();
                 }
             }
