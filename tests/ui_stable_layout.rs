@@ -84,3 +84,23 @@ fn growing_counts_move_nothing() {
         "the toolbar and status line moved"
     );
 }
+
+/// At the smallest size the window allows (640×420, see `app/window.rs`), the send
+/// options wrap onto more rows instead of pushing the message box and its Send
+/// button past the right edge (at 800 px wide they were out of reach).
+#[test]
+fn the_smallest_window_keeps_the_send_button_inside() {
+    for (lang, send) in [(Lang::En, "Send"), (Lang::Zh, "发送")] {
+        let size = egui::vec2(640.0, 420.0);
+        let settings = udp_settings(lang, None);
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size(size)
+            .build_eframe(move |cc| netdbg::app::NetdbgApp::with_settings(&cc.egui_ctx, settings));
+        harness.run();
+        let button = harness.get_by_label(send).rect();
+        assert!(
+            button.max.x <= size.x && button.max.y <= size.y,
+            "{lang:?}: {send} at {button:?} is outside the {size:?} window"
+        );
+    }
+}

@@ -320,15 +320,15 @@ impl SendBox {
     }
 }
 
-/// Text/HEX, escapes, line end, checksum (only Text/HEX in presenter mode);
-/// returns the label naming the editor.
+/// Text/HEX, escapes, line end, checksum (only Text/HEX in presenter mode), on
+/// as many rows as the window's width needs; returns the label naming the editor.
 fn options_ui(
     ui: &mut egui::Ui,
     options: &mut SendOptions,
     texts: &Texts,
     presenter: bool,
 ) -> egui::Id {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(texts.send_box).id;
         ui.radio_value(&mut options.mode, PayloadMode::Text, texts.mode_text);
         ui.radio_value(&mut options.mode, PayloadMode::Hex, texts.mode_hex);
@@ -343,32 +343,68 @@ fn options_ui(
         ui.checkbox(&mut options.vars, texts.vars)
             .on_hover_text(texts.vars_tip);
         ui.separator();
-        let ending = ui.label(texts.line_ending);
-        ComboBox::from_id_salt("line_ending")
-            .selected_text(options.line_ending.label())
-            .width(64.0)
-            .show_ui(ui, |ui| {
-                for ending in LineEnding::ALL {
-                    ui.selectable_value(&mut options.line_ending, ending, ending.label());
-                }
-            })
-            .response
-            .labelled_by(ending.id);
-        let checksum = ui.label(texts.checksum).on_hover_text(texts.checksum_tip);
-        ComboBox::from_id_salt("checksum")
-            .selected_text(checksum_label(options.checksum, texts))
-            .width(110.0)
-            .show_ui(ui, |ui| {
-                for kind in Checksum::ALL {
-                    ui.selectable_value(&mut options.checksum, kind, checksum_label(kind, texts));
-                }
-            })
-            .response
-            .labelled_by(checksum.id)
-            .on_hover_text(texts.checksum_tip);
+        // Each label with its list, so a narrow window wraps them together.
+        keep_together(ui, texts.line_ending, LINE_ENDING_WIDTH);
+        ui.horizontal(|ui| {
+            let ending = ui.label(texts.line_ending);
+            ComboBox::from_id_salt("line_ending")
+                .selected_text(options.line_ending.label())
+                .width(LINE_ENDING_WIDTH)
+                .show_ui(ui, |ui| {
+                    for ending in LineEnding::ALL {
+                        ui.selectable_value(&mut options.line_ending, ending, ending.label());
+                    }
+                })
+                .response
+                .labelled_by(ending.id);
+        });
+        keep_together(ui, texts.checksum, CHECKSUM_WIDTH);
+        ui.horizontal(|ui| {
+            let checksum = ui.label(texts.checksum).on_hover_text(texts.checksum_tip);
+            ComboBox::from_id_salt("checksum")
+                .selected_text(checksum_label(options.checksum, texts))
+                .width(CHECKSUM_WIDTH)
+                .show_ui(ui, |ui| {
+                    for kind in Checksum::ALL {
+                        ui.selectable_value(
+                            &mut options.checksum,
+                            kind,
+                            checksum_label(kind, texts),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(checksum.id)
+                .on_hover_text(texts.checksum_tip);
+        });
         label
     })
     .inner
+}
+
+const LINE_ENDING_WIDTH: f32 = 64.0;
+const CHECKSUM_WIDTH: f32 = 110.0;
+
+/// In a wrapping row, starts a new row unless `label` and a list `list_width`
+/// wide both fit on this one (a row wraps between widgets, not inside a group).
+fn keep_together(ui: &mut egui::Ui, label: &str, list_width: f32) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let label_width = ui
+        .painter()
+        .layout_no_wrap(label.to_owned(), font, egui::Color32::PLACEHOLDER)
+        .size()
+        .x;
+    let spacing = &ui.spacing();
+    let needed = label_width
+        + list_width
+        + 2.0 * spacing.button_padding.x
+        + spacing.icon_width
+        + 2.0 * spacing.item_spacing.x;
+    // In a wrapping row `available_width` is the whole row's width.
+    let left_on_this_row = ui.max_rect().right() - ui.cursor().left();
+    if left_on_this_row < needed {
+        ui.end_row();
+    }
 }
 
 /// Ctrl+1 … Ctrl+9 send the first nine quick commands.

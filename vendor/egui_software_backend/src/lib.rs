@@ -55,7 +55,6 @@ pub(crate) mod render;
 #[cfg(feature = "raster_stats")]
 pub mod stats;
 
-
 #[inline(always)]
 #[allow(dead_code)]
 pub(crate) fn sse41() -> bool {
