@@ -133,6 +133,9 @@ struct Running {
 
 impl Handler {
     fn open(&mut self, event_loop: &ActiveEventLoop) -> Result<(), SoftwareWindowError> {
+        let Some(make_app) = self.make_app.take() else {
+            return Ok(());
+        };
         let zoom = self.ctx.zoom_factor();
         let storage = self.settings.as_ref().map(|s| s as &dyn eframe::Storage);
         let geometry = SavedGeometry::load(storage, zoom, event_loop);
@@ -159,13 +162,10 @@ impl Handler {
             input.raw.viewports.insert(ViewportId::ROOT, info.clone());
             input.pixels_per_point = pixels_per_point;
         });
-        let app = match self.make_app.take() {
-            Some(make_app) => make_app(
-                &self.ctx,
-                self.settings.as_ref().map(|s| s as &dyn eframe::Storage),
-            ),
-            None => return Ok(()),
-        };
+        let app = make_app(
+            &self.ctx,
+            self.settings.as_ref().map(|s| s as &dyn eframe::Storage),
+        );
         let frame_interval = refresh_interval(&window);
         window.set_visible(true);
         geometry.shown(&window);
@@ -185,6 +185,7 @@ impl Handler {
         Ok(())
     }
 
+    /// The app's settings and the window's place and size, to the settings file.
     fn save(&mut self) {
         if let (Some(running), Some(settings)) = (&mut self.running, &mut self.settings) {
             running.app.save_settings(settings);
@@ -290,9 +291,8 @@ impl Running {
         self.previous_frame_cpu = Some(started.elapsed().as_secs_f32());
         Ok((repaint_delay != Duration::MAX).then_some(repaint_delay))
     }
-}
 
-impl Running {
+    /// The frame's pixels: the backdrop, egui's shapes over it, then to the window.
     fn paint(
         &mut self,
         ctx: &egui::Context,
