@@ -40,6 +40,20 @@ pub fn has_no_gpu() -> bool {
     }
 }
 
+/// The CPU time the calling thread has used since it started, where the system
+/// tells (Unix); `None` elsewhere.
+pub fn thread_cpu_time() -> Option<std::time::Duration> {
+    #[cfg(unix)]
+    {
+        let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+        std::time::Duration::try_from(now).ok()
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// Maps a Windows ANSI code page to the encoding programs on that system send.
 pub fn encoding_for_code_page(code_page: u32) -> TextEncoding {
     match code_page {

@@ -7,7 +7,8 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Frames at least this long are reported one by one.
+/// Frames at least this long are reported one by one: their logic, layout, and
+/// the UI thread's CPU time (much less than the frame: it waited for a core).
 const SLOW_FRAME_S: f32 = 0.012;
 
 pub struct Probe {
@@ -28,6 +29,9 @@ pub struct Probe {
     /// The logic and layout times of the frame before this one.
     last_logic: Duration,
     last_layout: Duration,
+    /// The UI thread's CPU time when this frame began (where the system tells):
+    /// a slow frame that used much less waited for a core.
+    thread_cpu_at_frame: Option<Duration>,
 }
 
 impl Probe {
@@ -77,6 +81,7 @@ impl Probe {
             worst_layout: Duration::ZERO,
             last_logic: Duration::ZERO,
             last_layout: Duration::ZERO,
+            thread_cpu_at_frame: crate::platform::thread_cpu_time(),
         })
     }
 
@@ -125,6 +130,13 @@ impl Probe {
     ) {
         self.frames += 1;
         self.frame_started = Instant::now();
+        let thread_cpu = crate::platform::thread_cpu_time();
+        // What the UI thread used since the previous frame began: that frame's work
+        // (waiting for the next frame uses none).
+        let used = thread_cpu
+            .zip(self.thread_cpu_at_frame)
+            .map(|(now, then)| now.saturating_sub(then));
+        self.thread_cpu_at_frame = thread_cpu;
         // eframe's window: the frame that showed the press was presented
         // before this one began.
         self.report_press_shown();
@@ -142,8 +154,11 @@ impl Probe {
             // Which part of a slow frame was slow: applying events, laying out, or
             // the rest (tessellating and painting).
             if cpu >= SLOW_FRAME_S {
+                let used = used.map_or("NA".to_owned(), |used| {
+                    format!("{:.2}", used.as_secs_f64() * 1000.0)
+                });
                 eprintln!(
-                    "probe slow_frame n={} ms={:.2} logic_ms={:.2} layout_ms={:.2}",
+                    "probe slow_frame n={} ms={:.2} logic_ms={:.2} layout_ms={:.2} thread_cpu_ms={used}",
                     self.frames - 1,
                     cpu * 1000.0,
                     self.last_logic.as_secs_f64() * 1000.0,
