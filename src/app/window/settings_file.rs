@@ -1,15 +1,21 @@
 //! The settings file of the CPU-drawn window: the same RON map of strings eframe
 //! keeps (`app.ron`), so either window reads what the other saved. eframe does not
 //! offer its file storage for a path of our choosing (portable mode's), hence this.
+//! As eframe's, the file is written on a thread of its own: the write ends with an
+//! fsync, which a busy disk can make last far longer than a frame.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 pub struct SettingsFile {
     path: PathBuf,
     entries: HashMap<String, String>,
+    /// Changed since last written (or the last write failed).
     dirty: bool,
+    /// The write under way, if any.
+    writing: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl SettingsFile {
@@ -24,29 +30,67 @@ impl SettingsFile {
             path,
             entries,
             dirty: false,
+            writing: None,
         }
     }
 
-    /// Writes the settings if anything changed since they were read or last
-    /// written: to a file beside, then renamed over, so a crash mid-write never
-    /// leaves half a file.
+    /// Starts writing the settings if anything changed since they were read or
+    /// last written, once the write under way (if any) has ended; that write's
+    /// outcome is the result.
     pub fn flush(&mut self) -> std::io::Result<()> {
+        let previous = self.wait();
         if !self.dirty {
-            return Ok(());
+            return previous;
         }
         let text = ron::ser::to_string_pretty(&self.entries, ron::ser::PrettyConfig::default())
             .map_err(std::io::Error::other)?;
-        if let Some(folder) = self.path.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
-        let partial = partial_path(&self.path);
-        let mut file = std::fs::File::create(&partial)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&partial, &self.path)?;
+        let path = self.path.clone();
+        self.writing = Some(std::thread::spawn(move || write_file(&path, &text)));
         self.dirty = false;
-        Ok(())
+        previous
     }
+
+    /// Waits for the write under way; a failed one is tried again at the next flush.
+    pub fn wait(&mut self) -> std::io::Result<()> {
+        let Some(writing) = self.writing.take() else {
+            return Ok(());
+        };
+        let written = writing
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the settings writer panicked")));
+        self.dirty |= written.is_err();
+        written
+    }
+
+    fn report(&self, result: std::io::Result<()>) {
+        if let Err(error) = result {
+            eprintln!(
+                "netdbg: cannot save the settings to {}: {error}",
+                self.path.display()
+            );
+        }
+    }
+}
+
+/// The last write ends before the program does.
+impl Drop for SettingsFile {
+    fn drop(&mut self) {
+        let written = self.wait();
+        self.report(written);
+    }
+}
+
+/// Writes `text` to a file beside `path`, then renames it over, so a crash
+/// mid-write never leaves half a file.
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let partial = partial_path(path);
+    let mut file = std::fs::File::create(&partial)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&partial, path)
 }
 
 fn partial_path(path: &Path) -> PathBuf {
@@ -72,12 +116,8 @@ impl eframe::Storage for SettingsFile {
     }
 
     fn flush(&mut self) {
-        if let Err(error) = SettingsFile::flush(self) {
-            eprintln!(
-                "netdbg: cannot save the settings to {}: {error}",
-                self.path.display()
-            );
-        }
+        let result = SettingsFile::flush(self);
+        self.report(result);
     }
 }
 
@@ -95,6 +135,7 @@ mod tests {
         file.set_string("app", "(lang: Zh)".to_owned());
         file.set_string("quote", "a \"b\"\n".to_owned());
         SettingsFile::flush(&mut file).expect("saved");
+        file.wait().expect("saved");
         let again = SettingsFile::open(path.clone());
         assert_eq!(again.get_string("app").as_deref(), Some("(lang: Zh)"));
         assert_eq!(again.get_string("quote").as_deref(), Some("a \"b\"\n"));

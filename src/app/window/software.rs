@@ -162,10 +162,7 @@ impl Handler {
             input.raw.viewports.insert(ViewportId::ROOT, info.clone());
             input.pixels_per_point = pixels_per_point;
         });
-        let app = make_app(
-            &self.ctx,
-            self.settings.as_ref().map(|s| s as &dyn eframe::Storage),
-        );
+        let app = make_app(&self.ctx, storage);
         let frame_interval = refresh_interval(&window);
         window.set_visible(true);
         geometry.shown(&window);
